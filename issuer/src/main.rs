@@ -1,0 +1,7 @@
+//! The `issuer` binary: parses the command line and hands over to the library.
+
+use clap::Parser;
+
+fn main() -> std::process::ExitCode {
+    issuer::cli::run(issuer::cli::Cli::parse())
+}

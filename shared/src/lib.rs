@@ -1,0 +1,22 @@
+//! The heart of the e-visa system, shared by the issuer and the border kiosk: what a visa is
+//! ([`visa`]), how it is signed into the QR text and verified offline ([`token`]), the keys that
+//! sign and verify ([`keys`]) and the machine-readable zones ([`mrz`]).
+//!
+//! Architecture invariant: this crate is pure. It reads no clock (time is a parameter), no file,
+//! no network, and no input makes it panic.
+
+pub mod base45;
+pub mod cbor;
+pub mod country;
+pub mod keys;
+pub mod mrz;
+pub mod token;
+pub mod visa;
+
+pub use country::Country;
+pub use keys::{IssuerKey, KeyError, Kid, PublicKey, TrustStore};
+pub use mrz::{MrzError, PassportMrz, VisaMrz};
+pub use token::{EntryRefusal, FailureKind, VerifiedVisa, VerifyError, sign, verify};
+pub use visa::{
+    Category, Entries, Port, Ports, Sex, Visa, VisaDraft, VisaError, VisaFields, kazakhstan_date,
+};

@@ -1,0 +1,1 @@
+//! Helpers for the cross-crate end-to-end tests that live in `tests/e2e.rs`.
