@@ -7,6 +7,7 @@
 
 pub mod base45;
 pub mod cbor;
+pub mod cose;
 pub mod country;
 pub mod keys;
 pub mod mrz;

@@ -12,6 +12,7 @@ use time::{Date, Duration, OffsetDateTime, Time};
 
 use crate::base45::{self, Base45Error};
 use crate::cbor::{CborError, Reader, Writer};
+use crate::cose::{self, CoseError};
 use crate::country::Country;
 use crate::keys::{IssuerKey, Kid, TrustStore};
 use crate::visa::{
@@ -23,14 +24,6 @@ use crate::visa::{
 pub const PREFIX: &str = "KZV1:";
 /// The longest token text accepted, in bytes, trailing CR/LF excluded. Real tokens are under 400.
 pub const MAX_TOKEN_LEN: usize = 1024;
-
-/// COSE algorithm identifier of EdDSA (RFC 9053).
-const ALG_EDDSA: i64 = -8;
-/// CBOR tag of COSE_Sign1.
-const TAG_COSE_SIGN1: u64 = 18;
-/// Header labels (RFC 9052).
-const HEADER_ALG: u64 = 1;
-const HEADER_KID: u64 = 4;
 
 /// Claim keys, in the order the map must list them.
 mod claim {
@@ -136,6 +129,16 @@ pub enum EntryRefusal {
     },
 }
 
+impl From<CoseError> for VerifyError {
+    fn from(error: CoseError) -> Self {
+        match error {
+            CoseError::Cbor(e) => Self::Cbor(e),
+            CoseError::Structure(what) => Self::Envelope(what),
+            CoseError::UnsupportedAlgorithm(alg) => Self::UnsupportedAlgorithm(alg),
+        }
+    }
+}
+
 impl VerifyError {
     /// Whether this failure means "invalid" or "cannot verify".
     pub fn kind(&self) -> FailureKind {
@@ -215,10 +218,7 @@ impl Deref for VerifiedVisa {
 
 /// Signs a visa into token text.
 pub fn sign(visa: &Visa, key: &IssuerKey) -> String {
-    let protected = protected_header(key.kid());
-    let payload = encode_claims(visa);
-    let signature = key.sign(&sig_structure(&protected, &payload));
-    let envelope = envelope(&protected, &payload, &signature);
+    let envelope = cose::sign1(key, &encode_claims(visa));
     format!("{PREFIX}{}", base45::encode(&envelope))
 }
 
@@ -242,17 +242,18 @@ pub fn verify(text: &str, trust: &TrustStore) -> Result<VerifiedVisa, VerifyErro
         None => return Err(version_error(text)),
     };
     let bytes = base45::decode(body)?;
-    let parts = parse_envelope(&bytes)?;
-    let kid = parse_protected_header(parts.protected)?;
-    let key = trust.get(kid).ok_or(VerifyError::UnknownKey(kid))?;
-    if !key.verify_strict(
-        &sig_structure(parts.protected, parts.payload),
-        &parts.signature,
-    ) {
-        return Err(VerifyError::BadSignature);
-    }
-    let visa = decode_claims(parts.payload)?;
-    Ok(VerifiedVisa { visa, kid })
+    let envelope = cose::Sign1::parse(&bytes)?;
+    let key = trust
+        .get(envelope.kid())
+        .ok_or(VerifyError::UnknownKey(envelope.kid()))?;
+    let payload = envelope
+        .verified_payload(key)
+        .ok_or(VerifyError::BadSignature)?;
+    let visa = decode_claims(payload)?;
+    Ok(VerifiedVisa {
+        visa,
+        kid: envelope.kid(),
+    })
 }
 
 fn version_error(text: &str) -> VerifyError {
@@ -268,92 +269,6 @@ fn version_error(text: &str) -> VerifyError {
     } else {
         VerifyError::NotAVisa
     }
-}
-
-struct Envelope<'a> {
-    protected: &'a [u8],
-    payload: &'a [u8],
-    signature: [u8; 64],
-}
-
-fn protected_header(kid: Kid) -> Vec<u8> {
-    let mut w = Writer::new();
-    w.map(2)
-        .uint(HEADER_ALG)
-        .int(ALG_EDDSA)
-        .uint(HEADER_KID)
-        .bytes(kid.as_bytes());
-    w.into_bytes()
-}
-
-/// The COSE Sig_structure for COSE_Sign1 with no external data (RFC 9052 §4.4).
-fn sig_structure(protected: &[u8], payload: &[u8]) -> Vec<u8> {
-    let mut w = Writer::new();
-    w.array(4)
-        .text("Signature1")
-        .bytes(protected)
-        .bytes(&[])
-        .bytes(payload);
-    w.into_bytes()
-}
-
-fn envelope(protected: &[u8], payload: &[u8], signature: &[u8; 64]) -> Vec<u8> {
-    let mut w = Writer::new();
-    w.tag(TAG_COSE_SIGN1)
-        .array(4)
-        .bytes(protected)
-        .map(0)
-        .bytes(payload)
-        .bytes(signature);
-    w.into_bytes()
-}
-
-fn parse_envelope(bytes: &[u8]) -> Result<Envelope<'_>, VerifyError> {
-    let mut r = Reader::new(bytes);
-    if r.tag()? != TAG_COSE_SIGN1 {
-        return Err(VerifyError::Envelope("not a COSE_Sign1 structure"));
-    }
-    if r.array()? != 4 {
-        return Err(VerifyError::Envelope("COSE_Sign1 must have four parts"));
-    }
-    let protected = r.bytes()?;
-    if r.map()? != 0 {
-        return Err(VerifyError::Envelope(
-            "the unprotected header must be empty",
-        ));
-    }
-    let payload = r.bytes()?;
-    let signature = r
-        .bytes()?
-        .try_into()
-        .map_err(|_| VerifyError::Envelope("an Ed25519 signature has 64 bytes"))?;
-    r.finish()?;
-    Ok(Envelope {
-        protected,
-        payload,
-        signature,
-    })
-}
-
-fn parse_protected_header(bytes: &[u8]) -> Result<Kid, VerifyError> {
-    let mut r = Reader::new(bytes);
-    if r.map()? != 2 || r.uint()? != HEADER_ALG {
-        return Err(VerifyError::Envelope(
-            "the protected header must hold alg and kid",
-        ));
-    }
-    let alg = r.int()?;
-    if alg != ALG_EDDSA {
-        return Err(VerifyError::UnsupportedAlgorithm(alg));
-    }
-    if r.uint()? != HEADER_KID {
-        return Err(VerifyError::Envelope(
-            "the protected header must hold alg and kid",
-        ));
-    }
-    let kid = Kid::from_slice(r.bytes()?).ok_or(VerifyError::Envelope("a key id has 8 bytes"))?;
-    r.finish()?;
-    Ok(kid)
 }
 
 pub(crate) fn encode_claims(visa: &Visa) -> Vec<u8> {

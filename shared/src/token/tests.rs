@@ -4,6 +4,7 @@ use proptest::prelude::*;
 use time::macros::datetime;
 
 use super::*;
+use crate::cose::{envelope, parse_envelope, protected_header, sig_structure};
 use crate::keys::PublicKey;
 use crate::visa::VisaDraft;
 
