@@ -11,7 +11,11 @@ use shared::Port;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::decision::{self, Decision};
+use crate::config::KioskArgs;
+use crate::decision::{self, Decision, Verdict};
+use crate::kiosk::{Direction, Kiosk};
+use crate::ledger::Ledger;
+use crate::scan;
 use crate::trust;
 
 /// Exit code for a usage error (BSD's EX_USAGE).
@@ -24,6 +28,9 @@ pub struct Cli {
     /// What to do; without a subcommand the kiosk window opens.
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// The window's settings.
+    #[command(flatten)]
+    pub kiosk: KioskArgs,
 }
 
 /// The subcommands.
@@ -31,6 +38,75 @@ pub struct Cli {
 pub enum Command {
     /// Verify e-visa codes offline and print one JSON verdict per input.
     Verify(VerifyArgs),
+    /// Judge a code presented for entry or exit here, record it in the ledger, print JSON.
+    Record(RecordArgs),
+    /// Move ledger records between kiosks and check their hash chains.
+    Ledger {
+        /// What to do with the ledger.
+        #[command(subcommand)]
+        action: LedgerAction,
+    },
+}
+
+/// Arguments of `record`.
+#[derive(Debug, clap::Args)]
+pub struct RecordArgs {
+    /// Directory whose *.pub files are the trusted issuer keys.
+    #[arg(long, env = "KIOSK_TRUST")]
+    pub trust: PathBuf,
+    /// This kiosk's airport: NQZ or ALA.
+    #[arg(long, value_parser = parse_port)]
+    pub port: Port,
+    /// The ledger database (created if missing).
+    #[arg(long, env = "KIOSK_LEDGER")]
+    pub ledger: PathBuf,
+    /// Entry or exit.
+    #[arg(long, value_enum)]
+    pub direction: Direction,
+    /// The time of the crossing (RFC 3339); defaults to now.
+    #[arg(long, value_parser = parse_time)]
+    pub at: Option<OffsetDateTime>,
+    /// This kiosk's id in the ledger; defaults to the port and `-01`.
+    #[arg(long, env = "KIOSK_ID")]
+    pub kiosk_id: Option<String>,
+    /// The passport's machine-readable zone (two lines, or 88 characters), to cross-check.
+    #[arg(long)]
+    pub mrz: Option<String>,
+    /// Token text, as a keyboard-wedge scanner types it.
+    #[arg(long, conflicts_with = "image")]
+    pub text: Option<String>,
+    /// An image file of the printout.
+    #[arg(required_unless_present = "text")]
+    pub image: Option<PathBuf>,
+}
+
+/// The `ledger` actions.
+#[derive(Debug, Subcommand)]
+pub enum LedgerAction {
+    /// Write every record as JSON lines.
+    Export {
+        /// The ledger database.
+        #[arg(long, env = "KIOSK_LEDGER")]
+        ledger: PathBuf,
+        /// The file to write; standard output when absent.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Merge exports of other kiosks: no duplicates; visas entered at two kiosks are flagged.
+    Import {
+        /// The ledger database.
+        #[arg(long, env = "KIOSK_LEDGER")]
+        ledger: PathBuf,
+        /// Export files to merge.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Check every kiosk's hash chain.
+    Verify {
+        /// The ledger database.
+        #[arg(long, env = "KIOSK_LEDGER")]
+        ledger: PathBuf,
+    },
 }
 
 /// Arguments of `verify`.
@@ -70,6 +146,8 @@ pub fn parse() -> Cli {
 pub fn run(command: Command) -> ExitCode {
     let result = match command {
         Command::Verify(args) => verify(args),
+        Command::Record(args) => record(args),
+        Command::Ledger { action } => ledger(action),
     };
     result.unwrap_or_else(|error| {
         eprintln!("verifier-kiosk: {error:#}");
@@ -92,12 +170,126 @@ fn verify(args: VerifyArgs) -> Result<ExitCode> {
         Some(text) => decisions.push(Decision::of_text(text, &trust, args.port, at)),
         None => {
             for path in &args.images {
-                decisions.push(crate::scan::decide_image(path, &trust, args.port, at));
+                decisions.push(decide_image(path, &trust, args.port, at));
             }
         }
     }
     print_json_lines(&decisions)?;
     Ok(ExitCode::from(decision::exit_code(&decisions)))
+}
+
+/// Reads the QR code in an image file and verifies it; an unreadable picture is CANNOT VERIFY.
+pub fn decide_image(
+    path: &std::path::Path,
+    trust: &shared::TrustStore,
+    port: Option<Port>,
+    at: OffsetDateTime,
+) -> Decision {
+    match scan::scan_file(path) {
+        Ok(found) => {
+            let text = found.texts.into_iter().next().unwrap_or_default();
+            Decision::of_text(&text, trust, port, at)
+        }
+        Err(error) => crate::kiosk::unreadable(&error),
+    }
+}
+
+fn record(args: RecordArgs) -> Result<ExitCode> {
+    let trust = trust::load_dir(&args.trust)?;
+    let kiosk_id = args
+        .kiosk_id
+        .unwrap_or_else(|| format!("{}-01", args.port.code()));
+    let ledger = Ledger::open(&args.ledger, &kiosk_id)
+        .with_context(|| format!("opening the ledger {}", args.ledger.display()))?;
+    let mut kiosk = Kiosk::new(args.port, trust, ledger);
+    let at = args.at.unwrap_or_else(OffsetDateTime::now_utc);
+    let passport = match args.mrz.as_deref().map(shared::PassportMrz::parse) {
+        Some(Ok(mrz)) => Some(mrz),
+        Some(Err(error)) => {
+            let d = kiosk.check_failure(
+                Decision::refused(
+                    Verdict::CannotVerify,
+                    "unreadable_passport",
+                    format!("the passport zone could not be read: {error}"),
+                ),
+                at,
+            );
+            print_json_lines(&[d])?;
+            return Ok(ExitCode::from(2));
+        }
+        None => None,
+    };
+    let text = match (&args.text, &args.image) {
+        (Some(text), _) => text.clone(),
+        (None, Some(path)) => match scan::scan_file(path) {
+            Ok(found) => found.texts.into_iter().next().unwrap_or_default(),
+            Err(error) => {
+                let d = kiosk.check_failure(crate::kiosk::unreadable(&error), at);
+                print_json_lines(std::slice::from_ref(&d))?;
+                return Ok(ExitCode::from(decision::exit_code(&[d])));
+            }
+        },
+        (None, None) => anyhow::bail!("give --text or an image"),
+    };
+    let d = kiosk.record_movement(&text, args.direction, passport.as_ref(), at);
+    print_json_lines(std::slice::from_ref(&d))?;
+    Ok(ExitCode::from(decision::exit_code(&[d])))
+}
+
+fn ledger(action: LedgerAction) -> Result<ExitCode> {
+    let open = |path: &std::path::Path| {
+        Ledger::open(path, "").with_context(|| format!("opening the ledger {}", path.display()))
+    };
+    let mut out = std::io::stdout().lock();
+    match action {
+        LedgerAction::Export { ledger, out: file } => {
+            let ledger = open(&ledger)?;
+            let count = match file {
+                Some(path) => {
+                    let mut writer = std::io::BufWriter::new(
+                        std::fs::File::create(&path)
+                            .with_context(|| format!("creating {}", path.display()))?,
+                    );
+                    let count = ledger.export(&mut writer)?;
+                    writeln!(
+                        out,
+                        "{}",
+                        serde_json::json!({ "exported": count, "file": path })
+                    )?;
+                    count
+                }
+                None => ledger.export(&mut out)?,
+            };
+            let _ = count;
+            Ok(ExitCode::SUCCESS)
+        }
+        LedgerAction::Import { ledger, files } => {
+            let mut ledger = open(&ledger)?;
+            let mut failed = false;
+            for path in files {
+                let file = std::fs::File::open(&path)
+                    .with_context(|| format!("opening {}", path.display()))?;
+                let line = match ledger.import(std::io::BufReader::new(file)) {
+                    Ok(report) => {
+                        failed |= !report.flagged.is_empty();
+                        serde_json::json!({ "file": path, "report": report })
+                    }
+                    Err(error) => {
+                        failed = true;
+                        serde_json::json!({ "file": path, "error": error.to_string() })
+                    }
+                };
+                writeln!(out, "{line}")?;
+            }
+            Ok(ExitCode::from(u8::from(failed)))
+        }
+        LedgerAction::Verify { ledger } => {
+            let report = open(&ledger)?.verify()?;
+            serde_json::to_writer(&mut out, &report)?;
+            writeln!(out)?;
+            Ok(ExitCode::from(u8::from(!report.ok)))
+        }
+    }
 }
 
 fn print_json_lines(decisions: &[Decision]) -> Result<()> {

@@ -17,6 +17,40 @@ pub enum Verdict {
     CannotVerify,
 }
 
+/// One field where the passport and the visa disagree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Mismatch {
+    /// `passport_number`, `surname`, `given_names`, `date_of_birth`, `citizenship`, `sex` or
+    /// `passport_expiry`.
+    pub field: &'static str,
+    /// What the visa says.
+    pub visa: String,
+    /// What the passport says.
+    pub passport: String,
+}
+
+/// An earlier recorded entry, shown when a visa is refused as used.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PriorUse {
+    /// When (RFC 3339, UTC).
+    pub at: String,
+    /// Which kiosk recorded it.
+    pub kiosk_id: String,
+    /// At which airport.
+    pub port: String,
+}
+
+/// The stay measured at exit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Stay {
+    /// The Kazakhstan date of the recorded entry, when one is on record.
+    pub entered_on: Option<String>,
+    /// Days in the country, the day of entry and the day of exit both counted.
+    pub days: Option<i64>,
+    /// Days the visa permits.
+    pub permitted: u16,
+}
+
 /// A verdict with its reason, and the visa's data when the signature verified.
 #[derive(Debug, Clone, Serialize)]
 pub struct Decision {
@@ -26,6 +60,21 @@ pub struct Decision {
     pub reason: &'static str,
     /// The reason in plain words.
     pub message: String,
+    /// Fields where the passport scanned disagrees with the visa.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub mismatches: Vec<Mismatch>,
+    /// Whether a passport zone was compared and matched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub passport_checked: Option<bool>,
+    /// The first recorded use, when a visa is refused as already used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_use: Option<PriorUse>,
+    /// The stay, at exit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stay: Option<Stay>,
+    /// The movement written to the ledger with this decision: `entry` or `exit`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recorded: Option<&'static str>,
     /// The verified visa's fields; absent when the signature did not verify.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub visa: Option<VisaDraft>,
@@ -39,7 +88,7 @@ pub struct Decision {
 impl Decision {
     /// Verifies token text and, if `port` is given, checks entry there at `at`.
     pub fn of_text(text: &str, trust: &TrustStore, port: Option<Port>, at: OffsetDateTime) -> Self {
-        let verified = match shared::verify(text, trust) {
+        let verified = match shared::verify(text.trim(), trust) {
             Ok(verified) => verified,
             Err(error) => {
                 let verdict = match error.kind() {
@@ -50,14 +99,24 @@ impl Decision {
             }
         };
         let entry = port.map_or(Ok(()), |port| verified.check_entry(port, at));
-        let (verdict, reason, message) = match entry {
-            Ok(()) => (Verdict::Valid, "ok", "genuine e-visa".to_owned()),
-            Err(refusal) => (Verdict::Invalid, refusal.code(), refusal.to_string()),
-        };
+        let mut decision = Self::verified(verified);
+        if let Err(refusal) = entry {
+            decision.refuse(refusal.code(), refusal.to_string());
+        }
+        decision
+    }
+
+    /// A VALID decision for a verified visa, before the kiosk's own rules are applied.
+    pub fn verified(verified: VerifiedVisa) -> Self {
         Self {
-            verdict,
-            reason,
-            message,
+            verdict: Verdict::Valid,
+            reason: "ok",
+            message: "genuine e-visa".to_owned(),
+            mismatches: Vec::new(),
+            passport_checked: None,
+            first_use: None,
+            stay: None,
+            recorded: None,
             visa: Some(verified.to_draft()),
             kid: Some(verified.kid().to_string()),
             verified: Some(verified),
@@ -70,14 +129,28 @@ impl Decision {
             verdict,
             reason,
             message,
+            mismatches: Vec::new(),
+            passport_checked: None,
+            first_use: None,
+            stay: None,
+            recorded: None,
             visa: None,
             kid: None,
             verified: None,
         }
     }
 
+    /// Turns a VALID decision INVALID for `reason`; an earlier refusal stays the one shown.
+    pub fn refuse(&mut self, reason: &'static str, message: String) {
+        if self.verdict == Verdict::Valid {
+            self.verdict = Verdict::Invalid;
+            self.reason = reason;
+            self.message = message;
+        }
+    }
+
     /// The verified visa, when the signature verified (even if entry is refused).
-    pub fn verified(&self) -> Option<&VerifiedVisa> {
+    pub fn verified_visa(&self) -> Option<&VerifiedVisa> {
         self.verified.as_ref()
     }
 }

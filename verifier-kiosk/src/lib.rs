@@ -1,7 +1,15 @@
-//! The border kiosk: reads e-visa codes, verifies them offline against trusted keys, and decides.
-//! `main.rs` only parses the command line; the window and the headless commands live here.
+//! The border kiosk: reads e-visa codes, verifies them offline against trusted keys, checks the
+//! passport, decides and records. `main.rs` only parses the command line; the window (`app`) and
+//! the headless commands (`cli`) live here over the same core (`kiosk`, `scan`, `ledger`).
 
+pub mod app;
 pub mod cli;
+pub mod config;
 pub mod decision;
+pub mod i18n;
+pub mod kiosk;
+pub mod ledger;
+pub mod passport;
 pub mod scan;
 pub mod trust;
+pub mod worker;

@@ -1,13 +1,9 @@
 //! The `verifier-kiosk` binary: the kiosk window, or a headless command.
 
 fn main() -> std::process::ExitCode {
-    match verifier_kiosk::cli::parse().command {
+    let cli = verifier_kiosk::cli::parse();
+    match cli.command {
         Some(command) => verifier_kiosk::cli::run(command),
-        None => {
-            eprintln!(
-                "verifier-kiosk: the kiosk window is not built yet; use `verifier-kiosk verify`"
-            );
-            std::process::ExitCode::from(verifier_kiosk::cli::EXIT_USAGE)
-        }
+        None => verifier_kiosk::app::run(&cli.kiosk),
     }
 }

@@ -1,0 +1,824 @@
+//! The kiosk window (egui/eframe): one screen at a time, each drawn by its own function, over a
+//! worker thread that reads pictures, decides and records.
+//!
+//! Input reaches the same pipeline from everywhere: a keyboard-wedge QR scanner or passport reader
+//! types into the window with no field focused (captured from the key events, Enter submits), an
+//! image file is opened, dropped on the window, or appears in the watched scanner folder.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use egui::{Color32, RichText};
+use shared::PassportMrz;
+use time::OffsetDateTime;
+
+use crate::config::{KioskArgs, Settings};
+use crate::decision::{Decision, Verdict};
+use crate::i18n::{Language, next_step, reason, tr};
+use crate::kiosk::{Direction, Kiosk};
+use crate::ledger::Ledger;
+use crate::worker::{Clock, Job, ScannerWatch, Source, Worker, is_picture};
+
+/// The screens of the window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    /// Waiting for a code: instructions, open/drop, manual entry.
+    Scan,
+    /// A picture is being read.
+    Reading,
+    /// The verdict for the last code.
+    Verdict,
+    /// The settings and status panel.
+    Settings,
+    /// Choosing an image file.
+    OpenFile,
+}
+
+/// The verdict on screen, with what is needed to record the crossing.
+#[derive(Debug, Clone)]
+pub struct Shown {
+    /// The decision (already in the ledger).
+    pub decision: Decision,
+    /// The code text, to record the movement or re-check with a passport.
+    pub text: Option<String>,
+    /// How long reading and deciding took.
+    pub elapsed: Duration,
+}
+
+/// The window's state.
+#[derive(Debug)]
+pub struct KioskApp {
+    settings: Settings,
+    lang: Language,
+    direction: Direction,
+    screen: Screen,
+    worker: Worker,
+    pending: Option<u64>,
+    shown: Option<Shown>,
+    wedge: String,
+    mrz_first_line: Option<String>,
+    passport: Option<PassportMrz>,
+    passport_error: Option<String>,
+    manual: String,
+    watch: Option<ScannerWatch>,
+    last_watch_poll: f64,
+    recent: Vec<PathBuf>,
+    picker_dir: PathBuf,
+    picker_path: String,
+    kiosk_status: String,
+    styled: bool,
+}
+
+/// Opens the kiosk window with settings from flags, environment and config file.
+pub fn run(args: &KioskArgs) -> ExitCode {
+    let settings = match Settings::resolve(args) {
+        Ok(settings) => settings,
+        Err(error) => {
+            eprintln!("verifier-kiosk: {error:#}");
+            return ExitCode::from(crate::cli::EXIT_USAGE);
+        }
+    };
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_inner_size([1280.0, 800.0])
+            .with_min_inner_size([900.0, 600.0])
+            .with_title("Kazakhstan e-visa kiosk"),
+        ..Default::default()
+    };
+    let result = eframe::run_native(
+        "verifier-kiosk",
+        options,
+        Box::new(move |cc| {
+            let kiosk = open_kiosk(&settings);
+            let ctx = cc.egui_ctx.clone();
+            let app = KioskApp::new(settings, kiosk, OffsetDateTime::now_utc, move || {
+                ctx.request_repaint()
+            });
+            Ok(Box::new(app))
+        }),
+    );
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("verifier-kiosk: the window could not open: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Loads the trust directory and opens the ledger the settings name.
+pub fn open_kiosk(settings: &Settings) -> Result<Kiosk, String> {
+    let trust = crate::trust::load_dir(&settings.trust_dir).map_err(|e| format!("{e:#}"))?;
+    let ledger = Ledger::open(&settings.ledger_path, &settings.kiosk_id)
+        .map_err(|e| format!("{}: {e}", settings.ledger_path.display()))?;
+    Ok(Kiosk::new(settings.port, trust, ledger))
+}
+
+impl eframe::App for KioskApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.ui(ui);
+    }
+}
+
+impl KioskApp {
+    /// A window over `kiosk` (or the reason it is not ready), deciding with `clock`; `repaint`
+    /// wakes the window when the worker has an answer.
+    pub fn new(
+        settings: Settings,
+        kiosk: Result<Kiosk, String>,
+        clock: Clock,
+        repaint: impl Fn() + Send + 'static,
+    ) -> Self {
+        let kiosk_status = match &kiosk {
+            Ok(_) => String::new(),
+            Err(problem) => problem.clone(),
+        };
+        let watch = settings.scanner_dir.as_deref().map(ScannerWatch::new);
+        let picker_dir = settings
+            .scanner_dir
+            .clone()
+            .or_else(|| std::env::current_dir().ok())
+            .unwrap_or_else(|| PathBuf::from("."));
+        Self {
+            lang: settings.language,
+            settings,
+            direction: Direction::Entry,
+            screen: Screen::Scan,
+            worker: Worker::spawn(kiosk, clock, repaint),
+            pending: None,
+            shown: None,
+            wedge: String::new(),
+            mrz_first_line: None,
+            passport: None,
+            passport_error: None,
+            manual: String::new(),
+            watch,
+            last_watch_poll: f64::NEG_INFINITY,
+            recent: Vec::new(),
+            picker_path: String::new(),
+            picker_dir,
+            kiosk_status,
+            styled: false,
+        }
+    }
+
+    /// The screen showing.
+    pub fn screen(&self) -> Screen {
+        self.screen
+    }
+
+    /// The verdict showing, if any.
+    pub fn shown(&self) -> Option<&Shown> {
+        self.shown.as_ref()
+    }
+
+    /// Reads a picture file, as if opened or dropped.
+    pub fn open_path(&mut self, path: &Path) {
+        self.recent.retain(|p| p != path);
+        self.recent.insert(0, path.to_owned());
+        self.recent.truncate(8);
+        self.submit(Source::File(path.to_owned()), false);
+    }
+
+    /// Draws the whole window; called every frame.
+    pub fn ui(&mut self, ui: &mut egui::Ui) {
+        if !self.styled {
+            style(ui.ctx());
+            self.styled = true;
+        }
+        self.receive();
+        self.capture_keyboard(ui);
+        self.take_dropped_files(ui);
+        self.poll_scanner_folder(ui);
+
+        egui::Panel::top("top").show(ui, |ui| self.top_bar(ui));
+        egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
+        egui::CentralPanel::default().show(ui, |ui| match self.screen {
+            Screen::Scan => self.scan_screen(ui),
+            Screen::Reading => self.reading_screen(ui),
+            Screen::Verdict => self.verdict_screen(ui),
+            Screen::Settings => self.settings_screen(ui),
+            Screen::OpenFile => self.open_file_screen(ui),
+        });
+    }
+
+    fn receive(&mut self) {
+        while let Some(reply) = self.worker.poll() {
+            if Some(reply.id) != self.pending {
+                continue;
+            }
+            self.pending = None;
+            self.shown = Some(Shown {
+                decision: reply.decision,
+                text: reply.text,
+                elapsed: reply.elapsed,
+            });
+            self.screen = Screen::Verdict;
+        }
+    }
+
+    fn submit(&mut self, source: Source, record: bool) {
+        let job = Job {
+            source,
+            direction: self.direction,
+            passport: self.passport.clone(),
+            record,
+        };
+        self.pending = Some(self.worker.submit(job));
+        self.screen = Screen::Reading;
+    }
+
+    /// Keyboard-wedge scanners and passport readers type like a keyboard; when no text field has
+    /// the focus, every typed character goes to the wedge buffer and Enter submits it.
+    fn capture_keyboard(&mut self, ui: &egui::Ui) {
+        if ui.ctx().text_edit_focused() {
+            return;
+        }
+        let events = ui.input(|i| i.events.clone());
+        for event in events {
+            match event {
+                egui::Event::Text(text) | egui::Event::Paste(text) => {
+                    for line in text.split_inclusive(['\n', '\r']) {
+                        let ended = line.ends_with(['\n', '\r']);
+                        self.wedge.push_str(line.trim_end_matches(['\n', '\r']));
+                        if ended {
+                            self.submit_wedge();
+                        }
+                    }
+                }
+                egui::Event::Key {
+                    key: egui::Key::Enter,
+                    pressed: true,
+                    ..
+                } => self.submit_wedge(),
+                egui::Event::Key {
+                    key: egui::Key::Escape,
+                    pressed: true,
+                    ..
+                } => {
+                    self.wedge.clear();
+                    self.mrz_first_line = None;
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn submit_wedge(&mut self) {
+        let line = std::mem::take(&mut self.wedge);
+        self.submit_line(line.trim());
+    }
+
+    /// One line from a scanner, a reader or the manual field: a visa code, or one or both lines
+    /// of a passport zone (a reader types the two lines with an Enter after each).
+    fn submit_line(&mut self, line: &str) {
+        if line.is_empty() {
+            return;
+        }
+        let compact: String = line.split_whitespace().collect();
+        let mrz = if let Some(first) = self.mrz_first_line.take() {
+            Some(format!("{first}\n{compact}"))
+        } else if compact.len() == 88 && compact.starts_with('P') {
+            Some(compact)
+        } else if compact.len() == 44 && compact.starts_with('P') {
+            self.mrz_first_line = Some(compact);
+            return;
+        } else {
+            None
+        };
+        match mrz {
+            Some(zone) => self.take_passport(&zone),
+            None => self.submit(Source::Text(line.to_owned()), false),
+        }
+    }
+
+    fn take_passport(&mut self, zone: &str) {
+        match PassportMrz::parse(zone) {
+            Ok(mrz) => {
+                self.passport = Some(mrz);
+                self.passport_error = None;
+                // A visa already on screen is checked again with the passport.
+                if let Some(text) = self.shown.as_ref().and_then(|s| s.text.clone()) {
+                    self.submit(Source::Text(text), false);
+                }
+            }
+            Err(error) => self.passport_error = Some(error.to_string()),
+        }
+    }
+
+    fn take_dropped_files(&mut self, ui: &egui::Ui) {
+        let dropped = ui.input(|i| i.raw.dropped_files.clone());
+        if let Some(file) = dropped.iter().find(|f| is_picture(f.path())) {
+            self.open_path(file.path());
+        }
+    }
+
+    fn poll_scanner_folder(&mut self, ui: &egui::Ui) {
+        let now = ui.input(|i| i.time);
+        if self.watch.is_none() || now - self.last_watch_poll < 1.0 {
+            return;
+        }
+        self.last_watch_poll = now;
+        ui.ctx().request_repaint_after(Duration::from_secs(1));
+        let ready = self
+            .watch
+            .as_mut()
+            .map(ScannerWatch::poll)
+            .unwrap_or_default();
+        // While a code is being read, a new scan waits for the next poll.
+        if self.pending.is_none()
+            && let Some(path) = ready.into_iter().last()
+        {
+            self.open_path(&path);
+        }
+    }
+
+    fn top_bar(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            ui.heading(tr(self.lang, "title"));
+            ui.label(
+                RichText::new(format!(
+                    "{} · {}",
+                    self.settings.kiosk_id,
+                    self.settings.port.airport()
+                ))
+                .size(18.0),
+            );
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui.button(tr(self.lang, "settings")).clicked() {
+                    self.screen = Screen::Settings;
+                }
+                ui.separator();
+                for lang in Language::ALL.into_iter().rev() {
+                    ui.selectable_value(&mut self.lang, lang, lang.label());
+                }
+                ui.separator();
+                ui.selectable_value(&mut self.direction, Direction::Exit, tr(self.lang, "exit"));
+                ui.selectable_value(
+                    &mut self.direction,
+                    Direction::Entry,
+                    tr(self.lang, "entry"),
+                );
+                ui.label(tr(self.lang, "direction"));
+            });
+        });
+    }
+
+    fn status_bar(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            if self.kiosk_status.is_empty() {
+                ui.label(RichText::new(tr(self.lang, "ready")).color(Color32::DARK_GREEN));
+            } else {
+                ui.label(RichText::new(&self.kiosk_status).color(Color32::RED));
+            }
+            if let Some(dir) = &self.settings.scanner_dir {
+                ui.separator();
+                ui.label(format!(
+                    "{}: {}",
+                    tr(self.lang, "scanner_dir"),
+                    dir.display()
+                ));
+            }
+            if let Some(passport) = &self.passport {
+                ui.separator();
+                ui.label(format!(
+                    "MRZ: {} {} · {}",
+                    passport.surname(),
+                    passport.given_names(),
+                    passport.number()
+                ));
+            }
+            if !self.wedge.is_empty() || self.mrz_first_line.is_some() {
+                ui.separator();
+                ui.label(format!("⌨ {} …", self.wedge.chars().count()));
+            }
+        });
+    }
+
+    fn scan_screen(&mut self, ui: &mut egui::Ui) {
+        ui.add_space(40.0);
+        ui.vertical_centered(|ui| {
+            ui.label(
+                RichText::new(tr(self.lang, "scan_prompt"))
+                    .size(30.0)
+                    .strong(),
+            );
+            ui.add_space(12.0);
+            ui.label(RichText::new(tr(self.lang, "drop_hint")).size(20.0));
+            ui.add_space(24.0);
+            if ui
+                .add(egui::Button::new(
+                    RichText::new(tr(self.lang, "open_image")).size(24.0),
+                ))
+                .clicked()
+            {
+                self.screen = Screen::OpenFile;
+            }
+            if self.passport.is_some() {
+                ui.add_space(12.0);
+                ui.label(RichText::new(tr(self.lang, "passport_waiting")).size(22.0));
+            }
+            if let Some(error) = &self.passport_error {
+                ui.label(RichText::new(format!("MRZ: {error}")).color(Color32::RED));
+            }
+        });
+        ui.add_space(40.0);
+        ui.separator();
+        ui.horizontal(|ui| {
+            let label = ui.label(tr(self.lang, "manual_label"));
+            let field = ui.add(
+                egui::TextEdit::singleline(&mut self.manual)
+                    .desired_width(700.0)
+                    .font(egui::TextStyle::Monospace),
+            );
+            let field = field.labelled_by(label.id);
+            let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            if ui.button(tr(self.lang, "check")).clicked() || entered {
+                let text = std::mem::take(&mut self.manual);
+                self.submit_line(text.trim());
+            }
+        });
+    }
+
+    fn reading_screen(&mut self, ui: &mut egui::Ui) {
+        ui.add_space(120.0);
+        ui.vertical_centered(|ui| {
+            ui.add(egui::Spinner::new().size(64.0));
+            ui.label(RichText::new(tr(self.lang, "reading")).size(32.0));
+        });
+    }
+
+    fn verdict_screen(&mut self, ui: &mut egui::Ui) {
+        let Some(shown) = self.shown.clone() else {
+            self.screen = Screen::Scan;
+            return;
+        };
+        let lang = self.lang;
+        let d = &shown.decision;
+        let (word, fill, ink) = match d.verdict {
+            Verdict::Valid => ("valid", Color32::from_rgb(0, 122, 51), Color32::WHITE),
+            Verdict::Invalid => ("invalid", Color32::from_rgb(190, 20, 30), Color32::WHITE),
+            Verdict::CannotVerify => (
+                "cannot_verify",
+                Color32::from_rgb(255, 176, 0),
+                Color32::BLACK,
+            ),
+        };
+        egui::Frame::new()
+            .fill(fill)
+            .inner_margin(egui::Margin::symmetric(24, 12))
+            .corner_radius(8)
+            .show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                ui.horizontal(|ui| {
+                    ui.label(RichText::new(tr(lang, word)).size(60.0).strong().color(ink));
+                    ui.add_space(24.0);
+                    ui.vertical(|ui| {
+                        ui.label(
+                            RichText::new(reason(lang, d.reason))
+                                .size(28.0)
+                                .strong()
+                                .color(ink),
+                        );
+                        ui.label(RichText::new(&d.message).size(18.0).color(ink));
+                    });
+                });
+                if d.verdict == Verdict::CannotVerify {
+                    ui.label(
+                        RichText::new(format!(
+                            "{}: {}",
+                            tr(lang, "what_to_do"),
+                            next_step(lang, d.reason)
+                        ))
+                        .size(24.0)
+                        .strong()
+                        .color(ink),
+                    );
+                }
+                if let Some(kind) = d.recorded {
+                    let key = if kind == "entry" {
+                        "recorded_entry"
+                    } else {
+                        "recorded_exit"
+                    };
+                    ui.label(
+                        RichText::new(format!("✔ {}", tr(lang, key)))
+                            .size(26.0)
+                            .strong()
+                            .color(ink),
+                    );
+                }
+            });
+        ui.add_space(8.0);
+        if let Some(visa) = &d.visa {
+            let big = |ui: &mut egui::Ui, key: &'static str, value: &str| {
+                ui.label(
+                    RichText::new(tr(lang, key))
+                        .size(18.0)
+                        .color(Color32::from_gray(90)),
+                );
+                ui.label(
+                    RichText::new(value)
+                        .size(30.0)
+                        .strong()
+                        .color(Color32::BLACK),
+                );
+                ui.end_row();
+            };
+            let name = format!(
+                "{} {}",
+                visa.surname,
+                visa.given_names.as_deref().unwrap_or_default()
+            );
+            let native = format!(
+                "{} {}",
+                visa.surname_native.as_deref().unwrap_or_default(),
+                visa.given_names_native.as_deref().unwrap_or_default()
+            );
+            ui.columns(2, |cols| {
+                egui::Grid::new("holder")
+                    .num_columns(2)
+                    .spacing([16.0, 6.0])
+                    .show(&mut cols[0], |ui| {
+                        big(ui, "name", name.trim());
+                        if !native.trim().is_empty() {
+                            big(ui, "native_name", native.trim());
+                        }
+                        big(ui, "passport_number", &visa.passport_number);
+                        big(ui, "citizenship", &visa.citizenship);
+                        big(ui, "date_of_birth", &visa.date_of_birth);
+                        big(ui, "sex", &visa.sex);
+                    });
+                egui::Grid::new("visa")
+                    .num_columns(2)
+                    .spacing([16.0, 6.0])
+                    .show(&mut cols[1], |ui| {
+                        big(ui, "visa_number", &visa.visa_number);
+                        big(
+                            ui,
+                            "category",
+                            &format!("{} · {}", visa.category, visa.entries),
+                        );
+                        big(ui, "valid_from", &visa.valid_from);
+                        big(ui, "valid_until", &visa.valid_until);
+                        big(ui, "stay", &visa.duration_of_stay.to_string());
+                        big(ui, "ports", &visa.ports.join(", "));
+                    });
+            });
+        }
+        if let Some(first) = &d.first_use {
+            ui.label(
+                RichText::new(format!(
+                    "{}: {} · {} · {}",
+                    tr(lang, "first_use"),
+                    first.at,
+                    first.port,
+                    first.kiosk_id
+                ))
+                .size(24.0)
+                .strong()
+                .color(Color32::from_rgb(190, 20, 30)),
+            );
+        }
+        if let Some(stay) = &d.stay
+            && let Some(days) = stay.days
+        {
+            ui.label(
+                RichText::new(format!(
+                    "{}: {days} / {}",
+                    tr(lang, "stayed"),
+                    stay.permitted
+                ))
+                .size(24.0)
+                .strong(),
+            );
+        }
+        if !d.mismatches.is_empty() {
+            egui::Grid::new("mismatches")
+                .num_columns(3)
+                .striped(true)
+                .spacing([24.0, 4.0])
+                .show(ui, |ui| {
+                    for key in ["field", "on_visa", "on_passport"] {
+                        ui.label(RichText::new(tr(lang, key)).strong());
+                    }
+                    ui.end_row();
+                    for m in &d.mismatches {
+                        ui.label(
+                            RichText::new(tr(lang, m.field))
+                                .size(20.0)
+                                .color(Color32::from_rgb(190, 20, 30)),
+                        );
+                        ui.label(RichText::new(&m.visa).size(20.0));
+                        ui.label(RichText::new(&m.passport).size(20.0));
+                        ui.end_row();
+                    }
+                });
+        } else if d.visa.is_some() && d.verdict == Verdict::Valid {
+            let (key, color) = match d.passport_checked {
+                Some(true) => ("passport_matches", Color32::from_rgb(0, 122, 51)),
+                _ => ("passport_not_checked", Color32::from_rgb(150, 90, 0)),
+            };
+            ui.label(
+                RichText::new(tr(lang, key))
+                    .size(22.0)
+                    .strong()
+                    .color(color),
+            );
+        }
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            let can_record = d.recorded.is_none()
+                && shown.text.is_some()
+                && (d.verdict == Verdict::Valid
+                    || (self.direction == Direction::Exit && d.reason == "overstay"));
+            let record_key = match self.direction {
+                Direction::Entry => "record_entry",
+                Direction::Exit => "record_exit",
+            };
+            if can_record
+                && ui
+                    .add(
+                        egui::Button::new(RichText::new(tr(lang, record_key)).size(26.0))
+                            .fill(Color32::from_rgb(200, 235, 210)),
+                    )
+                    .clicked()
+                && let Some(text) = shown.text.clone()
+            {
+                self.submit(Source::Text(text), true);
+            }
+            if ui
+                .add(egui::Button::new(
+                    RichText::new(tr(lang, "next")).size(26.0),
+                ))
+                .clicked()
+            {
+                self.shown = None;
+                self.passport = None;
+                self.passport_error = None;
+                self.screen = Screen::Scan;
+            }
+            ui.label(
+                RichText::new(format!("{} ms", shown.elapsed.as_millis())).color(Color32::GRAY),
+            );
+        });
+    }
+
+    fn settings_screen(&mut self, ui: &mut egui::Ui) {
+        let lang = self.lang;
+        let none = tr(lang, "none").to_owned();
+        let show =
+            |p: &Option<PathBuf>| p.as_ref().map_or(none.clone(), |p| p.display().to_string());
+        let rows = [
+            ("kiosk_id", self.settings.kiosk_id.clone()),
+            (
+                "port",
+                format!(
+                    "{} ({})",
+                    self.settings.port.code(),
+                    self.settings.port.airport()
+                ),
+            ),
+            ("trust_dir", self.settings.trust_dir.display().to_string()),
+            (
+                "ledger_path",
+                self.settings.ledger_path.display().to_string(),
+            ),
+            ("scanner_dir", show(&self.settings.scanner_dir)),
+            ("config_file", show(&self.settings.config_file)),
+        ];
+        ui.heading(tr(lang, "settings"));
+        egui::Grid::new("settings")
+            .num_columns(2)
+            .spacing([24.0, 8.0])
+            .show(ui, |ui| {
+                for (key, value) in rows {
+                    ui.label(RichText::new(tr(lang, key)).size(20.0));
+                    ui.label(RichText::new(value).size(22.0).strong());
+                    ui.end_row();
+                }
+            });
+        if !self.kiosk_status.is_empty() {
+            ui.label(
+                RichText::new(&self.kiosk_status)
+                    .color(Color32::RED)
+                    .size(20.0),
+            );
+        }
+        ui.add_space(16.0);
+        if ui.button(tr(lang, "back")).clicked() {
+            self.screen = if self.shown.is_some() {
+                Screen::Verdict
+            } else {
+                Screen::Scan
+            };
+        }
+    }
+
+    /// A file chooser drawn with egui itself, so the kiosk needs no GTK or portal to open a file:
+    /// a path field, the pictures and folders of the current folder, and recent files.
+    fn open_file_screen(&mut self, ui: &mut egui::Ui) {
+        let lang = self.lang;
+        ui.horizontal(|ui| {
+            let label = ui.label(tr(lang, "path"));
+            ui.add(egui::TextEdit::singleline(&mut self.picker_path).desired_width(800.0))
+                .labelled_by(label.id);
+            if ui.button(tr(lang, "open")).clicked() {
+                let path = PathBuf::from(self.picker_path.trim());
+                if path.is_dir() {
+                    self.picker_dir = path;
+                } else {
+                    self.open_path(&path);
+                }
+            }
+            if ui.button(tr(lang, "cancel")).clicked() {
+                self.screen = Screen::Scan;
+            }
+        });
+        ui.separator();
+        ui.horizontal(|ui| {
+            if ui.button(format!("⬆ {}", tr(lang, "up"))).clicked()
+                && let Some(parent) = self.picker_dir.parent()
+            {
+                self.picker_dir = parent.to_owned();
+            }
+            ui.label(self.picker_dir.display().to_string());
+        });
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(&self.picker_dir)
+            .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+            .unwrap_or_default();
+        entries.retain(|p| p.is_dir() || is_picture(p));
+        entries.sort();
+        let mut chosen = None;
+        egui::ScrollArea::vertical()
+            .max_height(420.0)
+            .show(ui, |ui| {
+                for path in &entries {
+                    let name = path
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    let text = if path.is_dir() {
+                        format!("📁 {name}")
+                    } else {
+                        format!("🖼 {name}")
+                    };
+                    if ui
+                        .selectable_label(false, RichText::new(text).size(20.0))
+                        .clicked()
+                    {
+                        chosen = Some(path.clone());
+                    }
+                }
+            });
+        if !self.recent.is_empty() {
+            ui.separator();
+            ui.label(tr(lang, "recent"));
+            for path in self.recent.clone() {
+                if ui
+                    .selectable_label(false, path.display().to_string())
+                    .clicked()
+                {
+                    chosen = Some(path);
+                }
+            }
+        }
+        if let Some(path) = chosen {
+            if path.is_dir() {
+                self.picker_dir = path;
+            } else {
+                self.open_path(&path);
+            }
+        }
+    }
+}
+
+/// Large, high-contrast text: the officer reads the screen from arm's length, between passports.
+fn style(ctx: &egui::Context) {
+    ctx.set_visuals(egui::Visuals::light());
+    ctx.all_styles_mut(|style| {
+        use egui::{FontFamily, FontId, TextStyle};
+        style.text_styles = [
+            (
+                TextStyle::Heading,
+                FontId::new(26.0, FontFamily::Proportional),
+            ),
+            (TextStyle::Body, FontId::new(18.0, FontFamily::Proportional)),
+            (
+                TextStyle::Button,
+                FontId::new(20.0, FontFamily::Proportional),
+            ),
+            (
+                TextStyle::Monospace,
+                FontId::new(16.0, FontFamily::Monospace),
+            ),
+            (
+                TextStyle::Small,
+                FontId::new(14.0, FontFamily::Proportional),
+            ),
+        ]
+        .into();
+        style.spacing.button_padding = egui::vec2(14.0, 8.0);
+    });
+}

@@ -1,0 +1,162 @@
+//! The kiosk's settings: flags, then environment, then a JSON config file, then defaults. Parsed
+//! once into [`Settings`], which the window shows on its status panel.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+use shared::Port;
+
+use crate::i18n::Language;
+
+/// The config file's shape (JSON); every field optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FileConfig {
+    /// The kiosk's id, as it appears in ledger records.
+    pub kiosk_id: Option<String>,
+    /// NQZ or ALA.
+    pub port: Option<String>,
+    /// The trust directory of `*.pub` issuer keys.
+    pub trust: Option<PathBuf>,
+    /// The SQLite ledger file.
+    pub ledger: Option<PathBuf>,
+    /// The folder the document scanner saves into.
+    pub scanner_dir: Option<PathBuf>,
+    /// `kk`, `ru` or `en`.
+    pub language: Option<String>,
+}
+
+/// The kiosk's settings, fully resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// The kiosk's id.
+    pub kiosk_id: String,
+    /// The airport.
+    pub port: Port,
+    /// The trust directory.
+    pub trust_dir: PathBuf,
+    /// The ledger file.
+    pub ledger_path: PathBuf,
+    /// The watched scanner folder, if any.
+    pub scanner_dir: Option<PathBuf>,
+    /// The interface language at start.
+    pub language: Language,
+    /// The config file read, if any.
+    pub config_file: Option<PathBuf>,
+}
+
+/// What flags and environment gave (clap fills it).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct KioskArgs {
+    /// A JSON config file (fields: kiosk_id, port, trust, ledger, scanner_dir, language).
+    #[arg(long, env = "KIOSK_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// The kiosk's id in ledger records.
+    #[arg(long, env = "KIOSK_ID")]
+    pub kiosk_id: Option<String>,
+    /// The airport: NQZ or ALA.
+    #[arg(long = "kiosk-port", env = "KIOSK_PORT")]
+    pub port: Option<String>,
+    /// Directory of trusted issuer keys (*.pub).
+    #[arg(long = "kiosk-trust", env = "KIOSK_TRUST")]
+    pub trust: Option<PathBuf>,
+    /// The SQLite ledger file.
+    #[arg(long = "kiosk-ledger", env = "KIOSK_LEDGER")]
+    pub ledger: Option<PathBuf>,
+    /// The folder the document scanner saves PNG/JPEG files into.
+    #[arg(long, env = "KIOSK_SCANNER_DIR")]
+    pub scanner_dir: Option<PathBuf>,
+    /// Interface language: kk, ru or en.
+    #[arg(long, env = "KIOSK_LANG")]
+    pub lang: Option<String>,
+}
+
+impl Settings {
+    /// Resolves flags and environment over the config file over defaults.
+    pub fn resolve(args: &KioskArgs) -> Result<Self> {
+        let file = match &args.config {
+            Some(path) => read_file(path)?,
+            None => FileConfig::default(),
+        };
+        let port_text = args
+            .port
+            .clone()
+            .or(file.port)
+            .unwrap_or_else(|| "NQZ".to_owned());
+        let port = Port::parse(&port_text).with_context(|| format!("the port {port_text:?}"))?;
+        let lang_text = args
+            .lang
+            .clone()
+            .or(file.language)
+            .unwrap_or_else(|| "en".to_owned());
+        let language = Language::parse(&lang_text)
+            .with_context(|| format!("the language {lang_text:?} is not kk, ru or en"))?;
+        Ok(Self {
+            kiosk_id: args
+                .kiosk_id
+                .clone()
+                .or(file.kiosk_id)
+                .unwrap_or_else(|| format!("{}-01", port.code())),
+            port,
+            trust_dir: args
+                .trust
+                .clone()
+                .or(file.trust)
+                .unwrap_or_else(|| "keys".into()),
+            ledger_path: args
+                .ledger
+                .clone()
+                .or(file.ledger)
+                .unwrap_or_else(|| "kiosk-ledger.db".into()),
+            scanner_dir: args.scanner_dir.clone().or(file.scanner_dir),
+            language,
+            config_file: args.config.clone(),
+        })
+    }
+}
+
+fn read_file(path: &Path) -> Result<FileConfig> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading the config file {}", path.display()))?;
+    serde_json::from_str(&text)
+        .with_context(|| format!("reading the config file {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_win_over_the_file_and_the_file_over_defaults() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("kiosk.json");
+        std::fs::write(
+            &path,
+            r#"{"kiosk_id": "ALA-07", "port": "ALA", "language": "kk"}"#,
+        )
+        .expect("write");
+        let args = KioskArgs {
+            config: Some(path),
+            lang: Some("ru".to_owned()),
+            ..KioskArgs::default()
+        };
+        let settings = Settings::resolve(&args).expect("resolves");
+        assert_eq!(settings.kiosk_id, "ALA-07");
+        assert_eq!(settings.port, Port::Ala);
+        assert_eq!(settings.language, Language::Ru);
+        assert_eq!(settings.ledger_path, PathBuf::from("kiosk-ledger.db"));
+    }
+
+    #[test]
+    fn an_unknown_field_in_the_file_is_an_error_not_ignored() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("kiosk.json");
+        std::fs::write(&path, r#"{"kiosk": "typo"}"#).expect("write");
+        let args = KioskArgs {
+            config: Some(path),
+            ..KioskArgs::default()
+        };
+        assert!(Settings::resolve(&args).is_err());
+    }
+}

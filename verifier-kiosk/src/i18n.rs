@@ -1,0 +1,261 @@
+//! The window's words in Kazakh, Russian and English (the portal's ҚАЗ / РУС / ENG), and the
+//! plain-language reasons and next steps an officer reads on the verdict screen.
+
+/// An interface language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Language {
+    /// Қазақ тілі.
+    Kk,
+    /// Русский.
+    Ru,
+    /// English.
+    En,
+}
+
+impl Language {
+    /// All, in the order of the switch.
+    pub const ALL: [Self; 3] = [Self::Kk, Self::Ru, Self::En];
+
+    /// Parses `kk`, `ru` or `en` (any case).
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "kk" | "kz" | "kaz" => Some(Self::Kk),
+            "ru" | "rus" => Some(Self::Ru),
+            "en" | "eng" => Some(Self::En),
+            _ => None,
+        }
+    }
+
+    /// The switch's label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Kk => "ҚАЗ",
+            Self::Ru => "РУС",
+            Self::En => "ENG",
+        }
+    }
+}
+
+/// A word or sentence of the interface in `lang`; an unknown key shows itself, so a missing
+/// translation is visible in tests rather than blank on screen.
+pub fn tr(lang: Language, key: &'static str) -> &'static str {
+    let [kk, ru, en] = match key {
+        "title" => [
+            "Электрондық виза: шекаралық бақылау",
+            "Электронная виза: пограничный контроль",
+            "E-visa border control",
+        ],
+        "entry" => ["Кіру", "Въезд", "Entry"],
+        "exit" => ["Шығу", "Выезд", "Exit"],
+        "settings" => ["Баптаулар", "Настройки", "Settings"],
+        "back" => ["Артқа", "Назад", "Back"],
+        "scan_prompt" => [
+            "Визаның QR кодын қол сканерімен оқыңыз немесе басып шығарылған парақты сканерге салыңыз",
+            "Считайте QR-код визы ручным сканером или положите распечатку на сканер",
+            "Scan the visa's QR code with the handheld scanner, or put the printout on the document scanner",
+        ],
+        "drop_hint" => [
+            "Суретті терезеге сүйреп әкелуге болады",
+            "Изображение можно перетащить в окно",
+            "You can also drop an image file on this window",
+        ],
+        "open_image" => ["Суретті ашу…", "Открыть изображение…", "Open image…"],
+        "manual_label" => [
+            "Код немесе паспорт MRZ",
+            "Код или MRZ паспорта",
+            "Code or passport MRZ",
+        ],
+        "check" => ["Тексеру", "Проверить", "Check"],
+        "reading" => ["QR код оқылуда…", "Чтение QR-кода…", "Reading the QR code…"],
+        "valid" => ["ЖАРАМДЫ", "ДЕЙСТВИТЕЛЬНА", "VALID"],
+        "invalid" => ["ЖАРАМСЫЗ", "НЕДЕЙСТВИТЕЛЬНА", "INVALID"],
+        "cannot_verify" => [
+            "ТЕКСЕРУ МҮМКІН ЕМЕС",
+            "ПРОВЕРКА НЕВОЗМОЖНА",
+            "CANNOT VERIFY",
+        ],
+        "what_to_do" => ["Не істеу керек", "Что делать", "What to do"],
+        "record_entry" => ["Кіруді тіркеу", "Зарегистрировать въезд", "Record entry"],
+        "record_exit" => ["Шығуды тіркеу", "Зарегистрировать выезд", "Record exit"],
+        "next" => ["Келесі жолаушы", "Следующий пассажир", "Next traveller"],
+        "recorded_entry" => ["Кіру тіркелді", "Въезд зарегистрирован", "Entry recorded"],
+        "recorded_exit" => ["Шығу тіркелді", "Выезд зарегистрирован", "Exit recorded"],
+        "passport_not_checked" => [
+            "Паспорт тексерілмеді: паспорт оқу құрылғысымен MRZ оқыңыз",
+            "Паспорт не сверен: считайте MRZ паспорта считывателем",
+            "Passport not checked yet: read the passport's MRZ with the passport reader",
+        ],
+        "passport_matches" => [
+            "Паспорт визаға сәйкес",
+            "Паспорт совпадает с визой",
+            "Passport matches the visa",
+        ],
+        "passport_waiting" => [
+            "Паспорт оқылды; енді визаны сканерлеңіз",
+            "Паспорт считан; теперь отсканируйте визу",
+            "Passport read; now scan the visa",
+        ],
+        "field" => ["Өріс", "Поле", "Field"],
+        "on_visa" => ["Визада", "В визе", "On the visa"],
+        "on_passport" => ["Паспортта", "В паспорте", "In the passport"],
+        "name" => ["Аты-жөні", "Имя", "Name"],
+        "native_name" => ["Төл жазуда", "На родном письме", "Native script"],
+        "passport_number" => ["Паспорт нөмірі", "Номер паспорта", "Passport number"],
+        "citizenship" => ["Азаматтығы", "Гражданство", "Citizenship"],
+        "date_of_birth" => ["Туған күні", "Дата рождения", "Date of birth"],
+        "sex" => ["Жынысы", "Пол", "Sex"],
+        "visa_number" => ["Виза нөмірі", "Номер визы", "Visa number"],
+        "category" => ["Санаты", "Категория", "Category"],
+        "entries" => ["Кіру саны", "Количество въездов", "Entries"],
+        "valid_from" => ["Жарамды басталуы", "Действует с", "Valid from"],
+        "valid_until" => ["Жарамды аяқталуы", "Действует до", "Valid until"],
+        "stay" => [
+            "Болу мерзімі (күн)",
+            "Срок пребывания (дней)",
+            "Duration of stay (days)",
+        ],
+        "ports" => ["Өткізу пункттері", "Пункты пропуска", "Ports of entry"],
+        "stayed" => ["Болған күндер", "Дней пребывания", "Days stayed"],
+        "first_use" => ["Алғаш пайдаланылған", "Первое использование", "First used"],
+        "kiosk_id" => ["Киоск", "Киоск", "Kiosk id"],
+        "port" => ["Әуежай", "Аэропорт", "Airport"],
+        "trust_dir" => ["Сенім кілттері", "Доверенные ключи", "Trust directory"],
+        "ledger_path" => ["Журнал (SQLite)", "Журнал (SQLite)", "Ledger database"],
+        "scanner_dir" => ["Сканер қалтасы", "Папка сканера", "Scanner folder"],
+        "config_file" => ["Баптау файлы", "Файл настроек", "Config file"],
+        "trusted_keys" => ["Сенімді кілттер", "Доверенных ключей", "Trusted keys"],
+        "none" => ["жоқ", "нет", "none"],
+        "ready" => ["Дайын", "Готов", "Ready"],
+        "open" => ["Ашу", "Открыть", "Open"],
+        "cancel" => ["Болдырмау", "Отмена", "Cancel"],
+        "path" => ["Жол", "Путь", "Path"],
+        "recent" => ["Соңғы файлдар", "Недавние файлы", "Recent files"],
+        "up" => ["Жоғары", "Вверх", "Up"],
+        "direction" => ["Бағыт", "Направление", "Direction"],
+        _ => [key, key, key],
+    };
+    match lang {
+        Language::Kk => kk,
+        Language::Ru => ru,
+        Language::En => en,
+    }
+}
+
+/// The reason of a decision in plain words, by its stable code.
+pub fn reason(lang: Language, code: &str) -> &'static str {
+    let [kk, ru, en] = match code {
+        "ok" => [
+            "Түпнұсқа электрондық виза",
+            "Подлинная электронная виза",
+            "Genuine e-visa",
+        ],
+        "bad_signature" => [
+            "Қолтаңба сәйкес емес: код өзгертілген немесе жалған",
+            "Подпись не совпадает: код изменён или подделан",
+            "The signature does not match: the code was altered or forged",
+        ],
+        "expired" => [
+            "Визаның мерзімі өтті",
+            "Срок действия визы истёк",
+            "The visa has expired",
+        ],
+        "not_yet_valid" => [
+            "Виза әлі күшіне енген жоқ",
+            "Виза ещё не действует",
+            "The visa is not valid yet",
+        ],
+        "wrong_port" => [
+            "Виза бұл әуежай үшін жарамсыз",
+            "Виза не действует в этом аэропорту",
+            "The visa is not valid at this airport",
+        ],
+        "already_used" => [
+            "Бір реттік виза бұрын пайдаланылған",
+            "Однократная виза уже использована",
+            "This single-entry visa was already used",
+        ],
+        "overstay" => [
+            "Рұқсат етілген болу мерзімі асып кетті",
+            "Превышен разрешённый срок пребывания",
+            "Overstay: the permitted stay was exceeded",
+        ],
+        "passport_mismatch" => [
+            "Паспорт визаға сәйкес емес",
+            "Паспорт не совпадает с визой",
+            "The passport does not match the visa",
+        ],
+        "revoked" => ["Виза жойылған", "Виза аннулирована", "The visa was revoked"],
+        "not_a_visa" | "malformed_text" | "malformed_envelope" | "empty" | "too_long" => [
+            "Бұл Қазақстанның электрондық визасының коды емес немесе код бүлінген",
+            "Это не код электронной визы Казахстана, или код повреждён",
+            "This is not a Kazakhstan e-visa code, or the code is damaged",
+        ],
+        "invalid_claims" | "unsupported_algorithm" => [
+            "Визаның деректері жарамсыз",
+            "Данные визы недействительны",
+            "The visa's data is invalid",
+        ],
+        "unreadable" | "unreadable_passport" => [
+            "Суреттегі кодты оқу мүмкін емес",
+            "Не удалось прочитать код на изображении",
+            "The code in the picture could not be read",
+        ],
+        "unknown_key" => [
+            "Код бұл киоск білмейтін кілтпен қол қойылған",
+            "Код подписан ключом, которого киоск не знает",
+            "The code is signed with a key this kiosk does not know",
+        ],
+        "unsupported_version" => [
+            "Кодтың форматы бұл киоскіге белгісіз",
+            "Формат кода неизвестен этому киоску",
+            "The code's format is newer than this kiosk",
+        ],
+        "ledger_unavailable" | "kiosk_not_ready" => [
+            "Киоск шешімді журналға жаза алмады",
+            "Киоск не смог записать решение в журнал",
+            "The kiosk could not record the decision",
+        ],
+        _ => ["Шешім", "Решение", "Decision"],
+    };
+    match lang {
+        Language::Kk => kk,
+        Language::Ru => ru,
+        Language::En => en,
+    }
+}
+
+/// What the officer should do after a CANNOT VERIFY, by reason code.
+pub fn next_step(lang: Language, code: &str) -> &'static str {
+    let [kk, ru, en] = match code {
+        "unreadable" => [
+            "Парақты сканер әйнегіне тегіс салып қайта сканерлеңіз немесе QR кодты қол сканерімен оқыңыз",
+            "Положите распечатку ровно на стекло и отсканируйте снова или считайте QR-код ручным сканером",
+            "Put the printout flat on the scanner glass and scan again, or read the QR code with the handheld scanner",
+        ],
+        "unreadable_passport" => [
+            "Паспортты оқу құрылғысына қайта салыңыз немесе MRZ қолмен енгізіңіз",
+            "Приложите паспорт к считывателю снова или введите MRZ вручную",
+            "Put the passport on the reader again, or type the MRZ by hand",
+        ],
+        "unknown_key" => [
+            "Киосктің сенім деректерін жаңартыңыз; ауысым бастығына хабарлаңыз",
+            "Обновите доверенные ключи киоска; сообщите начальнику смены",
+            "Update the kiosk's trust data; call the shift supervisor",
+        ],
+        "unsupported_version" => [
+            "Киоск бағдарламасын жаңартыңыз; ауысым бастығына хабарлаңыз",
+            "Обновите программу киоска; сообщите начальнику смены",
+            "Update the kiosk software; call the shift supervisor",
+        ],
+        _ => [
+            "Журнал файлын және дискіні тексеріңіз; ауысым бастығына хабарлаңыз",
+            "Проверьте файл журнала и диск; сообщите начальнику смены",
+            "Check the ledger file and the disk; call the shift supervisor",
+        ],
+    };
+    match lang {
+        Language::Kk => kk,
+        Language::Ru => ru,
+        Language::En => en,
+    }
+}
