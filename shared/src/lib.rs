@@ -6,6 +6,7 @@
 //! no network, and no input makes it panic.
 
 pub mod base45;
+pub mod bundle;
 pub mod cbor;
 pub mod cose;
 pub mod country;

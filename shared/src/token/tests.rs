@@ -35,7 +35,7 @@ pub(crate) fn sample_visa() -> Visa {
 }
 
 /// A fixed key so failures are reproducible (not the development key, which lives in keys/).
-fn key(seed: u8) -> IssuerKey {
+pub(crate) fn key(seed: u8) -> IssuerKey {
     let mut bytes = [0u8; 48];
     bytes[0] = 0x30;
     bytes[1] = 0x2e;

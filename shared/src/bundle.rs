@@ -1,0 +1,593 @@
+//! Offline trust: the root (country) key certifies issuer keys for a period, and signs a trust
+//! bundle that carries those certificates, the revoked visas and keys, and the single-entry visas
+//! already used at some port. Kiosks hold only the root public key and the latest bundle.
+//!
+//! Both documents are COSE_Sign1 by the root key, told apart by a type string inside the signed
+//! payload, so a certificate can never be replayed as a bundle or the other way round. The format
+//! is specified in `docs/trust-bundle.md`.
+
+use time::{Duration, OffsetDateTime};
+
+use crate::cbor::{CborError, Reader, Writer};
+use crate::cose::{self, CoseError};
+use crate::keys::{IssuerKey, Kid, PublicKey, TrustStore};
+use crate::token::{VerifiedVisa, end_of_validity};
+use crate::visa::{Port, VisaNumber};
+
+/// The largest bundle file a verifier reads.
+pub const MAX_BUNDLE_BYTES: usize = 32 * 1024 * 1024;
+/// Longest revocation reason, in bytes.
+pub const MAX_REASON_BYTES: usize = 200;
+/// Longest kiosk id, in bytes.
+pub const MAX_KIOSK_ID_BYTES: usize = 64;
+
+const CERTIFICATE_TYPE: &str = "kz-evisa-key-certificate-v1";
+const BUNDLE_TYPE: &str = "kz-evisa-trust-bundle-v1";
+
+/// The root's statement that an issuer key may sign visas issued within a period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyCertificate {
+    key: PublicKey,
+    not_before: OffsetDateTime,
+    not_after: OffsetDateTime,
+}
+
+/// One revoked visa.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Revocation {
+    /// The visa number.
+    pub visa_number: VisaNumber,
+    /// Why, in the migration officer's words.
+    pub reason: String,
+    /// When it was revoked.
+    pub revoked_at: OffsetDateTime,
+}
+
+/// The first entry made on a single-entry visa, as a kiosk recorded it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsedEntry {
+    /// The visa number.
+    pub visa_number: VisaNumber,
+    /// When the entry was recorded.
+    pub at: OffsetDateTime,
+    /// Where.
+    pub port: Port,
+    /// Which kiosk recorded it.
+    pub kiosk_id: String,
+}
+
+/// A verified trust bundle. Only [`TrustBundle::verify`] (or building one to sign) makes one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrustBundle {
+    sequence: u64,
+    created_at: OffsetDateTime,
+    certificates: Vec<KeyCertificate>,
+    revoked_visas: Vec<Revocation>,
+    revoked_keys: Vec<Kid>,
+    used_entries: Vec<UsedEntry>,
+}
+
+/// How old trust data may get before a kiosk warns, and before it stops deciding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FreshnessPolicy {
+    /// Past this age the kiosk shows a warning.
+    pub warn_after: Duration,
+    /// Past this age verdicts become "cannot verify: trust data too old".
+    pub refuse_after: Duration,
+    /// How far the clock may lag the high-water mark (clock skew between issuer and kiosk).
+    pub clock_tolerance: Duration,
+}
+
+/// What a kiosk may conclude about its trust data and its clock right now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrustState {
+    /// Recent enough.
+    Fresh {
+        /// Age of the bundle.
+        age: Duration,
+    },
+    /// Older than the warning age; verdicts still stand.
+    Aging {
+        /// Age of the bundle.
+        age: Duration,
+    },
+    /// Older than the hard limit: nothing can be verified.
+    Stale {
+        /// Age of the bundle.
+        age: Duration,
+    },
+    /// The clock is earlier than something that already happened: it was wound back.
+    ClockSuspicious {
+        /// The latest moment known to have passed.
+        high_water: OffsetDateTime,
+    },
+}
+
+/// Why trust data was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BundleError {
+    /// Larger than [`MAX_BUNDLE_BYTES`].
+    #[error("the file is larger than a trust bundle can be")]
+    TooLarge,
+    /// Not the COSE_Sign1 structure.
+    #[error("the file is not a signed trust document: {0}")]
+    Envelope(#[from] CoseError),
+    /// Signed by a key other than the root.
+    #[error("the file is not signed by the trusted root key")]
+    WrongRoot,
+    /// The signature does not match: the file was altered.
+    #[error("the signature does not match: the file was altered")]
+    BadSignature,
+    /// A certificate where a bundle was expected, or the other way round.
+    #[error("the file is a {found}, not a {expected}")]
+    WrongType {
+        /// What the caller wanted.
+        expected: &'static str,
+        /// What the file says it is.
+        found: String,
+    },
+    /// Signed, but the content is malformed.
+    #[error("the signed content is malformed: {0}")]
+    Content(String),
+    /// Older than (or as old as) the bundle already installed.
+    #[error("bundle {offered} is not newer than the installed bundle {installed}")]
+    Rollback {
+        /// Sequence number of the installed bundle.
+        installed: u64,
+        /// Sequence number offered.
+        offered: u64,
+    },
+}
+
+/// Why a verified visa is nevertheless refused by the trust data.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TrustRefusal {
+    /// The migration service revoked this visa.
+    #[error("the visa was revoked on {}: {reason}", revoked_at.date())]
+    RevokedVisa {
+        /// The officer's reason.
+        reason: String,
+        /// When.
+        revoked_at: OffsetDateTime,
+    },
+    /// The signing key was revoked (compromise): nothing it signed is trusted.
+    #[error("the key {0} that signed this visa was revoked")]
+    RevokedKey(Kid),
+    /// The key is not certified by the root.
+    #[error("the key {0} is not certified by the root")]
+    NotCertified(Kid),
+    /// Issued outside the signing key's certified period.
+    #[error("the visa was issued outside the certified period of key {0}")]
+    IssuedOutsideKeyPeriod(Kid),
+    /// Valid beyond the end of the signing key's certificate.
+    #[error("the visa is valid beyond the certificate of key {0}")]
+    OutlivesCertificate(Kid),
+}
+
+impl TrustRefusal {
+    /// A stable machine-readable reason.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::RevokedVisa { .. } => "revoked",
+            Self::RevokedKey(_) => "revoked_key",
+            Self::NotCertified(_) => "unknown_key",
+            Self::IssuedOutsideKeyPeriod(_) => "outside_key_period",
+            Self::OutlivesCertificate(_) => "outlives_key_certificate",
+        }
+    }
+}
+
+impl Default for FreshnessPolicy {
+    fn default() -> Self {
+        Self {
+            warn_after: Duration::hours(24),
+            refuse_after: Duration::days(7),
+            clock_tolerance: Duration::minutes(10),
+        }
+    }
+}
+
+impl FreshnessPolicy {
+    /// Assesses trust data created at `created_at` on a kiosk whose latest known moment is
+    /// `high_water` (the newest bundle or ledger record) and whose clock says `now`.
+    pub fn assess(
+        &self,
+        created_at: OffsetDateTime,
+        high_water: OffsetDateTime,
+        now: OffsetDateTime,
+    ) -> TrustState {
+        let high_water = high_water.max(created_at);
+        if now + self.clock_tolerance < high_water {
+            return TrustState::ClockSuspicious { high_water };
+        }
+        let age = (now - created_at).max(Duration::ZERO);
+        if age > self.refuse_after {
+            TrustState::Stale { age }
+        } else if age > self.warn_after {
+            TrustState::Aging { age }
+        } else {
+            TrustState::Fresh { age }
+        }
+    }
+}
+
+impl KeyCertificate {
+    /// Certifies `key` for visas issued from `not_before` to `not_after`.
+    pub fn new(
+        key: PublicKey,
+        not_before: OffsetDateTime,
+        not_after: OffsetDateTime,
+    ) -> Result<Self, BundleError> {
+        if not_after <= not_before {
+            return Err(BundleError::Content(
+                "a certificate must end after it starts".into(),
+            ));
+        }
+        Ok(Self {
+            key: key.clone(),
+            not_before: whole_seconds(not_before),
+            not_after: whole_seconds(not_after),
+        })
+    }
+
+    /// The certified key.
+    pub fn key(&self) -> &PublicKey {
+        &self.key
+    }
+    /// Start of the certified period.
+    pub fn not_before(&self) -> OffsetDateTime {
+        self.not_before
+    }
+    /// End of the certified period.
+    pub fn not_after(&self) -> OffsetDateTime {
+        self.not_after
+    }
+
+    /// Whether this key may sign a visa issued at `issued_at` that is valid until `valid_to`
+    /// (the instant validity ends). The issuer asks before signing; the kiosk after verifying.
+    pub fn covers(
+        &self,
+        issued_at: OffsetDateTime,
+        valid_to: OffsetDateTime,
+    ) -> Result<(), TrustRefusal> {
+        if issued_at < self.not_before || issued_at > self.not_after {
+            return Err(TrustRefusal::IssuedOutsideKeyPeriod(self.key.kid()));
+        }
+        if valid_to > self.not_after {
+            return Err(TrustRefusal::OutlivesCertificate(self.key.kid()));
+        }
+        Ok(())
+    }
+
+    /// The certificate as a root-signed file.
+    pub fn sign(&self, root: &IssuerKey) -> Vec<u8> {
+        let mut w = Writer::new();
+        w.map(4).uint(0).text(CERTIFICATE_TYPE).uint(1);
+        write_certificate_body(&mut w, self);
+        cose::sign1(root, &w.into_bytes())
+    }
+
+    /// Reads a root-signed certificate file.
+    pub fn verify(bytes: &[u8], root: &PublicKey) -> Result<Self, BundleError> {
+        let payload = open(bytes, root)?;
+        let mut r = Reader::new(payload);
+        expect_map_type(&mut r, 4, CERTIFICATE_TYPE, "key certificate")?;
+        expect_key(&mut r, 1)?;
+        let certificate = read_certificate_body(&mut r)?;
+        r.finish().map_err(content)?;
+        Ok(certificate)
+    }
+}
+
+impl TrustBundle {
+    /// Assembles a bundle for signing. Sequence numbers start at 1 and only grow.
+    pub fn new(
+        sequence: u64,
+        created_at: OffsetDateTime,
+        certificates: Vec<KeyCertificate>,
+        revoked_visas: Vec<Revocation>,
+        revoked_keys: Vec<Kid>,
+        used_entries: Vec<UsedEntry>,
+    ) -> Result<Self, BundleError> {
+        if sequence == 0 {
+            return Err(BundleError::Content("sequence numbers start at 1".into()));
+        }
+        if let Some(r) = revoked_visas
+            .iter()
+            .find(|r| r.reason.len() > MAX_REASON_BYTES)
+        {
+            return Err(BundleError::Content(format!(
+                "the reason for revoking {} is longer than {MAX_REASON_BYTES} bytes",
+                r.visa_number.as_str()
+            )));
+        }
+        if let Some(u) = used_entries
+            .iter()
+            .find(|u| u.kiosk_id.is_empty() || u.kiosk_id.len() > MAX_KIOSK_ID_BYTES)
+        {
+            return Err(BundleError::Content(format!(
+                "the kiosk id of the entry on {} is empty or too long",
+                u.visa_number.as_str()
+            )));
+        }
+        Ok(Self {
+            sequence,
+            created_at: whole_seconds(created_at),
+            certificates,
+            revoked_visas,
+            revoked_keys,
+            used_entries,
+        })
+    }
+
+    /// The bundle's sequence number.
+    pub fn sequence(&self) -> u64 {
+        self.sequence
+    }
+    /// When the issuer made it.
+    pub fn created_at(&self) -> OffsetDateTime {
+        self.created_at
+    }
+    /// The certified issuer keys.
+    pub fn certificates(&self) -> &[KeyCertificate] {
+        &self.certificates
+    }
+    /// Revoked visas.
+    pub fn revoked_visas(&self) -> &[Revocation] {
+        &self.revoked_visas
+    }
+    /// Revoked keys.
+    pub fn revoked_keys(&self) -> &[Kid] {
+        &self.revoked_keys
+    }
+    /// Single-entry visas already used.
+    pub fn used_entries(&self) -> &[UsedEntry] {
+        &self.used_entries
+    }
+
+    /// The issuer keys to verify signatures with: every certified key (revoked ones too, so a
+    /// visa they signed is reported as signed by a revoked key rather than by an unknown one).
+    pub fn trust_store(&self) -> TrustStore {
+        TrustStore::from_keys(self.certificates.iter().map(|c| c.key.clone()))
+    }
+
+    /// Checks a verified visa against revocations and its key's certificate.
+    pub fn check(&self, visa: &VerifiedVisa) -> Result<(), TrustRefusal> {
+        let kid = visa.kid();
+        if self.revoked_keys.contains(&kid) {
+            return Err(TrustRefusal::RevokedKey(kid));
+        }
+        let certificate = self
+            .certificates
+            .iter()
+            .find(|c| c.key.kid() == kid)
+            .ok_or(TrustRefusal::NotCertified(kid))?;
+        certificate.covers(visa.issued_at(), end_of_validity(visa))?;
+        if let Some(r) = self
+            .revoked_visas
+            .iter()
+            .find(|r| &r.visa_number == visa.number())
+        {
+            return Err(TrustRefusal::RevokedVisa {
+                reason: r.reason.clone(),
+                revoked_at: r.revoked_at,
+            });
+        }
+        Ok(())
+    }
+
+    /// The first recorded entry on a visa, from any kiosk that reported to the issuer.
+    pub fn first_use(&self, visa_number: &VisaNumber) -> Option<&UsedEntry> {
+        self.used_entries
+            .iter()
+            .filter(|u| &u.visa_number == visa_number)
+            .min_by_key(|u| u.at)
+    }
+
+    /// Refuses this bundle unless it is newer than the one installed.
+    pub fn check_newer_than(&self, installed: &TrustBundle) -> Result<(), BundleError> {
+        if self.sequence <= installed.sequence {
+            return Err(BundleError::Rollback {
+                installed: installed.sequence,
+                offered: self.sequence,
+            });
+        }
+        Ok(())
+    }
+
+    /// The bundle as a root-signed file.
+    pub fn sign(&self, root: &IssuerKey) -> Vec<u8> {
+        let mut w = Writer::new();
+        w.map(7).uint(0).text(BUNDLE_TYPE);
+        w.uint(1).uint(self.sequence);
+        w.uint(2).int(self.created_at.unix_timestamp());
+        w.uint(3).array(self.certificates.len());
+        for c in &self.certificates {
+            write_certificate_body(&mut w, c);
+        }
+        w.uint(4).array(self.revoked_visas.len());
+        for r in &self.revoked_visas {
+            w.array(3)
+                .text(r.visa_number.as_str())
+                .text(&r.reason)
+                .int(r.revoked_at.unix_timestamp());
+        }
+        w.uint(5).array(self.revoked_keys.len());
+        for kid in &self.revoked_keys {
+            w.bytes(kid.as_bytes());
+        }
+        w.uint(6).array(self.used_entries.len());
+        for u in &self.used_entries {
+            w.array(4)
+                .text(u.visa_number.as_str())
+                .int(u.at.unix_timestamp())
+                .text(u.port.code())
+                .text(&u.kiosk_id);
+        }
+        cose::sign1(root, &w.into_bytes())
+    }
+
+    /// Reads a bundle file: the root's signature first, then the content, strictly.
+    pub fn verify(bytes: &[u8], root: &PublicKey) -> Result<Self, BundleError> {
+        let payload = open(bytes, root)?;
+        let mut r = Reader::new(payload);
+        expect_map_type(&mut r, 7, BUNDLE_TYPE, "trust bundle")?;
+        expect_key(&mut r, 1)?;
+        let sequence = r.uint().map_err(content)?;
+        expect_key(&mut r, 2)?;
+        let created_at = read_time(&mut r)?;
+        expect_key(&mut r, 3)?;
+        let certificates = read_array(&mut r, |r| read_certificate_body(r))?;
+        expect_key(&mut r, 4)?;
+        let revoked_visas = read_array(&mut r, |r| {
+            expect_array(r, 3)?;
+            Ok(Revocation {
+                visa_number: read_visa_number(r)?,
+                reason: r.text().map_err(content)?.to_owned(),
+                revoked_at: read_time(r)?,
+            })
+        })?;
+        expect_key(&mut r, 5)?;
+        let revoked_keys = read_array(&mut r, |r| {
+            Kid::from_slice(r.bytes().map_err(content)?)
+                .ok_or_else(|| BundleError::Content("a key id has 8 bytes".into()))
+        })?;
+        expect_key(&mut r, 6)?;
+        let used_entries = read_array(&mut r, |r| {
+            expect_array(r, 4)?;
+            Ok(UsedEntry {
+                visa_number: read_visa_number(r)?,
+                at: read_time(r)?,
+                port: Port::parse(r.text().map_err(content)?)
+                    .map_err(|e| BundleError::Content(e.to_string()))?,
+                kiosk_id: r.text().map_err(content)?.to_owned(),
+            })
+        })?;
+        r.finish().map_err(content)?;
+        Self::new(
+            sequence,
+            created_at,
+            certificates,
+            revoked_visas,
+            revoked_keys,
+            used_entries,
+        )
+    }
+}
+
+/// Checks size, structure, the root's key id and signature; returns the signed payload.
+fn open<'a>(bytes: &'a [u8], root: &PublicKey) -> Result<&'a [u8], BundleError> {
+    if bytes.len() > MAX_BUNDLE_BYTES {
+        return Err(BundleError::TooLarge);
+    }
+    let envelope = cose::Sign1::parse(bytes)?;
+    if envelope.kid() != root.kid() {
+        return Err(BundleError::WrongRoot);
+    }
+    envelope
+        .verified_payload(root)
+        .ok_or(BundleError::BadSignature)
+}
+
+fn content(e: CborError) -> BundleError {
+    BundleError::Content(e.to_string())
+}
+
+fn whole_seconds(t: OffsetDateTime) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp(t.unix_timestamp()).unwrap_or(t)
+}
+
+fn expect_map_type(
+    r: &mut Reader<'_>,
+    len: u64,
+    wanted: &'static str,
+    what: &'static str,
+) -> Result<(), BundleError> {
+    let found_len = r.map().map_err(content)?;
+    expect_key(r, 0)?;
+    let found = r.text().map_err(content)?;
+    if found != wanted {
+        let found = match found {
+            CERTIFICATE_TYPE => "key certificate".to_owned(),
+            BUNDLE_TYPE => "trust bundle".to_owned(),
+            _ => "document of unknown type".to_owned(),
+        };
+        return Err(BundleError::WrongType {
+            expected: what,
+            found,
+        });
+    }
+    if found_len != len {
+        return Err(BundleError::Content(format!("a {what} has {len} fields")));
+    }
+    Ok(())
+}
+
+fn expect_key(r: &mut Reader<'_>, key: u64) -> Result<(), BundleError> {
+    match r.uint().map_err(content)? {
+        k if k == key => Ok(()),
+        k => Err(BundleError::Content(format!(
+            "field {k} where field {key} belongs"
+        ))),
+    }
+}
+
+fn expect_array(r: &mut Reader<'_>, len: u64) -> Result<(), BundleError> {
+    if r.array().map_err(content)? != len {
+        return Err(BundleError::Content(format!("expected {len} items")));
+    }
+    Ok(())
+}
+
+/// Reads an array, never reserving more than the input could hold (every item takes a byte).
+fn read_array<T>(
+    r: &mut Reader<'_>,
+    mut item: impl FnMut(&mut Reader<'_>) -> Result<T, BundleError>,
+) -> Result<Vec<T>, BundleError> {
+    let len = r.array().map_err(content)?;
+    let len = usize::try_from(len)
+        .ok()
+        .filter(|&n| n <= MAX_BUNDLE_BYTES)
+        .ok_or_else(|| BundleError::Content("an impossible number of items".into()))?;
+    let mut items = Vec::with_capacity(len.min(4096));
+    for _ in 0..len {
+        items.push(item(r)?);
+    }
+    Ok(items)
+}
+
+fn read_time(r: &mut Reader<'_>) -> Result<OffsetDateTime, BundleError> {
+    let seconds = r.int().map_err(content)?;
+    OffsetDateTime::from_unix_timestamp(seconds)
+        .map_err(|_| BundleError::Content("a time out of range".into()))
+}
+
+fn read_visa_number(r: &mut Reader<'_>) -> Result<VisaNumber, BundleError> {
+    VisaNumber::parse(r.text().map_err(content)?)
+        .map_err(|e| BundleError::Content(format!("visa number: {e}")))
+}
+
+fn write_certificate_body(w: &mut Writer, c: &KeyCertificate) {
+    w.array(3)
+        .bytes(c.key.as_bytes())
+        .int(c.not_before.unix_timestamp())
+        .int(c.not_after.unix_timestamp());
+}
+
+fn read_certificate_body(r: &mut Reader<'_>) -> Result<KeyCertificate, BundleError> {
+    expect_array(r, 3)?;
+    let raw: &[u8; 32] = r
+        .bytes()
+        .map_err(content)?
+        .try_into()
+        .map_err(|_| BundleError::Content("an Ed25519 public key has 32 bytes".into()))?;
+    let key = PublicKey::from_bytes(raw).map_err(|e| BundleError::Content(e.to_string()))?;
+    let not_before = read_time(r)?;
+    let not_after = read_time(r)?;
+    KeyCertificate::new(key, not_before, not_after)
+}
+
+#[cfg(test)]
+mod tests;
