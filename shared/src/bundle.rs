@@ -439,7 +439,7 @@ impl TrustBundle {
         expect_key(&mut r, 2)?;
         let created_at = read_time(&mut r)?;
         expect_key(&mut r, 3)?;
-        let certificates = read_array(&mut r, |r| read_certificate_body(r))?;
+        let certificates = read_array(&mut r, read_certificate_body)?;
         expect_key(&mut r, 4)?;
         let revoked_visas = read_array(&mut r, |r| {
             expect_array(r, 3)?;
