@@ -112,7 +112,11 @@ pub fn open_kiosk(settings: &Settings) -> Result<Kiosk, String> {
     let trust = crate::trust::load_dir(&settings.trust_dir).map_err(|e| format!("{e:#}"))?;
     let ledger = Ledger::open(&settings.ledger_path, &settings.kiosk_id)
         .map_err(|e| format!("{}: {e}", settings.ledger_path.display()))?;
-    Ok(Kiosk::new(settings.port, trust, ledger))
+    let pipeline = crate::scan::Pipeline {
+        budget: settings.scan_budget,
+        ..crate::scan::Pipeline::default()
+    };
+    Ok(Kiosk::new(settings.port, trust, ledger).with_pipeline(pipeline))
 }
 
 impl eframe::App for KioskApp {
@@ -391,7 +395,7 @@ impl KioskApp {
             }
             if !self.wedge.is_empty() || self.mrz_first_line.is_some() {
                 ui.separator();
-                ui.label(format!("⌨ {} …", self.wedge.chars().count()));
+                ui.label(format!("[{} …]", self.wedge.chars().count()));
             }
         });
     }
@@ -503,7 +507,7 @@ impl KioskApp {
                         "recorded_exit"
                     };
                     ui.label(
-                        RichText::new(format!("✔ {}", tr(lang, key)))
+                        RichText::new(format!("+ {}", tr(lang, key)))
                             .size(26.0)
                             .strong()
                             .color(ink),
@@ -738,7 +742,7 @@ impl KioskApp {
         });
         ui.separator();
         ui.horizontal(|ui| {
-            if ui.button(format!("⬆ {}", tr(lang, "up"))).clicked()
+            if ui.button(format!("^ {}", tr(lang, "up"))).clicked()
                 && let Some(parent) = self.picker_dir.parent()
             {
                 self.picker_dir = parent.to_owned();
@@ -760,9 +764,9 @@ impl KioskApp {
                         .map(|n| n.to_string_lossy().into_owned())
                         .unwrap_or_default();
                     let text = if path.is_dir() {
-                        format!("📁 {name}")
+                        format!("[{name}]")
                     } else {
-                        format!("🖼 {name}")
+                        name
                     };
                     if ui
                         .selectable_label(false, RichText::new(text).size(20.0))

@@ -72,6 +72,9 @@ pub struct RecordArgs {
     /// The passport's machine-readable zone (two lines, or 88 characters), to cross-check.
     #[arg(long)]
     pub mrz: Option<String>,
+    /// Seconds one picture may take to read before it is CANNOT VERIFY "unreadable".
+    #[arg(long, env = "KIOSK_SCAN_BUDGET", default_value_t = 4.0, value_parser = parse_budget)]
+    pub scan_budget: f64,
     /// Token text, as a keyboard-wedge scanner types it.
     #[arg(long, conflicts_with = "image")]
     pub text: Option<String>,
@@ -121,6 +124,9 @@ pub struct VerifyArgs {
     /// The time of the check (RFC 3339); defaults to now.
     #[arg(long, value_parser = parse_time)]
     pub at: Option<OffsetDateTime>,
+    /// Seconds one picture may take to read before it is CANNOT VERIFY "unreadable".
+    #[arg(long, env = "KIOSK_SCAN_BUDGET", default_value_t = 4.0, value_parser = parse_budget)]
+    pub scan_budget: f64,
     /// Token text to verify; `-` reads one token per line from standard input.
     #[arg(long, conflicts_with = "images")]
     pub text: Option<String>,
@@ -170,7 +176,13 @@ fn verify(args: VerifyArgs) -> Result<ExitCode> {
         Some(text) => decisions.push(Decision::of_text(text, &trust, args.port, at)),
         None => {
             for path in &args.images {
-                decisions.push(decide_image(path, &trust, args.port, at));
+                decisions.push(decide_image(
+                    path,
+                    &trust,
+                    args.port,
+                    at,
+                    pipeline(args.scan_budget),
+                ));
             }
         }
     }
@@ -184,8 +196,9 @@ pub fn decide_image(
     trust: &shared::TrustStore,
     port: Option<Port>,
     at: OffsetDateTime,
+    pipeline: scan::Pipeline,
 ) -> Decision {
-    match scan::scan_file(path) {
+    match pipeline.scan_file(path) {
         Ok(found) => {
             let text = found.texts.into_iter().next().unwrap_or_default();
             Decision::of_text(&text, trust, port, at)
@@ -201,7 +214,7 @@ fn record(args: RecordArgs) -> Result<ExitCode> {
         .unwrap_or_else(|| format!("{}-01", args.port.code()));
     let ledger = Ledger::open(&args.ledger, &kiosk_id)
         .with_context(|| format!("opening the ledger {}", args.ledger.display()))?;
-    let mut kiosk = Kiosk::new(args.port, trust, ledger);
+    let mut kiosk = Kiosk::new(args.port, trust, ledger).with_pipeline(pipeline(args.scan_budget));
     let at = args.at.unwrap_or_else(OffsetDateTime::now_utc);
     let passport = match args.mrz.as_deref().map(shared::PassportMrz::parse) {
         Some(Ok(mrz)) => Some(mrz),
@@ -221,7 +234,7 @@ fn record(args: RecordArgs) -> Result<ExitCode> {
     };
     let text = match (&args.text, &args.image) {
         (Some(text), _) => text.clone(),
-        (None, Some(path)) => match scan::scan_file(path) {
+        (None, Some(path)) => match kiosk.pipeline().scan_file(path) {
             Ok(found) => found.texts.into_iter().next().unwrap_or_default(),
             Err(error) => {
                 let d = kiosk.check_failure(crate::kiosk::unreadable(&error), at);
@@ -299,6 +312,22 @@ fn print_json_lines(decisions: &[Decision]) -> Result<()> {
         writeln!(out)?;
     }
     Ok(())
+}
+
+/// The default pipeline with a budget of `seconds`.
+pub fn pipeline(seconds: f64) -> scan::Pipeline {
+    scan::Pipeline {
+        budget: std::time::Duration::from_secs_f64(seconds),
+        ..scan::Pipeline::default()
+    }
+}
+
+/// Parses a positive number of seconds, at most an hour.
+pub fn parse_budget(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(s) if s > 0.0 && s <= 3600.0 => Ok(s),
+        _ => Err("a budget is a number of seconds between 0 and 3600".to_owned()),
+    }
 }
 
 /// Parses NQZ or ALA.

@@ -2,6 +2,7 @@
 //! once into [`Settings`], which the window shows on its status panel.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
@@ -10,7 +11,7 @@ use shared::Port;
 use crate::i18n::Language;
 
 /// The config file's shape (JSON); every field optional.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct FileConfig {
     /// The kiosk's id, as it appears in ledger records.
@@ -25,6 +26,8 @@ pub struct FileConfig {
     pub scanner_dir: Option<PathBuf>,
     /// `kk`, `ru` or `en`.
     pub language: Option<String>,
+    /// Seconds one picture may take to read.
+    pub scan_budget: Option<f64>,
 }
 
 /// The kiosk's settings, fully resolved.
@@ -44,12 +47,15 @@ pub struct Settings {
     pub language: Language,
     /// The config file read, if any.
     pub config_file: Option<PathBuf>,
+    /// How long one picture may take to read.
+    pub scan_budget: Duration,
 }
 
 /// What flags and environment gave (clap fills it).
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct KioskArgs {
-    /// A JSON config file (fields: kiosk_id, port, trust, ledger, scanner_dir, language).
+    /// A JSON config file (fields: kiosk_id, port, trust, ledger, scanner_dir, language,
+    /// scan_budget).
     #[arg(long, env = "KIOSK_CONFIG")]
     pub config: Option<PathBuf>,
     /// The kiosk's id in ledger records.
@@ -70,6 +76,9 @@ pub struct KioskArgs {
     /// Interface language: kk, ru or en.
     #[arg(long, env = "KIOSK_LANG")]
     pub lang: Option<String>,
+    /// Seconds one picture may take to read.
+    #[arg(long = "kiosk-scan-budget", env = "KIOSK_SCAN_BUDGET", value_parser = crate::cli::parse_budget)]
+    pub scan_budget: Option<f64>,
 }
 
 impl Settings {
@@ -112,6 +121,12 @@ impl Settings {
             scanner_dir: args.scanner_dir.clone().or(file.scanner_dir),
             language,
             config_file: args.config.clone(),
+            scan_budget: Duration::from_secs_f64(
+                args.scan_budget
+                    .or(file.scan_budget)
+                    .filter(|s| *s > 0.0 && *s <= 3600.0)
+                    .unwrap_or(4.0),
+            ),
         })
     }
 }

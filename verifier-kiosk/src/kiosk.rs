@@ -32,6 +32,7 @@ pub struct Kiosk {
     port: Port,
     trust: TrustStore,
     ledger: Ledger,
+    pipeline: Pipeline,
 }
 
 impl Kiosk {
@@ -41,7 +42,19 @@ impl Kiosk {
             port,
             trust,
             ledger,
+            pipeline: Pipeline::default(),
         }
+    }
+
+    /// Reads pictures with `pipeline` (another time budget, say) instead of the default.
+    pub fn with_pipeline(mut self, pipeline: Pipeline) -> Self {
+        self.pipeline = pipeline;
+        self
+    }
+
+    /// The picture reading pipeline.
+    pub fn pipeline(&self) -> Pipeline {
+        self.pipeline
     }
 
     /// The airport.
@@ -75,7 +88,7 @@ impl Kiosk {
         passport: Option<&PassportMrz>,
         at: OffsetDateTime,
     ) -> (Decision, Option<String>) {
-        match Pipeline::default().scan_file(path) {
+        match self.pipeline.scan_file(path) {
             Ok(scan) => {
                 let text = scan.texts.into_iter().next().unwrap_or_default();
                 (self.check_text(&text, direction, passport, at), Some(text))

@@ -16,7 +16,6 @@ use time::OffsetDateTime;
 
 use crate::decision::{Decision, Verdict};
 use crate::kiosk::{Direction, Kiosk, unreadable};
-use crate::scan::Pipeline;
 
 /// Where the code comes from.
 #[derive(Debug, Clone)]
@@ -138,7 +137,7 @@ impl Worker {
 fn run(kiosk: &mut Kiosk, job: Job, at: OffsetDateTime) -> (Decision, Option<String>) {
     let text = match job.source {
         Source::Text(text) => text,
-        Source::File(path) => match Pipeline::default().scan_file(&path) {
+        Source::File(path) => match kiosk.pipeline().scan_file(&path) {
             Ok(scan) => scan.texts.into_iter().next().unwrap_or_default(),
             Err(error) => return (kiosk.check_failure(unreadable(&error), at), None),
         },

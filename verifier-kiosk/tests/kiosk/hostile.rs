@@ -1,0 +1,168 @@
+//! Hostile and broken pictures: each must end as CANNOT VERIFY "unreadable", never as a crash, a
+//! hang or a huge allocation.
+
+use std::process::Command;
+use std::time::Duration;
+
+use verifier_kiosk::scan::{Pipeline, ScanError, load_gray};
+
+use crate::render::{a4_page, png};
+use crate::{token, trust_dir};
+
+/// The CRC-32 of PNG chunks, so the crafted headers below are otherwise well-formed.
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+/// A PNG claiming `width`×`height` 8-bit gray: signature, IHDR, a tiny IDAT and IEND, so the
+/// header reads cleanly and only the claimed size is wrong.
+fn png_header(width: u32, height: u32) -> Vec<u8> {
+    let mut ihdr = width.to_be_bytes().to_vec();
+    ihdr.extend(height.to_be_bytes());
+    ihdr.extend([8, 0, 0, 0, 0]);
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    for (kind, data) in [
+        (b"IHDR", ihdr),
+        (
+            b"IDAT",
+            vec![0x78, 0x9C, 0x63, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01],
+        ),
+        (b"IEND", Vec::new()),
+    ] {
+        let mut chunk = kind.to_vec();
+        chunk.extend(&data);
+        out.extend(u32::try_from(data.len()).expect("small").to_be_bytes());
+        out.extend(&chunk);
+        out.extend(crc32(&chunk).to_be_bytes());
+    }
+    out
+}
+
+/// Deterministic noise.
+fn random_bytes(len: usize) -> Vec<u8> {
+    let mut state = 0x2545_F491_4F6C_DD1Du64;
+    (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 24) as u8
+        })
+        .collect()
+}
+
+fn hostile_cases() -> Vec<(&'static str, Vec<u8>)> {
+    let page = png(&a4_page(&token(|_| {}), 100.0, 0.85, 0.0));
+    vec![
+        ("an empty file", Vec::new()),
+        ("random bytes", random_bytes(50_000)),
+        ("a PNG cut in half", page[..page.len() / 2].to_vec()),
+        ("a PNG header only", page[..40].to_vec()),
+        ("a PNG of 0×0 pixels", png_header(0, 0)),
+        (
+            "a PNG claiming 100000×100000 pixels",
+            png_header(100_000, 100_000),
+        ),
+        (
+            "a PNG claiming 19000×19000 pixels",
+            png_header(19_000, 19_000),
+        ),
+        (
+            "a JPEG claiming 65000×65000 pixels",
+            vec![
+                0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x11, 0x08, 0xFD, 0xE8, 0xFD, 0xE8, 0x03, 0x01, 0x22,
+                0x00, 0x02, 0x11, 0x01, 0x03, 0x11, 0x01, 0xFF, 0xD9,
+            ],
+        ),
+        ("a text file", b"KZV1:this is not a picture\n".to_vec()),
+    ]
+}
+
+#[test]
+fn hostile_pictures_are_refused_before_any_decoder_sees_them() {
+    for (name, bytes) in hostile_cases() {
+        let result = Pipeline::default().scan_bytes(&bytes);
+        assert!(
+            matches!(
+                result,
+                Err(ScanError::Empty | ScanError::NotAPicture(_) | ScanError::TooLarge { .. })
+            ),
+            "{name}: {result:?}"
+        );
+    }
+}
+
+#[test]
+fn a_header_claiming_a_huge_picture_is_refused_from_the_header_alone() {
+    assert_eq!(
+        load_gray(&png_header(100_000, 100_000), Duration::from_secs(5)),
+        Err(ScanError::TooLarge {
+            width: 100_000,
+            height: 100_000
+        })
+    );
+}
+
+#[test]
+fn an_rqrr_panic_on_a_known_photo_is_caught_and_the_cascade_goes_on() {
+    let bytes = include_bytes!("data/zxing-qrcode-6-7.png");
+    let rqrr_only = Pipeline {
+        rxing: false,
+        retries: false,
+        budget: Duration::from_secs(60),
+        ..Pipeline::default()
+    };
+    match rqrr_only.scan_bytes(bytes) {
+        // rqrr 0.11 panics here; the guard turns that into a counted failure.
+        Err(ScanError::NoCode) => {}
+        other => panic!("expected the guarded panic to end as no code, got {other:?}"),
+    }
+    let full = Pipeline {
+        budget: Duration::from_secs(60),
+        ..Pipeline::default()
+    };
+    let scan = full
+        .scan_bytes(bytes)
+        .expect("rxing reads what rqrr panics on");
+    assert_eq!(scan.texts, vec!["1234567890"]);
+}
+
+#[test]
+fn the_cli_answers_cannot_verify_unreadable_for_every_hostile_picture() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut paths = Vec::new();
+    for (i, (_, bytes)) in hostile_cases().into_iter().enumerate() {
+        let path = dir.path().join(format!("hostile-{i}.png"));
+        std::fs::write(&path, bytes).expect("write");
+        paths.push(path);
+    }
+    let output = Command::new(env!("CARGO_BIN_EXE_verifier-kiosk"))
+        .arg("verify")
+        .arg("--trust")
+        .arg(trust_dir())
+        .args(&paths)
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stdout = String::from_utf8(output.stdout).expect("utf-8");
+    let lines: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON"))
+        .collect();
+    assert_eq!(lines.len(), paths.len());
+    for line in lines {
+        assert_eq!(line["verdict"], "cannot_verify");
+        assert_eq!(line["reason"], "unreadable");
+    }
+}

@@ -1,0 +1,164 @@
+//! The window driven like an officer drives it, by the labels on screen (egui_kittest, headless):
+//! scan → verdict → record entry, the passport check, opening a file, the language switch.
+
+use std::time::Duration;
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use shared::{Port, TrustStore};
+use time::OffsetDateTime;
+use time::macros::datetime;
+use verifier_kiosk::app::{KioskApp, Screen};
+use verifier_kiosk::config::Settings;
+use verifier_kiosk::i18n::Language;
+use verifier_kiosk::kiosk::Kiosk;
+use verifier_kiosk::ledger::Ledger;
+use verifier_kiosk::scan::Pipeline;
+
+use crate::render::{a4_page, png};
+use crate::{issuer, token};
+
+fn during() -> OffsetDateTime {
+    datetime!(2026-12-05 05:00 UTC)
+}
+
+fn harness() -> Harness<'static, KioskApp> {
+    let settings = Settings {
+        kiosk_id: "NQZ-TEST".to_owned(),
+        port: Port::Nqz,
+        trust_dir: "keys".into(),
+        ledger_path: ":memory:".into(),
+        scanner_dir: None,
+        language: Language::En,
+        config_file: None,
+        scan_budget: Duration::from_secs(120),
+    };
+    let trust = TrustStore::from_keys([issuer().public_key()]);
+    let ledger = Ledger::open_in_memory("NQZ-TEST").expect("ledger");
+    let kiosk = Kiosk::new(Port::Nqz, trust, ledger).with_pipeline(Pipeline {
+        budget: Duration::from_secs(120),
+        ..Pipeline::default()
+    });
+    let app = KioskApp::new(settings, Ok(kiosk), during, || {});
+    Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_ui_state(|ui, app: &mut KioskApp| app.ui(ui), app)
+}
+
+/// Steps the window until a widget labelled exactly `label` shows; the worker answers on its own
+/// thread.
+fn wait_for(h: &mut Harness<'static, KioskApp>, label: &str) {
+    wait_until(h, label, |h, l| h.query_by_label(l).is_some());
+}
+
+/// Steps the window until a widget whose label contains `part` shows.
+fn wait_for_part(h: &mut Harness<'static, KioskApp>, part: &str) {
+    wait_until(h, part, |h, l| h.query_by_label_contains(l).is_some());
+}
+
+fn wait_until(
+    h: &mut Harness<'static, KioskApp>,
+    label: &str,
+    shows: impl Fn(&Harness<'static, KioskApp>, &str) -> bool,
+) {
+    for _ in 0..3000 {
+        h.step();
+        if shows(h, label) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    panic!("{label:?} never appeared; screen {:?}", h.state().screen());
+}
+
+/// Types like a keyboard-wedge scanner: the characters, then Enter, with no field clicked.
+fn wedge(h: &mut Harness<'static, KioskApp>, text: &str) {
+    h.event(egui::Event::Text(text.to_owned()));
+    h.key_press(egui::Key::Enter);
+    h.step();
+}
+
+#[test]
+fn a_wedge_scan_shows_valid_then_records_the_entry_and_the_next_scan_is_refused() {
+    let mut h = harness();
+    let code = token(|_| {});
+    wedge(&mut h, &code);
+    wait_for(&mut h, "VALID");
+    assert!(
+        h.query_by_label("ERIKSSON ANNA MARIA").is_some(),
+        "the holder's name shows"
+    );
+    h.get_by_label("Record entry").click();
+    wait_for_part(&mut h, "Entry recorded");
+
+    h.get_by_label("Next traveller").click();
+    h.run();
+    assert_eq!(h.state().screen(), Screen::Scan);
+    wedge(&mut h, &code);
+    wait_for(&mut h, "This single-entry visa was already used");
+    assert!(h.query_by_label("INVALID").is_some());
+    assert!(
+        h.query_by_label_contains("First used").is_some(),
+        "the first use shows"
+    );
+}
+
+#[test]
+fn a_passport_reader_typing_another_persons_zone_turns_the_verdict_invalid() {
+    let mut h = harness();
+    wedge(&mut h, &token(|_| {}));
+    wait_for_part(&mut h, "Passport not checked yet");
+    // A passport reader types the two lines, each followed by Enter.
+    wedge(&mut h, "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<");
+    wedge(&mut h, "L898902C36UTO7408122F1204159ZE184226B<<<<<10");
+    wait_for(&mut h, "The passport does not match the visa");
+    assert!(h.query_by_label("INVALID").is_some());
+    assert!(
+        h.query_by_label("In the passport").is_some(),
+        "the differing fields are listed"
+    );
+}
+
+#[test]
+fn an_image_opened_from_the_file_screen_is_read_and_judged() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("scan.png");
+    std::fs::write(&path, png(&a4_page(&token(|_| {}), 150.0, 0.85, 0.0))).expect("write");
+    let mut h = harness();
+    h.get_by_label("Open image…").click();
+    h.run();
+    let field = h.get_by_label("Path");
+    field.focus();
+    h.run();
+    h.get_by_label("Path")
+        .type_text(path.to_str().expect("utf-8 path"));
+    h.run();
+    h.get_by_label("Open").click();
+    wait_for(&mut h, "VALID");
+    assert!(h.query_by_label("Genuine e-visa").is_some());
+}
+
+#[test]
+fn an_unreadable_picture_is_amber_and_says_what_to_do() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("broken.jpg");
+    std::fs::write(&path, b"\xFF\xD8\xFF\xE0 this is not really a JPEG").expect("write");
+    let mut h = harness();
+    h.state_mut().open_path(&path);
+    wait_for(&mut h, "CANNOT VERIFY");
+    assert!(h.query_by_label_contains("What to do").is_some());
+}
+
+#[test]
+fn the_language_switch_changes_the_interface_and_the_settings_show_the_kiosk() {
+    let mut h = harness();
+    h.get_by_label("РУС").click();
+    h.run();
+    h.get_by_label("Настройки").click();
+    h.run();
+    assert!(h.query_by_label("NQZ-TEST").is_some());
+    assert!(h.query_by_label("Журнал (SQLite)").is_some());
+    h.get_by_label("ҚАЗ").click();
+    h.run();
+    assert!(h.query_by_label("Сенім кілттері").is_some());
+}
