@@ -7,12 +7,77 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use shared::VisaDraft;
 
+use crate::invitation::{InvitationForm, InviterForm};
 use crate::keyfile;
+use crate::server::ServeArgs;
+use crate::taxid::TaxId;
+
+/// Options of `issuer invite`. The invited person's data must be what their passport shows.
+#[derive(Debug, Clone, clap::Args)]
+pub struct InviteArgs {
+    /// Directory of the issuer's database.
+    #[arg(long, env = "ISSUER_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+    /// BIN (organisation) or IIN (individual) of the inviting party.
+    #[arg(long = "bin-iin")]
+    pub tax_id: String,
+    /// Name of the inviting party; registers it if the BIN/IIN is new.
+    #[arg(long)]
+    pub inviter_name: Option<String>,
+    /// Brief description of a new inviting party.
+    #[arg(long, default_value = "")]
+    pub inviter_description: String,
+    /// Surname in Latin letters, as in the passport's MRZ.
+    #[arg(long)]
+    pub surname: String,
+    /// Given names in Latin letters.
+    #[arg(long, default_value = "")]
+    pub given_names: String,
+    /// Passport number.
+    #[arg(long)]
+    pub passport: String,
+    /// Citizenship, ISO 3166-1 alpha-3 (e.g. DEU).
+    #[arg(long)]
+    pub citizenship: String,
+    /// Date of birth, YYYY-MM-DD.
+    #[arg(long)]
+    pub date_of_birth: String,
+    /// business, tourist or treatment.
+    #[arg(long)]
+    pub category: String,
+    /// Purpose of the visit.
+    #[arg(long)]
+    pub purpose: String,
+    /// City of the planned address of stay.
+    #[arg(long)]
+    pub city: String,
+    /// Street of the planned address of stay.
+    #[arg(long)]
+    pub street: String,
+    /// House of the planned address of stay.
+    #[arg(long)]
+    pub house: String,
+    /// First day of the visit, YYYY-MM-DD.
+    #[arg(long)]
+    pub valid_from: String,
+    /// Last day of the visit, YYYY-MM-DD.
+    #[arg(long)]
+    pub valid_until: String,
+    /// Length of stay in days (1–90).
+    #[arg(long)]
+    pub stay_days: String,
+}
 
 /// The Kazakhstan e-visa issuer.
+///
+/// Without a subcommand it serves the portal (same as `issuer serve`), configured by the options
+/// below or their environment variables.
 #[derive(Debug, Parser)]
-#[command(name = "issuer", version, about)]
+#[command(name = "issuer", version, about, long_about)]
 pub struct Cli {
+    /// Portal configuration, used when no subcommand is given.
+    #[command(flatten)]
+    pub serve: ServeArgs,
     /// What to do; without a subcommand the portal starts.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -21,6 +86,10 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Serve the portal (the default).
+    Serve(ServeArgs),
+    /// Register an invitation from an inviting party (BIN or IIN) and print its number.
+    Invite(Box<InviteArgs>),
     /// Generate an Ed25519 key pair: NAME.key (PKCS#8 PEM, mode 0600) and NAME.pub (SPKI PEM).
     Keygen {
         /// Path and base name of the files, e.g. keys/issuer-2026.
@@ -43,12 +112,9 @@ pub const EXIT_BAD_INPUT: u8 = 2;
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
-        None => {
-            eprintln!(
-                "issuer: the portal is not built yet; see README for the commands that exist"
-            );
-            Ok(ExitCode::FAILURE)
-        }
+        None => serve(cli.serve),
+        Some(Command::Serve(args)) => serve(args),
+        Some(Command::Invite(args)) => invite(&args),
         Some(Command::Keygen { out }) => keygen(&out),
         Some(Command::Sign { key, visa }) => sign(&key, &visa),
     };
@@ -56,6 +122,103 @@ pub fn run(cli: Cli) -> ExitCode {
         eprintln!("issuer: {error:#}");
         ExitCode::FAILURE
     })
+}
+
+fn serve(args: ServeArgs) -> Result<ExitCode> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    runtime.block_on(crate::server::serve(args))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn invite(args: &InviteArgs) -> Result<ExitCode> {
+    let today = crate::web::apply::today();
+    let form = InvitationForm {
+        surname: args.surname.clone(),
+        given_names: args.given_names.clone(),
+        passport_number: args.passport.clone(),
+        citizenship: args.citizenship.clone(),
+        date_of_birth: args.date_of_birth.clone(),
+        category: args.category.clone(),
+        purpose: args.purpose.clone(),
+        city: args.city.clone(),
+        street: args.street.clone(),
+        house: args.house.clone(),
+        valid_from: args.valid_from.clone(),
+        valid_until: args.valid_until.clone(),
+        stay_days: args.stay_days.clone(),
+    };
+    let bad = |problems: crate::problem::Problems| {
+        for (field, problem) in problems {
+            eprintln!(
+                "issuer: {field}: {}",
+                problem.message(crate::i18n::Lang::En)
+            );
+        }
+        Ok(ExitCode::from(EXIT_BAD_INPUT))
+    };
+    let invitation = match form.parse(today) {
+        Ok(invitation) => invitation,
+        Err(problems) => return bad(problems),
+    };
+    let tax_id = match TaxId::parse(&args.tax_id) {
+        Ok(tax_id) => tax_id,
+        Err(error) => {
+            eprintln!("issuer: bin-iin: {error}");
+            return Ok(ExitCode::from(EXIT_BAD_INPUT));
+        }
+    };
+    std::fs::create_dir_all(&args.data_dir)
+        .with_context(|| format!("creating {}", args.data_dir.display()))?;
+    let db = crate::db::Db::open(&args.data_dir.join("issuer.sqlite3"))?;
+    let now = crate::now_rfc3339();
+    let inviter_id = match db.with(|conn| crate::db::inviter_by_tax_id(conn, &tax_id))? {
+        Some(inviter) => inviter.id,
+        None => {
+            let Some(name) = &args.inviter_name else {
+                eprintln!(
+                    "issuer: no inviting party has BIN/IIN {tax_id}; give --inviter-name to register it"
+                );
+                return Ok(ExitCode::from(EXIT_BAD_INPUT));
+            };
+            // A BIN has the entity type 4–6 in its fifth digit; an IIN never does.
+            let kind = if matches!(tax_id.as_str().as_bytes()[4], b'4'..=b'6') {
+                "organisation"
+            } else {
+                "individual"
+            };
+            let description = if args.inviter_description.is_empty() {
+                name.clone()
+            } else {
+                args.inviter_description.clone()
+            };
+            let new = match (InviterForm {
+                kind: kind.into(),
+                tax_id: tax_id.to_string(),
+                name: name.clone(),
+                description,
+            })
+            .parse()
+            {
+                Ok(new) => new,
+                Err(problems) => return bad(problems),
+            };
+            match db.with(|conn| crate::db::insert_inviter(conn, None, &new, &now))? {
+                Ok(id) => id,
+                Err(problems) => return bad(problems),
+            }
+        }
+    };
+    let number = db.with(|conn| {
+        crate::db::create_invitation(conn, inviter_id, &invitation, today.year(), &now)
+    })?;
+    println!("{}", number.as_str());
+    Ok(ExitCode::SUCCESS)
 }
 
 fn keygen(out: &std::path::Path) -> Result<ExitCode> {

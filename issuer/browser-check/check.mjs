@@ -1,0 +1,133 @@
+// Walks the portal in headless Chromium (Debian's /usr/bin/chromium; nothing is downloaded):
+// sign-up -> Portal Services -> Electronic visa -> Step 1 with a mistake -> fixed -> confirmation
+// -> "Visas", in English and Kazakh, and writes screenshots to docs/screenshots/portal-*.png.
+// It also checks that the browser keeps the __Host- session cookie on http://127.0.0.1 and that
+// no page trips the Content-Security-Policy.
+//
+// Usage (from the repository root, after `cargo build -p issuer`):
+//   ISSUER_BIN=target/debug/issuer node issuer/browser-check/check.mjs
+import { chromium } from 'playwright-core';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(new URL('../..', import.meta.url).pathname);
+const bin = resolve(process.env.ISSUER_BIN ?? join(root, 'target/debug/issuer'));
+const port = process.env.PORT ?? '18090';
+const base = `http://127.0.0.1:${port}`;
+const shots = join(root, 'docs/screenshots');
+mkdirSync(shots, { recursive: true });
+const data = mkdtempSync(join(tmpdir(), 'issuer-browser-'));
+
+const issuer = spawn(bin, ['--addr', `127.0.0.1:${port}`, '--data-dir', data], {
+  cwd: root,
+  stdio: ['ignore', 'inherit', 'inherit'],
+});
+const fail = (message) => { throw new Error(message); };
+
+async function waitForIssuer() {
+  for (let i = 0; i < 100; i++) {
+    try { if ((await fetch(`${base}/services`)).ok) return; } catch { /* not yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  fail('the issuer did not start');
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+try {
+  await waitForIssuer();
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, locale: 'en-GB' });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(m.text()); });
+  page.on('pageerror', (e) => problems.push(String(e)));
+  const shot = (name) => page.screenshot({ path: join(shots, `portal-${name}.png`), fullPage: true });
+
+  await page.goto(`${base}/login`);
+  await shot('login');
+  const cookies = await context.cookies();
+  const session = cookies.find((c) => c.name === '__Host-session');
+  if (!session) fail(`Chromium refused the __Host- session cookie on ${base}: ${JSON.stringify(cookies)}`);
+  if (!session.secure || !session.httpOnly || session.sameSite !== 'Lax') fail(`cookie attributes: ${JSON.stringify(session)}`);
+
+  await page.click('text=Sign Up');
+  await page.fill('#f-email', 'anna.eriksson@example.com');
+  await page.fill('#f-full_name', 'Anna Maria Eriksson');
+  await page.fill('#f-password', 'a long test password');
+  await page.fill('#f-password_again', 'a long test password');
+  await page.click('button[type=submit].primary');
+  await page.waitForURL(`${base}/services`);
+  await shot('services');
+
+  await page.click('text=Electronic visa');
+  await shot('e-visa');
+  await page.click('text=Get a visa');
+  await page.waitForURL(`${base}/apply`);
+
+  // First with a typo in the surname and a passport number that differs from the invitation.
+  await page.fill('#f-invitation_number', 'INV-DEMO-0001');
+  await page.selectOption('#f-category', 'tourist');
+  await page.fill('#f-surname', 'ERIKSON');
+  await page.fill('#f-given_names', 'ANNA MARIA');
+  await page.fill('#f-surname_native', 'Эрикссон');
+  await page.fill('#f-given_names_native', 'Анна Мария');
+  await page.selectOption('#f-sex', 'F');
+  await page.fill('#f-date_of_birth', '1974-08-12');
+  await page.fill('#f-citizenship', 'SWE');
+  await page.fill('#f-passport_number', 'L898902C4');
+  await page.fill('#f-passport_expiry', '2031-06-30');
+  await page.check('input[name=with_children][value=no]');
+  await page.click('button[type=submit].primary');
+  const errors = await page.locator('.error').allTextContents();
+  if (!errors.includes('Does not match the invitation')) fail(`expected mismatch errors, got ${errors}`);
+  if ((await page.inputValue('#f-surname_native')) !== 'Эрикссон') fail('the entered data was not kept');
+  await shot('step1-errors');
+
+  await page.fill('#f-surname', 'ERIKSSON');
+  await page.fill('#f-passport_number', 'L898902C3');
+  await page.click('button[type=submit].primary');
+  await page.waitForURL(/\/applications\/[0-9a-f]{32}\/confirm$/);
+  const confirmUrl = page.url();
+  if (!(await page.content()).includes('Nomad Travel Demo')) fail('no inviting party on the confirmation page');
+  await page.click('button[type=submit].primary');
+  if (!(await page.content()).includes('Please confirm the accuracy of the data')) fail('Next without the tick was not refused');
+  await shot('confirmation');
+  await page.goto(`${confirmUrl}?lang=kk`);
+  await shot('confirmation-kk');
+  await page.check('input[name=confirm]');
+  await page.click('button[type=submit].primary');
+  await page.goto(`${base}/account/visas?lang=en`);
+  const visas = await page.content();
+  if (!visas.includes('INV-DEMO-0001') || !visas.includes('Payment not done')) fail('the application is not in Visas');
+  await shot('visas');
+
+  await page.goto(`${base}/apply?lang=ru`);
+  await shot('step1-ru');
+  await page.goto(`${base}/services/e-visa?lang=kk`);
+  await shot('e-visa-kk');
+  await page.goto(`${base}/login?tab=eds&lang=en`);
+
+  // Another account cannot open Anna's application.
+  const other = await browser.newContext();
+  const otherPage = await other.newPage();
+  await otherPage.goto(`${base}/signup`);
+  await otherPage.fill('#f-email', 'other@example.com');
+  await otherPage.fill('#f-full_name', 'Other');
+  await otherPage.fill('#f-password', 'another long password');
+  await otherPage.fill('#f-password_again', 'another long password');
+  await otherPage.click('button[type=submit].primary');
+  const response = await otherPage.goto(confirmUrl);
+  if (response.status() !== 404) fail(`another account got ${response.status()} for the application`);
+
+  if (problems.length) fail(`browser console errors (CSP?): ${problems.join('\n')}`);
+  console.log(`browser check passed; screenshots in ${shots}`);
+} finally {
+  await browser.close();
+  issuer.kill();
+  rmSync(data, { recursive: true, force: true });
+}

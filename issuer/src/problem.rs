@@ -1,0 +1,245 @@
+//! What can be wrong with a form field, as a value that pages translate and the API reports.
+
+use std::collections::BTreeMap;
+
+use shared::visa::FieldError;
+
+use crate::i18n::Lang;
+use crate::taxid::TaxIdError;
+
+/// One field's problem.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Problem {
+    /// The text is not a value of the field (from the `shared` parsers).
+    Field(FieldError),
+    /// A BIN or IIN that is not one.
+    TaxId(TaxIdError),
+    /// Not an e-mail address.
+    Email,
+    /// The e-mail address has an account already.
+    EmailTaken,
+    /// The password is too short or too long.
+    PasswordLength,
+    /// The two passwords differ.
+    PasswordsDiffer,
+    /// The BIN or IIN is registered to another party.
+    TaxIdTaken,
+    /// No invitation has this number.
+    NoSuchInvitation,
+    /// The invitation's validity period has ended.
+    InvitationExpired,
+    /// The invitation belongs to another application.
+    InvitationUsed,
+    /// The value differs from the one in the invitation.
+    Mismatch,
+    /// The passport expires before the planned stay ends.
+    PassportExpiresTooSoon,
+    /// The passport has expired already.
+    PassportExpired,
+    /// E-visas are not issued to foreigners travelling with children.
+    WithChildren,
+    /// The confirmation box was not ticked.
+    NotConfirmed,
+    /// The end of a period comes before its start, or the period is too long.
+    Period,
+    /// A date in the past where a future one is needed.
+    DateInPast,
+}
+
+/// The problems of a form, by field name.
+pub type Problems = BTreeMap<&'static str, Problem>;
+
+impl Problem {
+    /// A stable machine-readable code, for the JSON API.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Field(FieldError::Missing) => "required",
+            Self::Field(FieldError::TooLong { .. }) => "too_long",
+            Self::Field(FieldError::Country(_)) => "unknown_country",
+            Self::Field(FieldError::Range { .. }) => "out_of_range",
+            Self::Field(_) => "format",
+            Self::TaxId(_) => "invalid_bin_iin",
+            Self::Email => "invalid_email",
+            Self::EmailTaken => "email_taken",
+            Self::PasswordLength => "password_length",
+            Self::PasswordsDiffer => "passwords_differ",
+            Self::TaxIdTaken => "bin_iin_taken",
+            Self::NoSuchInvitation => "no_such_invitation",
+            Self::InvitationExpired => "invitation_expired",
+            Self::InvitationUsed => "invitation_used",
+            Self::Mismatch => "differs_from_invitation",
+            Self::PassportExpiresTooSoon => "passport_expires_too_soon",
+            Self::PassportExpired => "passport_expired",
+            Self::WithChildren => "travelling_with_children",
+            Self::NotConfirmed => "not_confirmed",
+            Self::Period => "invalid_period",
+            Self::DateInPast => "date_in_past",
+        }
+    }
+
+    /// The message shown beside the field.
+    pub fn message(&self, l: Lang) -> String {
+        let s = |kk, ru, en| l.t(kk, ru, en).to_owned();
+        match self {
+            Self::Field(FieldError::Missing) => s(
+                "Бұл өрісті толтыру міндетті",
+                "Это поле обязательно для заполнения",
+                "This field is required",
+            ),
+            Self::Field(FieldError::TooLong { max }) => match l {
+                Lang::Kk => format!("Ең көбі {max} таңба"),
+                Lang::Ru => format!("Не более {max} символов"),
+                Lang::En => format!("At most {max} characters"),
+            },
+            Self::Field(FieldError::Range { min, max }) => match l {
+                Lang::Kk => format!("{min} мен {max} аралығында болуы керек"),
+                Lang::Ru => format!("Должно быть от {min} до {max}"),
+                Lang::En => format!("Must be between {min} and {max}"),
+            },
+            Self::Field(FieldError::Country(_)) => s(
+                "Елдің үш әріпті кодын енгізіңіз (ISO 3166-1 alpha-3), мысалы DEU",
+                "Введите трёхбуквенный код страны (ISO 3166-1 alpha-3), например DEU",
+                "Enter the three-letter country code (ISO 3166-1 alpha-3), e.g. DEU",
+            ),
+            Self::Field(FieldError::Format(text)) => format_message(l, text),
+            Self::Field(_) => s("Қате мән", "Неверное значение", "Invalid value"),
+            Self::TaxId(TaxIdError::Format) => s(
+                "БСН немесе ЖСН 12 цифрдан тұрады",
+                "БИН или ИИН состоит из 12 цифр",
+                "A BIN or IIN is 12 digits",
+            ),
+            Self::TaxId(TaxIdError::CheckDigit) => s(
+                "Бақылау цифры сәйкес келмейді: нөмірді тексеріңіз",
+                "Контрольная цифра не совпадает: проверьте номер",
+                "The check digit does not match: check the number",
+            ),
+            Self::TaxId(TaxIdError::Kind) => s(
+                "Нөмір осы тұлға түріне сәйкес келмейді (ұйым — БСН, жеке тұлға — ЖСН)",
+                "Номер не соответствует виду лица (организация — БИН, физическое лицо — ИИН)",
+                "The number does not fit this kind of party (organisation: BIN, individual: IIN)",
+            ),
+            Self::Email => s(
+                "Электрондық пошта мекенжайын енгізіңіз",
+                "Введите адрес электронной почты",
+                "Enter an e-mail address",
+            ),
+            Self::EmailTaken => s(
+                "Бұл электрондық поштамен тіркелгі бар; жүйеге кіріңіз",
+                "Учётная запись с этим адресом уже есть; войдите",
+                "An account with this e-mail exists; please log in",
+            ),
+            Self::PasswordLength => s(
+                "Құпиясөз 10-нан 128 таңбаға дейін",
+                "Пароль от 10 до 128 символов",
+                "The password has 10 to 128 characters",
+            ),
+            Self::PasswordsDiffer => s(
+                "Құпиясөздер сәйкес келмейді",
+                "Пароли не совпадают",
+                "The passwords differ",
+            ),
+            Self::TaxIdTaken => s(
+                "Бұл БСН/ЖСН басқа тіркелгіде тіркелген",
+                "Этот БИН/ИИН зарегистрирован другой учётной записью",
+                "This BIN/IIN is registered by another account",
+            ),
+            Self::NoSuchInvitation => s(
+                "Мұндай нөмірлі шақыру жоқ",
+                "Приглашение с таким номером не найдено",
+                "No invitation has this number",
+            ),
+            Self::InvitationExpired => s(
+                "Шақырудың қолданылу мерзімі аяқталды",
+                "Срок действия приглашения истёк",
+                "The invitation has expired",
+            ),
+            Self::InvitationUsed => s(
+                "Бұл шақыру басқа өтінішке пайдаланылды",
+                "Это приглашение уже использовано в другом заявлении",
+                "This invitation is already used by another application",
+            ),
+            Self::Mismatch => s(
+                "Шақырудағы деректермен сәйкес келмейді",
+                "Не совпадает с данными приглашения",
+                "Does not match the invitation",
+            ),
+            Self::PassportExpiresTooSoon => s(
+                "Паспорттың қолданылу мерзімі жоспарланған болу мерзімі аяқталғанға дейін бітеді",
+                "Срок действия паспорта истекает до окончания планируемого пребывания",
+                "The passport expires before the planned stay ends",
+            ),
+            Self::PassportExpired => s(
+                "Паспорттың қолданылу мерзімі өтіп кетті",
+                "Срок действия паспорта истёк",
+                "The passport has expired",
+            ),
+            Self::WithChildren => s(
+                "Балаларымен бірге жүрген шетелдіктерге электрондық виза берілмейді",
+                "Электронная виза не выдаётся иностранцам, следующим вместе с детьми",
+                "E-visas are not issued to foreigners travelling together with children",
+            ),
+            Self::NotConfirmed => s(
+                "Деректердің дұрыстығын растаңыз",
+                "Подтвердите достоверность данных",
+                "Please confirm the accuracy of the data",
+            ),
+            Self::Period => s(
+                "Мерзім дұрыс емес: соңы басынан кейін, ең көбі 180 күн, болу ұзақтығы 1–90 күн",
+                "Неверный срок: окончание после начала, не более 180 дней, пребывание 1–90 дней",
+                "Invalid period: the end after the start, at most 180 days, a stay of 1–90 days",
+            ),
+            Self::DateInPast => s(
+                "Күн өткен шақта болмауы керек",
+                "Дата не может быть в прошлом",
+                "The date cannot be in the past",
+            ),
+        }
+    }
+}
+
+impl From<FieldError> for Problem {
+    fn from(error: FieldError) -> Self {
+        Self::Field(error)
+    }
+}
+
+/// The `shared` parsers describe format errors in English; these are their translations.
+fn format_message(l: Lang, text: &str) -> String {
+    let t = match text {
+        "use the Latin letters A-Z exactly as in the passport's machine-readable zone" => l.t(
+            "Паспорттың машинамен оқылатын аймағындағыдай латын әріптерімен A–Z жазыңыз",
+            "Латинскими буквами A–Z, как в машиносчитываемой зоне паспорта",
+            "Use the Latin letters A–Z exactly as in the passport's machine-readable zone",
+        ),
+        "letters only, with spaces, hyphens or apostrophes between words" => l.t(
+            "Тек әріптер; сөздер арасында бос орын, сызықша немесе апостроф",
+            "Только буквы; между словами пробел, дефис или апостроф",
+            "Letters only, with spaces, hyphens or apostrophes between words",
+        ),
+        "only Latin capital letters and digits" => l.t(
+            "Тек латын бас әріптері мен цифрлар",
+            "Только заглавные латинские буквы и цифры",
+            "Only Latin capital letters and digits",
+        ),
+        "a date is written YYYY-MM-DD" => l.t(
+            "Күн ЖЖЖЖ-АА-КК түрінде жазылады",
+            "Дата записывается в виде ГГГГ-ММ-ДД",
+            "A date is written YYYY-MM-DD",
+        ),
+        "no such date" => l.t("Мұндай күн жоқ", "Такой даты нет", "No such date"),
+        "sex is F, M or X" => l.t("Жынысын таңдаңыз", "Выберите пол", "Choose the sex"),
+        "the e-visa categories are business, tourist and treatment" => l.t(
+            "Электрондық виза санаттары: іскерлік, туристік және емделу",
+            "Категории электронной визы: деловая, туристическая и на лечение",
+            "The e-visa categories are business, tourist and treatment",
+        ),
+        "an invitation number has 4 to 20 Latin letters, digits and hyphens" => l.t(
+            "Шақыру нөмірі 4–20 латын әрпі, цифр және сызықшадан тұрады",
+            "Номер приглашения — от 4 до 20 латинских букв, цифр и дефисов",
+            "An invitation number has 4 to 20 Latin letters, digits and hyphens",
+        ),
+        other => return other.to_owned(),
+    };
+    t.to_owned()
+}

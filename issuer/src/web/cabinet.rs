@@ -1,0 +1,106 @@
+//! The personal account and its "Visas" section: every application of the applicant with its
+//! status and what to do next.
+
+use axum::Router;
+use axum::extract::State;
+use axum::response::Html;
+use axum::routing::get;
+use maud::html;
+
+use super::layout::{category_name, page};
+use super::session::Ctx;
+use super::{AppError, AppState};
+use crate::application::{Application, Status};
+use crate::db;
+use crate::i18n::Lang;
+
+/// The routes of this section.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/account",
+            get(|| async { axum::response::Redirect::to("/account/visas") }),
+        )
+        .route("/account/visas", get(visas))
+}
+
+/// Where an application goes next from its status.
+pub fn next_step(app: &Application) -> String {
+    match app.status {
+        Status::Draft => format!("/applications/{}/confirm", app.id),
+        Status::Submitted | Status::Paid | Status::Issued => "/account/visas".to_owned(),
+    }
+}
+
+/// The status in the instruction's words.
+pub fn status_text(l: Lang, status: Status) -> &'static str {
+    match status {
+        Status::Draft => l.t(
+            "Жоба: деректер расталмаған",
+            "Черновик: данные не подтверждены",
+            "Draft: data not confirmed",
+        ),
+        Status::Submitted => l.t(
+            "Төлем жасалмады",
+            "Оплата не произведена",
+            "Payment not done",
+        ),
+        Status::Paid => l.t(
+            "Төлем алынды, виза ресімделуде",
+            "Оплата получена, виза оформляется",
+            "Payment received, the visa is being issued",
+        ),
+        Status::Issued => l.t(
+            "Мақұлданды. Төлем жасалды",
+            "Одобрено. Оплата произведена",
+            "Approved. Payment completed",
+        ),
+    }
+}
+
+async fn visas(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, AppError> {
+    let user = ctx.user()?.id;
+    let apps = state
+        .db
+        .call(move |conn| db::applications_of(conn, user))
+        .await?;
+    let l = ctx.lang;
+    let title = ctx.t("Визалар", "Визы", "Visas");
+    Ok(page(
+        &ctx,
+        title,
+        html! {
+            section.card {
+                p.crumbs { (ctx.t("Жеке кабинет", "Личный кабинет", "Personal account")) }
+                h1 { (title) }
+                @if apps.is_empty() {
+                    p { (ctx.t("Әзірге өтініштер жоқ.", "Заявлений пока нет.", "No applications yet.")) " "
+                        a href="/services/e-visa" { (ctx.t("Виза алу", "Получить визу", "Get a visa")) } }
+                } @else {
+                    table.list {
+                        thead { tr {
+                            th { (ctx.t("Өтініш берілген күн", "Дата заявления", "Applied")) }
+                            th { (ctx.t("Шақыру", "Приглашение", "Invitation")) }
+                            th { (ctx.t("Өтініш беруші", "Заявитель", "Applicant")) }
+                            th { (ctx.t("Санат", "Категория", "Category")) }
+                            th { (ctx.t("Мәртебесі", "Статус", "Status")) }
+                            th { }
+                        } }
+                        tbody {
+                            @for app in &apps {
+                                tr {
+                                    td { (app.created_at.get(..10).unwrap_or(&app.created_at)) }
+                                    td { (app.applicant.invitation_number.as_str()) }
+                                    td { (app.applicant.full_name()) }
+                                    td { (category_name(l, app.applicant.category)) }
+                                    td { span class=(format!("status {}", app.status.as_str())) { (status_text(l, app.status)) } }
+                                    td { a href=(next_step(app)) { (ctx.t("Ашу", "Открыть", "Open")) } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    ))
+}
