@@ -264,9 +264,61 @@ impl KioskApp {
                     self.wedge.clear();
                     self.mrz_first_line = None;
                 }
+                // Function keys, so an officer with a passport in one hand needs no mouse.
+                egui::Event::Key {
+                    key: egui::Key::F2,
+                    pressed: true,
+                    ..
+                } => self.record_shown(),
+                egui::Event::Key {
+                    key: egui::Key::F4,
+                    pressed: true,
+                    ..
+                } => self.next_traveller(),
+                egui::Event::Key {
+                    key: egui::Key::F10,
+                    pressed: true,
+                    ..
+                } => {
+                    self.screen = match self.screen {
+                        Screen::Settings if self.shown.is_some() => Screen::Verdict,
+                        Screen::Settings => Screen::Scan,
+                        _ => Screen::Settings,
+                    };
+                }
                 _ => {}
             }
         }
+    }
+
+    /// Whether the verdict on screen allows recording the crossing.
+    fn can_record(&self) -> bool {
+        self.shown.as_ref().is_some_and(|shown| {
+            let d = &shown.decision;
+            d.recorded.is_none()
+                && shown.text.is_some()
+                && (d.verdict == Verdict::Valid
+                    || (self.direction == Direction::Exit && d.reason == "overstay"))
+        })
+    }
+
+    /// Records the entry or exit of the traveller on screen, if the verdict allows it.
+    fn record_shown(&mut self) {
+        if self.screen != Screen::Verdict || !self.can_record() {
+            return;
+        }
+        if let Some(text) = self.shown.as_ref().and_then(|s| s.text.clone()) {
+            self.submit(Source::Text(text), true);
+        }
+    }
+
+    /// Clears the verdict and the passport for the next traveller.
+    fn next_traveller(&mut self) {
+        self.shown = None;
+        self.passport = None;
+        self.passport_error = None;
+        self.mrz_first_line = None;
+        self.screen = Screen::Scan;
     }
 
     fn submit_wedge(&mut self) {
@@ -319,8 +371,16 @@ impl KioskApp {
     }
 
     fn poll_scanner_folder(&mut self, ui: &egui::Ui) {
+        if self.watch.is_none() {
+            return;
+        }
         let now = ui.input(|i| i.time);
-        if self.watch.is_none() || now - self.last_watch_poll < 1.0 {
+        let since = now - self.last_watch_poll;
+        if since < 1.0 {
+            // Any frame in between must keep the next poll scheduled, or the chain of wake-ups
+            // breaks and new scans wait for the next mouse move.
+            ui.ctx()
+                .request_repaint_after(Duration::from_secs_f64((1.0 - since).max(0.05)));
             return;
         }
         self.last_watch_poll = now;
@@ -485,7 +545,11 @@ impl KioskApp {
                                 .strong()
                                 .color(ink),
                         );
-                        ui.label(RichText::new(&d.message).size(18.0).color(ink));
+                        // The plain reason above says it all for a valid visa; otherwise the
+                        // details (dates, fields, the key) follow in smaller print.
+                        if d.reason != "ok" {
+                            ui.label(RichText::new(&d.message).size(18.0).color(ink));
+                        }
                     });
                 });
                 if d.verdict == Verdict::CannotVerify {
@@ -519,12 +583,12 @@ impl KioskApp {
             let big = |ui: &mut egui::Ui, key: &'static str, value: &str| {
                 ui.label(
                     RichText::new(tr(lang, key))
-                        .size(18.0)
-                        .color(Color32::from_gray(90)),
+                        .size(19.0)
+                        .color(Color32::from_gray(70)),
                 );
                 ui.label(
                     RichText::new(value)
-                        .size(30.0)
+                        .size(34.0)
                         .strong()
                         .color(Color32::BLACK),
                 );
@@ -576,7 +640,7 @@ impl KioskApp {
                 RichText::new(format!(
                     "{}: {} · {} · {}",
                     tr(lang, "first_use"),
-                    first.at,
+                    kazakhstan_time(&first.at),
                     first.port,
                     first.kiosk_id
                 ))
@@ -611,11 +675,12 @@ impl KioskApp {
                     for m in &d.mismatches {
                         ui.label(
                             RichText::new(tr(lang, m.field))
-                                .size(20.0)
+                                .size(24.0)
+                                .strong()
                                 .color(Color32::from_rgb(190, 20, 30)),
                         );
-                        ui.label(RichText::new(&m.visa).size(20.0));
-                        ui.label(RichText::new(&m.passport).size(20.0));
+                        ui.label(RichText::new(&m.visa).size(24.0).strong());
+                        ui.label(RichText::new(&m.passport).size(24.0).strong());
                         ui.end_row();
                     }
                 });
@@ -626,31 +691,26 @@ impl KioskApp {
             };
             ui.label(
                 RichText::new(tr(lang, key))
-                    .size(22.0)
+                    .size(26.0)
                     .strong()
                     .color(color),
             );
         }
         ui.add_space(8.0);
         ui.horizontal(|ui| {
-            let can_record = d.recorded.is_none()
-                && shown.text.is_some()
-                && (d.verdict == Verdict::Valid
-                    || (self.direction == Direction::Exit && d.reason == "overstay"));
             let record_key = match self.direction {
                 Direction::Entry => "record_entry",
                 Direction::Exit => "record_exit",
             };
-            if can_record
+            if self.can_record()
                 && ui
                     .add(
                         egui::Button::new(RichText::new(tr(lang, record_key)).size(26.0))
                             .fill(Color32::from_rgb(200, 235, 210)),
                     )
                     .clicked()
-                && let Some(text) = shown.text.clone()
             {
-                self.submit(Source::Text(text), true);
+                self.record_shown();
             }
             if ui
                 .add(egui::Button::new(
@@ -658,11 +718,9 @@ impl KioskApp {
                 ))
                 .clicked()
             {
-                self.shown = None;
-                self.passport = None;
-                self.passport_error = None;
-                self.screen = Screen::Scan;
+                self.next_traveller();
             }
+            ui.label(RichText::new("F2 / F4").color(Color32::GRAY));
             ui.label(
                 RichText::new(format!("{} ms", shown.elapsed.as_millis())).color(Color32::GRAY),
             );
@@ -795,6 +853,18 @@ impl KioskApp {
                 self.open_path(&path);
             }
         }
+    }
+}
+
+/// A ledger time (RFC 3339, UTC) as the officer reads it: Kazakhstan time, to the minute.
+fn kazakhstan_time(at: &str) -> String {
+    let parsed = OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339);
+    match parsed {
+        Ok(t) => {
+            let t = t.to_offset(shared::visa::KAZAKHSTAN_OFFSET);
+            format!("{} {:02}:{:02} (UTC+5)", t.date(), t.hour(), t.minute())
+        }
+        Err(_) => at.to_owned(),
     }
 }
 

@@ -101,6 +101,13 @@ pub fn tr(lang: Language, key: &'static str) -> &'static str {
         "name" => ["Аты-жөні", "Имя", "Name"],
         "native_name" => ["Төл жазуда", "На родном письме", "Native script"],
         "passport_number" => ["Паспорт нөмірі", "Номер паспорта", "Passport number"],
+        "surname" => ["Тегі", "Фамилия", "Surname"],
+        "given_names" => ["Аты", "Имя", "Given names"],
+        "passport_expiry" => [
+            "Паспорттың мерзімі",
+            "Срок действия паспорта",
+            "Passport expiry",
+        ],
         "citizenship" => ["Азаматтығы", "Гражданство", "Citizenship"],
         "date_of_birth" => ["Туған күні", "Дата рождения", "Date of birth"],
         "sex" => ["Жынысы", "Пол", "Sex"],

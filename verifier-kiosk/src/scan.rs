@@ -122,6 +122,14 @@ impl Pipeline {
     pub fn scan_bytes(&self, bytes: &[u8]) -> Result<Scan, ScanError> {
         let started = Instant::now();
         let gray = load_gray(bytes, self.budget)?;
+        if trace() {
+            eprintln!(
+                "scan: loaded {}x{} in {:?}",
+                gray.width(),
+                gray.height(),
+                started.elapsed()
+            );
+        }
         self.scan_gray(gray, self.budget.saturating_sub(started.elapsed()))
     }
 
@@ -136,53 +144,52 @@ impl Pipeline {
         // The pyramid: a working size that keeps an A4 scan's modules 3–5 pixels wide and is
         // fast, then the full picture for small codes, then coarser levels for noisy photos
         // whose modules are many pixels wide.
-        let mut levels: Vec<(String, Arc<GrayImage>)> = Vec::new();
-        let push_level = |levels: &mut Vec<(String, Arc<GrayImage>)>, side: u32| {
-            if side < long && side >= 200 && !levels.iter().any(|(_, l)| longest(l) == side) {
-                levels.push((format!("{side}px"), Arc::new(shrink(&full, side))));
-            }
-        };
-        push_level(&mut levels, 1600);
-        levels.push((format!("{long}px (full)"), Arc::clone(&full)));
-        push_level(&mut levels, 1000);
-        push_level(&mut levels, 640);
-
-        // Each step names a level and an optional preparation, made only when it is reached, so
-        // a clean scan read at the first step costs no preprocessing at all.
-        type Prepare = fn(&GrayImage) -> GrayImage;
-        let mut plan: Vec<(String, Arc<GrayImage>, Option<Prepare>)> = levels
-            .iter()
-            .map(|(name, level)| (name.clone(), Arc::clone(level), None))
-            .collect();
-        if self.retries {
-            let small = |side: u32| {
-                levels
-                    .iter()
-                    .filter(move |(_, l)| longest(l) <= side)
-                    .map(|(n, l)| (n.clone(), Arc::clone(l)))
-            };
-            for (name, level) in small(1600) {
-                plan.push((format!("{name} stretched"), level, Some(stretch as Prepare)));
-            }
-            for (name, level) in small(1000) {
-                plan.push((format!("{name} blurred"), level, Some(blur as Prepare)));
-            }
-            for (name, level) in small(1000) {
-                plan.push((
-                    format!("{name} threshold"),
-                    level,
-                    Some(threshold as Prepare),
-                ));
-            }
-            for (name, level) in small(1000) {
-                plan.push((format!("{name} inverted"), level, Some(invert as Prepare)));
+        let mut sides: Vec<u32> = Vec::new();
+        for side in [1600, long, 1000, 640] {
+            if side <= long && side >= 200 && !sides.contains(&side) {
+                sides.push(side);
             }
         }
-        for (variant, level, prepare) in plan {
+        let name = |side: u32| {
+            if side == long {
+                format!("{side}px (full)")
+            } else {
+                format!("{side}px")
+            }
+        };
+
+        // Each step names a level and an optional preparation; both are made only when the step
+        // is reached, so a clean scan read at the first step costs one downscale and nothing else.
+        type Prepare = fn(&GrayImage) -> GrayImage;
+        let mut plan: Vec<(String, u32, Option<Prepare>)> =
+            sides.iter().map(|&side| (name(side), side, None)).collect();
+        if self.retries {
+            let preparations: [(&str, u32, Prepare); 4] = [
+                ("stretched", 1600, stretch),
+                ("blurred", 1000, blur),
+                ("threshold", 1000, threshold),
+                ("inverted", 1000, invert),
+            ];
+            for (what, largest, prepare) in preparations {
+                for &side in sides.iter().filter(|&&s| s <= largest) {
+                    plan.push((format!("{} {what}", name(side)), side, Some(prepare)));
+                }
+            }
+        }
+        let mut levels: Vec<(u32, Arc<GrayImage>)> = vec![(long, Arc::clone(&full))];
+        for (variant, side, prepare) in plan {
             if Instant::now() >= deadline {
                 timed_out = true;
                 break;
             }
+            let level = match levels.iter().find(|(s, _)| *s == side) {
+                Some((_, level)) => Arc::clone(level),
+                None => {
+                    let level = Arc::new(shrink(&full, side));
+                    levels.push((side, Arc::clone(&level)));
+                    level
+                }
+            };
             let picture = match prepare {
                 Some(prepare) => Arc::new(prepare(&level)),
                 None => level,
@@ -202,10 +209,23 @@ impl Pipeline {
                 }
                 attempts += 1;
                 let picture = Arc::clone(&picture);
+                let started = Instant::now();
                 let result = guarded(decoder_name(decoder), left, move || match decoder {
                     Decoder::Rqrr => rqrr_decode(&picture),
                     Decoder::Rxing => rxing_decode(&picture),
                 });
+                if trace() {
+                    eprintln!(
+                        "scan: {} on {variant}: {:?} in {:?}",
+                        decoder_name(decoder),
+                        match &result {
+                            Guarded::Done(texts) => format!("{} code(s)", texts.len()),
+                            Guarded::Panicked => "panicked".to_owned(),
+                            Guarded::TimedOut => "timed out".to_owned(),
+                        },
+                        started.elapsed()
+                    );
+                }
                 match result {
                     Guarded::Done(texts) if !texts.is_empty() => {
                         return Ok(Scan {
@@ -338,6 +358,12 @@ pub fn guarded<T: Send + 'static>(
 pub const MAX_RUNAWAYS: usize = 2;
 
 static RUNNING: AtomicUsize = AtomicUsize::new(0);
+
+/// Whether `KIOSK_SCAN_TRACE` asks for one line per decoder call on standard error, to see where
+/// a hard picture's time goes.
+fn trace() -> bool {
+    std::env::var_os("KIOSK_SCAN_TRACE").is_some()
+}
 
 fn decoder_name(decoder: Decoder) -> &'static str {
     match decoder {

@@ -1,0 +1,39 @@
+//! Renders a code as the kiosk's tests do (an A4 page, or a phone photo) into a PNG or JPEG file,
+//! for screenshots and manual trials: `render_printout TOKEN_FILE OUT [dpi|photo]`.
+
+#[path = "../tests/kiosk/render.rs"]
+mod render;
+
+fn main() -> std::process::ExitCode {
+    let args: Vec<String> = std::env::args().collect();
+    let [_, token_file, out, rest @ ..] = args.as_slice() else {
+        eprintln!("usage: render_printout TOKEN_FILE OUT.png|OUT.jpg [DPI|photo]");
+        return std::process::ExitCode::from(64);
+    };
+    let Ok(token) = std::fs::read_to_string(token_file) else {
+        eprintln!("cannot read {token_file}");
+        return std::process::ExitCode::FAILURE;
+    };
+    let token = token.trim();
+    let picture = match rest.first().map(String::as_str) {
+        Some("photo") => render::photo(token, 1920, 1080, 7.0, 8.0),
+        other => render::a4_page(
+            token,
+            other.and_then(|d| d.parse().ok()).unwrap_or(150.0),
+            0.85,
+            0.0,
+        ),
+    };
+    let bytes = if out.ends_with(".jpg") {
+        render::jpeg(&picture, 85)
+    } else {
+        render::png(&picture)
+    };
+    match std::fs::write(out, bytes) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("{out}: {error}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
