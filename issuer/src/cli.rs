@@ -104,6 +104,20 @@ pub enum Command {
         /// The visa as JSON; `-` reads standard input.
         visa: PathBuf,
     },
+    /// Render the e-visa PDF printout for a visa described in the same JSON `sign` takes.
+    Render {
+        /// The private signing key (PKCS#8 PEM) that signs the QR code.
+        #[arg(long)]
+        key: PathBuf,
+        /// The visa as JSON; `-` reads standard input.
+        visa: PathBuf,
+        /// Where to write the PDF.
+        #[arg(long)]
+        out: PathBuf,
+        /// The inviting party as printed, e.g. its name and BIN.
+        #[arg(long)]
+        inviter: Option<String>,
+    },
 }
 
 /// Exit code for input the command cannot use (bad JSON, an invalid visa).
@@ -117,6 +131,12 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Invite(args)) => invite(&args),
         Some(Command::Keygen { out }) => keygen(&out),
         Some(Command::Sign { key, visa }) => sign(&key, &visa),
+        Some(Command::Render {
+            key,
+            visa,
+            out,
+            inviter,
+        }) => render(&key, &visa, &out, inviter.as_deref()),
     };
     result.unwrap_or_else(|error| {
         eprintln!("issuer: {error:#}");
@@ -251,6 +271,34 @@ fn sign(key: &std::path::Path, visa: &std::path::Path) -> Result<ExitCode> {
             Ok(ExitCode::from(EXIT_BAD_INPUT))
         }
     }
+}
+
+fn render(
+    key: &std::path::Path,
+    visa: &std::path::Path,
+    out: &std::path::Path,
+    inviter: Option<&str>,
+) -> Result<ExitCode> {
+    let key = keyfile::load_private(key)?;
+    let draft = match read_draft(visa)? {
+        Ok(draft) => draft,
+        Err(message) => {
+            eprintln!("issuer: {message}");
+            return Ok(ExitCode::from(EXIT_BAD_INPUT));
+        }
+    };
+    let visa = match draft.into_visa() {
+        Ok(visa) => visa,
+        Err(error) => {
+            eprintln!("issuer: invalid visa: {error}");
+            return Ok(ExitCode::from(EXIT_BAD_INPUT));
+        }
+    };
+    let token = shared::sign(&visa, &key);
+    let pdf = crate::pdf::render(&visa, &token, inviter).context("rendering the PDF")?;
+    std::fs::write(out, &pdf).with_context(|| format!("writing {}", out.display()))?;
+    println!("wrote {} ({} bytes)", out.display(), pdf.len());
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Reads visa JSON from a file or standard input. The outer error is IO; the inner one is a

@@ -10,6 +10,7 @@ pub mod demo;
 pub mod i18n;
 pub mod invitation;
 pub mod keyfile;
+pub mod pdf;
 pub mod problem;
 pub mod server;
 pub mod taxid;

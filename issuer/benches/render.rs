@@ -1,0 +1,45 @@
+//! How many e-visas one core signs and renders to PDF per second, and how large a PDF is.
+//!
+//! Run: `cargo bench -p issuer --bench render` (optimised), or for the dev profile
+//! `cargo run -p issuer --example`-style: `cargo test -p issuer --bench render` is not needed;
+//! the plain loop below prints its own figures. `RENDER_BENCH_ITERATIONS` sets the loop count.
+
+use std::path::Path;
+use std::time::Instant;
+
+fn main() -> anyhow::Result<()> {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let key = issuer::keyfile::load_private(&repo.join("keys/dev-issuer.key"))?;
+    let json = std::fs::read_to_string(repo.join("shared/tests/vectors/visa.json"))?;
+    let draft: shared::VisaDraft = serde_json::from_str(&json)?;
+    let visa = draft
+        .into_visa()
+        .map_err(|e| anyhow::anyhow!("invalid vector: {e}"))?;
+    let inviter = Some("ТОО «Астана Тревел Сервис», БИН 120540012345");
+    let iterations: u32 = std::env::var("RENDER_BENCH_ITERATIONS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(200);
+
+    // Warm up: the first rendering pays for page faults and lazy initialisation.
+    let token = shared::sign(&visa, &key);
+    let size = issuer::pdf::render(&visa, &token, inviter)?.len();
+
+    let start = Instant::now();
+    let mut bytes = 0;
+    for _ in 0..iterations {
+        let token = shared::sign(&visa, &key);
+        let pdf = issuer::pdf::render(&visa, &token, inviter)?;
+        bytes += std::hint::black_box(pdf).len();
+    }
+    let elapsed = start.elapsed();
+    let per_second = f64::from(iterations) / elapsed.as_secs_f64();
+    println!(
+        "sign + render: {iterations} PDFs in {:.2} s = {per_second:.1} PDFs/s on one core, \
+         {:.2} ms each; PDF size {size} bytes ({} bytes in total)",
+        elapsed.as_secs_f64(),
+        elapsed.as_secs_f64() * 1000.0 / f64::from(iterations),
+        bytes
+    );
+    Ok(())
+}

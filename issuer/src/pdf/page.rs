@@ -1,0 +1,515 @@
+//! The layout of the printout: where each part of the page goes, and the words in Kazakh,
+//! Russian and English that label it.
+
+use printpdf::Op;
+use shared::{Category, Entries, Port, Sex, Visa, VisaMrz};
+use time::Date;
+
+use super::canvas::{Canvas, Face, Fonts, PAGE_WIDTH, Rgb8};
+use super::qr::{QUIET_ZONE, Qr};
+
+const INK: Rgb8 = Rgb8(17, 24, 39);
+const LABEL: Rgb8 = Rgb8(75, 85, 99);
+const BLUE: Rgb8 = Rgb8(0, 92, 138);
+const SKY: Rgb8 = Rgb8(0, 175, 202);
+const GOLD: Rgb8 = Rgb8(222, 168, 0);
+const RULE: Rgb8 = Rgb8(203, 213, 225);
+const TINT: Rgb8 = Rgb8(238, 246, 250);
+const WHITE: Rgb8 = Rgb8(255, 255, 255);
+
+const LEFT: f32 = 15.0;
+const RIGHT: f32 = PAGE_WIDTH - 15.0;
+const CENTRE: f32 = PAGE_WIDTH / 2.0;
+
+/// Top of the data table and of the QR code.
+const TABLE_TOP: f32 = 52.0;
+const ROW_HEIGHT: f32 = 9.2;
+const LABEL_WIDTH: f32 = 45.0;
+const VALUE_X: f32 = LEFT + LABEL_WIDTH + 2.5;
+/// The right edge of the table; the QR code's quiet zone starts here at the earliest.
+const TABLE_RIGHT: f32 = 116.5;
+const VALUE_WIDTH: f32 = TABLE_RIGHT - VALUE_X;
+
+/// A label in the three languages: Kazakh, Russian, English.
+type Label = [&'static str; 3];
+
+/// One line of a value cell.
+struct Line {
+    face: Face,
+    size: f32,
+    colour: Rgb8,
+    text: String,
+}
+
+/// Draws the whole page.
+pub(crate) fn draw(fonts: &Fonts, visa: &Visa, code: &mut Qr, inviter: Option<&str>) -> Vec<Op> {
+    let mut canvas = Canvas::new(fonts);
+    heading(&mut canvas);
+    let bottom = table(&mut canvas, visa, inviter);
+    qr_block(&mut canvas, code);
+    let notes_bottom = notes(&mut canvas, bottom + 6.0);
+    mrz(&mut canvas, visa, notes_bottom);
+    canvas.into_ops()
+}
+
+fn heading(c: &mut Canvas<'_>) {
+    c.hrule(SKY, 1.6, LEFT, RIGHT, 12.0);
+    c.text_centred(
+        Face::Bold,
+        13.0,
+        BLUE,
+        CENTRE,
+        20.5,
+        "Қазақстан Республикасы",
+    );
+    c.text_centred(Face::Bold, 13.0, BLUE, CENTRE, 26.5, "Республика Казахстан");
+    c.text_centred(
+        Face::Bold,
+        13.0,
+        BLUE,
+        CENTRE,
+        32.5,
+        "Republic of Kazakhstan",
+    );
+    c.fill_rect(BLUE, LEFT, 36.5, RIGHT - LEFT, 9.0);
+    c.text_centred(
+        Face::Bold,
+        12.0,
+        WHITE,
+        CENTRE,
+        42.6,
+        "ЭЛЕКТРОНДЫҚ ВИЗА / ЭЛЕКТРОННАЯ ВИЗА / ELECTRONIC VISA",
+    );
+    c.hrule(GOLD, 0.8, LEFT, RIGHT, 46.3);
+}
+
+/// The data table on the left; returns its bottom edge.
+fn table(c: &mut Canvas<'_>, visa: &Visa, inviter: Option<&str>) -> f32 {
+    let fonts = c.fonts();
+    let bold = |text: String| main_line(fonts, text);
+    let mut rows: Vec<(Label, Vec<Line>)> = vec![
+        (
+            ["Виза нөмірі", "Номер визы", "Visa number"],
+            vec![Line {
+                face: Face::Bold,
+                size: 12.0,
+                colour: BLUE,
+                text: visa.number().as_str().to_owned(),
+            }],
+        ),
+        (
+            ["Виза санаты", "Категория визы", "Category"],
+            vec![bold(category(visa.category()).to_owned())],
+        ),
+        (
+            ["Кіру саны", "Количество въездов", "Number of entries"],
+            vec![bold(entries(visa.entries()).to_owned())],
+        ),
+        (
+            ["Бастап жарамды", "Действительна с", "Valid from"],
+            vec![bold(date(visa.valid_from()))],
+        ),
+        (
+            ["Дейін жарамды", "Действительна до", "Valid until"],
+            vec![bold(date(visa.valid_until()))],
+        ),
+        (
+            ["Болу мерзімі", "Срок пребывания", "Duration of stay"],
+            vec![bold(format!("{} күн / дней / days", visa.stay_days()))],
+        ),
+        (
+            [
+                "Кіру-шығу пункттері",
+                "Пункты въезда-выезда",
+                "Ports of entry and exit",
+            ],
+            visa.ports()
+                .iter()
+                .map(|p| Line {
+                    face: Face::Bold,
+                    size: 9.0,
+                    colour: INK,
+                    text: port(p).to_owned(),
+                })
+                .collect(),
+        ),
+        (
+            ["Тегі", "Фамилия", "Surname"],
+            name_lines(
+                fonts,
+                visa.surname().as_str(),
+                visa.surname_native().map(|n| n.as_str()),
+            ),
+        ),
+        (
+            ["Аты", "Имя", "Given names"],
+            name_lines(
+                fonts,
+                visa.given_names().map_or("", |n| n.as_str()),
+                visa.given_names_native().map(|n| n.as_str()),
+            ),
+        ),
+        (
+            ["Паспорт нөмірі", "Номер паспорта", "Passport number"],
+            vec![bold(visa.passport_number().as_str().to_owned())],
+        ),
+        (
+            ["Азаматтығы", "Гражданство", "Citizenship"],
+            vec![bold(visa.citizenship().as_str().to_owned())],
+        ),
+        (
+            ["Туған күні", "Дата рождения", "Date of birth"],
+            vec![bold(date(visa.date_of_birth()))],
+        ),
+        (["Жынысы", "Пол", "Sex"], sex_lines(visa.sex())),
+        (
+            ["Шақыру нөмірі", "Номер приглашения", "Invitation number"],
+            vec![bold(visa.invitation_number().as_str().to_owned())],
+        ),
+        (
+            ["Шақырушы тарап", "Приглашающая сторона", "Inviting party"],
+            inviter_lines(fonts, inviter),
+        ),
+        (
+            ["Берілген күні", "Дата выдачи", "Date of issue"],
+            vec![bold(date(shared::kazakhstan_date(visa.issued_at())))],
+        ),
+    ];
+    let mut top = TABLE_TOP;
+    c.hrule(RULE, 0.25, LEFT, TABLE_RIGHT, top);
+    for (label, lines) in rows.drain(..) {
+        row(c, top, label, &lines);
+        top += ROW_HEIGHT;
+        c.hrule(RULE, 0.25, LEFT, TABLE_RIGHT, top);
+    }
+    top
+}
+
+fn row(c: &mut Canvas<'_>, top: f32, label: Label, lines: &[Line]) {
+    c.fill_rect(TINT, LEFT, top + 0.15, LABEL_WIDTH, ROW_HEIGHT - 0.3);
+    for (i, text) in label.iter().enumerate() {
+        let face = if i == 2 { Face::Bold } else { Face::Regular };
+        // i < 3, so the conversion is exact.
+        let y = top + 2.85 + 2.35 * i as f32;
+        let size = c.fonts().fit(face, 6.0, 4.5, LABEL_WIDTH - 3.0, text);
+        c.text(face, size, LABEL, LEFT + 1.5, y, text);
+    }
+    // Lines are stacked with a leading of 1.2 times their size, and the block is centred in the
+    // row on the height of its capitals.
+    let pt = 25.4 / 72.0;
+    let heights: Vec<f32> = lines.iter().map(|l| l.size * pt * 1.2).collect();
+    let caps = lines.last().map_or(0.0, |l| l.size * pt * 0.73);
+    let block: f32 = heights.iter().skip(1).sum::<f32>() + caps;
+    let mut baseline =
+        top + (ROW_HEIGHT - block) / 2.0 + lines.first().map_or(0.0, |l| l.size * pt * 0.73);
+    for (i, line) in lines.iter().enumerate() {
+        if i > 0 {
+            baseline += heights[i];
+        }
+        c.text(
+            line.face,
+            line.size,
+            line.colour,
+            VALUE_X,
+            baseline,
+            &line.text,
+        );
+    }
+}
+
+fn main_line(fonts: &Fonts, text: String) -> Line {
+    Line {
+        face: Face::Bold,
+        size: fonts.fit(Face::Bold, 10.5, 5.0, VALUE_WIDTH, &text),
+        colour: INK,
+        text,
+    }
+}
+
+/// The MRZ form of a name in bold, and under it the native form when the font can show it.
+fn name_lines(fonts: &Fonts, latin: &str, native: Option<&str>) -> Vec<Line> {
+    let mut lines = wrapped(fonts, Face::Bold, latin, 10.5, 7.5, INK);
+    if let Some(native) = native.filter(|n| fonts.covers(Face::Regular, n)) {
+        lines.push(Line {
+            face: Face::Regular,
+            size: fonts.fit(Face::Regular, 8.5, 4.0, VALUE_WIDTH, native),
+            colour: LABEL,
+            text: native.to_owned(),
+        });
+    }
+    lines
+}
+
+/// The inviting party, on up to two lines, or three once the text is small; a dash when not
+/// known. About 150 characters fit.
+fn inviter_lines(fonts: &Fonts, inviter: Option<&str>) -> Vec<Line> {
+    let text: String = inviter
+        .map(|t| {
+            t.chars()
+                .map(|ch| {
+                    if fonts.covers(Face::Bold, &ch.to_string()) {
+                        ch
+                    } else {
+                        '?'
+                    }
+                })
+                .collect()
+        })
+        .filter(|t: &String| !t.trim().is_empty())
+        .unwrap_or_else(|| "—".to_owned());
+    let mut size: f32 = 9.0;
+    loop {
+        let lines = fonts.wrap(Face::Bold, size, VALUE_WIDTH, &text);
+        let max_lines = if size > 7.0 { 2 } else { 3 };
+        let fits = lines.len() <= max_lines
+            && lines
+                .iter()
+                .all(|l| fonts.width(Face::Bold, size, l) <= VALUE_WIDTH);
+        if fits || size <= 5.0 {
+            return lines
+                .into_iter()
+                .map(|text| Line {
+                    face: Face::Bold,
+                    size,
+                    colour: INK,
+                    text,
+                })
+                .collect();
+        }
+        size -= 0.25;
+    }
+}
+
+/// Text on one line if it fits at `min` or more, otherwise wrapped onto lines at `min`; a line
+/// that still does not fit (one long word) is shrunk further, down to 5 points.
+fn wrapped(fonts: &Fonts, face: Face, text: &str, size: f32, min: f32, colour: Rgb8) -> Vec<Line> {
+    let fitted = fonts.fit(face, size, min, VALUE_WIDTH, text);
+    let (lines, size) = if fonts.width(face, fitted, text) <= VALUE_WIDTH {
+        (vec![text.to_owned()], fitted)
+    } else {
+        (fonts.wrap(face, min, VALUE_WIDTH, text), min)
+    };
+    lines
+        .into_iter()
+        .map(|text| Line {
+            face,
+            size: fonts.fit(face, size, 5.0, VALUE_WIDTH, &text),
+            colour,
+            text,
+        })
+        .collect()
+}
+
+fn sex_lines(sex: Sex) -> Vec<Line> {
+    let words = match sex {
+        Sex::Female => "Әйел / Женский / Female",
+        Sex::Male => "Ер / Мужской / Male",
+        Sex::Unspecified => "Көрсетілмеген / Не указан / Unspecified",
+    };
+    vec![
+        Line {
+            face: Face::Bold,
+            size: 10.5,
+            colour: INK,
+            text: sex.as_str().to_owned(),
+        },
+        Line {
+            face: Face::Regular,
+            size: 7.0,
+            colour: LABEL,
+            text: words.to_owned(),
+        },
+    ]
+}
+
+fn qr_block(c: &mut Canvas<'_>, code: &mut Qr) {
+    // The symbol may reach 5 mm into the right margin, so that the usual token (version 14 or
+    // 15) still gets the larger module.
+    code.fit_to(RIGHT + 5.0 - TABLE_RIGHT);
+    let quiet = QUIET_ZONE as f32 * code.module_mm();
+    let size = code.size_mm();
+    // The dark modules end at the right margin, or further right (by at most 5 mm) rather than
+    // reach into the table; the quiet zone may run into the margin.
+    let x = (RIGHT + quiet - size).max(TABLE_RIGHT);
+    let y = TABLE_TOP - quiet;
+    code.draw(c, x, y);
+    let centre = x + size / 2.0;
+    let mut line_y = y + size + 2.0;
+    for (face, text) in [
+        (Face::Bold, "Тексеру үшін сканерлеңіз"),
+        (Face::Bold, "Отсканируйте для проверки"),
+        (Face::Bold, "Scan to verify"),
+    ] {
+        c.text_centred(face, 7.5, BLUE, centre, line_y, text);
+        line_y += 3.2;
+    }
+    line_y += 1.5;
+    for text in [
+        "QR-кодта виза деректері электрондық",
+        "цифрлық қолтаңбамен қол қойылған.",
+        "QR-код содержит данные визы, подписанные",
+        "электронной цифровой подписью.",
+        "The QR code holds the visa data signed",
+        "with the issuer's digital signature.",
+    ] {
+        c.text_centred(Face::Regular, 6.3, LABEL, centre, line_y, text);
+        line_y += 2.7;
+    }
+    issued_through(c, x + quiet, x + size - quiet, line_y + 3.0);
+}
+
+/// A box under the QR code naming the portal the visa was issued through.
+fn issued_through(c: &mut Canvas<'_>, left: f32, right: f32, top: f32) {
+    let width = right - left;
+    let lines: [(Face, f32, Rgb8, &str); 6] = [
+        (Face::Regular, 6.0, LABEL, "Берілген жері"),
+        (Face::Regular, 6.0, LABEL, "Место выдачи"),
+        (Face::Bold, 6.0, LABEL, "Issued through"),
+        (
+            Face::Bold,
+            7.2,
+            INK,
+            "Қазақстан Республикасының визалық-көші-қон порталы",
+        ),
+        (
+            Face::Bold,
+            7.2,
+            INK,
+            "Визово-миграционный портал Республики Казахстан",
+        ),
+        (
+            Face::Bold,
+            7.2,
+            INK,
+            "Visa and Migration Portal of the Republic of Kazakhstan",
+        ),
+    ];
+    let mut y = top + 4.0;
+    let mut drawn = Vec::new();
+    for (i, (face, size, colour, text)) in lines.into_iter().enumerate() {
+        if i == 3 {
+            y += 1.2;
+        }
+        for line in c.fonts().wrap(face, size, width - 5.0, text) {
+            drawn.push((face, size, colour, y, line));
+            y += if size > 6.5 { 3.1 } else { 2.45 };
+        }
+    }
+    c.fill_rect(TINT, left, top, width, y - top + 0.8);
+    c.hrule(SKY, 0.6, left, right, top);
+    for (face, size, colour, y, line) in drawn {
+        c.text(face, size, colour, left + 2.5, y, &line);
+    }
+}
+
+/// The instruction's notes, in the three languages; returns the bottom edge.
+fn notes(c: &mut Canvas<'_>, top: f32) -> f32 {
+    let notes: [Label; 3] = [
+        [
+            "Электрондық виза басып шығарылып, Қазақстан Республикасына кіру кезінде паспорттық бақылауда көрсетілуі тиіс.",
+            "Электронная виза должна быть распечатана и предъявлена на паспортном контроле при въезде в Республику Казахстан.",
+            "The e-visa must be printed and presented at passport control on entry to the Republic of Kazakhstan.",
+        ],
+        [
+            "Электрондық виза Қазақстан Республикасына тек Астана (Нұр-Сұлтан) және Алматы халықаралық әуежайлары арқылы кіруге және шығуға құқық береді.",
+            "Электронная виза даёт право въезда в Республику Казахстан и выезда из неё только через международные аэропорты Астаны (Нур-Султана) и Алматы.",
+            "The e-visa gives the right of entry/exit only through the international airports of Astana (Nur-Sultan) and Almaty.",
+        ],
+        [
+            "Электрондық визаның басып шығарылған нұсқасы Қазақстан Республикасында болудың барлық кезеңінде паспортпен бірге сақталуы тиіс.",
+            "Распечатку электронной визы необходимо хранить вместе с паспортом в течение всего срока пребывания в Республике Казахстан.",
+            "Keep the printout of the e-visa with the passport during the entire stay in the Republic of Kazakhstan.",
+        ],
+    ];
+    c.text(
+        Face::Bold,
+        8.0,
+        BLUE,
+        LEFT,
+        top + 3.0,
+        "Ескертпелер / Примечания / Notes",
+    );
+    c.hrule(GOLD, 0.5, LEFT, RIGHT, top + 4.6);
+    let mut y = top + 8.3;
+    let indent = LEFT + 5.0;
+    for (n, note) in notes.iter().enumerate() {
+        c.text(Face::Bold, 7.0, BLUE, LEFT + 1.0, y, &format!("{}.", n + 1));
+        for (i, text) in note.iter().enumerate() {
+            let face = if i == 2 { Face::Bold } else { Face::Regular };
+            for line in c.fonts().wrap(face, 6.8, RIGHT - indent, text) {
+                c.text(face, 6.8, INK, indent, y, &line);
+                y += 2.8;
+            }
+        }
+        y += 1.2;
+    }
+    y
+}
+
+/// The MRV-A zone at the foot of the page, on white, in OCR-B at ten characters per inch.
+fn mrz(c: &mut Canvas<'_>, visa: &Visa, top: f32) {
+    let zone = VisaMrz::of(visa);
+    // OCR-B's advance is 0.723 em, so 10 points gives a pitch of 2.55 mm (10 per inch).
+    let size = 10.0;
+    let width = c.fonts().width(Face::Ocr, size, &zone.line1);
+    let x = CENTRE - width / 2.0;
+    let zone_top = top.max(250.0);
+    c.hrule(RULE, 0.25, LEFT, RIGHT, zone_top);
+    c.text(
+        Face::Ocr,
+        size,
+        Rgb8(0, 0, 0),
+        x,
+        zone_top + 10.0,
+        &zone.line1,
+    );
+    c.text(
+        Face::Ocr,
+        size,
+        Rgb8(0, 0, 0),
+        x,
+        zone_top + 16.0,
+        &zone.line2,
+    );
+    c.hrule(RULE, 0.25, LEFT, RIGHT, zone_top + 21.0);
+    c.text_centred(
+        Face::Regular,
+        6.0,
+        LABEL,
+        CENTRE,
+        zone_top + 25.0,
+        "Қазақстан Республикасының электрондық визасы · Электронная виза Республики Казахстан · Electronic visa of the Republic of Kazakhstan",
+    );
+}
+
+fn category(category: Category) -> &'static str {
+    match category {
+        Category::Business => "Іскерлік / Деловая / Business",
+        Category::Tourist => "Туристік / Туристическая / Tourist",
+        Category::Treatment => "Емделу / Лечение / Medical treatment",
+    }
+}
+
+fn entries(entries: Entries) -> &'static str {
+    match entries {
+        Entries::Single => "Бір реттік / Однократная / Single",
+        Entries::Double => "Екі реттік / Двукратная / Double",
+    }
+}
+
+fn port(port: Port) -> &'static str {
+    match port {
+        Port::Nqz => "Astana (Nur-Sultan) NQZ",
+        Port::Ala => "Almaty ALA",
+    }
+}
+
+/// A date as Kazakhstan writes it, `DD.MM.YYYY`.
+fn date(date: Date) -> String {
+    format!(
+        "{:02}.{:02}.{:04}",
+        date.day(),
+        u8::from(date.month()),
+        date.year()
+    )
+}
