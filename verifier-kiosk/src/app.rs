@@ -67,6 +67,7 @@ pub struct KioskApp {
     picker_dir: PathBuf,
     picker_path: String,
     kiosk_status: String,
+    trusted_keys: usize,
     styled: bool,
 }
 
@@ -112,10 +113,7 @@ pub fn open_kiosk(settings: &Settings) -> Result<Kiosk, String> {
     let trust = crate::trust::load_dir(&settings.trust_dir).map_err(|e| format!("{e:#}"))?;
     let ledger = Ledger::open(&settings.ledger_path, &settings.kiosk_id)
         .map_err(|e| format!("{}: {e}", settings.ledger_path.display()))?;
-    let pipeline = crate::scan::Pipeline {
-        budget: settings.scan_budget,
-        ..crate::scan::Pipeline::default()
-    };
+    let pipeline = crate::cli::pipeline(settings.scan_budget.as_secs_f64());
     Ok(Kiosk::new(settings.port, trust, ledger).with_pipeline(pipeline))
 }
 
@@ -134,9 +132,9 @@ impl KioskApp {
         clock: Clock,
         repaint: impl Fn() + Send + 'static,
     ) -> Self {
-        let kiosk_status = match &kiosk {
-            Ok(_) => String::new(),
-            Err(problem) => problem.clone(),
+        let (kiosk_status, trusted_keys) = match &kiosk {
+            Ok(kiosk) => (String::new(), kiosk.trusted_keys()),
+            Err(problem) => (problem.clone(), 0),
         };
         let watch = settings.scanner_dir.as_deref().map(ScannerWatch::new);
         let picker_dir = settings
@@ -163,6 +161,7 @@ impl KioskApp {
             picker_path: String::new(),
             picker_dir,
             kiosk_status,
+            trusted_keys,
             styled: false,
         }
     }
@@ -547,7 +546,9 @@ impl KioskApp {
                         );
                         // The plain reason above says it all for a valid visa; otherwise the
                         // details (dates, fields, the key) follow in smaller print.
-                        if d.reason != "ok" {
+                        if d.reason != "ok"
+                            && !d.message.eq_ignore_ascii_case(reason(lang, d.reason))
+                        {
                             ui.label(RichText::new(&d.message).size(18.0).color(ink));
                         }
                     });
@@ -749,6 +750,11 @@ impl KioskApp {
             ),
             ("scanner_dir", show(&self.settings.scanner_dir)),
             ("config_file", show(&self.settings.config_file)),
+            ("trusted_keys", self.trusted_keys.to_string()),
+            (
+                "scan_budget",
+                format!("{:.1} s", self.settings.scan_budget.as_secs_f64()),
+            ),
         ];
         ui.heading(tr(lang, "settings"));
         egui::Grid::new("settings")

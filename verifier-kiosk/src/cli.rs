@@ -316,8 +316,11 @@ fn print_json_lines(decisions: &[Decision]) -> Result<()> {
 
 /// The default pipeline with a budget of `seconds`.
 pub fn pipeline(seconds: f64) -> scan::Pipeline {
+    let budget = std::time::Duration::from_secs_f64(seconds);
     scan::Pipeline {
-        budget: std::time::Duration::from_secs_f64(seconds),
+        budget,
+        // 1.5 s of the default 4 s: one stuck decoder call leaves time for the others.
+        attempt_budget: budget * 3 / 8,
         ..scan::Pipeline::default()
     }
 }

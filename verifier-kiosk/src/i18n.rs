@@ -132,6 +132,11 @@ pub fn tr(lang: Language, key: &'static str) -> &'static str {
         "config_file" => ["Баптау файлы", "Файл настроек", "Config file"],
         "trusted_keys" => ["Сенімді кілттер", "Доверенных ключей", "Trusted keys"],
         "none" => ["жоқ", "нет", "none"],
+        "scan_budget" => [
+            "Сурет оқу уақыты",
+            "Время на чтение снимка",
+            "Time per picture",
+        ],
         "ready" => ["Дайын", "Готов", "Ready"],
         "open" => ["Ашу", "Открыть", "Open"],
         "cancel" => ["Болдырмау", "Отмена", "Cancel"],

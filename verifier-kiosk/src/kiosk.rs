@@ -62,6 +62,11 @@ impl Kiosk {
         self.port
     }
 
+    /// How many issuer keys the kiosk trusts.
+    pub fn trusted_keys(&self) -> usize {
+        self.trust.keys().len()
+    }
+
     /// The ledger, for export and verification.
     pub fn ledger_mut(&mut self) -> &mut Ledger {
         &mut self.ledger

@@ -121,6 +121,7 @@ fn an_rqrr_panic_on_a_known_photo_is_caught_and_the_cascade_goes_on() {
         rxing: false,
         retries: false,
         budget: Duration::from_secs(60),
+        attempt_budget: Duration::from_secs(30),
         ..Pipeline::default()
     };
     match rqrr_only.scan_bytes(bytes) {
@@ -130,6 +131,7 @@ fn an_rqrr_panic_on_a_known_photo_is_caught_and_the_cascade_goes_on() {
     }
     let full = Pipeline {
         budget: Duration::from_secs(60),
+        attempt_budget: Duration::from_secs(30),
         ..Pipeline::default()
     };
     let scan = full

@@ -13,6 +13,7 @@ use crate::token;
 fn pipeline() -> Pipeline {
     Pipeline {
         budget: Duration::from_secs(120),
+        attempt_budget: Duration::from_secs(60),
         ..Pipeline::default()
     }
 }

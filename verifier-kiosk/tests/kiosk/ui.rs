@@ -37,6 +37,7 @@ fn harness() -> Harness<'static, KioskApp> {
     let ledger = Ledger::open_in_memory("NQZ-TEST").expect("ledger");
     let kiosk = Kiosk::new(Port::Nqz, trust, ledger).with_pipeline(Pipeline {
         budget: Duration::from_secs(120),
+        attempt_budget: Duration::from_secs(60),
         ..Pipeline::default()
     });
     let app = KioskApp::new(settings, Ok(kiosk), during, || {});
