@@ -95,7 +95,12 @@ pub enum Command {
         /// Path and base name of the files, e.g. keys/issuer-2026.
         #[arg(long)]
         out: PathBuf,
+        /// Make the root (country) key that certifies issuer keys and signs trust bundles.
+        #[arg(long)]
+        root: bool,
     },
+    /// Certify an issuer public key with the root key for a period: writes NAME.cert.
+    Certify(crate::trust::CertifyArgs),
     /// Print the signed QR token text for a visa described in JSON (see docs/visa-token.md).
     Sign {
         /// The private signing key (PKCS#8 PEM).
@@ -129,7 +134,8 @@ pub fn run(cli: Cli) -> ExitCode {
         None => serve(cli.serve),
         Some(Command::Serve(args)) => serve(args),
         Some(Command::Invite(args)) => invite(&args),
-        Some(Command::Keygen { out }) => keygen(&out),
+        Some(Command::Keygen { out, root }) => keygen(&out, root),
+        Some(Command::Certify(args)) => crate::trust::certify(&args),
         Some(Command::Sign { key, visa }) => sign(&key, &visa),
         Some(Command::Render {
             key,
@@ -241,7 +247,7 @@ fn invite(args: &InviteArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn keygen(out: &std::path::Path) -> Result<ExitCode> {
+fn keygen(out: &std::path::Path, root: bool) -> Result<ExitCode> {
     let (paths, key) = keyfile::generate(out)?;
     println!(
         "wrote {} (private, mode 0600) and {} (public), key id {}",
@@ -249,6 +255,18 @@ fn keygen(out: &std::path::Path) -> Result<ExitCode> {
         paths.public.display(),
         key.kid()
     );
+    if root {
+        println!(
+            "this is a root key: keep {} offline; kiosks ship with {} only; certify issuer keys with `issuer certify`",
+            paths.private.display(),
+            paths.public.display()
+        );
+    } else {
+        println!(
+            "certify it before it signs: issuer certify --root ROOT.key --key {} --not-before … --not-after …",
+            paths.public.display()
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 

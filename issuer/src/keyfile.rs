@@ -68,7 +68,7 @@ pub fn load_public(path: &Path) -> Result<PublicKey> {
 }
 
 /// Creates a file that must not exist yet, with the given permissions from the start.
-fn write_new(path: &Path, contents: &[u8], mode: u32) -> Result<()> {
+pub fn write_new(path: &Path, contents: &[u8], mode: u32) -> Result<()> {
     let mut options = OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]

@@ -10,6 +10,8 @@ pub mod demo;
 pub mod i18n;
 pub mod invitation;
 pub mod keyfile;
+pub mod keyring;
+pub mod trust;
 pub mod pdf;
 pub mod problem;
 pub mod server;
