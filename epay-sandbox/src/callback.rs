@@ -1,0 +1,82 @@
+//! Telling the merchant: after a submitted payment's processing time, settle it and POST the
+//! signed result to its `callback_url`, retrying with exponential backoff until a 2xx answer.
+//! The documented duplicate card gets three deliveries; the pending card gets none.
+
+use std::time::Duration;
+
+use time::OffsetDateTime;
+
+use crate::AppState;
+use crate::api::PaymentView;
+use crate::payment::{Outcome, Payment};
+use crate::signature;
+use crate::store::settle;
+
+/// After `delay`, settles the payment and delivers its callback(s), in a background task.
+pub fn spawn_settlement(state: AppState, payment_id: String, delay: Duration) {
+    tokio::spawn(async move {
+        tokio::time::sleep(delay).await;
+        let due = state.store().update(&payment_id, |payment, receipts| {
+            settle(payment, receipts);
+            if payment.status.is_final() && payment.callback_due {
+                payment.callback_due = false;
+                Some(payment.clone())
+            } else {
+                None
+            }
+        });
+        if let Some(Some(payment)) = due {
+            let times = match payment.outcome {
+                Some(Outcome::PaidWithDuplicateCallbacks) => 3,
+                _ => 1,
+            };
+            for _ in 0..times {
+                deliver(&state, &payment).await;
+            }
+        }
+    });
+}
+
+/// Sends one callback, retrying on any failure; returns whether the merchant took it.
+pub async fn deliver(state: &AppState, payment: &Payment) -> bool {
+    let policy = state.config().callbacks;
+    let body = serde_json::to_vec(&PaymentView::from(payment)).unwrap_or_default();
+    let mut wait = policy.first_retry;
+    for attempt in 1..=policy.attempts.max(1) {
+        match send(state, &payment.callback_url, &body).await {
+            Ok(status) if status.is_success() => {
+                tracing::info!(payment = %payment.id, attempt, %status, "callback delivered");
+                return true;
+            }
+            Ok(status) => {
+                tracing::warn!(payment = %payment.id, attempt, %status, "callback refused");
+            }
+            Err(error) => {
+                tracing::warn!(payment = %payment.id, attempt, %error, "callback failed");
+            }
+        }
+        if attempt < policy.attempts {
+            tokio::time::sleep(wait).await;
+            wait = (wait * 2).min(policy.max_delay);
+        }
+    }
+    tracing::error!(payment = %payment.id, "callback given up; the merchant can still ask the status API");
+    false
+}
+
+async fn send(
+    state: &AppState,
+    url: &str,
+    body: &[u8],
+) -> Result<reqwest::StatusCode, reqwest::Error> {
+    let config = state.config();
+    let now = OffsetDateTime::now_utc().unix_timestamp();
+    let mut request = state
+        .http()
+        .post(url)
+        .header(reqwest::header::CONTENT_TYPE, "application/json");
+    for (name, value) in signature::headers(&config.merchant_id, &config.secrets, now, body) {
+        request = request.header(name, value);
+    }
+    Ok(request.body(body.to_vec()).send().await?.status())
+}
