@@ -410,12 +410,19 @@ fn longest(picture: &GrayImage) -> u32 {
 fn shrink(picture: &GrayImage, side: u32) -> GrayImage {
     let long = longest(picture).max(1);
     let scale = |v: u32| ((u64::from(v) * u64::from(side) / u64::from(long)).max(1)) as u32;
-    image::imageops::resize(
-        picture,
-        scale(picture.width()),
-        scale(picture.height()),
-        image::imageops::FilterType::Triangle,
-    )
+    let (width, height) = (scale(picture.width()), scale(picture.height()));
+    if side < long {
+        // Area averaging: several times faster than a filtered resize on a 9-megapixel scan, and
+        // averaging is what keeps thin modules grey rather than lost.
+        image::imageops::thumbnail(picture, width, height)
+    } else {
+        image::imageops::resize(
+            picture,
+            width,
+            height,
+            image::imageops::FilterType::Triangle,
+        )
+    }
 }
 
 /// Stretches the gray levels so the 2nd and 98th percentiles become black and white: helps faint

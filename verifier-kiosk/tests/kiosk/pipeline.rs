@@ -85,3 +85,15 @@ fn a_page_without_a_code_is_reported_as_no_code() {
     });
     assert_eq!(pipeline().scan_bytes(&png(&page)), Err(ScanError::NoCode));
 }
+
+#[test]
+fn a_150_dpi_raster_of_the_issuers_pdf_printout_is_read_and_verifies() {
+    let bytes = include_bytes!("data/issuer-printout-150dpi.jpg");
+    let scan = pipeline()
+        .scan_bytes(bytes)
+        .expect("the printout's code is read");
+    let trust = shared::TrustStore::from_keys([crate::issuer().public_key()]);
+    let text = scan.texts.first().expect("one code");
+    let verified = shared::verify(text, &trust).expect("the printout's code verifies");
+    assert_eq!(verified.number().as_str(), "KZ2600017");
+}
