@@ -20,7 +20,8 @@ const shots = join(root, 'docs/screenshots');
 mkdirSync(shots, { recursive: true });
 const data = mkdtempSync(join(tmpdir(), 'issuer-browser-'));
 
-const issuer = spawn(bin, ['--addr', `127.0.0.1:${port}`, '--data-dir', data], {
+const sandboxPort = process.env.SANDBOX_PORT ?? '18091';
+const issuer = spawn(bin, ['--addr', `127.0.0.1:${port}`, '--data-dir', data, '--sandbox-addr', `127.0.0.1:${sandboxPort}`], {
   cwd: root,
   stdio: ['ignore', 'inherit', 'inherit'],
 });
@@ -99,11 +100,53 @@ try {
   await shot('confirmation');
   await page.goto(`${confirmUrl}?lang=kk`);
   await shot('confirmation-kk');
+  await page.goto(`${confirmUrl}?lang=en`);
   await page.check('input[name=confirm]');
   await page.click('button[type=submit].primary');
+  await page.waitForURL(/\/payment$/);
+  await shot('step2');
   await page.goto(`${base}/account/visas?lang=en`);
   const visas = await page.content();
   if (!visas.includes('INV-DEMO-0001') || !visas.includes('Payment not done')) fail('the application is not in Visas');
+  await shot('visas-unpaid');
+
+  // Step 2 -> the sandbox e-pay gateway (its own port) -> card -> receipt -> back to the portal.
+  await page.goto(confirmUrl.replace(/confirm$/, 'payment'));
+  await page.click('button[type=submit].primary');
+  await page.waitForURL(new RegExp(`^http://127\\.0\\.0\\.1:${sandboxPort}/pay/`));
+  const payUrl = page.url();
+  await shot('epay-methods');
+  await page.goto(`${payUrl}/card`);
+  await page.fill('input[name=number]', '4111 1111 1111 1111');
+  await page.fill('input[name=expiry]', '12/30');
+  await page.fill('input[name=cvv]', '123');
+  await page.fill('input[name=holder]', 'ANNA ERIKSSON');
+  await page.click('button[type=submit]');
+  // The gateway's waiting page refreshes itself until the answer; its CSP forbids evaluated
+  // scripts, so poll the page's HTML instead of running a predicate in it.
+  for (let i = 0; i < 60; i++) {
+    const html = await page.content().catch(() => '');
+    if (html.includes('**** 1111') && !html.includes('http-equiv="refresh"')) break;
+    await page.waitForTimeout(500);
+  }
+  await shot('epay-receipt');
+  await page.goto(confirmUrl.replace(/confirm$/, 'result'));
+  for (let i = 0; i < 30 && !(await page.content()).includes('Approved. Payment completed'); i++) {
+    await page.waitForTimeout(500);
+    await page.click('text=Update Status');
+  }
+  if (!(await page.content()).includes('Copy the visa in PDF format')) fail('the visa was not approved');
+  await shot('result');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.click('text=Copy the visa in PDF format'),
+  ]);
+  if (!/^e-visa-KZ\d{7}-ERIKSSON\.pdf$/.test(download.suggestedFilename())) fail(`PDF file name ${download.suggestedFilename()}`);
+  const pdfPath = join(data, 'visa.pdf');
+  await download.saveAs(pdfPath);
+  const { readFileSync } = await import('node:fs');
+  if (readFileSync(pdfPath).subarray(0, 5).toString() !== '%PDF-') fail('the download is not a PDF');
+  await page.goto(`${base}/account/visas`);
   await shot('visas');
 
   await page.goto(`${base}/apply?lang=ru`);

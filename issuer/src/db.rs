@@ -12,6 +12,7 @@ use time::Date;
 
 use crate::account::User;
 use crate::application::{Applicant, Application, ApplicationForm, Status};
+use crate::epay::PaymentNotice;
 use crate::invitation::{Address, Guest, Invitation, Inviter, NewInvitation, NewInviter};
 use crate::problem::{Problem, Problems};
 use crate::taxid::{PartyKind, TaxId};
@@ -76,6 +77,46 @@ const MIGRATIONS: &[&str] = &[
         updated_at TEXT NOT NULL
     );
     CREATE INDEX applications_user ON applications(user_id);",
+    // 2: payments of the state duty, issued visas, the log of every signature, payment events.
+    "CREATE TABLE payments (
+        order_id TEXT PRIMARY KEY,
+        application_id TEXT NOT NULL REFERENCES applications(id),
+        amount_minor INTEGER NOT NULL CHECK (amount_minor > 0),
+        currency TEXT NOT NULL,
+        gateway_payment_id TEXT UNIQUE,
+        pay_url TEXT,
+        status TEXT NOT NULL CHECK (status IN ('created', 'pending', 'paid', 'declined')),
+        method TEXT,
+        receipt_number TEXT,
+        payer_hint TEXT,
+        paid_at TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX payments_application ON payments(application_id);
+    CREATE TABLE visas (
+        number TEXT PRIMARY KEY,
+        application_id TEXT NOT NULL UNIQUE REFERENCES applications(id),
+        visa TEXT NOT NULL,
+        token TEXT NOT NULL,
+        kid TEXT NOT NULL,
+        signed_at TEXT NOT NULL
+    );
+    CREATE TABLE signatures (
+        id INTEGER PRIMARY KEY,
+        visa_number TEXT NOT NULL,
+        application_id TEXT NOT NULL,
+        kid TEXT NOT NULL,
+        signed_at TEXT NOT NULL
+    );
+    CREATE TABLE payment_events (
+        id INTEGER PRIMARY KEY,
+        order_id TEXT NOT NULL,
+        source TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        at TEXT NOT NULL
+    );",
 ];
 
 /// A session as found by its token.
@@ -599,4 +640,443 @@ pub fn create_invitation(
         }
     }
     bail!("could not find a free invitation number")
+}
+
+// ---------------------------------------------------------------- payments and visas
+
+/// A payment attempt as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentRow {
+    /// Our order id.
+    pub order_id: String,
+    /// The application paid for.
+    pub application_id: String,
+    /// Amount in minor units.
+    pub amount_minor: i64,
+    /// ISO 4217 currency.
+    pub currency: String,
+    /// The gateway's id, once it answered.
+    pub gateway_payment_id: Option<String>,
+    /// Where the applicant pays.
+    pub pay_url: Option<String>,
+    /// `created`, `pending`, `paid` or `declined`.
+    pub status: String,
+    /// Payment method.
+    pub method: Option<String>,
+    /// Receipt number.
+    pub receipt_number: Option<String>,
+    /// Masked payer hint.
+    pub payer_hint: Option<String>,
+    /// When paid.
+    pub paid_at: Option<String>,
+}
+
+/// What a payment notice (callback or status answer) did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoticeOutcome {
+    /// No payment has this order id.
+    UnknownOrder,
+    /// The notice contradicts the order (amount, currency, payment id, status); nothing changed.
+    Refused(String),
+    /// The payment is now paid; the application is ready for issuance.
+    Paid(String),
+    /// The payment is declined.
+    Declined,
+    /// Nothing new: a duplicate, or a state we had already.
+    Unchanged,
+}
+
+/// What an issuance attempt did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IssueOutcome {
+    /// A visa was signed now, with this number.
+    Issued(String),
+    /// The application has its visa already.
+    AlreadyIssued,
+    /// The application may not be signed (not paid, or its data no longer fits); logged.
+    Refused(String),
+}
+
+/// An issued visa as stored.
+#[derive(Debug, Clone)]
+pub struct IssuedVisa {
+    /// Visa number.
+    pub number: String,
+    /// The visa.
+    pub visa: shared::Visa,
+    /// The signed token the QR code carries.
+    pub token: String,
+}
+
+const PAYMENT_COLUMNS: &str =
+    "order_id, application_id, amount_minor, currency, gateway_payment_id,
+    pay_url, status, method, receipt_number, payer_hint, paid_at";
+
+fn payment_row(r: &Row<'_>) -> rusqlite::Result<PaymentRow> {
+    Ok(PaymentRow {
+        order_id: r.get(0)?,
+        application_id: r.get(1)?,
+        amount_minor: r.get(2)?,
+        currency: r.get(3)?,
+        gateway_payment_id: r.get(4)?,
+        pay_url: r.get(5)?,
+        status: r.get(6)?,
+        method: r.get(7)?,
+        receipt_number: r.get(8)?,
+        payer_hint: r.get(9)?,
+        paid_at: r.get(10)?,
+    })
+}
+
+/// Records an event of the payment flow worth keeping (refusals, duplicates).
+pub fn log_event(
+    conn: &Connection,
+    order_id: &str,
+    source: &str,
+    outcome: &str,
+    detail: &str,
+    now: &str,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO payment_events (order_id, source, outcome, detail, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![order_id, source, outcome, detail, now],
+    )?;
+    Ok(())
+}
+
+/// The newest payment attempt of an application.
+pub fn latest_payment(conn: &Connection, application_id: &str) -> Result<Option<PaymentRow>> {
+    conn.query_row(
+        &format!(
+            "SELECT {PAYMENT_COLUMNS} FROM payments WHERE application_id = ?1
+             ORDER BY (status = 'paid') DESC, created_at DESC, rowid DESC LIMIT 1"
+        ),
+        [application_id],
+        payment_row,
+    )
+    .optional()
+    .map_err(Into::into)
+}
+
+/// The payment with this order id.
+pub fn payment(conn: &Connection, order_id: &str) -> Result<Option<PaymentRow>> {
+    conn.query_row(
+        &format!("SELECT {PAYMENT_COLUMNS} FROM payments WHERE order_id = ?1"),
+        [order_id],
+        payment_row,
+    )
+    .optional()
+    .map_err(Into::into)
+}
+
+/// The open (created or pending) payment of a submitted application, or a new one for the fee.
+/// A declined attempt is left as it is and a new order made, so the applicant can pay again.
+pub fn open_payment(
+    conn: &mut Connection,
+    application_id: &str,
+    user_id: i64,
+    amount_minor: i64,
+    currency: &str,
+    now: &str,
+) -> Result<Option<PaymentRow>> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let status: Option<String> = tx
+        .query_row(
+            "SELECT status FROM applications WHERE id = ?1 AND user_id = ?2",
+            params![application_id, user_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if status.as_deref() != Some("submitted") {
+        return Ok(None);
+    }
+    let open = tx
+        .query_row(
+            &format!(
+                "SELECT {PAYMENT_COLUMNS} FROM payments WHERE application_id = ?1
+                 AND status IN ('created', 'pending') AND amount_minor = ?2 AND currency = ?3
+                 ORDER BY created_at DESC, rowid DESC LIMIT 1"
+            ),
+            params![application_id, amount_minor, currency],
+            payment_row,
+        )
+        .optional()?;
+    let row = match open {
+        Some(row) => row,
+        None => {
+            let order_id = random_id();
+            tx.execute(
+                "INSERT INTO payments (order_id, application_id, amount_minor, currency, status,
+                    created_at, updated_at) VALUES (?1, ?2, ?3, ?4, 'created', ?5, ?5)",
+                params![order_id, application_id, amount_minor, currency, now],
+            )?;
+            payment(&tx, &order_id)?.ok_or_else(|| anyhow!("a new payment vanished"))?
+        }
+    };
+    tx.commit()?;
+    Ok(Some(row))
+}
+
+/// Remembers the gateway's id and payment address for an order.
+pub fn set_gateway_payment(
+    conn: &Connection,
+    order_id: &str,
+    payment_id: &str,
+    pay_url: &str,
+    now: &str,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE payments SET gateway_payment_id = ?1, pay_url = ?2, updated_at = ?3
+         WHERE order_id = ?4 AND (gateway_payment_id IS NULL OR gateway_payment_id = ?1)",
+        params![payment_id, pay_url, now, order_id],
+    )?;
+    Ok(())
+}
+
+/// Applies a payment notice in one immediate transaction, with guarded state changes, so a
+/// notice that arrives twice, or a callback and a status answer at the same moment, record the
+/// payment once. Notices that contradict the order are refused and logged.
+pub fn record_notice(
+    conn: &mut Connection,
+    notice: &PaymentNotice,
+    source: &str,
+    now: &str,
+) -> Result<NoticeOutcome> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let Some(row) = payment(&tx, &notice.order_id)? else {
+        log_event(&tx, &notice.order_id, source, "unknown_order", "", now)?;
+        tx.commit()?;
+        return Ok(NoticeOutcome::UnknownOrder);
+    };
+    let refuse = |tx: rusqlite::Transaction<'_>, reason: String| -> Result<NoticeOutcome> {
+        log_event(&tx, &notice.order_id, source, "refused", &reason, now)?;
+        tx.commit()?;
+        tracing::warn!(order = %notice.order_id, source, reason, "a payment notice was refused");
+        Ok(NoticeOutcome::Refused(reason))
+    };
+    if row
+        .gateway_payment_id
+        .as_deref()
+        .is_some_and(|id| id != notice.payment_id)
+    {
+        return refuse(
+            tx,
+            format!("payment id {} is not the order's", notice.payment_id),
+        );
+    }
+    match notice.status.as_str() {
+        "paid" => {
+            if notice.amount_minor != row.amount_minor || notice.currency != row.currency {
+                return refuse(
+                    tx,
+                    format!(
+                        "amount {} {} differs from the order's {} {}",
+                        notice.amount_minor, notice.currency, row.amount_minor, row.currency
+                    ),
+                );
+            }
+            match row.status.as_str() {
+                "paid" => {
+                    tx.commit()?;
+                    Ok(NoticeOutcome::Unchanged)
+                }
+                "declined" => refuse(tx, "paid after declined".to_owned()),
+                _ => {
+                    let changed = tx.execute(
+                        "UPDATE payments SET status = 'paid', method = ?1, receipt_number = ?2,
+                            payer_hint = ?3, paid_at = ?4, gateway_payment_id = ?5, updated_at = ?6
+                         WHERE order_id = ?7 AND status IN ('created', 'pending')",
+                        params![
+                            notice.method,
+                            notice.receipt_number,
+                            notice.payer_hint,
+                            notice.paid_at,
+                            notice.payment_id,
+                            now,
+                            notice.order_id
+                        ],
+                    )?;
+                    let advanced = tx.execute(
+                        "UPDATE applications SET status = 'paid', updated_at = ?1
+                         WHERE id = ?2 AND status = 'submitted'",
+                        params![now, row.application_id],
+                    )?;
+                    if changed == 1 && advanced == 0 {
+                        // Money arrived for an application that was paid already (two orders
+                        // paid); it is recorded for a refund and issues nothing more.
+                        log_event(
+                            &tx,
+                            &notice.order_id,
+                            source,
+                            "second_payment",
+                            "refund due",
+                            now,
+                        )?;
+                        tracing::warn!(order = %notice.order_id, "a second payment for a paid application");
+                    }
+                    tx.commit()?;
+                    Ok(NoticeOutcome::Paid(row.application_id))
+                }
+            }
+        }
+        "declined" => {
+            let changed = tx.execute(
+                "UPDATE payments SET status = 'declined', method = ?1, gateway_payment_id = ?2,
+                    updated_at = ?3 WHERE order_id = ?4 AND status IN ('created', 'pending')",
+                params![notice.method, notice.payment_id, now, notice.order_id],
+            )?;
+            tx.commit()?;
+            Ok(if changed == 1 {
+                NoticeOutcome::Declined
+            } else {
+                NoticeOutcome::Unchanged
+            })
+        }
+        "pending" | "created" => {
+            if notice.status == "pending" {
+                tx.execute(
+                    "UPDATE payments SET status = 'pending', updated_at = ?1
+                     WHERE order_id = ?2 AND status = 'created'",
+                    params![now, notice.order_id],
+                )?;
+            }
+            tx.commit()?;
+            Ok(NoticeOutcome::Unchanged)
+        }
+        other => refuse(tx, format!("unknown status {other}")),
+    }
+}
+
+/// Applications that are paid but have no visa yet (after a crash between payment and issuance).
+pub fn paid_unissued(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare(
+        "SELECT a.id FROM applications a WHERE a.status = 'paid'
+         AND NOT EXISTS (SELECT 1 FROM visas v WHERE v.application_id = a.id)",
+    )?;
+    let ids = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(ids)
+}
+
+/// Signs the visa of a paid application, once: in one immediate transaction the application
+/// must be `paid`, have a paid payment of the order's amount and no visa, and still coincide with
+/// its invitation; the visa, the signature record and the status change commit together.
+pub fn issue(
+    conn: &mut Connection,
+    application_id: &str,
+    key: &shared::IssuerKey,
+    now: time::OffsetDateTime,
+) -> Result<IssueOutcome> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let row: Option<(String, String, String, String, String)> = tx
+        .query_row(
+            &format!("{APPLICATION_SELECT} WHERE a.id = ?1"),
+            [application_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )
+        .optional()?;
+    let Some((id, status, data, created_at, number)) = row else {
+        return Ok(IssueOutcome::Refused("no such application".to_owned()));
+    };
+    let has_visa: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM visas WHERE application_id = ?1)",
+        [&id],
+        |r| r.get(0),
+    )?;
+    if has_visa {
+        return Ok(IssueOutcome::AlreadyIssued);
+    }
+    let paid: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM payments WHERE application_id = ?1 AND status = 'paid')",
+        [&id],
+        |r| r.get(0),
+    )?;
+    if status != "paid" || !paid {
+        return Ok(IssueOutcome::Refused(format!(
+            "the application is {status}, not paid"
+        )));
+    }
+    let app = application_from(&tx, (id.clone(), status, data, created_at, number))?;
+    let today = shared::kazakhstan_date(now);
+    let mut problems = app
+        .applicant
+        .check_invitation(&app.invitation, false, today);
+    // An invitation that ended after payment still gets its visa refused below by the dates.
+    problems.remove("invitation_number");
+    if !problems.is_empty() {
+        let reason =
+            format!("the application no longer coincides with its invitation: {problems:?}");
+        tracing::error!(application = %id, reason, "issuance refused");
+        return Ok(IssueOutcome::Refused(reason));
+    }
+    let count: i64 = tx.query_row("SELECT COUNT(*) FROM visas", [], |r| r.get(0))?;
+    let visa_number = format!("KZ{:07}", count + 1);
+    let visa = match crate::issuance::visa_for(&app, &visa_number, now) {
+        Ok(visa) => visa,
+        Err(error) => {
+            let reason = format!("the visa cannot be made: {error}");
+            tracing::error!(application = %id, reason, "issuance refused");
+            return Ok(IssueOutcome::Refused(reason));
+        }
+    };
+    let token = shared::sign(&visa, key);
+    let kid = key.kid().to_string();
+    let signed_at = crate::now_rfc3339();
+    let json = serde_json::to_string(&visa.to_draft())?;
+    tx.execute(
+        "INSERT INTO visas (number, application_id, visa, token, kid, signed_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![visa_number, id, json, token, kid, signed_at],
+    )?;
+    tx.execute(
+        "INSERT INTO signatures (visa_number, application_id, kid, signed_at) VALUES (?1, ?2, ?3, ?4)",
+        params![visa_number, id, kid, signed_at],
+    )?;
+    let changed = tx.execute(
+        "UPDATE applications SET status = 'issued', updated_at = ?1 WHERE id = ?2 AND status = 'paid'",
+        params![signed_at, id],
+    )?;
+    if changed != 1 {
+        bail!("application {id} changed while its visa was issued");
+    }
+    tx.commit()?;
+    tracing::info!(visa = %visa_number, kid = %kid, "a visa was signed");
+    Ok(IssueOutcome::Issued(visa_number))
+}
+
+/// The visa of an application, only for its owner.
+pub fn visa_of(
+    conn: &Connection,
+    application_id: &str,
+    user_id: i64,
+) -> Result<Option<IssuedVisa>> {
+    let row: Option<(String, String, String)> = conn
+        .query_row(
+            "SELECT v.number, v.visa, v.token FROM visas v JOIN applications a ON a.id = v.application_id
+             WHERE v.application_id = ?1 AND a.user_id = ?2",
+            params![application_id, user_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    row.map(|(number, json, token)| {
+        let draft: shared::VisaDraft = serde_json::from_str(&json)?;
+        let visa = draft
+            .into_visa()
+            .map_err(|e| anyhow!("stored visa {number}: {e}"))?;
+        Ok(IssuedVisa {
+            number,
+            visa,
+            token,
+        })
+    })
+    .transpose()
+}
+
+/// How many visas and signature records there are (for tests and the operator).
+pub fn visa_counts(conn: &Connection) -> Result<(i64, i64)> {
+    Ok((
+        conn.query_row("SELECT COUNT(*) FROM visas", [], |r| r.get(0))?,
+        conn.query_row("SELECT COUNT(*) FROM signatures", [], |r| r.get(0))?,
+    ))
 }

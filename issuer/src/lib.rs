@@ -7,15 +7,17 @@ pub mod application;
 pub mod cli;
 pub mod db;
 pub mod demo;
+pub mod epay;
 pub mod i18n;
 pub mod invitation;
+pub mod issuance;
 pub mod keyfile;
 pub mod keyring;
-pub mod trust;
 pub mod pdf;
 pub mod problem;
 pub mod server;
 pub mod taxid;
+pub mod trust;
 pub mod web;
 
 /// The current time as RFC 3339, whole seconds, UTC.

@@ -8,6 +8,8 @@ use anyhow::{Context, Result};
 use clap::Args;
 
 use crate::db::Db;
+use crate::epay::{Gateway, Secrets};
+use crate::issuance::Fees;
 use crate::web::{AppState, Settings, app};
 
 /// Configuration of `issuer serve` (the default command). Every flag has an environment variable.
@@ -30,6 +32,36 @@ pub struct ServeArgs {
     /// Do not add the demo inviting organisation and invitation on first run.
     #[arg(long, env = "ISSUER_NO_DEMO")]
     pub no_demo: bool,
+    /// The portal's address as browsers and the gateway reach it (for the return and callback
+    /// addresses); default `http://<addr>`.
+    #[arg(long, env = "ISSUER_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// The e-pay gateway's base URL. Without it the sandbox gateway starts in this process, as
+    /// its own server on `--sandbox-addr`, and the portal talks to it over HTTP.
+    #[arg(long, env = "EPAY_GATEWAY_URL")]
+    pub gateway_url: Option<String>,
+    /// Where the built-in sandbox gateway listens when no `--gateway-url` is given.
+    #[arg(long, env = "EPAY_SANDBOX_ADDR", default_value = "127.0.0.1:8081")]
+    pub sandbox_addr: SocketAddr,
+    /// Our merchant id at the gateway.
+    #[arg(long, env = "EPAY_MERCHANT_ID", default_value = "evisa-dev")]
+    pub merchant_id: String,
+    /// The HMAC secrets shared with the gateway, comma-separated: the first signs, all verify
+    /// (for rotation). The default is the development secret.
+    #[arg(
+        long,
+        env = "EPAY_SECRETS",
+        default_value = "dev-epay-secret-not-for-production",
+        hide_env_values = true
+    )]
+    pub epay_secrets: String,
+    /// The state duty per category in USD, like `business=80,tourist=80,treatment=80`.
+    #[arg(
+        long,
+        env = "ISSUER_FEES",
+        default_value = "business=80,tourist=80,treatment=80"
+    )]
+    pub fees: String,
 }
 
 /// Runs the portal until Ctrl-C.
@@ -65,12 +97,32 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
             );
         }
     }
+    let key = crate::keyfile::load_private(&args.key)?;
+    tracing::info!(key = %args.key.display(), kid = %key.kid(), "signing key loaded");
+    let issued = crate::issuance::complete_paid(&db, &key)?;
+    if issued > 0 {
+        tracing::info!(issued, "paid applications without a visa were issued");
+    }
+    let secrets = Secrets::parse(&args.epay_secrets)?;
+    let gateway_url = match &args.gateway_url {
+        Some(url) => url.clone(),
+        None => start_sandbox(&args).await?,
+    };
+    let gateway = Gateway::new(&gateway_url, &args.merchant_id, secrets)?;
+    tracing::info!(gateway = %gateway_url, merchant = %args.merchant_id, "payment gateway");
     let state = AppState::new(
         db,
         Settings {
             secure_cookies: !args.insecure_cookies,
             form_targets: Vec::new(),
+            fees: Fees::parse(&args.fees)?,
+            public_url: args
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{}", args.addr)),
         },
+        gateway,
+        key,
     );
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
@@ -85,4 +137,32 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
     })
     .await
     .context("serving HTTP")
+}
+
+/// Starts the sandbox gateway in this process, as its own server on its own port, and returns
+/// its base URL. The portal reaches it only over HTTP, like the real gateway.
+async fn start_sandbox(args: &ServeArgs) -> Result<String> {
+    let listener = tokio::net::TcpListener::bind(args.sandbox_addr)
+        .await
+        .with_context(|| format!("listening on {} for the sandbox gateway", args.sandbox_addr))?;
+    let url = format!("http://{}", listener.local_addr()?);
+    let config = epay_sandbox::Config {
+        addr: args.sandbox_addr,
+        public_url: Some(url.clone()),
+        merchant_id: args.merchant_id.clone(),
+        secrets: args
+            .epay_secrets
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        ..epay_sandbox::Config::default()
+    };
+    tokio::spawn(async move {
+        if let Err(error) = epay_sandbox::serve(config, listener).await {
+            tracing::error!(%error, "the sandbox gateway stopped");
+        }
+    });
+    Ok(url)
 }

@@ -6,6 +6,7 @@ pub mod apply;
 pub mod cabinet;
 pub mod inviter;
 pub mod layout;
+pub mod payment;
 pub mod services;
 pub mod session;
 
@@ -21,7 +22,10 @@ use maud::html;
 use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::db::Db;
+use crate::epay::Gateway;
+use crate::issuance::Fees;
 use session::LoginLimiter;
+use shared::IssuerKey;
 
 /// The largest request body the portal reads, in bytes. Forms are a few hundred bytes.
 pub const BODY_LIMIT: usize = 32 * 1024;
@@ -39,6 +43,10 @@ pub struct Inner {
     pub settings: Settings,
     /// Failed-login counters.
     pub limiter: LoginLimiter,
+    /// The payment gateway.
+    pub gateway: Gateway,
+    /// The visa signing key.
+    pub key: Arc<IssuerKey>,
 }
 
 /// Settings the web layer needs.
@@ -48,6 +56,11 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// Origins besides our own that forms may lead to (the payment gateway), for the CSP.
     pub form_targets: Vec<String>,
+    /// The state duty per category.
+    pub fees: Fees,
+    /// The portal's own address as the gateway and the browser reach it, like
+    /// `http://127.0.0.1:8080`, for the return and callback addresses.
+    pub public_url: String,
 }
 
 /// The one error type of the page handlers. Users see a plain page in three languages; the cause
@@ -69,6 +82,9 @@ pub enum AppError {
     /// The body is larger than [`BODY_LIMIT`].
     #[error("request body too large")]
     TooLarge,
+    /// The payment gateway could not be reached or refused the payment.
+    #[error("payment gateway: {0:#}")]
+    Gateway(anyhow::Error),
     /// Something failed on our side.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -76,11 +92,17 @@ pub enum AppError {
 
 impl AppState {
     /// Bundles the state.
-    pub fn new(db: Db, settings: Settings) -> Self {
+    pub fn new(db: Db, settings: Settings, gateway: Gateway, key: IssuerKey) -> Self {
+        let mut settings = settings;
+        if !settings.form_targets.iter().any(|t| t == gateway.origin()) {
+            settings.form_targets.push(gateway.origin().to_owned());
+        }
         Self(Arc::new(Inner {
             db,
             settings,
             limiter: LoginLimiter::default(),
+            gateway,
+            key: Arc::new(key),
         }))
     }
 }
@@ -100,6 +122,7 @@ pub fn app(state: AppState) -> Router {
         .merge(services::router())
         .merge(apply::router())
         .merge(cabinet::router())
+        .merge(payment::router())
         .merge(inviter::router())
         .fallback(|| async { AppError::NotFound })
         .layer(middleware::from_fn_with_state(
@@ -109,6 +132,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/static/style.css", get(style))
         .nest("/api/v1", crate::api::router())
+        .route("/epay/callback", axum::routing::post(payment::callback))
         .merge(pages)
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -195,6 +219,15 @@ impl IntoResponse for AppError {
                 "Отправленные данные слишком велики",
                 "The data sent is too large",
             ),
+            AppError::Gateway(cause) => {
+                tracing::error!(error = format!("{cause:#}"), "the payment gateway failed");
+                (
+                    StatusCode::BAD_GATEWAY,
+                    "Төлем шлюзі қолжетімсіз. Бірнеше минуттан кейін қайталап көріңіз",
+                    "Платёжный шлюз недоступен. Повторите через несколько минут",
+                    "The payment gateway is not available. Please try again in a few minutes",
+                )
+            }
             AppError::Internal(cause) => {
                 tracing::error!(error = format!("{cause:#}"), "request failed");
                 (

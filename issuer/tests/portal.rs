@@ -27,17 +27,59 @@ fn today() -> time::Date {
     issuer::web::apply::today()
 }
 
-fn portal() -> (Router, AppState) {
-    let db = Db::in_memory().expect("database");
+fn repo() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn dev_key() -> shared::IssuerKey {
+    issuer::keyfile::load_private(&repo().join("keys/dev-issuer.key")).expect("the dev key loads")
+}
+
+const SECRET: &str = "dev-epay-secret-not-for-production";
+const MERCHANT: &str = "evisa-dev";
+
+/// A portal whose gateway is at `gateway_url` with these secrets and fees.
+fn portal_with(db: Db, gateway_url: &str, secrets: &str, fees: &str) -> (Router, AppState) {
+    portal_at(db, gateway_url, secrets, fees, "http://127.0.0.1:8080")
+}
+
+/// Like [`portal_with`], for a portal reachable at `public_url`.
+fn portal_at(
+    db: Db,
+    gateway_url: &str,
+    secrets: &str,
+    fees: &str,
+    public_url: &str,
+) -> (Router, AppState) {
     issuer::demo::seed(&db, today()).expect("demo data");
+    let gateway = issuer::epay::Gateway::new(
+        gateway_url,
+        MERCHANT,
+        issuer::epay::Secrets::parse(secrets).expect("secrets"),
+    )
+    .expect("gateway client");
     let state = AppState::new(
         db,
         Settings {
             secure_cookies: true,
             form_targets: Vec::new(),
+            fees: issuer::issuance::Fees::parse(fees).expect("fees"),
+            public_url: public_url.to_owned(),
         },
+        gateway,
+        dev_key(),
     );
     (app(state.clone()), state)
+}
+
+/// A portal whose gateway is nowhere (port 9 on loopback): for everything but "To pay".
+fn portal() -> (Router, AppState) {
+    portal_with(
+        Db::in_memory().expect("database"),
+        "http://127.0.0.1:9",
+        SECRET,
+        "",
+    )
 }
 
 impl Client {
@@ -1431,5 +1473,1097 @@ fn the_invite_command_registers_an_invitation_and_prints_its_number() {
     assert_eq!(
         bad_check_digit,
         std::process::ExitCode::from(issuer::cli::EXIT_BAD_INPUT)
+    );
+}
+
+// ---------------------------------------------------------------- payment and issuance
+
+/// Anna applies and confirms; an order for the duty exists, known to the gateway as `pay-1`.
+/// Returns her browser, the application id and the order id.
+async fn submitted_with_order(app: &Router, state: &AppState) -> (Client, String, String) {
+    let mut anna = Client::new(app);
+    anna.sign_up("anna@example.com").await;
+    let id = applied_and_confirmed(&mut anna).await;
+    let app_id = id.clone();
+    let order = state
+        .db
+        .with(move |conn| {
+            let (user, _) = issuer::db::find_login(conn, "anna@example.com")?
+                .ok_or_else(|| anyhow::anyhow!("anna"))?;
+            let now = issuer::now_rfc3339();
+            let row = issuer::db::open_payment(conn, &app_id, user, 8000, "USD", &now)?
+                .ok_or_else(|| anyhow::anyhow!("an open payment"))?;
+            issuer::db::set_gateway_payment(
+                conn,
+                &row.order_id,
+                "pay-1",
+                "http://127.0.0.1:9/pay/pay-1",
+                &now,
+            )?;
+            Ok(row.order_id)
+        })
+        .expect("an order");
+    (anna, id, order)
+}
+
+fn notice(order: &str, status: &str, amount_minor: i64, currency: &str) -> Value {
+    json!({
+        "payment_id": "pay-1", "order_id": order, "status": status, "amount_minor": amount_minor,
+        "currency": currency, "method": "card", "paid_at": "2026-11-25T10:00:00Z",
+        "receipt_number": "EP-2026-000123", "payer_hint": "**** 1111"
+    })
+}
+
+fn callback_request(body: &Value, secret: &str, timestamp: i64) -> Request<Body> {
+    let bytes = body.to_string();
+    let signature = issuer::epay::Secrets::parse(secret)
+        .expect("secret")
+        .sign(timestamp, bytes.as_bytes());
+    Request::post("/epay/callback")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header("X-Epay-Merchant", MERCHANT)
+        .header("X-Epay-Timestamp", timestamp.to_string())
+        .header("X-Epay-Signature", signature)
+        .body(Body::from(bytes))
+        .expect("request")
+}
+
+async fn callback(app: &Router, body: &Value, secret: &str, timestamp: i64) -> StatusCode {
+    app.clone()
+        .oneshot(callback_request(body, secret, timestamp))
+        .await
+        .expect("infallible")
+        .status()
+}
+
+fn now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+fn counts(state: &AppState) -> (i64, i64) {
+    state
+        .db
+        .with(|conn| issuer::db::visa_counts(conn))
+        .expect("counts")
+}
+
+#[tokio::test]
+async fn step_two_shows_the_duty_with_its_codes_and_the_configured_fee() {
+    let (app, _) = portal_with(
+        Db::in_memory().expect("db"),
+        "http://127.0.0.1:9",
+        SECRET,
+        "tourist=95",
+    );
+    let mut anna = Client::new(&app);
+    anna.sign_up("anna@example.com").await;
+    let id = applied_and_confirmed(&mut anna).await;
+    let visas = anna.get("/account/visas").await;
+    assert!(visas.body.contains(&format!("/applications/{id}/payment")));
+    let page = anna.get(&format!("/applications/{id}/payment")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    for expected in [
+        "STEP 2",
+        "Payer",
+        "ERIKSSON ANNA MARIA",
+        "Payment will be received",
+        "Code of the tax authority",
+        "Payment purpose code",
+        "Budget classification code",
+        "<td>USD</td>",
+        "<td>95</td>",
+        "To pay",
+        "Electronic Government Payment Gateway",
+    ] {
+        assert!(page.body.contains(expected), "{expected} missing");
+    }
+    let kk = anna
+        .get(&format!("/applications/{id}/payment?lang=kk"))
+        .await;
+    assert!(kk.body.contains("Бюджеттік сыныптама коды"));
+}
+
+#[tokio::test]
+async fn a_signed_paid_callback_issues_one_visa_and_its_duplicates_change_nothing() {
+    let (app, state) = portal();
+    let (mut anna, id, order) = submitted_with_order(&app, &state).await;
+    let result = anna.get(&format!("/applications/{id}/result")).await;
+    assert!(result.body.contains("Payment not done"));
+    assert!(result.body.contains("Update Status"));
+    assert_eq!(
+        counts(&state),
+        (0, 0),
+        "coming back to the result page issues nothing"
+    );
+
+    let paid = notice(&order, "paid", 8000, "USD");
+    for _ in 0..3 {
+        assert_eq!(
+            callback(&app, &paid, SECRET, now()).await,
+            StatusCode::NO_CONTENT
+        );
+    }
+    assert_eq!(counts(&state), (1, 1));
+    let result = anna.get(&format!("/applications/{id}/result")).await;
+    assert!(result.body.contains("Approved. Payment completed"));
+    assert!(result.body.contains("Copy the visa in PDF format"));
+    assert!(
+        result
+            .body
+            .contains(&format!("/applications/{id}/visa.pdf"))
+    );
+    let receipt = anna.get(&format!("/applications/{id}/receipt")).await;
+    assert!(receipt.body.contains("EP-2026-000123"));
+    assert!(receipt.body.contains("**** 1111"));
+    assert!(receipt.body.contains("80 USD"));
+    let visas = anna.get("/account/visas").await;
+    assert!(visas.body.contains("Approved. Payment completed"));
+    assert!(visas.body.contains(&format!("/applications/{id}/visa.pdf")));
+    assert!(visas.body.contains(&format!("/applications/{id}/receipt")));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_callbacks_and_status_updates_issue_exactly_one_visa() {
+    let (app, state) = portal();
+    let (_anna, id, order) = submitted_with_order(&app, &state).await;
+    let paid = notice(&order, "paid", 8000, "USD");
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..12 {
+        let (app, paid, state) = (app.clone(), paid.clone(), state.clone());
+        tasks.spawn(async move {
+            if i % 3 == 0 {
+                // The same notice through the path "Update Status" takes.
+                let notice: issuer::epay::PaymentNotice =
+                    serde_json::from_value(paid).expect("notice");
+                issuer::issuance::settle(&state.db, &state.key, notice, "status")
+                    .await
+                    .expect("settles");
+                StatusCode::NO_CONTENT
+            } else {
+                callback(&app, &paid, SECRET, now()).await
+            }
+        });
+    }
+    while let Some(status) = tasks.join_next().await {
+        assert_eq!(status.expect("task"), StatusCode::NO_CONTENT);
+    }
+    assert_eq!(counts(&state), (1, 1));
+    let number: String = state
+        .db
+        .with(|conn| {
+            Ok(conn.query_row(
+                "SELECT number FROM visas WHERE application_id = ?1",
+                [&id],
+                |r| r.get(0),
+            )?)
+        })
+        .expect("one visa");
+    assert_eq!(number, "KZ0000001");
+}
+
+#[tokio::test]
+async fn forged_stale_mismatched_and_unknown_callbacks_issue_nothing() {
+    let (app, state) = portal();
+    let (mut anna, id, order) = submitted_with_order(&app, &state).await;
+    let paid = notice(&order, "paid", 8000, "USD");
+    assert_eq!(
+        callback(&app, &paid, "not-the-secret", now()).await,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        callback(&app, &paid, SECRET, now() - 301).await,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        callback(&app, &paid, SECRET, now() + 301).await,
+        StatusCode::UNAUTHORIZED
+    );
+    let cheap = notice(&order, "paid", 100, "USD");
+    assert_eq!(
+        callback(&app, &cheap, SECRET, now()).await,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let tenge = notice(&order, "paid", 8000, "KZT");
+    assert_eq!(
+        callback(&app, &tenge, SECRET, now()).await,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let mut other_payment = notice(&order, "paid", 8000, "USD");
+    other_payment["payment_id"] = json!("pay-999");
+    assert_eq!(
+        callback(&app, &other_payment, SECRET, now()).await,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let unknown = notice("0123456789abcdef0123456789abcdef", "paid", 8000, "USD");
+    assert_eq!(
+        callback(&app, &unknown, SECRET, now()).await,
+        StatusCode::NOT_FOUND
+    );
+
+    // A body changed after signing.
+    let mut request = callback_request(&paid, SECRET, now());
+    *request.body_mut() = Body::from(notice(&order, "paid", 1, "USD").to_string());
+    let tampered = app.clone().oneshot(request).await.expect("infallible");
+    assert_eq!(tampered.status(), StatusCode::UNAUTHORIZED);
+    // Without any signature headers.
+    let bare = Request::post("/epay/callback")
+        .body(Body::from(paid.to_string()))
+        .expect("request");
+    assert_eq!(
+        app.clone()
+            .oneshot(bare)
+            .await
+            .expect("infallible")
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+
+    assert_eq!(counts(&state), (0, 0));
+    let refused: i64 = state
+        .db
+        .with(|conn| {
+            Ok(conn.query_row(
+                "SELECT COUNT(*) FROM payment_events WHERE outcome = 'refused'",
+                [],
+                |r| r.get(0),
+            )?)
+        })
+        .expect("events");
+    assert_eq!(refused, 3, "the mismatches are logged");
+    assert!(
+        anna.get(&format!("/applications/{id}/result"))
+            .await
+            .body
+            .contains("Payment not done")
+    );
+    assert_eq!(
+        anna.get(&format!("/applications/{id}/visa.pdf"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    // The genuine callback still works afterwards.
+    assert_eq!(
+        callback(&app, &paid, SECRET, now()).await,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(counts(&state), (1, 1));
+}
+
+#[tokio::test]
+async fn a_callback_signed_with_the_old_secret_is_accepted_during_rotation() {
+    let (app, state) = portal_with(
+        Db::in_memory().expect("db"),
+        "http://127.0.0.1:9",
+        "new-secret-for-rotation, dev-epay-secret-not-for-production",
+        "",
+    );
+    let (_anna, _id, order) = submitted_with_order(&app, &state).await;
+    let paid = notice(&order, "paid", 8000, "USD");
+    assert_eq!(
+        callback(&app, &paid, SECRET, now()).await,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(counts(&state), (1, 1));
+}
+
+#[tokio::test]
+async fn a_declined_payment_can_be_paid_again_with_a_new_order() {
+    let (app, state) = portal();
+    let (mut anna, id, order) = submitted_with_order(&app, &state).await;
+    let declined = notice(&order, "declined", 8000, "USD");
+    assert_eq!(
+        callback(&app, &declined, SECRET, now()).await,
+        StatusCode::NO_CONTENT
+    );
+    let result = anna.get(&format!("/applications/{id}/result")).await;
+    assert!(result.body.contains("The payment was declined."));
+    assert!(result.body.contains("Pay again"));
+    let page = anna.get(&format!("/applications/{id}/payment")).await;
+    assert!(page.body.contains("The previous payment was declined"));
+    // A late "paid" for the declined order is refused: the gateway said it was final.
+    let late = notice(&order, "paid", 8000, "USD");
+    assert_eq!(
+        callback(&app, &late, SECRET, now()).await,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let app_id = id.clone();
+    let second = state
+        .db
+        .with(move |conn| {
+            let (user, _) = issuer::db::find_login(conn, "anna@example.com")?
+                .ok_or_else(|| anyhow::anyhow!("anna"))?;
+            issuer::db::open_payment(conn, &app_id, user, 8000, "USD", &issuer::now_rfc3339())
+        })
+        .expect("query")
+        .expect("a new order");
+    assert_ne!(second.order_id, order);
+    assert_eq!(counts(&state), (0, 0));
+}
+
+#[tokio::test]
+async fn only_the_owner_can_download_the_pdf_and_only_once_it_is_issued() {
+    let (app, state) = portal();
+    let (mut anna, id, order) = submitted_with_order(&app, &state).await;
+    let pdf_path = format!("/applications/{id}/visa.pdf");
+    assert_eq!(
+        anna.get(&pdf_path).await.status,
+        StatusCode::NOT_FOUND,
+        "not issued yet"
+    );
+    assert_eq!(
+        anna.get(&format!("/applications/{id}/receipt"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    callback(&app, &notice(&order, "paid", 8000, "USD"), SECRET, now()).await;
+
+    let mut mallory = Client::new(&app);
+    mallory.sign_up("mallory@example.com").await;
+    for path in [
+        pdf_path.clone(),
+        format!("/applications/{id}/receipt"),
+        format!("/applications/{id}/result"),
+        format!("/applications/{id}/payment"),
+    ] {
+        assert_eq!(
+            mallory.get(&path).await.status,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+    let mut stranger = Client::new(&app);
+    assert_eq!(
+        stranger.get(&pdf_path).await.status,
+        StatusCode::SEE_OTHER,
+        "anonymous users log in first"
+    );
+
+    let request = Request::get(&pdf_path)
+        .header(header::COOKIE, anna.cookie_header())
+        .body(Body::empty())
+        .expect("request");
+    let response = app.clone().oneshot(request).await.expect("infallible");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()[header::CONTENT_TYPE], "application/pdf");
+    assert_eq!(
+        response.headers()[header::CONTENT_DISPOSITION],
+        "attachment; filename=\"e-visa-KZ0000001-ERIKSSON.pdf\""
+    );
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .expect("body");
+    assert!(bytes.starts_with(b"%PDF-"));
+}
+
+/// Rasterises a PDF at 150 dpi and decodes its QR codes; returns them and the text layer.
+fn scan_pdf(pdf: &[u8]) -> (Vec<String>, String) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("visa.pdf");
+    std::fs::write(&input, pdf).expect("write");
+    let status = std::process::Command::new("pdftoppm")
+        .args(["-r", "150", "-gray", "-png", "-singlefile"])
+        .arg(&input)
+        .arg(dir.path().join("page"))
+        .status()
+        .expect("pdftoppm runs (poppler-utils)");
+    assert!(status.success());
+    let image = image::open(dir.path().join("page.png"))
+        .expect("a PNG")
+        .to_luma8();
+    let mut prepared = rqrr::PreparedImage::prepare(image);
+    let codes = prepared
+        .detect_grids()
+        .into_iter()
+        .filter_map(|grid| grid.decode().ok().map(|(_, text)| text))
+        .collect();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(&input)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs");
+    (codes, String::from_utf8(out.stdout).expect("UTF-8 text"))
+}
+
+#[tokio::test]
+async fn the_downloaded_pdf_carries_a_qr_that_verifies_with_the_development_key_and_the_mrz() {
+    let (app, state) = portal();
+    let (anna, id, order) = submitted_with_order(&app, &state).await;
+    callback(&app, &notice(&order, "paid", 8000, "USD"), SECRET, now()).await;
+    let request = Request::get(format!("/applications/{id}/visa.pdf"))
+        .header(header::COOKIE, anna.cookie_header())
+        .body(Body::empty())
+        .expect("request");
+    let response = app.clone().oneshot(request).await.expect("infallible");
+    let pdf = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .expect("body");
+    let (codes, text) = scan_pdf(&pdf);
+    assert_eq!(codes.len(), 1, "one QR code at 150 dpi");
+    let pem = std::fs::read_to_string(repo().join("keys/dev-issuer.pub")).expect("public key");
+    let trust =
+        shared::TrustStore::from_keys([shared::PublicKey::from_spki_pem(&pem).expect("pem")]);
+    let verified = shared::verify(&codes[0], &trust).expect("the QR verifies");
+    let visa = verified.visa();
+    assert_eq!(visa.number().as_str(), "KZ0000001");
+    assert_eq!(visa.full_name(), "ERIKSSON ANNA MARIA");
+    assert_eq!(visa.passport_number().as_str(), "L898902C3");
+    assert_eq!(visa.invitation_number().as_str(), "INV-DEMO-0001");
+    assert_eq!(visa.category(), shared::Category::Tourist);
+    let mrz = shared::VisaMrz::of(visa);
+    let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(squeezed.contains(&mrz.line1), "{text}");
+    assert!(squeezed.contains(&mrz.line2), "{text}");
+    assert!(
+        text.contains("Nomad Travel Demo"),
+        "the inviting party is printed"
+    );
+    // The signature was recorded with the key id.
+    let kid: String = state
+        .db
+        .with(|conn| {
+            Ok(conn.query_row(
+                "SELECT kid FROM signatures WHERE visa_number = 'KZ0000001'",
+                [],
+                |r| r.get(0),
+            )?)
+        })
+        .expect("a signature record");
+    assert_eq!(kid, verified.kid().to_string());
+}
+
+#[tokio::test]
+async fn a_restart_completes_a_paid_but_unissued_application_exactly_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("issuer.sqlite3");
+    let (app, state) = portal_with(
+        Db::open(&path).expect("db"),
+        "http://127.0.0.1:9",
+        SECRET,
+        "",
+    );
+    let (_anna, id, order) = submitted_with_order(&app, &state).await;
+    // The payment is recorded, then the process "dies" before signing.
+    let paid: issuer::epay::PaymentNotice =
+        serde_json::from_value(notice(&order, "paid", 8000, "USD")).expect("notice");
+    let outcome = state
+        .db
+        .with(|conn| issuer::db::record_notice(conn, &paid, "callback", &issuer::now_rfc3339()))
+        .expect("recorded");
+    assert_eq!(outcome, issuer::db::NoticeOutcome::Paid(id.clone()));
+    assert_eq!(counts(&state), (0, 0));
+    drop((app, state));
+
+    let db = Db::open(&path).expect("reopened");
+    let key = dev_key();
+    assert_eq!(
+        issuer::issuance::complete_paid(&db, &key).expect("completes"),
+        1
+    );
+    assert_eq!(
+        issuer::issuance::complete_paid(&db, &key).expect("completes"),
+        0
+    );
+    assert_eq!(
+        db.with(|conn| issuer::db::visa_counts(conn))
+            .expect("counts"),
+        (1, 1)
+    );
+    let status: String = db
+        .with(|conn| {
+            Ok(conn.query_row(
+                "SELECT status FROM applications WHERE id = ?1",
+                [&id],
+                |r| r.get(0),
+            )?)
+        })
+        .expect("status");
+    assert_eq!(status, "issued");
+}
+
+#[tokio::test]
+async fn issuance_refuses_an_application_that_is_not_paid() {
+    let (app, state) = portal();
+    let (_anna, id, _order) = submitted_with_order(&app, &state).await;
+    let key = dev_key();
+    let outcome = state
+        .db
+        .with(|conn| issuer::db::issue(conn, &id, &key, time::OffsetDateTime::now_utc()))
+        .expect("runs");
+    assert!(
+        matches!(outcome, issuer::db::IssueOutcome::Refused(_)),
+        "{outcome:?}"
+    );
+    // Even forcing the status to paid without a paid payment signs nothing.
+    state
+        .db
+        .with(|conn| {
+            Ok(conn.execute(
+                "UPDATE applications SET status = 'paid' WHERE id = ?1",
+                [&id],
+            )?)
+        })
+        .expect("forced");
+    let outcome = state
+        .db
+        .with(|conn| issuer::db::issue(conn, &id, &key, time::OffsetDateTime::now_utc()))
+        .expect("runs");
+    assert!(
+        matches!(outcome, issuer::db::IssueOutcome::Refused(_)),
+        "{outcome:?}"
+    );
+    assert_eq!(counts(&state), (0, 0));
+}
+
+#[tokio::test]
+async fn a_database_from_newer_code_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("issuer.sqlite3");
+    let db = Db::open(&path).expect("created");
+    db.with(|conn| Ok(conn.pragma_update(None, "user_version", 99)?))
+        .expect("set");
+    drop(db);
+    let error = Db::open(&path).expect_err("refused");
+    assert!(
+        error.to_string().contains("newer than this issuer knows"),
+        "{error}"
+    );
+}
+
+// ---------------------------------------------------------------- through the sandbox gateway
+
+/// The issuer and the sandbox gateway, each serving on its own loopback port.
+struct Live {
+    issuer: String,
+    gateway: String,
+    state: AppState,
+}
+
+/// Starts both servers; the sandbox settles payments after `processing` and keeps the pending
+/// test card pending for `pending`.
+async fn live(processing: std::time::Duration, pending: std::time::Duration) -> Live {
+    let sandbox = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a port");
+    let gateway = format!("http://{}", sandbox.local_addr().expect("address"));
+    let config = epay_sandbox::Config {
+        public_url: Some(gateway.clone()),
+        processing,
+        pending,
+        callbacks: epay_sandbox::CallbackPolicy {
+            attempts: 5,
+            first_retry: std::time::Duration::from_millis(200),
+            max_delay: std::time::Duration::from_secs(1),
+            timeout: std::time::Duration::from_secs(5),
+        },
+        ..epay_sandbox::Config::default()
+    };
+    tokio::spawn(epay_sandbox::serve(config, sandbox));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a port");
+    let issuer = format!("http://{}", listener.local_addr().expect("address"));
+    let (router, state) = portal_at(Db::in_memory().expect("db"), &gateway, SECRET, "", &issuer);
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+    });
+    Live {
+        issuer,
+        gateway,
+        state,
+    }
+}
+
+/// A browser over real HTTP: keeps cookies (by name, as browsers share them across ports of one
+/// host) and the last page, follows no redirects by itself.
+struct Web {
+    http: reqwest::Client,
+    cookies: Vec<(String, String)>,
+    last: String,
+}
+
+struct Page {
+    status: StatusCode,
+    location: Option<String>,
+    body: String,
+}
+
+impl Web {
+    fn new() -> Self {
+        Web {
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+            cookies: Vec::new(),
+            last: String::new(),
+        }
+    }
+
+    async fn send(&mut self, request: reqwest::RequestBuilder) -> Page {
+        let cookie = self
+            .cookies
+            .iter()
+            .map(|(n, v)| format!("{n}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let response = request.header("cookie", cookie).send().await.expect("HTTP");
+        let status = StatusCode::from_u16(response.status().as_u16()).expect("status");
+        for value in response.headers().get_all("set-cookie") {
+            let text = value.to_str().expect("ascii");
+            let (pair, attrs) = text.split_once(';').unwrap_or((text, ""));
+            let (name, value) = pair.split_once('=').expect("cookie");
+            self.cookies.retain(|(n, _)| n != name);
+            if !attrs.contains("Max-Age=0") {
+                self.cookies.push((name.to_owned(), value.to_owned()));
+            }
+        }
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let body = response.text().await.expect("body");
+        if !body.is_empty() {
+            self.last = body.clone();
+        }
+        Page {
+            status,
+            location,
+            body,
+        }
+    }
+
+    async fn get(&mut self, url: &str) -> Page {
+        let request = self.http.get(url);
+        self.send(request).await
+    }
+
+    async fn post(&mut self, url: &str, fields: &[(&str, &str)]) -> Page {
+        let token = csrf_of(&self.last);
+        let mut all = vec![("csrf", token.as_str())];
+        all.extend_from_slice(fields);
+        let body = serde_urlencoded::to_string(&all).expect("form");
+        let request = self
+            .http
+            .post(url)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body);
+        self.send(request).await
+    }
+
+    async fn bytes(&mut self, url: &str) -> (StatusCode, Vec<u8>) {
+        let cookie = self
+            .cookies
+            .iter()
+            .map(|(n, v)| format!("{n}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let response = self
+            .http
+            .get(url)
+            .header("cookie", cookie)
+            .send()
+            .await
+            .expect("HTTP");
+        let status = StatusCode::from_u16(response.status().as_u16()).expect("status");
+        (status, response.bytes().await.expect("body").to_vec())
+    }
+}
+
+/// Waits (up to a minute) until `check` holds; fails the test if it never does.
+async fn eventually<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    for _ in 0..600 {
+        if check().await {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("never happened: {what}");
+}
+
+/// Signs up, applies on `invitation`, confirms, and presses "To pay"; returns the application id
+/// and the gateway's payment address.
+async fn apply_and_go_to_pay(
+    live: &Live,
+    web: &mut Web,
+    email: &str,
+    invitation: &str,
+) -> (String, String) {
+    let base = &live.issuer;
+    web.get(&format!("{base}/signup")).await;
+    let signed = web
+        .post(
+            &format!("{base}/signup"),
+            &[
+                ("email", email),
+                ("full_name", "Anna"),
+                ("password", "long enough password"),
+                ("password_again", "long enough password"),
+            ],
+        )
+        .await;
+    assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.body);
+    web.get(&format!("{base}/apply")).await;
+    let expiry = (today() + Duration::days(2000)).to_string();
+    let applied = web
+        .post(
+            &format!("{base}/apply"),
+            &[
+                ("invitation_number", invitation),
+                ("category", "tourist"),
+                ("surname", "ERIKSSON"),
+                ("given_names", "ANNA MARIA"),
+                ("sex", "F"),
+                ("date_of_birth", "1974-08-12"),
+                ("citizenship", "SWE"),
+                ("passport_number", "L898902C3"),
+                ("passport_expiry", expiry.as_str()),
+                ("with_children", "no"),
+            ],
+        )
+        .await;
+    let confirm = applied.location.expect("to the confirmation");
+    let id = application_id(&confirm);
+    web.get(&format!("{base}{confirm}")).await;
+    let confirmed = web
+        .post(&format!("{base}{confirm}"), &[("confirm", "yes")])
+        .await;
+    assert_eq!(
+        confirmed.location.as_deref(),
+        Some(format!("/applications/{id}/payment").as_str())
+    );
+    let step2 = web.get(&format!("{base}/applications/{id}/payment")).await;
+    assert!(step2.body.contains("To pay"));
+    let to_pay = web
+        .post(&format!("{base}/applications/{id}/payment"), &[])
+        .await;
+    assert_eq!(to_pay.status, StatusCode::SEE_OTHER, "{}", to_pay.body);
+    let pay_url = to_pay.location.expect("to the gateway");
+    assert!(
+        pay_url.starts_with(&format!("{}/pay/", live.gateway)),
+        "{pay_url}"
+    );
+    // Pressing "To pay" again finds the same payment.
+    web.get(&format!("{base}/applications/{id}/payment")).await;
+    let again = web
+        .post(&format!("{base}/applications/{id}/payment"), &[])
+        .await;
+    assert_eq!(again.location.as_deref(), Some(pay_url.as_str()));
+    (id, pay_url)
+}
+
+/// Pays on the gateway's page with one method; returns the page after submitting.
+async fn pay(web: &mut Web, pay_url: &str, method: &str, fields: &[(&str, &str)]) -> Page {
+    let choice = web.get(pay_url).await;
+    assert_eq!(choice.status, StatusCode::OK);
+    let form = web.get(&format!("{pay_url}/{method}")).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    web.post(&format!("{pay_url}/{method}"), fields).await
+}
+
+fn card(number: &str) -> [(&str, &str); 4] {
+    [
+        ("number", number),
+        ("expiry", "12/39"),
+        ("cvv", "123"),
+        ("holder", "ANNA ERIKSSON"),
+    ]
+}
+
+async fn result_says(web: &mut Web, live: &Live, id: &str, text: &str) -> bool {
+    web.get(&format!("{}/applications/{id}/result", live.issuer))
+        .await
+        .body
+        .contains(text)
+}
+
+fn extra_invitation(state: &AppState) -> String {
+    let today = today();
+    let invitation = issuer::demo::invitation_form(today)
+        .parse(today)
+        .expect("valid");
+    state
+        .db
+        .with(|conn| {
+            let inviter = issuer::db::inviter_by_tax_id(
+                conn,
+                &issuer::taxid::TaxId::parse(issuer::demo::DEMO_BIN)
+                    .map_err(anyhow::Error::from)?,
+            )?
+            .ok_or_else(|| anyhow::anyhow!("demo inviter"))?;
+            issuer::db::create_invitation(
+                conn,
+                inviter.id,
+                &invitation,
+                today.year(),
+                "2026-11-25T00:00:00Z",
+            )
+        })
+        .expect("an invitation")
+        .as_str()
+        .to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_applicant_pays_by_card_at_the_gateway_and_downloads_a_pdf_that_verifies() {
+    let live = live(
+        std::time::Duration::from_millis(300),
+        std::time::Duration::from_secs(30),
+    )
+    .await;
+    let mut web = Web::new();
+    let (id, pay_url) =
+        apply_and_go_to_pay(&live, &mut web, "anna@example.com", "INV-DEMO-0001").await;
+    let submitted = pay(&mut web, &pay_url, "card", &card("4111 1111 1111 1111")).await;
+    assert_eq!(
+        submitted.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        submitted.body
+    );
+    // Back on the portal before the gateway's answer: nothing is issued yet.
+    assert!(result_says(&mut web, &live, &id, "Payment not done").await);
+    eventually("the callback approves the application", || {
+        let state = live.state.clone();
+        async move { counts(&state) == (1, 1) }
+    })
+    .await;
+    let receipt = web.get(&pay_url).await;
+    assert!(
+        receipt.body.contains("**** 1111"),
+        "the gateway's electronic check"
+    );
+    assert!(!receipt.body.contains("4111 1111 1111 1111"));
+    assert!(result_says(&mut web, &live, &id, "Approved. Payment completed").await);
+    assert!(web.last.contains("Copy the visa in PDF format"));
+    let (status, pdf) = web
+        .bytes(&format!("{}/applications/{id}/visa.pdf", live.issuer))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (codes, text) = scan_pdf(&pdf);
+    let pem = std::fs::read_to_string(repo().join("keys/dev-issuer.pub")).expect("public key");
+    let trust =
+        shared::TrustStore::from_keys([shared::PublicKey::from_spki_pem(&pem).expect("pem")]);
+    let verified = shared::verify(&codes[0], &trust).expect("the QR verifies");
+    assert_eq!(
+        verified.visa().invitation_number().as_str(),
+        "INV-DEMO-0001"
+    );
+    let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(squeezed.contains(&shared::VisaMrz::of(verified.visa()).line2));
+    let receipt = web
+        .get(&format!("{}/applications/{id}/receipt", live.issuer))
+        .await;
+    assert!(receipt.body.contains("**** 1111"));
+
+    let mut mallory = Web::new();
+    let other = extra_invitation(&live.state);
+    apply_and_go_to_pay(&live, &mut mallory, "mallory@example.com", &other).await;
+    let (status, _) = mallory
+        .bytes(&format!("{}/applications/{id}/visa.pdf", live.issuer))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_e_wallet_and_a_mobile_balance_pay_as_well() {
+    let live = live(
+        std::time::Duration::from_millis(200),
+        std::time::Duration::from_secs(30),
+    )
+    .await;
+    let mut wallet = Web::new();
+    let (wallet_id, wallet_url) =
+        apply_and_go_to_pay(&live, &mut wallet, "w@example.com", "INV-DEMO-0001").await;
+    let invitation = extra_invitation(&live.state);
+    let mut phone = Web::new();
+    let (phone_id, phone_url) =
+        apply_and_go_to_pay(&live, &mut phone, "p@example.com", &invitation).await;
+    pay(
+        &mut wallet,
+        &wallet_url,
+        "wallet",
+        &[("wallet", "WAL-100001")],
+    )
+    .await;
+    pay(
+        &mut phone,
+        &phone_url,
+        "mobile",
+        &[("phone", "+7 701 555 0101")],
+    )
+    .await;
+    eventually("both are approved", || {
+        let state = live.state.clone();
+        async move { counts(&state) == (2, 2) }
+    })
+    .await;
+    assert!(
+        result_says(
+            &mut wallet,
+            &live,
+            &wallet_id,
+            "Approved. Payment completed"
+        )
+        .await
+    );
+    assert!(result_says(&mut phone, &live, &phone_id, "Approved. Payment completed").await);
+    let receipt = phone
+        .get(&format!("{}/applications/{phone_id}/receipt", live.issuer))
+        .await;
+    assert!(receipt.body.contains("Write-off from the mobile balance"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_declined_card_issues_nothing_and_the_applicant_can_pay_again() {
+    let live = live(
+        std::time::Duration::from_millis(200),
+        std::time::Duration::from_secs(30),
+    )
+    .await;
+    let mut web = Web::new();
+    let (id, pay_url) =
+        apply_and_go_to_pay(&live, &mut web, "anna@example.com", "INV-DEMO-0001").await;
+    pay(&mut web, &pay_url, "card", &card("4000 0000 0000 0002")).await;
+    eventually("the decline arrives", || {
+        let mut web = Web {
+            http: web.http.clone(),
+            cookies: web.cookies.clone(),
+            last: String::new(),
+        };
+        let url = format!("{}/applications/{id}/result", live.issuer);
+        async move {
+            web.get(&url)
+                .await
+                .body
+                .contains("The payment was declined.")
+        }
+    })
+    .await;
+    assert_eq!(counts(&live.state), (0, 0));
+    web.get(&format!("{}/applications/{id}/payment", live.issuer))
+        .await;
+    let again = web
+        .post(&format!("{}/applications/{id}/payment", live.issuer), &[])
+        .await;
+    let second = again.location.expect("a new payment");
+    assert_ne!(second, pay_url, "a declined payment is not reused");
+    pay(&mut web, &second, "card", &card("5555 5555 5555 4444")).await;
+    eventually("the second payment approves", || {
+        let state = live.state.clone();
+        async move { counts(&state) == (1, 1) }
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pending_payment_without_a_callback_is_completed_by_update_status() {
+    let live = live(
+        std::time::Duration::from_millis(200),
+        std::time::Duration::from_secs(2),
+    )
+    .await;
+    let mut web = Web::new();
+    let (id, pay_url) =
+        apply_and_go_to_pay(&live, &mut web, "anna@example.com", "INV-DEMO-0001").await;
+    pay(&mut web, &pay_url, "card", &card("4000 0000 0000 0044")).await;
+    let result = format!("{}/applications/{id}/result", live.issuer);
+    web.get(&result).await;
+    let update = web
+        .post(&format!("{}/applications/{id}/status", live.issuer), &[])
+        .await;
+    assert_eq!(
+        update.location.as_deref(),
+        Some(format!("/applications/{id}/result").as_str())
+    );
+    // Whether the two seconds have passed or not, nothing is issued without a paid status.
+    if counts(&live.state) == (0, 0) {
+        assert!(result_says(&mut web, &live, &id, "Payment not done").await);
+    }
+    eventually("Update Status finds the payment paid", || {
+        let mut web = Web {
+            http: web.http.clone(),
+            cookies: web.cookies.clone(),
+            last: String::new(),
+        };
+        let (result, status) = (
+            result.clone(),
+            format!("{}/applications/{id}/status", live.issuer),
+        );
+        async move {
+            web.get(&result).await;
+            web.post(&status, &[]).await;
+            web.get(&result)
+                .await
+                .body
+                .contains("Approved. Payment completed")
+        }
+    })
+    .await;
+    assert_eq!(counts(&live.state), (1, 1));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_callbacks_for_one_payment_issue_one_visa() {
+    let live = live(
+        std::time::Duration::from_millis(200),
+        std::time::Duration::from_secs(30),
+    )
+    .await;
+    let mut web = Web::new();
+    let (id, pay_url) =
+        apply_and_go_to_pay(&live, &mut web, "anna@example.com", "INV-DEMO-0001").await;
+    pay(&mut web, &pay_url, "card", &card("4000 0000 0000 0069")).await;
+    eventually("approved", || {
+        let state = live.state.clone();
+        async move { counts(&state) == (1, 1) }
+    })
+    .await;
+    // Give the duplicates their chance to arrive, then press Update Status as well.
+    eventually("the gateway reports it paid", || {
+        let mut web = Web {
+            http: web.http.clone(),
+            cookies: web.cookies.clone(),
+            last: String::new(),
+        };
+        let url = pay_url.clone();
+        async move { web.get(&url).await.body.contains("**** 0069") }
+    })
+    .await;
+    web.get(&format!("{}/applications/{id}/result", live.issuer))
+        .await;
+    web.post(&format!("{}/applications/{id}/status", live.issuer), &[])
+        .await;
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    assert_eq!(counts(&live.state), (1, 1));
+}
+
+#[tokio::test]
+async fn to_pay_with_the_gateway_down_shows_a_plain_error_and_keeps_the_application() {
+    let (app, _state) = portal();
+    let mut anna = Client::new(&app);
+    anna.sign_up("anna@example.com").await;
+    let id = applied_and_confirmed(&mut anna).await;
+    anna.get(&format!("/applications/{id}/payment")).await;
+    let reply = anna.post(&format!("/applications/{id}/payment"), &[]).await;
+    assert_eq!(reply.status, StatusCode::BAD_GATEWAY);
+    assert!(reply.body.contains("The payment gateway is not available"));
+    assert!(!reply.body.contains("127.0.0.1:9"));
+    assert!(
+        anna.get("/account/visas")
+            .await
+            .body
+            .contains("Payment not done")
     );
 }

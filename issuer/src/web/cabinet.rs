@@ -28,7 +28,8 @@ pub fn router() -> Router<AppState> {
 pub fn next_step(app: &Application) -> String {
     match app.status {
         Status::Draft => format!("/applications/{}/confirm", app.id),
-        Status::Submitted | Status::Paid | Status::Issued => "/account/visas".to_owned(),
+        Status::Submitted => format!("/applications/{}/payment", app.id),
+        Status::Paid | Status::Issued => format!("/applications/{}/result", app.id),
     }
 }
 
@@ -94,7 +95,15 @@ async fn visas(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, 
                                     td { (app.applicant.full_name()) }
                                     td { (category_name(l, app.applicant.category)) }
                                     td { span class=(format!("status {}", app.status.as_str())) { (status_text(l, app.status)) } }
-                                    td { a href=(next_step(app)) { (ctx.t("Ашу", "Открыть", "Open")) } }
+                                    td.links {
+                                        a href=(next_step(app)) { (ctx.t("Ашу", "Открыть", "Open")) }
+                                        @if matches!(app.status, Status::Paid | Status::Issued) {
+                                            " · " a href=(format!("/applications/{}/receipt", app.id)) { (ctx.t("Чек", "Чек", "Receipt")) }
+                                        }
+                                        @if app.status == Status::Issued {
+                                            " · " a href=(format!("/applications/{}/visa.pdf", app.id)) { (ctx.t("Электрондық виза (PDF)", "Электронная виза (PDF)", "E-visa (PDF)")) }
+                                        }
+                                    }
                                 }
                             }
                         }

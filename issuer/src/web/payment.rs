@@ -1,0 +1,546 @@
+//! Step 2 "Payment of state duty" and Step 3 "Result": the duty page and "To pay" (to the e-pay
+//! gateway), the gateway's signed callback, "Update Status", the electronic check (receipt), and
+//! the e-visa PDF for its owner.
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use maud::html;
+use serde::Deserialize;
+
+use super::apply::{applicant_table, own_application};
+use super::cabinet::{next_step, status_text};
+use super::layout::{csrf, notice, page, steps};
+use super::session::{Ctx, Posted, unix_now};
+use super::{AppError, AppState};
+use crate::application::{Application, Status};
+use crate::db::{self, NoticeOutcome, PaymentRow};
+use crate::epay::{PaymentNotice, PaymentOrder, SignatureError};
+use crate::issuance::{Fees, format_minor, settle};
+use crate::taxid::PartyKind;
+
+/// The payment recipient and budget codes shown on Step 2. They are the sandbox's illustrative
+/// values, in the shape of the real ones (the state revenue department and its codes).
+pub mod codes {
+    /// Code of the tax authority.
+    pub const TAX_AUTHORITY: &str = "620301";
+    /// Payment purpose code (KNP).
+    pub const PURPOSE: &str = "911";
+    /// Budget classification code (KBK).
+    pub const BUDGET_CLASSIFICATION: &str = "108122";
+}
+
+/// The routes of Steps 2 and 3 (the callback is mounted apart, outside the session layer).
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/applications/{id}/payment", get(payment_page).post(to_pay))
+        .route("/applications/{id}/result", get(result_page))
+        .route("/applications/{id}/status", post(update_status))
+        .route("/applications/{id}/receipt", get(receipt_page))
+        .route("/applications/{id}/visa.pdf", get(visa_pdf))
+}
+
+/// An empty form (only the CSRF token).
+#[derive(Debug, Default, Deserialize)]
+pub struct Empty {}
+
+fn recipient(ctx: &Ctx) -> &'static str {
+    ctx.t(
+        "«Астана қаласы бойынша Мемлекеттік кірістер департаменті» РММ",
+        "РГУ «Департамент государственных доходов по городу Астане»",
+        "State Revenue Department of Astana (RSI)",
+    )
+}
+
+async fn payment_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let app = own_application(&state, &ctx, id).await?;
+    if app.status != Status::Submitted {
+        return Ok(Redirect::to(&next_step(&app)).into_response());
+    }
+    let app_id = app.id.clone();
+    let latest = state
+        .db
+        .call(move |conn| db::latest_payment(conn, &app_id))
+        .await?;
+    Ok(payment_view(&ctx, &state, &app, latest.as_ref()).into_response())
+}
+
+fn payment_view(
+    ctx: &Ctx,
+    state: &AppState,
+    app: &Application,
+    latest: Option<&PaymentRow>,
+) -> Html<String> {
+    let title = ctx.t(
+        "Мемлекеттік бажды төлеу",
+        "Оплата государственной пошлины",
+        "Payment of state duty",
+    );
+    let amount = state.settings.fees.minor(app.applicant.category);
+    let rows: [(&str, String); 7] = [
+        (
+            ctx.t("Төлеуші", "Плательщик", "Payer"),
+            app.applicant.full_name(),
+        ),
+        (
+            ctx.t(
+                "Төлемді алушы",
+                "Получатель платежа",
+                "Payment will be received",
+            ),
+            recipient(ctx).to_owned(),
+        ),
+        (
+            ctx.t(
+                "Салық органының коды",
+                "Код налогового органа",
+                "Code of the tax authority",
+            ),
+            codes::TAX_AUTHORITY.to_owned(),
+        ),
+        (
+            ctx.t(
+                "Төлем мақсатының коды",
+                "Код назначения платежа",
+                "Payment purpose code",
+            ),
+            codes::PURPOSE.to_owned(),
+        ),
+        (
+            ctx.t(
+                "Бюджеттік сыныптама коды",
+                "Код бюджетной классификации",
+                "Budget classification code",
+            ),
+            codes::BUDGET_CLASSIFICATION.to_owned(),
+        ),
+        (
+            ctx.t("Валюта", "Валюта", "Currency"),
+            Fees::CURRENCY.to_owned(),
+        ),
+        (ctx.t("Сомасы", "Сумма", "Amount"), format_minor(amount)),
+    ];
+    page(
+        ctx,
+        title,
+        html! {
+            section.card {
+                (steps(ctx.lang, 2))
+                h1 { (ctx.t("Қызметті көрсету үшін мемлекеттік бажды төлеңіз", "Оплатите государственную пошлину за оказание услуги", "Pay the state fee for issuing the service")) }
+                @if latest.is_some_and(|p| p.status == "declined") {
+                    (notice("error", ctx.t(
+                        "Алдыңғы төлем қабылданбады. Қайта төлеп көріңіз.",
+                        "Предыдущий платёж отклонён. Попробуйте оплатить ещё раз.",
+                        "The previous payment was declined. Please try again.")))
+                }
+                table.data.payment {
+                    @for (label, value) in rows {
+                        tr { th scope="row" { (label) } td { (value) } }
+                    }
+                }
+                p.muted { (ctx.t(
+                    "Төленген консулдық алымдар қайтарылмайды.",
+                    "Оплаченные консульские сборы не возвращаются.",
+                    "Paid consular fees are non-refundable.")) }
+                form.pay method="post" action=(format!("/applications/{}/payment", app.id)) {
+                    (csrf(ctx))
+                    p.actions {
+                        span.muted { (ctx.t(
+                            "Төлем Қазақстан Республикасының «Электрондық үкіметтің төлем шлюзі» (E-Pay) бетінде жүргізіледі",
+                            "Оплата будет произведена на странице «Платёжного шлюза электронного правительства» Республики Казахстан (E-Pay)",
+                            "Payment will be made on the page of the Electronic Government Payment Gateway of the Republic of Kazakhstan (E-Pay)")) }
+                        button.primary type="submit" { (ctx.t("Төлеуге", "Оплатить", "To pay")) " ›" }
+                    }
+                }
+            }
+        },
+    )
+}
+
+async fn to_pay(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Posted(_): Posted<Empty>,
+) -> Result<Response, AppError> {
+    let app = own_application(&state, &ctx, id).await?;
+    if app.status != Status::Submitted {
+        return Ok(Redirect::to(&next_step(&app)).into_response());
+    }
+    let user = ctx.user()?.id;
+    let amount = state.settings.fees.minor(app.applicant.category);
+    let app_id = app.id.clone();
+    let now = crate::now_rfc3339();
+    let Some(payment) = state
+        .db
+        .call(move |conn| db::open_payment(conn, &app_id, user, amount, Fees::CURRENCY, &now))
+        .await?
+    else {
+        return Ok(Redirect::to(&next_step(&app)).into_response());
+    };
+    if let (Some(_), Some(url)) = (&payment.gateway_payment_id, &payment.pay_url) {
+        return Ok(Redirect::to(url).into_response());
+    }
+    let base = state.settings.public_url.trim_end_matches('/');
+    let order = PaymentOrder {
+        order_id: payment.order_id.clone(),
+        amount_minor: payment.amount_minor,
+        currency: payment.currency.clone(),
+        description: format!(
+            "State duty for e-visa application, invitation {}",
+            app.applicant.invitation_number.as_str()
+        ),
+        payer: app.applicant.full_name(),
+        return_url: format!("{base}/applications/{}/result", app.id),
+        callback_url: format!("{base}/epay/callback"),
+    };
+    let created = state
+        .gateway
+        .create(&order)
+        .await
+        .map_err(AppError::Gateway)?;
+    let expected = format!("{}/", state.gateway.origin());
+    if !created.pay_url.starts_with(&expected) {
+        return Err(AppError::Gateway(anyhow::anyhow!(
+            "the gateway's pay_url is not on the gateway: {}",
+            created.pay_url
+        )));
+    }
+    let (order_id, payment_id, url) = (
+        payment.order_id,
+        created.payment_id,
+        created.pay_url.clone(),
+    );
+    let now = crate::now_rfc3339();
+    state
+        .db
+        .call(move |conn| db::set_gateway_payment(conn, &order_id, &payment_id, &url, &now))
+        .await?;
+    Ok(Redirect::to(&created.pay_url).into_response())
+}
+
+async fn result_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let app = own_application(&state, &ctx, id).await?;
+    if matches!(app.status, Status::Draft) {
+        return Ok(Redirect::to(&next_step(&app)).into_response());
+    }
+    let app_id = app.id.clone();
+    let latest = state
+        .db
+        .call(move |conn| db::latest_payment(conn, &app_id))
+        .await?;
+    Ok(result_view(&ctx, &app, latest.as_ref(), None).into_response())
+}
+
+fn result_view(
+    ctx: &Ctx,
+    app: &Application,
+    latest: Option<&PaymentRow>,
+    warning: Option<&str>,
+) -> Html<String> {
+    let title = ctx.t("Нәтиже", "Результат", "Result");
+    let issued = app.status == Status::Issued;
+    let declined = !issued && latest.is_some_and(|p| p.status == "declined");
+    page(
+        ctx,
+        title,
+        html! {
+            section.card {
+                (steps(ctx.lang, 3))
+                h1 { (title) }
+                @if let Some(warning) = warning { (notice("error", warning)) }
+                div class=(if issued { "result approved" } else { "result waiting" }) {
+                    p.result-status { (status_text(ctx.lang, app.status)) }
+                    @if issued {
+                        p { a.button.primary href=(format!("/applications/{}/visa.pdf", app.id)) {
+                            (ctx.t("Визаның PDF форматындағы көшірмесі", "Копия визы в формате PDF", "Copy the visa in PDF format")) } }
+                        p { a href=(format!("/applications/{}/receipt", app.id)) { (ctx.t("Электрондық чек", "Электронный чек", "Electronic check (receipt)")) } }
+                        p.muted { (ctx.t(
+                            "Электрондық визаны басып шығарып, төлқұжат бақылауында көрсетіңіз. Кіру/шығу тек Астана (Нұр-Сұлтан) және Алматы халықаралық әуежайлары арқылы. Басып шығарылған визаны Қазақстанда болған бүкіл уақыт бойы төлқұжатпен бірге сақтаңыз.",
+                            "Распечатайте электронную визу и предъявите её на паспортном контроле. Въезд/выезд только через международные аэропорты Астаны (Нур-Султана) и Алматы. Храните распечатку вместе с паспортом в течение всего пребывания в Казахстане.",
+                            "Print the e-visa and present it at passport control. Entry/exit only through the international airports of Astana (Nur-Sultan) and Almaty. Keep the printout with the passport during the entire stay in Kazakhstan.")) }
+                    } @else {
+                        @if declined {
+                            p { (ctx.t("Төлем қабылданбады.", "Платёж отклонён.", "The payment was declined.")) " "
+                                a href=(format!("/applications/{}/payment", app.id)) { (ctx.t("Қайта төлеу", "Оплатить снова", "Pay again")) } }
+                        } @else {
+                            p.muted { (ctx.t(
+                                "Егер төлем картасынан қаражат алынса, бірақ «Төлем жасалмады» мәртебесі көрсетілсе, «Мәртебені жаңарту» түймесін басыңыз.",
+                                "Если средства с платёжной карты списаны, а отображается статус «Оплата не произведена», нажмите кнопку «Обновить статус».",
+                                "If the funds were withdrawn but the status says \"Payment not done\", press \"Update Status\".")) }
+                        }
+                        form method="post" action=(format!("/applications/{}/status", app.id)) {
+                            (csrf(ctx))
+                            p.actions {
+                                button.primary type="submit" { (ctx.t("Мәртебені жаңарту", "Обновить статус", "Update Status")) }
+                                @if app.status == Status::Submitted && latest.is_none() {
+                                    a.button href=(format!("/applications/{}/payment", app.id)) { (ctx.t("Төлеуге", "Оплатить", "To pay")) }
+                                }
+                            }
+                        }
+                    }
+                }
+                details {
+                    summary { (ctx.t("Өтініш деректері", "Данные заявления", "Application data")) }
+                    (applicant_table(ctx, app))
+                }
+            }
+        },
+    )
+}
+
+async fn update_status(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Posted(_): Posted<Empty>,
+) -> Result<Response, AppError> {
+    let app = own_application(&state, &ctx, id).await?;
+    let target = format!("/applications/{}/result", app.id);
+    if app.status == Status::Issued {
+        return Ok(Redirect::to(&target).into_response());
+    }
+    let app_id = app.id.clone();
+    let latest = state
+        .db
+        .call(move |conn| db::latest_payment(conn, &app_id))
+        .await?;
+    if app.status == Status::Paid {
+        // Paid but not yet issued (an issuance that failed earlier): try again.
+        let (id, key) = (app.id.clone(), state.key.clone());
+        state
+            .db
+            .call(move |conn| crate::issuance::issue_logged(conn, &id, &key))
+            .await?;
+        return Ok(Redirect::to(&target).into_response());
+    }
+    let Some(payment_id) = latest.as_ref().and_then(|p| p.gateway_payment_id.clone()) else {
+        return Ok(Redirect::to(&target).into_response());
+    };
+    let notice = match state.gateway.status(&payment_id).await {
+        Ok(notice) => notice,
+        Err(error) => {
+            tracing::warn!(
+                error = format!("{error:#}"),
+                "the gateway's status could not be read"
+            );
+            let warning = ctx.t(
+                "Төлем шлюзі жауап бермеді. Біраз уақыттан кейін қайталап көріңіз.",
+                "Платёжный шлюз не ответил. Повторите немного позже.",
+                "The payment gateway did not answer. Please try again in a moment.",
+            );
+            return Ok((
+                StatusCode::BAD_GATEWAY,
+                result_view(&ctx, &app, latest.as_ref(), Some(warning)),
+            )
+                .into_response());
+        }
+    };
+    if latest
+        .as_ref()
+        .is_some_and(|p| p.order_id != notice.order_id)
+    {
+        tracing::warn!(payment = %payment_id, "the gateway's status names another order");
+        return Ok(Redirect::to(&target).into_response());
+    }
+    settle(&state.db, &state.key, notice, "status").await?;
+    Ok(Redirect::to(&target).into_response())
+}
+
+/// `POST /epay/callback`: the gateway's signed notice of a final payment state.
+pub async fn callback(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let verdict =
+        state
+            .gateway
+            .secrets()
+            .verify(&headers, &body, state.gateway.merchant_id(), unix_now());
+    if let Err(error) = verdict {
+        tracing::warn!(%error, "a payment callback was refused");
+        let status = match error {
+            SignatureError::Stale
+            | SignatureError::Mismatch
+            | SignatureError::Missing
+            | SignatureError::Merchant => StatusCode::UNAUTHORIZED,
+        };
+        return (
+            status,
+            axum::Json(serde_json::json!({"error": error.to_string()})),
+        )
+            .into_response();
+    }
+    let notice: PaymentNotice = match serde_json::from_slice(&body) {
+        Ok(notice) => notice,
+        Err(_) => {
+            return (
+                StatusCode::BAD_REQUEST,
+                axum::Json(serde_json::json!({"error": "bad JSON"})),
+            )
+                .into_response();
+        }
+    };
+    match settle(&state.db, &state.key, notice, "callback").await {
+        Ok(NoticeOutcome::UnknownOrder) => (
+            StatusCode::NOT_FOUND,
+            axum::Json(serde_json::json!({"error": "unknown order"})),
+        )
+            .into_response(),
+        Ok(NoticeOutcome::Refused(_)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            axum::Json(serde_json::json!({"error": "the notice does not match the order"})),
+        )
+            .into_response(),
+        Ok(_) => StatusCode::NO_CONTENT.into_response(),
+        Err(error) => {
+            tracing::error!(error = format!("{error:#}"), "a payment callback failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+async fn receipt_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Html<String>, AppError> {
+    let app = own_application(&state, &ctx, id).await?;
+    let app_id = app.id.clone();
+    let payment = state
+        .db
+        .call(move |conn| db::latest_payment(conn, &app_id))
+        .await?
+        .filter(|p| p.status == "paid")
+        .ok_or(AppError::NotFound)?;
+    let title = ctx.t("Электрондық чек", "Электронный чек", "Electronic check");
+    let dash = String::from("—");
+    let method = match payment.method.as_deref() {
+        Some("card") => ctx.t("Төлем картасы", "Платёжная карта", "Payment card"),
+        Some("wallet") => ctx.t("Электрондық әмиян", "Электронный кошелёк", "E-wallet"),
+        Some("mobile") => ctx.t(
+            "Мобильді баланстан есептен шығару",
+            "Списание с баланса мобильного телефона",
+            "Write-off from the mobile balance",
+        ),
+        _ => "—",
+    };
+    let rows: [(&str, String); 9] = [
+        (
+            ctx.t("Чек нөмірі", "Номер чека", "Receipt number"),
+            payment
+                .receipt_number
+                .clone()
+                .unwrap_or_else(|| dash.clone()),
+        ),
+        (
+            ctx.t("Төленген уақыты", "Время оплаты", "Paid at"),
+            payment.paid_at.clone().unwrap_or_else(|| dash.clone()),
+        ),
+        (
+            ctx.t("Төлеуші", "Плательщик", "Payer"),
+            app.applicant.full_name(),
+        ),
+        (
+            ctx.t("Төлемді алушы", "Получатель платежа", "Recipient"),
+            recipient(&ctx).to_owned(),
+        ),
+        (
+            ctx.t(
+                "Бюджеттік сыныптама коды",
+                "Код бюджетной классификации",
+                "Budget classification code",
+            ),
+            codes::BUDGET_CLASSIFICATION.to_owned(),
+        ),
+        (
+            ctx.t("Төлем тәсілі", "Способ оплаты", "Method"),
+            method.to_owned(),
+        ),
+        (
+            ctx.t("Төлеуші деректемесі", "Реквизит плательщика", "Paid with"),
+            payment.payer_hint.clone().unwrap_or_else(|| dash.clone()),
+        ),
+        (
+            ctx.t("Сомасы", "Сумма", "Amount"),
+            format!(
+                "{} {}",
+                format_minor(payment.amount_minor),
+                payment.currency
+            ),
+        ),
+        (
+            ctx.t("Тапсырыс", "Заказ", "Order"),
+            payment.order_id.get(..12).unwrap_or("").to_owned(),
+        ),
+    ];
+    Ok(page(
+        &ctx,
+        title,
+        html! {
+            section.card.narrow.receipt {
+                h1 { (title) }
+                table.data { @for (label, value) in rows { tr { th scope="row" { (label) } td { (value) } } } }
+                p { a href=(format!("/applications/{}/result", app.id)) { "← " (ctx.t("Нәтиже", "Результат", "Result")) } }
+            }
+        },
+    ))
+}
+
+/// The inviting party as printed on the visa.
+pub fn inviter_line(app: &Application) -> String {
+    let inviter = &app.invitation.inviter;
+    let kind = match inviter.kind {
+        PartyKind::Organisation => "BIN",
+        PartyKind::Individual => "IIN",
+    };
+    format!("{}, {kind} {}", inviter.name, inviter.tax_id)
+}
+
+async fn visa_pdf(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let app = own_application(&state, &ctx, id).await?;
+    let user = ctx.user()?.id;
+    let app_id = app.id.clone();
+    let issued = state
+        .db
+        .call(move |conn| db::visa_of(conn, &app_id, user))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let inviter = inviter_line(&app);
+    let filename = format!(
+        "e-visa-{}-{}.pdf",
+        issued.number,
+        app.applicant.surname.as_str().replace(' ', "-")
+    );
+    let bytes = tokio::task::spawn_blocking(move || {
+        crate::pdf::render(&issued.visa, &issued.token, Some(&inviter))
+    })
+    .await
+    .map_err(|e| anyhow::anyhow!("the PDF task failed: {e}"))?
+    .map_err(|e| anyhow::anyhow!("rendering the visa PDF: {e}"))?;
+    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\""))
+        .map_err(|e| anyhow::anyhow!("a file name header: {e}"))?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/pdf"),
+            ),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
+}
