@@ -124,6 +124,21 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
         gateway,
         key,
     );
+    let purge_db = state.db.clone();
+    tokio::spawn(async move {
+        // Expired sessions are forgotten hourly, so anonymous visits do not pile up.
+        let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            hourly.tick().await;
+            let now = crate::web::session::unix_now();
+            if let Err(error) = purge_db
+                .call(move |conn| crate::db::purge_sessions(conn, now))
+                .await
+            {
+                tracing::warn!(error = format!("{error:#}"), "purging sessions failed");
+            }
+        }
+    });
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
         .with_context(|| format!("listening on {}", args.addr))?;
