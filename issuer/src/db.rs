@@ -965,7 +965,7 @@ pub fn paid_unissued(conn: &Connection) -> Result<Vec<String>> {
 pub fn issue(
     conn: &mut Connection,
     application_id: &str,
-    key: &shared::IssuerKey,
+    signer: &dyn crate::issuance::Signer,
     now: time::OffsetDateTime,
 ) -> Result<IssueOutcome> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -1020,8 +1020,15 @@ pub fn issue(
             return Ok(IssueOutcome::Refused(reason));
         }
     };
-    let token = shared::sign(&visa, key);
-    let kid = key.kid().to_string();
+    let (token, kid) = match signer.sign(&visa) {
+        Ok(signed) => signed,
+        Err(error) => {
+            let reason = format!("no key could sign: {error:#}");
+            tracing::error!(application = %id, reason, "issuance refused");
+            return Ok(IssueOutcome::Refused(reason));
+        }
+    };
+    let kid = kid.to_string();
     let signed_at = crate::now_rfc3339();
     let json = serde_json::to_string(&visa.to_draft())?;
     tx.execute(

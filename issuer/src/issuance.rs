@@ -5,7 +5,9 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use anyhow::{Result, bail};
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
 use shared::visa::{VisaError, VisaFields, VisaNumber};
 use shared::{Category, Entries, Ports, Visa};
 use time::OffsetDateTime;
@@ -13,6 +15,37 @@ use time::OffsetDateTime;
 use crate::application::Application;
 use crate::db::{self, Db, IssueOutcome, NoticeOutcome};
 use crate::epay::PaymentNotice;
+
+/// What signs visas: one key file, or a key directory of root-certified keys (rotation).
+pub trait Signer: Send + Sync + std::fmt::Debug {
+    /// Signs the visa; returns the token and the id of the key that signed.
+    fn sign(&self, visa: &Visa) -> Result<(String, shared::Kid)>;
+}
+
+/// A key directory read afresh at every signature, so a new certified key put beside the old
+/// ones signs from the next visa on, without a restart (see [`crate::keyring`]).
+#[derive(Debug, Clone)]
+pub struct KeyDirectory {
+    /// The directory of `NAME.cert` and `NAME.key` files.
+    pub dir: PathBuf,
+    /// The root public key the certificates must verify against.
+    pub root: shared::PublicKey,
+}
+
+impl Signer for shared::IssuerKey {
+    fn sign(&self, visa: &Visa) -> Result<(String, shared::Kid)> {
+        Ok((shared::sign(visa, self), self.kid()))
+    }
+}
+
+impl Signer for KeyDirectory {
+    fn sign(&self, visa: &Visa) -> Result<(String, shared::Kid)> {
+        let keyring = crate::keyring::Keyring::load(&self.dir, &self.root)
+            .with_context(|| format!("reading the key directory {}", self.dir.display()))?;
+        let key = keyring.signing_key_for(visa)?;
+        Ok((shared::sign(visa, key), key.kid()))
+    }
+}
 
 /// The state duty per category, in minor units of [`Fees::CURRENCY`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,7 +149,7 @@ pub fn visa_for(app: &Application, number: &str, now: OffsetDateTime) -> Result<
 /// guarded transactions, so any number of concurrent or repeated notices give one visa.
 pub async fn settle(
     db: &Db,
-    key: &Arc<shared::IssuerKey>,
+    key: &Arc<dyn Signer>,
     notice: PaymentNotice,
     source: &'static str,
 ) -> Result<NoticeOutcome> {
@@ -125,7 +158,7 @@ pub async fn settle(
         let now = crate::now_rfc3339();
         let outcome = db::record_notice(conn, &notice, source, &now)?;
         if let NoticeOutcome::Paid(application) = &outcome {
-            issue_logged(conn, application, &key)?;
+            issue_logged(conn, application, key.as_ref())?;
         }
         Ok(outcome)
     })
@@ -136,7 +169,7 @@ pub async fn settle(
 pub fn issue_logged(
     conn: &mut rusqlite::Connection,
     application: &str,
-    key: &shared::IssuerKey,
+    key: &dyn Signer,
 ) -> Result<IssueOutcome> {
     let outcome = db::issue(conn, application, key, OffsetDateTime::now_utc())?;
     if let IssueOutcome::Refused(reason) = &outcome {
@@ -147,7 +180,7 @@ pub fn issue_logged(
 
 /// On start: issues every paid application that has no visa yet (a crash between recording the
 /// payment and signing). Returns how many were issued.
-pub fn complete_paid(db: &Db, key: &shared::IssuerKey) -> Result<usize> {
+pub fn complete_paid(db: &Db, key: &dyn Signer) -> Result<usize> {
     db.with(|conn| {
         let mut issued = 0;
         for id in db::paid_unissued(conn)? {

@@ -24,6 +24,18 @@ pub struct ServeArgs {
     /// The visa signing key (PKCS#8 PEM). The default is the development key.
     #[arg(long, env = "ISSUER_KEY", default_value = "keys/dev-issuer.key")]
     pub key: PathBuf,
+    /// Sign with the root-certified keys of this directory instead of `--key` (NAME.cert with
+    /// NAME.key; the newest key whose certificate covers a visa signs it). The directory is read
+    /// at every signature, so a new key takes over without a restart.
+    #[arg(long, env = "ISSUER_KEY_DIR")]
+    pub key_dir: Option<PathBuf>,
+    /// The root public key that certifies the keys of `--key-dir`.
+    #[arg(
+        long,
+        env = "ISSUER_ROOT_PUB",
+        default_value = "keys/root/dev-root.pub"
+    )]
+    pub root_pub: PathBuf,
     /// Send cookies without `Secure` and without the `__Host-` prefix. Only for serving plain
     /// HTTP on a non-loopback address; browsers accept `Secure` cookies on http://127.0.0.1 and
     /// http://localhost.
@@ -97,9 +109,24 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
             );
         }
     }
-    let key = crate::keyfile::load_private(&args.key)?;
-    tracing::info!(key = %args.key.display(), kid = %key.kid(), "signing key loaded");
-    let issued = crate::issuance::complete_paid(&db, &key)?;
+    let key: std::sync::Arc<dyn crate::issuance::Signer> = match &args.key_dir {
+        Some(dir) => {
+            let root = crate::keyfile::load_public(&args.root_pub)?;
+            // Fail at start, not at the first visa, if the directory is not usable.
+            let keyring = crate::keyring::Keyring::load(dir, &root)?;
+            tracing::info!(dir = %dir.display(), keys = keyring.keys().len(), "signing with the key directory");
+            std::sync::Arc::new(crate::issuance::KeyDirectory {
+                dir: dir.clone(),
+                root,
+            })
+        }
+        None => {
+            let key = crate::keyfile::load_private(&args.key)?;
+            tracing::info!(key = %args.key.display(), kid = %key.kid(), "signing key loaded");
+            std::sync::Arc::new(key)
+        }
+    };
+    let issued = crate::issuance::complete_paid(&db, key.as_ref())?;
     if issued > 0 {
         tracing::info!(issued, "paid applications without a visa were issued");
     }

@@ -24,8 +24,8 @@ use tower_http::limit::RequestBodyLimitLayer;
 use crate::db::Db;
 use crate::epay::Gateway;
 use crate::issuance::Fees;
+use crate::issuance::Signer;
 use session::LoginLimiter;
-use shared::IssuerKey;
 
 /// The largest request body the portal reads, in bytes. Forms are a few hundred bytes.
 pub const BODY_LIMIT: usize = 32 * 1024;
@@ -45,8 +45,8 @@ pub struct Inner {
     pub limiter: LoginLimiter,
     /// The payment gateway.
     pub gateway: Gateway,
-    /// The visa signing key.
-    pub key: Arc<IssuerKey>,
+    /// What signs visas.
+    pub key: Arc<dyn Signer>,
 }
 
 /// Settings the web layer needs.
@@ -92,7 +92,7 @@ pub enum AppError {
 
 impl AppState {
     /// Bundles the state.
-    pub fn new(db: Db, settings: Settings, gateway: Gateway, key: IssuerKey) -> Self {
+    pub fn new(db: Db, settings: Settings, gateway: Gateway, key: Arc<dyn Signer>) -> Self {
         let mut settings = settings;
         if !settings.form_targets.iter().any(|t| t == gateway.origin()) {
             settings.form_targets.push(gateway.origin().to_owned());
@@ -102,7 +102,7 @@ impl AppState {
             settings,
             limiter: LoginLimiter::default(),
             gateway,
-            key: Arc::new(key),
+            key,
         }))
     }
 }

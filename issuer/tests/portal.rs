@@ -67,7 +67,7 @@ fn portal_at(
             public_url: public_url.to_owned(),
         },
         gateway,
-        dev_key(),
+        std::sync::Arc::new(dev_key()),
     );
     (app(state.clone()), state)
 }
@@ -2566,4 +2566,93 @@ async fn to_pay_with_the_gateway_down_shows_a_plain_error_and_keeps_the_applicat
             .body
             .contains("Payment not done")
     );
+}
+
+#[tokio::test]
+async fn a_key_directory_signs_with_its_newest_certified_key_without_a_restart() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for file in ["dev-issuer.cert", "dev-issuer.key"] {
+        std::fs::copy(repo().join("keys").join(file), dir.path().join(file)).expect("copy");
+    }
+    let root = issuer::keyfile::load_public(&repo().join("keys/root/dev-root.pub")).expect("root");
+    let signer = issuer::issuance::KeyDirectory {
+        dir: dir.path().to_owned(),
+        root,
+    };
+    let gateway = issuer::epay::Gateway::new(
+        "http://127.0.0.1:9",
+        MERCHANT,
+        issuer::epay::Secrets::parse(SECRET).expect("secrets"),
+    )
+    .expect("gateway");
+    let db = Db::in_memory().expect("db");
+    issuer::demo::seed(&db, today()).expect("demo");
+    let settings = Settings {
+        secure_cookies: true,
+        form_targets: Vec::new(),
+        fees: issuer::issuance::Fees::default(),
+        public_url: "http://127.0.0.1:8080".to_owned(),
+    };
+    let state = AppState::new(db, settings, gateway, std::sync::Arc::new(signer));
+    let app = app(state.clone());
+    let kid_of = |state: &AppState, number: &str| -> String {
+        state
+            .db
+            .with(|conn| {
+                Ok(conn.query_row(
+                    "SELECT kid FROM signatures WHERE visa_number = ?1",
+                    [number],
+                    |r| r.get(0),
+                )?)
+            })
+            .expect("a signature record")
+    };
+
+    let (_anna, _id, order) = submitted_with_order(&app, &state).await;
+    callback(&app, &notice(&order, "paid", 8000, "USD"), SECRET, now()).await;
+    assert_eq!(kid_of(&state, "KZ0000001"), dev_key().kid().to_string());
+
+    // The operator puts a newly certified key into the directory while the portal runs.
+    let (paths, next) = issuer::keyfile::generate(&dir.path().join("issuer-next")).expect("keygen");
+    let start = time::OffsetDateTime::now_utc() - Duration::hours(1);
+    issuer::keyring::certify(
+        &repo().join("keys/root/dev-root.key"),
+        &paths.public,
+        start,
+        start + Duration::days(400),
+        &dir.path().join("issuer-next.cert"),
+    )
+    .expect("certified");
+    let invitation = extra_invitation(&state);
+    let mut bob = Client::new(&app);
+    bob.sign_up("bob@example.com").await;
+    let reply = bob
+        .apply(&[("invitation_number", invitation.as_str())])
+        .await;
+    let id = application_id(&location(&reply));
+    bob.get(&format!("/applications/{id}/confirm")).await;
+    bob.post(
+        &format!("/applications/{id}/confirm"),
+        &[("confirm", "yes")],
+    )
+    .await;
+    let app_id = id.clone();
+    let order = state
+        .db
+        .with(move |conn| {
+            let (user, _) = issuer::db::find_login(conn, "bob@example.com")?
+                .ok_or_else(|| anyhow::anyhow!("bob"))?;
+            let row =
+                issuer::db::open_payment(conn, &app_id, user, 8000, "USD", &issuer::now_rfc3339())?
+                    .ok_or_else(|| anyhow::anyhow!("order"))?;
+            Ok(row.order_id)
+        })
+        .expect("an order");
+    let mut paid = notice(&order, "paid", 8000, "USD");
+    paid["payment_id"] = json!("pay-2");
+    assert_eq!(
+        callback(&app, &paid, SECRET, now()).await,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(kid_of(&state, "KZ0000002"), next.kid().to_string());
 }

@@ -321,7 +321,7 @@ async fn update_status(
         let (id, key) = (app.id.clone(), state.key.clone());
         state
             .db
-            .call(move |conn| crate::issuance::issue_logged(conn, &id, &key))
+            .call(move |conn| crate::issuance::issue_logged(conn, &id, key.as_ref()))
             .await?;
         return Ok(Redirect::to(&target).into_response());
     }
