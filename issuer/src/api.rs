@@ -279,10 +279,15 @@ async fn logout(State(state): State<AppState>, user: ApiUser) -> Result<StatusCo
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// An application as the API shows it.
-pub fn application_json(app: &Application) -> Value {
+/// An application as the API shows it, with its visa number once issued.
+pub fn application_json(app: &Application, visa_number: Option<&str>) -> Value {
     let inv = &app.invitation;
+    let visa = visa_number.map(
+        |number| json!({"number": number, "pdf": format!("/applications/{}/visa.pdf", app.id)}),
+    );
     json!({
+        "visa": visa,
+        "next": crate::web::cabinet::next_step(app),
         "id": app.id,
         "status": app.status,
         "status_text": crate::web::cabinet::status_text(Lang::En, app.status),
@@ -312,11 +317,17 @@ async fn list(State(state): State<AppState>, user: ApiUser) -> Result<Json<Value
     let id = user.user.id;
     let apps = state
         .db
-        .call(move |conn| db::applications_of(conn, id))
+        .call(move |conn| {
+            db::applications_of(conn, id)?
+                .into_iter()
+                .map(|app| {
+                    let visa = db::visa_number_of(conn, &app.id)?;
+                    Ok(application_json(&app, visa.as_deref()))
+                })
+                .collect::<anyhow::Result<Vec<_>>>()
+        })
         .await?;
-    Ok(Json(
-        json!({"applications": apps.iter().map(application_json).collect::<Vec<_>>()}),
-    ))
+    Ok(Json(json!({ "applications": apps })))
 }
 
 async fn create(
@@ -339,7 +350,7 @@ async fn create(
         .await?
         .map_err(ApiError::invalid)?
         .ok_or_else(|| anyhow::anyhow!("a saved draft vanished"))?;
-    Ok((StatusCode::CREATED, Json(application_json(&app))).into_response())
+    Ok((StatusCode::CREATED, Json(application_json(&app, None))).into_response())
 }
 
 fn valid_id(id: &str) -> Result<(), ApiError> {
@@ -359,10 +370,14 @@ async fn read(
     let user_id = user.user.id;
     let app = state
         .db
-        .call(move |conn| db::application_of(conn, &id, user_id))
+        .call(move |conn| {
+            let app = db::application_of(conn, &id, user_id)?;
+            let visa = db::visa_number_of(conn, &id)?;
+            Ok(app.map(|app| (app, visa)))
+        })
         .await?
         .ok_or_else(ApiError::not_found)?;
-    Ok(Json(application_json(&app)))
+    Ok(Json(application_json(&app.0, app.1.as_deref())))
 }
 
 /// The confirmation body.
@@ -403,7 +418,7 @@ async fn confirm(
             "the application could not be confirmed",
         ));
     }
-    Ok(Json(application_json(&app)))
+    Ok(Json(application_json(&app, None)))
 }
 
 async fn openapi() -> Json<Value> {
@@ -489,6 +504,8 @@ pub fn openapi_document() -> Value {
                     "id": string,
                     "status": {"type": "string", "enum": ["draft", "submitted", "paid", "issued"]},
                     "status_text": string, "created_at": string,
+                    "next": {"type": "string", "description": "the portal page of the next step"},
+                    "visa": {"type": ["object", "null"], "properties": {"number": string, "pdf": string}},
                     "applicant": {"$ref": "#/components/schemas/ApplicationForm"},
                     "inviting_party": {"type": "object"}, "visit": {"type": "object"}, "planned_address": {"type": "object"}
                 }}

@@ -1080,6 +1080,17 @@ pub fn visa_of(
     .transpose()
 }
 
+/// The number of the visa issued for an application, if any.
+pub fn visa_number_of(conn: &Connection, application_id: &str) -> Result<Option<String>> {
+    conn.query_row(
+        "SELECT number FROM visas WHERE application_id = ?1",
+        [application_id],
+        |r| r.get(0),
+    )
+    .optional()
+    .map_err(Into::into)
+}
+
 /// How many visas and signature records there are (for tests and the operator).
 pub fn visa_counts(conn: &Connection) -> Result<(i64, i64)> {
     Ok((

@@ -1616,6 +1616,31 @@ async fn a_signed_paid_callback_issues_one_visa_and_its_duplicates_change_nothin
     assert!(receipt.body.contains("EP-2026-000123"));
     assert!(receipt.body.contains("**** 1111"));
     assert!(receipt.body.contains("80 USD"));
+    let request = Request::post("/api/v1/sessions")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(
+            json!({"identifier": "anna@example.com", "password": "long enough password"})
+                .to_string(),
+        ))
+        .expect("request");
+    let response = app.clone().oneshot(request).await.expect("infallible");
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .expect("body");
+    let token: Value = serde_json::from_slice(&bytes).expect("JSON");
+    let token = token["token"].as_str().expect("token").to_owned();
+    let (status, one) = api(
+        &app,
+        "GET",
+        &format!("/api/v1/applications/{id}"),
+        Some(&token),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(one["status"], "issued");
+    assert_eq!(one["visa"]["number"], "KZ0000001");
+    assert_eq!(one["visa"]["pdf"], format!("/applications/{id}/visa.pdf"));
     let visas = anna.get("/account/visas").await;
     assert!(visas.body.contains("Approved. Payment completed"));
     assert!(visas.body.contains(&format!("/applications/{id}/visa.pdf")));
