@@ -117,6 +117,47 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
     })
 }
 
+/// Checks a login: finds the account by its identifier, then verifies the password on a blocking
+/// thread, outside the database lock so a slow hash never holds up other requests. An unknown
+/// identifier is checked against [`dummy_hash`], so it costs the same time as a known one.
+pub async fn check_login(
+    db: &crate::db::Db,
+    identifier: String,
+    password: String,
+) -> anyhow::Result<Option<i64>> {
+    let found = db
+        .call(move |conn| crate::db::find_login(conn, &identifier))
+        .await?;
+    tokio::task::spawn_blocking(move || {
+        let (id, hash) = match &found {
+            Some((id, hash)) => (Some(*id), hash.as_str()),
+            None => (None, dummy_hash()),
+        };
+        verify_password(&password, hash).then_some(id).flatten()
+    })
+    .await
+    .map_err(|e| anyhow::anyhow!("the password check failed: {e}"))
+}
+
+/// Creates an account, hashing its password on a blocking thread first; `None` when the e-mail
+/// is taken.
+pub async fn create_account(
+    db: &crate::db::Db,
+    account: NewAccount,
+) -> anyhow::Result<Option<i64>> {
+    let NewAccount {
+        email,
+        full_name,
+        password,
+    } = account;
+    let hash = tokio::task::spawn_blocking(move || password.hash())
+        .await
+        .map_err(|e| anyhow::anyhow!("hashing failed: {e}"))??;
+    let now = crate::now_rfc3339();
+    db.call(move |conn| crate::db::insert_user(conn, email.as_str(), &full_name, &hash, &now))
+        .await
+}
+
 /// A hash of a password nobody has, to spend the same time on an unknown login as on a known
 /// one, so the answer's timing does not tell which e-mails have accounts.
 pub fn dummy_hash() -> &'static str {

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use crate::account::{SignupForm, User, dummy_hash, verify_password};
+use crate::account::{SignupForm, User, check_login, create_account};
 use crate::application::{Application, ApplicationForm, Status};
 use crate::db;
 use crate::i18n::Lang;
@@ -182,21 +182,8 @@ async fn register(
         ..form
     };
     let account = form.parse().map_err(ApiError::invalid)?;
-    let now = crate::now_rfc3339();
     let email = account.email.as_str().to_owned();
-    let id = state
-        .db
-        .call(move |conn| {
-            let hash = account.password.hash()?;
-            db::insert_user(
-                conn,
-                account.email.as_str(),
-                &account.full_name,
-                &hash,
-                &now,
-            )
-        })
-        .await?;
+    let id = create_account(&state.db, account).await?;
     match id {
         Some(id) => {
             Ok((StatusCode::CREATED, Json(json!({"id": id, "email": email}))).into_response())
@@ -232,37 +219,23 @@ async fn login(
             "too many failed logins; try again in 15 minutes",
         ));
     }
-    let password = body.password;
-    let token = new_token();
-    let hash = hash_token(&token);
-    let csrf = new_token();
-    let expires = unix_now() + SESSION_SECONDS;
-    let ok = state
-        .db
-        .call(move |conn| {
-            let found = db::find_login(conn, &identifier)?;
-            let (id, stored) = match &found {
-                Some((id, stored)) => (Some(*id), stored.as_str()),
-                None => (None, dummy_hash()),
-            };
-            match verify_password(&password, stored).then_some(id).flatten() {
-                Some(user_id) => {
-                    db::insert_session(conn, &hash, "api", Some(user_id), &csrf, expires)?;
-                    Ok(true)
-                }
-                None => Ok(false),
-            }
-        })
-        .await?;
-    if !ok {
+    let Some(user_id) = check_login(&state.db, identifier, body.password).await? else {
         state.limiter.fail(&keys);
         return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "wrong_credentials",
             "wrong IIN, BIN, e-mail or password",
         ));
-    }
+    };
     state.limiter.clear(&keys[0].0);
+    let token = new_token();
+    let hash = hash_token(&token);
+    let csrf = new_token();
+    let expires = unix_now() + SESSION_SECONDS;
+    state
+        .db
+        .call(move |conn| db::insert_session(conn, &hash, "api", Some(user_id), &csrf, expires))
+        .await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({"token": token, "token_type": "Bearer", "expires_in": SESSION_SECONDS})),

@@ -13,7 +13,7 @@ use super::session::{
     Ctx, FAILURES_PER_ACCOUNT, FAILURES_PER_ADDRESS, Posted, safe_next, with_session_cookie,
 };
 use super::{AppError, AppState};
-use crate::account::{SignupForm, dummy_hash, verify_password};
+use crate::account::{SignupForm, check_login, create_account};
 use crate::db;
 use crate::problem::{Problem, Problems};
 
@@ -156,19 +156,7 @@ async fn login(
         let view = login_view(&ctx, &form.identifier, &next, LoginNotice::Blocked);
         return Ok((StatusCode::TOO_MANY_REQUESTS, view).into_response());
     }
-    let password = form.password;
-    let user_id = state
-        .db
-        .call(move |conn| {
-            let found = db::find_login(conn, &identifier)?;
-            // An unknown identifier costs one hash too, so timing does not tell it apart.
-            let (id, hash) = match &found {
-                Some((id, hash)) => (Some(*id), hash.as_str()),
-                None => (None, dummy_hash()),
-            };
-            Ok(verify_password(&password, hash).then_some(id).flatten())
-        })
-        .await?;
+    let user_id = check_login(&state.db, identifier, form.password).await?;
     let Some(user_id) = user_id else {
         state.limiter.fail(&keys);
         tracing::info!("a login failed");
@@ -286,20 +274,7 @@ async fn signup(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, view).into_response());
         }
     };
-    let now = crate::now_rfc3339();
-    let user_id = state
-        .db
-        .call(move |conn| {
-            let hash = account.password.hash()?;
-            db::insert_user(
-                conn,
-                account.email.as_str(),
-                &account.full_name,
-                &hash,
-                &now,
-            )
-        })
-        .await?;
+    let user_id = create_account(&state.db, account).await?;
     let Some(user_id) = user_id else {
         let problems = Problems::from([("email", Problem::EmailTaken)]);
         let view = signup_view(&ctx, &post.form, &problems, &next);
