@@ -2,7 +2,7 @@
 # Drives the kiosk window under Xvfb through each verdict and takes screenshots.
 set -u
 export DISPLAY=:99
-OUT=/work/main/docs/screenshots
+OUT=${OUT:-/work/main/docs/screenshots}
 K=/work/target-kiosk/debug/verifier-kiosk
 S=/tmp/shots
 rm -rf $S/scanner $S/ledger.db*; mkdir -p $S/scanner

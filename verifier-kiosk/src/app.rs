@@ -15,7 +15,7 @@ use time::OffsetDateTime;
 
 use crate::config::{KioskArgs, Settings};
 use crate::decision::{Decision, Verdict};
-use crate::i18n::{Language, next_step, reason, tr};
+use crate::i18n::{Language, next_step, reason, term, tr};
 use crate::kiosk::{Direction, Kiosk};
 use crate::ledger::Ledger;
 use crate::worker::{Clock, Job, ScannerWatch, Source, Worker, is_picture};
@@ -399,15 +399,19 @@ impl KioskApp {
 
     fn top_bar(&mut self, ui: &mut egui::Ui) {
         ui.horizontal(|ui| {
-            ui.heading(tr(self.lang, "title"));
-            ui.label(
-                RichText::new(format!(
-                    "{} · {}",
-                    self.settings.kiosk_id,
-                    self.settings.port.airport()
-                ))
-                .size(18.0),
-            );
+            // Title above the kiosk's identity, so the Kazakh and Russian titles leave room for
+            // the controls on the right.
+            ui.vertical(|ui| {
+                ui.heading(tr(self.lang, "title"));
+                ui.label(
+                    RichText::new(format!(
+                        "{} · {}",
+                        self.settings.kiosk_id,
+                        self.settings.port.airport()
+                    ))
+                    .size(15.0),
+                );
+            });
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui.button(tr(self.lang, "settings")).clicked() {
                     self.screen = Screen::Settings;
@@ -546,7 +550,10 @@ impl KioskApp {
                         );
                         // The plain reason above says it all for a valid visa; otherwise the
                         // details (dates, fields, the key) follow in smaller print.
-                        if d.reason != "ok"
+                        // The details are English; in Kazakh and Russian the translated
+                        // reason and the fields below carry the same information.
+                        if lang == Language::En
+                            && d.reason != "ok"
                             && !d.message.eq_ignore_ascii_case(reason(lang, d.reason))
                         {
                             ui.label(RichText::new(&d.message).size(18.0).color(ink));
@@ -627,7 +634,11 @@ impl KioskApp {
                         big(
                             ui,
                             "category",
-                            &format!("{} · {}", visa.category, visa.entries),
+                            &format!(
+                                "{} · {}",
+                                term(lang, &visa.category),
+                                term(lang, &visa.entries)
+                            ),
                         );
                         big(ui, "valid_from", &visa.valid_from);
                         big(ui, "valid_until", &visa.valid_until);

@@ -132,6 +132,11 @@ pub fn tr(lang: Language, key: &'static str) -> &'static str {
         "config_file" => ["Баптау файлы", "Файл настроек", "Config file"],
         "trusted_keys" => ["Сенімді кілттер", "Доверенных ключей", "Trusted keys"],
         "none" => ["жоқ", "нет", "none"],
+        "business" => ["іскерлік", "деловая", "business"],
+        "tourist" => ["туристік", "туристическая", "tourist"],
+        "treatment" => ["емделу", "лечение", "treatment"],
+        "single" => ["бір реттік", "однократная", "single entry"],
+        "double" => ["екі реттік", "двукратная", "double entry"],
         "scan_budget" => [
             "Сурет оқу уақыты",
             "Время на чтение снимка",
@@ -151,6 +156,16 @@ pub fn tr(lang: Language, key: &'static str) -> &'static str {
         Language::Ru => ru,
         Language::En => en,
     }
+}
+
+/// A visa's category or number of entries (`business`, `single`…) in `lang`; other text as is.
+pub fn term(lang: Language, value: &str) -> String {
+    for key in ["business", "tourist", "treatment", "single", "double"] {
+        if key == value {
+            return tr(lang, key).to_owned();
+        }
+    }
+    value.to_owned()
 }
 
 /// The reason of a decision in plain words, by its stable code.

@@ -78,7 +78,7 @@ pub fn cross_check(visa: &Visa, mrz: &PassportMrz, today: Date) -> Vec<Mismatch>
         Some(expiry) if expiry >= visa.valid_until() && expiry >= today => {}
         expiry => differ(
             "passport_expiry",
-            format!("visa valid until {}", visa.valid_until()),
+            visa.valid_until().to_string(),
             expiry.map_or_else(|| mrz.expiry().to_yymmdd(), |d| d.to_string()),
         ),
     }

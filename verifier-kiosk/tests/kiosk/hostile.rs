@@ -168,3 +168,43 @@ fn the_cli_answers_cannot_verify_unreadable_for_every_hostile_picture() {
         assert_eq!(line["reason"], "unreadable");
     }
 }
+
+mod properties {
+    use proptest::prelude::*;
+    use verifier_kiosk::scan::Pipeline;
+
+    use crate::render::{a4_page, png};
+    use crate::token;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+        #[test]
+        fn random_bytes_behind_a_png_or_jpeg_signature_are_refused_not_crashed_on(
+            body in proptest::collection::vec(any::<u8>(), 0..2048),
+            jpeg in any::<bool>(),
+        ) {
+            let mut bytes = if jpeg { vec![0xFF, 0xD8, 0xFF, 0xE0] } else { b"\x89PNG\r\n\x1a\n".to_vec() };
+            bytes.extend(body);
+            prop_assert!(Pipeline::default().scan_bytes(&bytes).is_err());
+        }
+
+        #[test]
+        fn a_printout_with_bytes_overwritten_is_read_or_refused_but_never_crashes(
+            edits in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..8),
+        ) {
+            let mut bytes = printout().to_vec();
+            for (at, value) in edits {
+                let i = at.index(bytes.len());
+                bytes[i] = value;
+            }
+            // Any outcome but a panic is fine: a damaged file may still hold a readable code.
+            let _ = Pipeline::default().scan_bytes(&bytes);
+        }
+    }
+
+    fn printout() -> &'static [u8] {
+        static PAGE: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+        PAGE.get_or_init(|| png(&a4_page(&token(|_| {}), 60.0, 0.85, 0.0)))
+    }
+}
