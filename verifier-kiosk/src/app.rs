@@ -68,6 +68,7 @@ pub struct KioskApp {
     picker_path: String,
     kiosk_status: String,
     trusted_keys: usize,
+    bundle: Option<String>,
     styled: bool,
 }
 
@@ -110,11 +111,15 @@ pub fn run(args: &KioskArgs) -> ExitCode {
 
 /// Loads the trust directory and opens the ledger the settings name.
 pub fn open_kiosk(settings: &Settings) -> Result<Kiosk, String> {
-    let trust = crate::trust::load_dir(&settings.trust_dir).map_err(|e| format!("{e:#}"))?;
+    let trust = crate::trust::load(&settings.trust_dir).map_err(|e| format!("{e:#}"))?;
     let ledger = Ledger::open(&settings.ledger_path, &settings.kiosk_id)
         .map_err(|e| format!("{}: {e}", settings.ledger_path.display()))?;
     let pipeline = crate::cli::pipeline(settings.scan_budget.as_secs_f64());
-    Ok(Kiosk::new(settings.port, trust, ledger).with_pipeline(pipeline))
+    let kiosk = Kiosk::new(settings.port, trust.store, ledger).with_pipeline(pipeline);
+    Ok(match trust.bundle {
+        Some(bundle) => kiosk.with_bundle(bundle, shared::bundle::FreshnessPolicy::default()),
+        None => kiosk,
+    })
 }
 
 impl eframe::App for KioskApp {
@@ -132,9 +137,19 @@ impl KioskApp {
         clock: Clock,
         repaint: impl Fn() + Send + 'static,
     ) -> Self {
-        let (kiosk_status, trusted_keys) = match &kiosk {
-            Ok(kiosk) => (String::new(), kiosk.trusted_keys()),
-            Err(problem) => (problem.clone(), 0),
+        let (kiosk_status, trusted_keys, bundle) = match &kiosk {
+            Ok(kiosk) => (
+                String::new(),
+                kiosk.trusted_keys(),
+                kiosk.bundle().map(|b| {
+                    format!(
+                        "#{} · {}",
+                        b.sequence(),
+                        crate::ledger::rfc3339_utc(b.created_at())
+                    )
+                }),
+            ),
+            Err(problem) => (problem.clone(), 0, None),
         };
         let watch = settings.scanner_dir.as_deref().map(ScannerWatch::new);
         let picker_dir = settings
@@ -162,6 +177,7 @@ impl KioskApp {
             picker_dir,
             kiosk_status,
             trusted_keys,
+            bundle,
             styled: false,
         }
     }
@@ -762,6 +778,10 @@ impl KioskApp {
             ("scanner_dir", show(&self.settings.scanner_dir)),
             ("config_file", show(&self.settings.config_file)),
             ("trusted_keys", self.trusted_keys.to_string()),
+            (
+                "trust_bundle",
+                self.bundle.clone().unwrap_or_else(|| none.clone()),
+            ),
             (
                 "scan_budget",
                 format!("{:.1} s", self.settings.scan_budget.as_secs_f64()),

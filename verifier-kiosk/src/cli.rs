@@ -40,6 +40,12 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Judge a code presented for entry or exit here, record it in the ledger, print JSON.
     Record(RecordArgs),
+    /// Install a root-signed trust bundle (docs/trust-bundle.md) into the trust directory.
+    Bundle {
+        /// What to do with the bundle.
+        #[command(subcommand)]
+        action: BundleAction,
+    },
     /// Move ledger records between kiosks and check their hash chains.
     Ledger {
         /// What to do with the ledger.
@@ -81,6 +87,20 @@ pub struct RecordArgs {
     /// An image file of the printout.
     #[arg(required_unless_present = "text")]
     pub image: Option<PathBuf>,
+}
+
+/// The `bundle` actions.
+#[derive(Debug, Subcommand)]
+pub enum BundleAction {
+    /// Verify FILE against the root key and install it, unless it is not newer than the installed
+    /// bundle.
+    Import {
+        /// The trust directory (holding root.pub or root/*.pub).
+        #[arg(long, env = "KIOSK_TRUST")]
+        trust: PathBuf,
+        /// The `.kztrust` file.
+        file: PathBuf,
+    },
 }
 
 /// The `ledger` actions.
@@ -154,6 +174,9 @@ pub fn run(command: Command) -> ExitCode {
         Command::Verify(args) => verify(args),
         Command::Record(args) => record(args),
         Command::Ledger { action } => ledger(action),
+        Command::Bundle {
+            action: BundleAction::Import { trust, file },
+        } => import_bundle(&trust, &file),
     };
     result.unwrap_or_else(|error| {
         eprintln!("verifier-kiosk: {error:#}");
@@ -162,7 +185,8 @@ pub fn run(command: Command) -> ExitCode {
 }
 
 fn verify(args: VerifyArgs) -> Result<ExitCode> {
-    let trust = trust::load_dir(&args.trust)?;
+    let loaded = trust::load(&args.trust)?;
+    let trust = loaded.store.clone();
     let at = args.at.unwrap_or_else(OffsetDateTime::now_utc);
     let mut decisions = Vec::new();
     match args.text.as_deref() {
@@ -183,6 +207,21 @@ fn verify(args: VerifyArgs) -> Result<ExitCode> {
                     at,
                     pipeline(args.scan_budget),
                 ));
+            }
+        }
+    }
+    // With a bundle, its freshness and revocations apply too (no ledger here: the bundle's own
+    // creation time is the clock's high-water mark).
+    if let Some(bundle) = &loaded.bundle {
+        let policy = shared::bundle::FreshnessPolicy::default();
+        for d in &mut decisions {
+            if d.reason == "unreadable" {
+                continue;
+            }
+            if let Some(refused) = crate::kiosk::freshness(&policy, bundle, bundle.created_at(), at)
+                .or_else(|| crate::kiosk::bundle_refusal(bundle, d))
+            {
+                *d = refused;
             }
         }
     }
@@ -208,13 +247,17 @@ pub fn decide_image(
 }
 
 fn record(args: RecordArgs) -> Result<ExitCode> {
-    let trust = trust::load_dir(&args.trust)?;
+    let trust = trust::load(&args.trust)?;
     let kiosk_id = args
         .kiosk_id
         .unwrap_or_else(|| format!("{}-01", args.port.code()));
     let ledger = Ledger::open(&args.ledger, &kiosk_id)
         .with_context(|| format!("opening the ledger {}", args.ledger.display()))?;
-    let mut kiosk = Kiosk::new(args.port, trust, ledger).with_pipeline(pipeline(args.scan_budget));
+    let mut kiosk =
+        Kiosk::new(args.port, trust.store, ledger).with_pipeline(pipeline(args.scan_budget));
+    if let Some(bundle) = trust.bundle {
+        kiosk = kiosk.with_bundle(bundle, shared::bundle::FreshnessPolicy::default());
+    }
     let at = args.at.unwrap_or_else(OffsetDateTime::now_utc);
     let passport = match args.mrz.as_deref().map(shared::PassportMrz::parse) {
         Some(Ok(mrz)) => Some(mrz),
@@ -247,6 +290,25 @@ fn record(args: RecordArgs) -> Result<ExitCode> {
     let d = kiosk.record_movement(&text, args.direction, passport.as_ref(), at);
     print_json_lines(std::slice::from_ref(&d))?;
     Ok(ExitCode::from(decision::exit_code(&[d])))
+}
+
+fn import_bundle(dir: &std::path::Path, file: &std::path::Path) -> Result<ExitCode> {
+    let line = match trust::install_bundle(dir, file) {
+        Ok(bundle) => serde_json::json!({
+            "installed": bundle.sequence(),
+            "created_at": crate::ledger::rfc3339_utc(bundle.created_at()),
+            "keys": bundle.certificates().len(),
+            "revoked_visas": bundle.revoked_visas().len(),
+            "revoked_keys": bundle.revoked_keys().len(),
+            "used_entries": bundle.used_entries().len(),
+        }),
+        Err(error) => {
+            println!("{}", serde_json::json!({ "refused": format!("{error:#}") }));
+            return Ok(ExitCode::from(1));
+        }
+    };
+    println!("{line}");
+    Ok(ExitCode::SUCCESS)
 }
 
 fn ledger(action: LedgerAction) -> Result<ExitCode> {

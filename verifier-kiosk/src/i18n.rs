@@ -132,6 +132,7 @@ pub fn tr(lang: Language, key: &'static str) -> &'static str {
         "config_file" => ["Баптау файлы", "Файл настроек", "Config file"],
         "trusted_keys" => ["Сенімді кілттер", "Доверенных ключей", "Trusted keys"],
         "none" => ["жоқ", "нет", "none"],
+        "trust_bundle" => ["Сенім пакеті", "Пакет доверия", "Trust bundle"],
         "business" => ["іскерлік", "деловая", "business"],
         "tourist" => ["туристік", "туристическая", "tourist"],
         "treatment" => ["емделу", "лечение", "treatment"],
@@ -212,6 +213,26 @@ pub fn reason(lang: Language, code: &str) -> &'static str {
             "The passport does not match the visa",
         ],
         "revoked" => ["Виза жойылған", "Виза аннулирована", "The visa was revoked"],
+        "revoked_key" => [
+            "Визаға қол қойған кілт жойылған",
+            "Ключ, подписавший визу, отозван",
+            "The key that signed the visa was revoked",
+        ],
+        "outside_key_period" | "outlives_key_certificate" => [
+            "Виза кілттің рұқсат етілген мерзімінен тыс қол қойылған",
+            "Виза подписана вне срока действия ключа",
+            "The visa was signed outside its key's certified period",
+        ],
+        "trust_too_old" => [
+            "Киосктің сенім деректері ескірген",
+            "Доверенные данные киоска устарели",
+            "The kiosk's trust data is too old",
+        ],
+        "clock_suspicious" => [
+            "Киосктің сағаты күмәнді",
+            "Часы киоска вызывают сомнение",
+            "The kiosk's clock is suspicious",
+        ],
         "not_a_visa" | "malformed_text" | "malformed_envelope" | "empty" | "too_long" => [
             "Бұл Қазақстанның электрондық визасының коды емес немесе код бүлінген",
             "Это не код электронной визы Казахстана, или код повреждён",
@@ -258,6 +279,16 @@ pub fn next_step(lang: Language, code: &str) -> &'static str {
             "Парақты сканер әйнегіне тегіс салып қайта сканерлеңіз немесе QR кодты қол сканерімен оқыңыз",
             "Положите распечатку ровно на стекло и отсканируйте снова или считайте QR-код ручным сканером",
             "Put the printout flat on the scanner glass and scan again, or read the QR code with the handheld scanner",
+        ],
+        "trust_too_old" => [
+            "Жаңа сенім пакетін орнатыңыз (verifier-kiosk bundle import); ауысым бастығына хабарлаңыз",
+            "Установите новый пакет доверия (verifier-kiosk bundle import); сообщите начальнику смены",
+            "Install a newer trust bundle (verifier-kiosk bundle import); call the shift supervisor",
+        ],
+        "clock_suspicious" => [
+            "Киосктің күні мен уақытын тексеріп түзетіңіз; ауысым бастығына хабарлаңыз",
+            "Проверьте и исправьте дату и время киоска; сообщите начальнику смены",
+            "Check and correct the kiosk's date and time; call the shift supervisor",
         ],
         "unreadable_passport" => [
             "Паспортты оқу құрылғысына қайта салыңыз немесе MRZ қолмен енгізіңіз",

@@ -8,6 +8,7 @@
 use std::path::Path;
 
 use serde::Serialize;
+use shared::bundle::{FreshnessPolicy, TrustBundle, TrustRefusal, TrustState};
 use shared::{PassportMrz, Port, TrustStore, kazakhstan_date};
 use time::OffsetDateTime;
 
@@ -33,6 +34,8 @@ pub struct Kiosk {
     trust: TrustStore,
     ledger: Ledger,
     pipeline: Pipeline,
+    bundle: Option<TrustBundle>,
+    policy: FreshnessPolicy,
 }
 
 impl Kiosk {
@@ -43,7 +46,23 @@ impl Kiosk {
             trust,
             ledger,
             pipeline: Pipeline::default(),
+            bundle: None,
+            policy: FreshnessPolicy::default(),
         }
+    }
+
+    /// A kiosk that trusts a root-signed bundle: its certified keys, revocations and used
+    /// entries, within the freshness `policy`.
+    pub fn with_bundle(mut self, bundle: TrustBundle, policy: FreshnessPolicy) -> Self {
+        self.trust = bundle.trust_store();
+        self.bundle = Some(bundle);
+        self.policy = policy;
+        self
+    }
+
+    /// The installed bundle, if the kiosk runs on one.
+    pub fn bundle(&self) -> Option<&TrustBundle> {
+        self.bundle.as_ref()
     }
 
     /// Reads pictures with `pipeline` (another time budget, say) instead of the default.
@@ -148,6 +167,13 @@ impl Kiosk {
         passport: Option<&PassportMrz>,
         at: OffsetDateTime,
     ) -> Decision {
+        if let Some(bundle) = &self.bundle {
+            let newest = self.ledger.latest_at().unwrap_or(None);
+            let high_water = newest.map_or(bundle.created_at(), |t| t.max(bundle.created_at()));
+            if let Some(refusal) = freshness(&self.policy, bundle, high_water, at) {
+                return refusal;
+            }
+        }
         let mut decision = match shared::verify(text.trim(), &self.trust) {
             Ok(verified) => Decision::verified(verified),
             Err(_) => return Decision::of_text(text, &self.trust, None, at),
@@ -155,6 +181,11 @@ impl Kiosk {
         let Some(verified) = decision.verified_visa().cloned() else {
             return decision;
         };
+        if let Some(bundle) = &self.bundle
+            && let Some(refused) = bundle_refusal(bundle, &mut decision)
+        {
+            return refused;
+        }
         let visa = verified.visa();
         let today = kazakhstan_date(at);
         match direction {
@@ -163,7 +194,21 @@ impl Kiosk {
                     decision.refuse(refusal.code(), refusal.to_string());
                 }
                 match self.ledger.entries_of(visa.number().as_str()) {
-                    Ok(entries) => {
+                    Ok(mut entries) => {
+                        // A use reported by another kiosk through the bundle counts as well,
+                        // unless this ledger already holds entries of its own.
+                        if entries.is_empty()
+                            && let Some(used) = self
+                                .bundle
+                                .as_ref()
+                                .and_then(|b| b.first_use(visa.number()))
+                        {
+                            entries.push(PriorUse {
+                                at: crate::ledger::rfc3339_utc(used.at),
+                                kiosk_id: used.kiosk_id.clone(),
+                                port: used.port.code().to_owned(),
+                            });
+                        }
                         let allowed = usize::try_from(visa.entries().count()).unwrap_or(1);
                         if entries.len() >= allowed {
                             let first = entries.into_iter().next();
@@ -261,6 +306,54 @@ impl Kiosk {
         match self.ledger.append(record) {
             Ok(_) => decision,
             Err(error) => ledger_unavailable(&error.to_string()),
+        }
+    }
+}
+
+/// CANNOT VERIFY when the bundle is too old to decide with, or the clock was wound back behind
+/// `high_water` (the newest bundle or ledger record); `None` when the trust data may be used.
+pub fn freshness(
+    policy: &FreshnessPolicy,
+    bundle: &TrustBundle,
+    high_water: OffsetDateTime,
+    at: OffsetDateTime,
+) -> Option<Decision> {
+    match policy.assess(bundle.created_at(), high_water, at) {
+        TrustState::Stale { age } => Some(Decision::refused(
+            Verdict::CannotVerify,
+            "trust_too_old",
+            format!(
+                "the trust data is {} days old; install a newer trust bundle",
+                age.whole_days()
+            ),
+        )),
+        TrustState::ClockSuspicious { high_water } => Some(Decision::refused(
+            Verdict::CannotVerify,
+            "clock_suspicious",
+            format!(
+                "the kiosk's clock is behind {}, a moment already recorded",
+                crate::ledger::rfc3339_utc(high_water)
+            ),
+        )),
+        TrustState::Fresh { .. } | TrustState::Aging { .. } => None,
+    }
+}
+
+/// Applies the bundle's revocations and key certificates to a verified decision: a key the root
+/// never certified is CANNOT VERIFY (unknown key); a revoked visa or key, or a visa outside its
+/// key's certificate, is INVALID.
+pub fn bundle_refusal(bundle: &TrustBundle, decision: &mut Decision) -> Option<Decision> {
+    let verified = decision.verified_visa()?;
+    match bundle.check(verified) {
+        Ok(()) => None,
+        Err(refusal @ TrustRefusal::NotCertified(_)) => Some(Decision::refused(
+            Verdict::CannotVerify,
+            refusal.code(),
+            refusal.to_string(),
+        )),
+        Err(refusal) => {
+            decision.refuse(refusal.code(), refusal.to_string());
+            None
         }
     }
 }

@@ -275,6 +275,14 @@ impl Ledger {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// The time of the newest record, from any kiosk (the clock's high-water mark).
+    pub fn latest_at(&self) -> Result<Option<OffsetDateTime>, LedgerError> {
+        let latest: Option<String> =
+            self.conn
+                .query_row("SELECT max(at) FROM records", [], |r| r.get(0))?;
+        Ok(latest.and_then(|t| OffsetDateTime::parse(&t, &Rfc3339).ok()))
+    }
+
     /// Every record, in kiosk and chain order.
     pub fn records(&self) -> Result<Vec<Record>, LedgerError> {
         let mut stmt = self.conn.prepare(

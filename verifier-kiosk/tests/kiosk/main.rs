@@ -1,6 +1,7 @@
 //! The kiosk's integration tests, one binary: the reading pipeline on rendered printouts and
 //! photos, hostile pictures, the headless CLI end to end, and the window driven by its labels.
 
+mod bundle;
 mod cli;
 mod hostile;
 mod pipeline;

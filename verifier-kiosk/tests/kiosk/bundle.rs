@@ -1,0 +1,190 @@
+//! The production trust layout: a root key and a root-signed bundle installed with
+//! `bundle import`, whose revocations, used entries and age change the verdicts.
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+use shared::bundle::{KeyCertificate, Revocation, TrustBundle, UsedEntry};
+use shared::visa::VisaNumber;
+use shared::{IssuerKey, Port};
+use time::OffsetDateTime;
+use time::macros::datetime;
+
+use crate::{DURING, issuer, token};
+
+fn root() -> IssuerKey {
+    IssuerKey::from_pkcs8_pem(include_str!("../../../keys/root/dev-root.key")).expect("root key")
+}
+
+/// A bundle certifying the dev issuer key for 2026–2027, revoking visa KZ2600099 and reporting
+/// KZ2600017 as entered at Almaty.
+fn bundle(sequence: u64, created_at: OffsetDateTime) -> Vec<u8> {
+    let certificate = KeyCertificate::new(
+        issuer().public_key(),
+        datetime!(2026-01-01 00:00 UTC),
+        datetime!(2027-12-31 00:00 UTC),
+    )
+    .expect("certificate");
+    let revoked = Revocation {
+        visa_number: VisaNumber::parse("KZ2600099").expect("number"),
+        reason: "passport reported stolen".to_owned(),
+        revoked_at: datetime!(2026-11-30 12:00 UTC),
+    };
+    let used = UsedEntry {
+        visa_number: VisaNumber::parse("KZ2600017").expect("number"),
+        at: datetime!(2026-12-02 06:00 UTC),
+        port: Port::Ala,
+        kiosk_id: "ALA-05".to_owned(),
+    };
+    TrustBundle::new(
+        sequence,
+        created_at,
+        vec![certificate],
+        vec![revoked],
+        vec![],
+        vec![used],
+    )
+    .expect("bundle")
+    .sign(&root())
+}
+
+fn kiosk(args: &[&str]) -> (Option<i32>, Value) {
+    let output = Command::new(env!("CARGO_BIN_EXE_verifier-kiosk"))
+        .args(args)
+        .env_remove("KIOSK_TRUST")
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8(output.stdout).expect("utf-8");
+    let first = stdout.lines().next().unwrap_or("null");
+    (
+        output.status.code(),
+        serde_json::from_str(first).expect("JSON"),
+    )
+}
+
+fn trust_dir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("root.pub"),
+        include_str!("../../../keys/root/dev-root.pub"),
+    )
+    .expect("write");
+    dir
+}
+
+fn import(dir: &Path, bytes: &[u8]) -> (Option<i32>, Value) {
+    let file = dir.join("offered.kztrust");
+    std::fs::write(&file, bytes).expect("write");
+    kiosk(&["bundle", "import", "--trust", path(dir), path(&file)])
+}
+
+fn path(p: &Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}
+
+fn record(dir: &Path, at: &str, text: &str) -> (Option<i32>, Value) {
+    let ledger = dir.join("ledger.db");
+    kiosk(&[
+        "record",
+        "--trust",
+        path(dir),
+        "--port",
+        "NQZ",
+        "--ledger",
+        path(&ledger),
+        "--direction",
+        "entry",
+        "--at",
+        at,
+        "--kiosk-id",
+        "NQZ-01",
+        "--text",
+        text,
+    ])
+}
+
+#[test]
+fn bundles_install_only_forward_and_only_when_signed_by_the_root() {
+    let dir = trust_dir();
+    let (code, line) = import(dir.path(), &bundle(2, datetime!(2026-12-04 00:00 UTC)));
+    assert_eq!((code, &line["installed"]), (Some(0), &Value::from(2)));
+    let (code, line) = import(dir.path(), &bundle(1, datetime!(2026-12-04 01:00 UTC)));
+    assert_eq!(code, Some(1), "an older bundle is a rollback: {line}");
+    let mut tampered = bundle(3, datetime!(2026-12-04 02:00 UTC));
+    let last = tampered.len() - 1;
+    tampered[last] ^= 1;
+    let (code, line) = import(dir.path(), &tampered);
+    assert_eq!(code, Some(1), "an altered bundle is refused: {line}");
+    let (code, line) = import(dir.path(), &bundle(3, datetime!(2026-12-04 02:00 UTC)));
+    assert_eq!((code, &line["installed"]), (Some(0), &Value::from(3)));
+}
+
+#[test]
+fn the_bundle_revokes_reports_use_elsewhere_and_expires() {
+    let dir = trust_dir();
+    assert_eq!(
+        import(dir.path(), &bundle(1, datetime!(2026-12-04 00:00 UTC))).0,
+        Some(0)
+    );
+
+    let fresh = token(|d| d.visa_number = "KZ2600018".to_owned());
+    let (code, line) = record(dir.path(), DURING, &fresh);
+    assert_eq!(
+        (code, &line["reason"]),
+        (Some(0), &Value::from("ok")),
+        "{line}"
+    );
+
+    let revoked = token(|d| d.visa_number = "KZ2600099".to_owned());
+    let (code, line) = record(dir.path(), DURING, &revoked);
+    assert_eq!(
+        (code, &line["reason"]),
+        (Some(1), &Value::from("revoked")),
+        "{line}"
+    );
+
+    // KZ2600017 entered at Almaty per the bundle; this kiosk's ledger has never seen it.
+    let (code, line) = record(dir.path(), DURING, &token(|_| {}));
+    assert_eq!(
+        (code, &line["reason"]),
+        (Some(1), &Value::from("already_used")),
+        "{line}"
+    );
+    assert_eq!(line["first_use"]["kiosk_id"], "ALA-05");
+
+    let (code, line) = record(dir.path(), "2026-12-20T10:00:00+05:00", &fresh);
+    assert_eq!(
+        (code, &line["reason"]),
+        (Some(2), &Value::from("trust_too_old")),
+        "{line}"
+    );
+
+    // Wound back to before the bundle was made (and before the records just written).
+    let (code, line) = record(dir.path(), "2026-12-01T10:00:00+05:00", &fresh);
+    assert_eq!(
+        (code, &line["reason"]),
+        (Some(2), &Value::from("clock_suspicious")),
+        "{line}"
+    );
+}
+
+#[test]
+fn a_code_signed_by_a_key_the_root_never_certified_cannot_be_verified() {
+    let dir = trust_dir();
+    assert_eq!(
+        import(dir.path(), &bundle(1, datetime!(2026-12-04 00:00 UTC))).0,
+        Some(0)
+    );
+    // The dev issuer's own .pub beside the bundle does not count; only the bundle's keys do.
+    let stranger = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tests/vectors/wrong-key.txt"),
+    )
+    .expect("vector");
+    let (code, line) = record(dir.path(), DURING, stranger.trim());
+    assert_eq!(
+        (code, &line["reason"]),
+        (Some(2), &Value::from("unknown_key")),
+        "{line}"
+    );
+}
