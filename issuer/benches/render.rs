@@ -1,8 +1,8 @@
 //! How many e-visas one core signs and renders to PDF per second, and how large a PDF is.
 //!
-//! Run: `cargo bench -p issuer --bench render` (optimised), or for the dev profile
-//! `cargo run -p issuer --example`-style: `cargo test -p issuer --bench render` is not needed;
-//! the plain loop below prints its own figures. `RENDER_BENCH_ITERATIONS` sets the loop count.
+//! Run optimised with `taskset -c 0 cargo bench -p issuer --bench render` (one core), or with
+//! the dev profile through `cargo build -p issuer --benches` and the binary it prints.
+//! `RENDER_BENCH_ITERATIONS` sets the loop count (200 by default).
 
 use std::path::Path;
 use std::time::Instant;

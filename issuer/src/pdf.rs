@@ -100,11 +100,28 @@ fn save(visa: &Visa, token: &str, fonts: Fonts, ops: Vec<Op>) -> Vec<u8> {
 
 /// The visa's issuing instant as printpdf's date type.
 fn pdf_date(visa: &Visa) -> printpdf::OffsetDateTime {
-    let at = visa.issued_at();
-    printpdf::OffsetDateTime::from_unix_timestamp(at.unix_timestamp()).unwrap_or_else(|_| {
-        // Only instants outside printpdf's range fail; the epoch is as good a date as any.
-        printpdf::OffsetDateTime::from_unix_timestamp(0).unwrap_or(printpdf::OffsetDateTime::now())
-    })
+    let at = visa.issued_at().to_offset(time::UtcOffset::UTC);
+    // Built field by field (no clock, no fallible conversion): a visa's issuing instant is
+    // always a valid calendar date and time.
+    printpdf::OffsetDateTime {
+        date: printpdf::Date {
+            year: at.year(),
+            month: u8::from(at.month()),
+            day: at.day(),
+        },
+        time: printpdf::Time {
+            hour: at.hour(),
+            minute: at.minute(),
+            second: at.second(),
+            millisecond: 0,
+        },
+        offset: printpdf::Offset {
+            hours: 0,
+            minutes: 0,
+            seconds: 0,
+            milliseconds: 0,
+        },
+    }
 }
 
 /// Replaces the two random 32-character strings of the trailer's `/ID` with ones derived from
