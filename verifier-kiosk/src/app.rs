@@ -20,6 +20,9 @@ use crate::kiosk::{Direction, Kiosk};
 use crate::ledger::Ledger;
 use crate::worker::{Clock, Job, ScannerWatch, Source, Worker, is_picture};
 
+/// The longest line the keyboard-wedge buffer keeps (an e-visa code is under 1 000 characters).
+pub const MAX_WEDGE_BYTES: usize = 8 * 1024;
+
 /// The screens of the window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
@@ -260,7 +263,11 @@ impl KioskApp {
                 egui::Event::Text(text) | egui::Event::Paste(text) => {
                     for line in text.split_inclusive(['\n', '\r']) {
                         let ended = line.ends_with(['\n', '\r']);
-                        self.wedge.push_str(line.trim_end_matches(['\n', '\r']));
+                        // A stuck key or a device typing without end must not grow the buffer
+                        // forever; no code or zone is anywhere near this long.
+                        if self.wedge.len() < MAX_WEDGE_BYTES {
+                            self.wedge.push_str(line.trim_end_matches(['\n', '\r']));
+                        }
                         if ended {
                             self.submit_wedge();
                         }

@@ -23,27 +23,7 @@ fn during() -> OffsetDateTime {
 }
 
 fn harness() -> Harness<'static, KioskApp> {
-    let settings = Settings {
-        kiosk_id: "NQZ-TEST".to_owned(),
-        port: Port::Nqz,
-        trust_dir: "keys".into(),
-        ledger_path: ":memory:".into(),
-        scanner_dir: None,
-        language: Language::En,
-        config_file: None,
-        scan_budget: Duration::from_secs(120),
-    };
-    let trust = TrustStore::from_keys([issuer().public_key()]);
-    let ledger = Ledger::open_in_memory("NQZ-TEST").expect("ledger");
-    let kiosk = Kiosk::new(Port::Nqz, trust, ledger).with_pipeline(Pipeline {
-        budget: Duration::from_secs(120),
-        attempt_budget: Duration::from_secs(60),
-        ..Pipeline::default()
-    });
-    let app = KioskApp::new(settings, Ok(kiosk), during, || {});
-    Harness::builder()
-        .with_size([1280.0, 800.0])
-        .build_ui_state(|ui, app: &mut KioskApp| app.ui(ui), app)
+    harness_with(None)
 }
 
 /// Steps the window until a widget labelled exactly `label` shows; the worker answers on its own
@@ -162,4 +142,93 @@ fn the_language_switch_changes_the_interface_and_the_settings_show_the_kiosk() {
     h.get_by_label("ҚАЗ").click();
     h.run();
     assert!(h.query_by_label("Сенім кілттері").is_some());
+}
+
+fn harness_with(scanner_dir: Option<std::path::PathBuf>) -> Harness<'static, KioskApp> {
+    let settings = Settings {
+        kiosk_id: "NQZ-TEST".to_owned(),
+        port: Port::Nqz,
+        trust_dir: "keys".into(),
+        ledger_path: ":memory:".into(),
+        scanner_dir,
+        language: Language::En,
+        config_file: None,
+        scan_budget: Duration::from_secs(120),
+    };
+    let trust = TrustStore::from_keys([issuer().public_key()]);
+    let ledger = Ledger::open_in_memory("NQZ-TEST").expect("ledger");
+    let kiosk = Kiosk::new(Port::Nqz, trust, ledger).with_pipeline(Pipeline {
+        budget: Duration::from_secs(120),
+        attempt_budget: Duration::from_secs(60),
+        ..Pipeline::default()
+    });
+    let app = KioskApp::new(settings, Ok(kiosk), during, || {});
+    Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_ui_state(|ui, app: &mut KioskApp| app.ui(ui), app)
+}
+
+#[test]
+fn a_scan_saved_into_the_scanner_folder_is_picked_up_and_judged() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut h = harness_with(Some(dir.path().to_owned()));
+    h.step();
+    std::fs::write(
+        dir.path().join("scan-0001.png"),
+        png(&a4_page(&token(|_| {}), 150.0, 0.85, 0.0)),
+    )
+    .expect("write");
+    wait_for(&mut h, "VALID");
+    assert!(h.query_by_label("KZ2600017").is_some());
+}
+
+#[test]
+fn at_exit_the_days_stayed_are_shown_and_the_exit_is_recorded() {
+    let mut h = harness_with(None);
+    let code = token(|_| {});
+    wedge(&mut h, &code);
+    wait_for(&mut h, "VALID");
+    h.get_by_label("Record entry").click();
+    wait_for_part(&mut h, "Entry recorded");
+    h.key_press(egui::Key::F4);
+    h.run();
+    h.get_by_label("Exit").click();
+    h.run();
+    wedge(&mut h, &code);
+    wait_for_part(&mut h, "Days stayed: 1 / 30");
+    h.get_by_label("Record exit").click();
+    wait_for_part(&mut h, "Exit recorded");
+}
+
+#[test]
+fn a_dropped_picture_is_read_like_an_opened_one() {
+    #[derive(Debug)]
+    struct Dropped(std::path::PathBuf);
+    impl egui::DroppedFile for Dropped {
+        fn path(&self) -> &std::path::Path {
+            &self.0
+        }
+        fn bytes(&self) -> Result<Vec<u8>, String> {
+            std::fs::read(&self.0).map_err(|e| e.to_string())
+        }
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("dropped.png");
+    std::fs::write(&path, png(&a4_page(&token(|_| {}), 150.0, 0.85, 90.0))).expect("write");
+    let mut h = harness_with(None);
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(path)));
+    wait_for(&mut h, "VALID");
+}
+
+#[test]
+fn an_endless_line_from_a_stuck_scanner_is_capped_and_then_refused() {
+    let mut h = harness_with(None);
+    for _ in 0..40 {
+        h.event(egui::Event::Text("A".repeat(1000)));
+        h.step();
+    }
+    h.key_press(egui::Key::Enter);
+    wait_for(&mut h, "INVALID");
 }
