@@ -101,6 +101,15 @@ pub enum Command {
     },
     /// Certify an issuer public key with the root key for a period: writes NAME.cert.
     Certify(crate::trust::CertifyArgs),
+    /// Revoke one issued visa; the next trust bundle carries it to the kiosks.
+    Revoke(crate::trust::RevokeArgs),
+    /// Revoke a signing key (compromise): every visa it signed is refused.
+    RevokeKey(crate::trust::RevokeKeyArgs),
+    /// Trust bundles for the kiosks.
+    #[command(subcommand)]
+    Bundle(crate::trust::BundleCommand),
+    /// Import a kiosk's ledger export: entries on single-entry visas go into the next bundle.
+    LedgerImport(crate::trust::LedgerImportArgs),
     /// Print the signed QR token text for a visa described in JSON (see docs/visa-token.md).
     Sign {
         /// The private signing key (PKCS#8 PEM).
@@ -136,6 +145,12 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Invite(args)) => invite(&args),
         Some(Command::Keygen { out, root }) => keygen(&out, root),
         Some(Command::Certify(args)) => crate::trust::certify(&args),
+        Some(Command::Revoke(args)) => crate::trust::revoke(&args),
+        Some(Command::RevokeKey(args)) => crate::trust::revoke_key(&args),
+        Some(Command::Bundle(crate::trust::BundleCommand::Export(args))) => {
+            crate::trust::export_bundle(&args)
+        }
+        Some(Command::LedgerImport(args)) => crate::trust::ledger_import(&args),
         Some(Command::Sign { key, visa }) => sign(&key, &visa),
         Some(Command::Render {
             key,

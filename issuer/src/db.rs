@@ -17,6 +17,8 @@ use crate::invitation::{Address, Guest, Invitation, Inviter, NewInvitation, NewI
 use crate::problem::{Problem, Problems};
 use crate::taxid::{PartyKind, TaxId};
 
+pub mod trust;
+
 /// The shared handle: one connection behind a mutex, used from blocking threads.
 #[derive(Debug, Clone)]
 pub struct Db(Arc<Mutex<Connection>>);
@@ -116,6 +118,30 @@ const MIGRATIONS: &[&str] = &[
         outcome TEXT NOT NULL,
         detail TEXT NOT NULL,
         at TEXT NOT NULL
+    );",
+    // 3: offline trust: revoked visas and keys, entries reported by kiosks, exported bundles.
+    "CREATE TABLE revocations (
+        visa_number TEXT PRIMARY KEY REFERENCES visas(number),
+        reason TEXT NOT NULL CHECK (length(reason) BETWEEN 1 AND 200),
+        revoked_at TEXT NOT NULL
+    );
+    CREATE TABLE revoked_keys (
+        kid TEXT PRIMARY KEY CHECK (length(kid) = 16),
+        reason TEXT NOT NULL,
+        revoked_at TEXT NOT NULL
+    );
+    CREATE TABLE used_entries (
+        visa_number TEXT NOT NULL REFERENCES visas(number),
+        at TEXT NOT NULL,
+        port TEXT NOT NULL CHECK (port IN ('NQZ', 'ALA')),
+        kiosk_id TEXT NOT NULL,
+        imported_at TEXT NOT NULL,
+        PRIMARY KEY (visa_number, kiosk_id, at)
+    );
+    CREATE TABLE bundle_exports (
+        sequence INTEGER PRIMARY KEY CHECK (sequence > 0),
+        created_at TEXT NOT NULL,
+        sha256 TEXT NOT NULL
     );",
 ];
 

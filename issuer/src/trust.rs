@@ -1,14 +1,22 @@
 //! The migration officer's trust commands: certifying issuer keys with the root key, and (with the
 //! database) revoking visas and keys and exporting the kiosks' trust bundle.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, anyhow, bail};
+use sha2::{Digest, Sha256};
+use shared::Port;
+use shared::bundle::{TrustBundle, UsedEntry};
+use shared::visa::VisaNumber;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::keyring;
+use crate::db::trust::Revoked;
+use crate::db::{self, Db};
+use crate::keyfile;
+use crate::keyring::{self, Keyring};
 
 /// Options of `issuer certify`.
 #[derive(Debug, Clone, clap::Args)]
@@ -62,4 +70,215 @@ pub fn parse_instant(text: &str) -> Result<OffsetDateTime, String> {
     shared::visa::parse_date(text)
         .map(|d| d.midnight().assume_utc())
         .map_err(|_| "write a time like 2027-01-01 or 2027-01-01T00:00:00Z".to_owned())
+}
+
+/// Where the issuer's database is, for the commands that use it.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DataArgs {
+    /// Directory of the issuer's database.
+    #[arg(long, env = "ISSUER_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+}
+
+impl DataArgs {
+    fn open(&self) -> Result<Db> {
+        let path = self.data_dir.join("issuer.sqlite3");
+        if !path.exists() {
+            bail!("no issuer database at {}", path.display());
+        }
+        Db::open(&path)
+    }
+}
+
+/// Options of `issuer revoke`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct RevokeArgs {
+    /// The visa number, as printed on the e-visa.
+    pub visa_number: String,
+    /// Why; shown to the applicant and carried to the kiosks.
+    #[arg(long)]
+    pub reason: String,
+    #[command(flatten)]
+    pub data: DataArgs,
+}
+
+/// Options of `issuer revoke-key`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct RevokeKeyArgs {
+    /// The key id (16 hex digits).
+    pub kid: String,
+    /// Why (e.g. "compromised").
+    #[arg(long)]
+    pub reason: String,
+    #[command(flatten)]
+    pub data: DataArgs,
+}
+
+/// `issuer bundle …`.
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum BundleCommand {
+    /// Export the next signed trust bundle for the kiosks.
+    Export(ExportArgs),
+}
+
+/// Options of `issuer bundle export`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ExportArgs {
+    /// The root private key that signs the bundle.
+    #[arg(
+        long,
+        env = "ISSUER_ROOT_KEY",
+        default_value = "keys/root/dev-root.key"
+    )]
+    pub root: PathBuf,
+    /// The key directory whose certificates (NAME.cert) the bundle carries.
+    #[arg(long, env = "ISSUER_KEY_DIR", default_value = "keys")]
+    pub key_dir: PathBuf,
+    /// Where to write the bundle.
+    #[arg(long)]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub data: DataArgs,
+}
+
+/// Options of `issuer ledger-import`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct LedgerImportArgs {
+    /// A kiosk ledger export (`verifier-kiosk ledger export`): JSON lines.
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub data: DataArgs,
+}
+
+/// `issuer revoke`.
+pub fn revoke(args: &RevokeArgs) -> Result<ExitCode> {
+    let number = VisaNumber::parse(&args.visa_number.to_ascii_uppercase())
+        .map_err(|e| anyhow!("visa number: {e}"))?;
+    let db = args.data.open()?;
+    match db.with(|conn| db::trust::revoke_visa(conn, &number, &args.reason))? {
+        Revoked::Now => println!(
+            "revoked {}; kiosks refuse it once they import the next bundle (issuer bundle export)",
+            number.as_str()
+        ),
+        Revoked::Already(reason) => {
+            println!("{} was already revoked: {reason}", number.as_str());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `issuer revoke-key`.
+pub fn revoke_key(args: &RevokeKeyArgs) -> Result<ExitCode> {
+    let db = args.data.open()?;
+    db.with(|conn| db::trust::revoke_key(conn, &args.kid, &args.reason))?;
+    println!(
+        "revoked key {}; every visa it signed is refused once kiosks import the next bundle",
+        args.kid.to_ascii_lowercase()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `issuer bundle export`.
+pub fn export_bundle(args: &ExportArgs) -> Result<ExitCode> {
+    let root = keyfile::load_private(&args.root)?;
+    let keyring = Keyring::load(&args.key_dir, &root.public_key())?;
+    let db = args.data.open()?;
+    let created_at = OffsetDateTime::now_utc();
+    let content = db.with(|conn| db::trust::trust_content(conn))?;
+    let mut written = None;
+    let sequence = db.with(|conn| {
+        db::trust::record_bundle_export(conn, created_at, |sequence| {
+            let bundle = TrustBundle::new(
+                sequence,
+                created_at,
+                keyring.certificates(),
+                content.revoked_visas.clone(),
+                content.revoked_keys.clone(),
+                content.used_entries.clone(),
+            )?;
+            let bytes = bundle.sign(&root);
+            let digest = hex::encode(Sha256::digest(&bytes));
+            written = Some(bytes);
+            Ok(digest)
+        })
+    })?;
+    let bytes = written.context("the bundle was not made")?;
+    write_atomically(&args.out, &bytes)?;
+    println!(
+        "wrote {}: bundle {sequence}, {} certified keys, {} revoked visas, {} revoked keys, {} used entries, {} bytes",
+        args.out.display(),
+        keyring.certificates().len(),
+        content.revoked_visas.len(),
+        content.revoked_keys.len(),
+        content.used_entries.len(),
+        bytes.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `issuer ledger-import`: keeps the entries on single-entry visas, so the next bundle tells
+/// every kiosk they are used.
+pub fn ledger_import(args: &LedgerImportArgs) -> Result<ExitCode> {
+    let text = std::fs::read_to_string(&args.file)
+        .with_context(|| format!("reading {}", args.file.display()))?;
+    let mut entries = Vec::new();
+    for (i, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let record: LedgerLine = serde_json::from_str(line).with_context(|| {
+            format!(
+                "{} line {}: not a ledger record",
+                args.file.display(),
+                i + 1
+            )
+        })?;
+        if let Some(entry) = record.into_entry() {
+            entries.push(entry);
+        }
+    }
+    let db = args.data.open()?;
+    let added = db.with(|conn| db::trust::record_used_entries(conn, &entries))?;
+    println!(
+        "read {} entries, recorded {added} new entries on single-entry visas",
+        entries.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The fields of a kiosk ledger record this issuer uses (the kiosk's export has more).
+#[derive(Debug, serde::Deserialize)]
+struct LedgerLine {
+    kiosk_id: String,
+    at: String,
+    port: String,
+    kind: String,
+    visa_number: Option<String>,
+}
+
+impl LedgerLine {
+    fn into_entry(self) -> Option<UsedEntry> {
+        if self.kind != "entry" {
+            return None;
+        }
+        Some(UsedEntry {
+            visa_number: VisaNumber::parse(self.visa_number.as_deref()?).ok()?,
+            at: OffsetDateTime::parse(&self.at, &Rfc3339).ok()?,
+            port: Port::parse(&self.port).ok()?,
+            kiosk_id: self.kiosk_id,
+        })
+    }
+}
+
+/// Writes a file whole or not at all: a temporary file, synced, then renamed over the target.
+fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
+    let tmp = path.with_extension("tmp");
+    {
+        let mut file =
+            std::fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+    }
+    std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))
 }

@@ -2681,3 +2681,93 @@ async fn a_key_directory_signs_with_its_newest_certified_key_without_a_restart()
     );
     assert_eq!(kid_of(&state, "KZ0000002"), next.kid().to_string());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_revoked_visa_is_shown_as_revoked_is_not_printed_again_and_goes_into_the_bundle() {
+    use shared::bundle::{TrustBundle, UsedEntry};
+    use shared::visa::VisaNumber;
+
+    let (app, state) = portal();
+    let (mut anna, id, order) = submitted_with_order(&app, &state).await;
+    callback(&app, &notice(&order, "paid", 8000, "USD"), SECRET, now()).await;
+    let number = VisaNumber::parse("KZ0000001").expect("number");
+
+    let revoke = |reason: &'static str| {
+        let number = number.clone();
+        state
+            .db
+            .with(move |conn| issuer::db::trust::revoke_visa(conn, &number, reason))
+    };
+    assert_eq!(
+        revoke("passport reported stolen").expect("revokes"),
+        issuer::db::trust::Revoked::Now
+    );
+    assert_eq!(
+        revoke("again").expect("idempotent"),
+        issuer::db::trust::Revoked::Already("passport reported stolen".into())
+    );
+    let unknown = state.db.with(|conn| {
+        issuer::db::trust::revoke_visa(conn, &VisaNumber::parse("KZ9999999").expect("n"), "x")
+    });
+    assert!(
+        unknown
+            .expect_err("refused")
+            .to_string()
+            .contains("no visa KZ9999999")
+    );
+
+    let result = anna.get(&format!("/applications/{id}/result")).await;
+    assert!(result.body.contains("Visa revoked"), "{}", result.body);
+    assert!(result.body.contains("passport reported stolen"));
+    assert!(!result.body.contains("Copy the visa in PDF format"));
+    let pdf = anna.get(&format!("/applications/{id}/visa.pdf")).await;
+    assert_eq!(pdf.status, StatusCode::SEE_OTHER, "not printed again");
+    let visas = anna.get("/account/visas").await;
+    assert!(visas.body.contains("Visa revoked"));
+    assert!(!visas.body.contains(&format!("/applications/{id}/visa.pdf")));
+    let mut mallory = Client::new(&app);
+    mallory.sign_up("mallory@example.com").await;
+    assert!(
+        !mallory
+            .get("/account/visas")
+            .await
+            .body
+            .contains("passport reported stolen")
+    );
+
+    // A kiosk reports the entry; the issuer lists it with the revocation in the next bundle.
+    let entry = UsedEntry {
+        visa_number: number.clone(),
+        at: time::macros::datetime!(2026-12-02 06:00 UTC),
+        port: shared::Port::Ala,
+        kiosk_id: "ALA-07".into(),
+    };
+    let added = state
+        .db
+        .with(move |conn| issuer::db::trust::record_used_entries(conn, &[entry.clone(), entry]))
+        .expect("records");
+    assert_eq!(added, 1, "an entry reported twice is recorded once");
+    let content = state
+        .db
+        .with(|conn| issuer::db::trust::trust_content(conn))
+        .expect("content");
+    let root = shared::IssuerKey::from_pkcs8_pem(
+        &std::fs::read_to_string(repo().join("keys/root/dev-root.key")).expect("root key"),
+    )
+    .expect("root key");
+    let bundle = TrustBundle::new(
+        1,
+        time::OffsetDateTime::now_utc(),
+        vec![],
+        content.revoked_visas,
+        content.revoked_keys,
+        content.used_entries,
+    )
+    .expect("bundle");
+    let read = TrustBundle::verify(&bundle.sign(&root), &root.public_key()).expect("verifies");
+    assert_eq!(read.revoked_visas()[0].reason, "passport reported stolen");
+    assert_eq!(
+        read.first_use(&number).map(|u| u.kiosk_id.as_str()),
+        Some("ALA-07")
+    );
+}

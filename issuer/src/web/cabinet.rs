@@ -61,9 +61,14 @@ pub fn status_text(l: Lang, status: Status) -> &'static str {
 
 async fn visas(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, AppError> {
     let user = ctx.user()?.id;
-    let apps = state
+    let (apps, revoked) = state
         .db
-        .call(move |conn| db::applications_of(conn, user))
+        .call(move |conn| {
+            Ok((
+                db::applications_of(conn, user)?,
+                db::trust::revocations_of_user(conn, user)?,
+            ))
+        })
         .await?;
     let l = ctx.lang;
     let title = ctx.t("Визалар", "Визы", "Visas");
@@ -94,13 +99,20 @@ async fn visas(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, 
                                     td { (app.applicant.invitation_number.as_str()) }
                                     td { (app.applicant.full_name()) }
                                     td { (category_name(l, app.applicant.category)) }
-                                    td { span class=(format!("status {}", app.status.as_str())) { (status_text(l, app.status)) } }
+                                    td {
+                                        @if let Some(r) = revoked.get(&app.id) {
+                                            span.status.revoked { (ctx.t("Виза жойылды", "Виза аннулирована", "Visa revoked")) }
+                                            br; small { (r.reason) }
+                                        } @else {
+                                            span class=(format!("status {}", app.status.as_str())) { (status_text(l, app.status)) }
+                                        }
+                                    }
                                     td.links {
                                         a href=(next_step(app)) { (ctx.t("Ашу", "Открыть", "Open")) }
                                         @if matches!(app.status, Status::Paid | Status::Issued) {
                                             " · " a href=(format!("/applications/{}/receipt", app.id)) { (ctx.t("Чек", "Чек", "Receipt")) }
                                         }
-                                        @if app.status == Status::Issued {
+                                        @if app.status == Status::Issued && !revoked.contains_key(&app.id) {
                                             " · " a href=(format!("/applications/{}/visa.pdf", app.id)) { (ctx.t("Электрондық виза (PDF)", "Электронная виза (PDF)", "E-visa (PDF)")) }
                                         }
                                     }

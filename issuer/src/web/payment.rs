@@ -17,6 +17,7 @@ use super::layout::{csrf, notice, page, steps};
 use super::session::{Ctx, Posted, unix_now};
 use super::{AppError, AppState};
 use crate::application::{Application, Status};
+use crate::db::trust::RevocationNote;
 use crate::db::{self, NoticeOutcome, PaymentRow};
 use crate::epay::{PaymentNotice, PaymentOrder, SignatureError};
 use crate::issuance::{Fees, format_minor, settle};
@@ -236,11 +237,48 @@ async fn result_page(
         return Ok(Redirect::to(&next_step(&app)).into_response());
     }
     let app_id = app.id.clone();
-    let latest = state
+    let (latest, revocation) = state
         .db
-        .call(move |conn| db::latest_payment(conn, &app_id))
+        .call(move |conn| {
+            Ok((
+                db::latest_payment(conn, &app_id)?,
+                db::trust::revocation_of_application(conn, &app_id)?,
+            ))
+        })
         .await?;
+    if let Some(revocation) = revocation {
+        return Ok(revoked_view(&ctx, &app, &revocation).into_response());
+    }
     Ok(result_view(&ctx, &app, latest.as_ref(), None).into_response())
+}
+
+/// The result page of a visa the migration service revoked: no PDF, the reason instead.
+fn revoked_view(ctx: &Ctx, app: &Application, revocation: &RevocationNote) -> Html<String> {
+    let title = ctx.t("Нәтиже", "Результат", "Result");
+    page(
+        ctx,
+        title,
+        html! {
+            section.card {
+                (steps(ctx.lang, 3))
+                h1 { (title) }
+                div class="result revoked" {
+                    p.result-status { (ctx.t("Виза жойылды", "Виза аннулирована", "Visa revoked")) }
+                    p { (ctx.t("Виза нөмірі", "Номер визы", "Visa number")) ": " strong { (revocation.visa_number) } }
+                    p { (ctx.t("Себебі", "Причина", "Reason")) ": " (revocation.reason) }
+                    p.muted { (revocation.revoked_at.get(..10).unwrap_or(&revocation.revoked_at)) }
+                    p.muted { (ctx.t(
+                        "Бұл визамен шекарадан өтуге болмайды. Сұрақтар бойынша көші-қон қызметіне хабарласыңыз.",
+                        "По этой визе въезд невозможен. По вопросам обращайтесь в миграционную службу.",
+                        "This visa can no longer be used to cross the border. Contact the migration service with any questions.")) }
+                }
+                details {
+                    summary { (ctx.t("Өтініш деректері", "Данные заявления", "Application data")) }
+                    (applicant_table(ctx, app))
+                }
+            }
+        },
+    )
 }
 
 fn result_view(
@@ -513,11 +551,20 @@ async fn visa_pdf(
     let app = own_application(&state, &ctx, id).await?;
     let user = ctx.user()?.id;
     let app_id = app.id.clone();
-    let issued = state
+    let (issued, revocation) = state
         .db
-        .call(move |conn| db::visa_of(conn, &app_id, user))
-        .await?
-        .ok_or(AppError::NotFound)?;
+        .call(move |conn| {
+            Ok((
+                db::visa_of(conn, &app_id, user)?,
+                db::trust::revocation_of_application(conn, &app_id)?,
+            ))
+        })
+        .await?;
+    let issued = issued.ok_or(AppError::NotFound)?;
+    if revocation.is_some() {
+        // A revoked visa is not printed again; the result page says why.
+        return Ok(Redirect::to(&format!("/applications/{}/result", app.id)).into_response());
+    }
     let inviter = inviter_line(&app);
     let filename = format!(
         "e-visa-{}-{}.pdf",
