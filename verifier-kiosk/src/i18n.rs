@@ -258,6 +258,11 @@ pub fn reason(lang: Language, code: &str) -> &'static str {
             "Формат кода неизвестен этому киоску",
             "The code's format is newer than this kiosk",
         ],
+        "kiosk_error" => [
+            "Киоск бұл деректерде қателесті",
+            "Киоск дал сбой на этих данных",
+            "The kiosk failed on this input",
+        ],
         "ledger_unavailable" | "kiosk_not_ready" => [
             "Киоск шешімді журналға жаза алмады",
             "Киоск не смог записать решение в журнал",
@@ -289,6 +294,16 @@ pub fn next_step(lang: Language, code: &str) -> &'static str {
             "Киосктің күні мен уақытын тексеріп түзетіңіз; ауысым бастығына хабарлаңыз",
             "Проверьте и исправьте дату и время киоска; сообщите начальнику смены",
             "Check and correct the kiosk's date and time; call the shift supervisor",
+        ],
+        "kiosk_error" => [
+            "Қайта сканерлеңіз; қайталанса, ауысым бастығына хабарлаңыз",
+            "Отсканируйте снова; если повторится, сообщите начальнику смены",
+            "Scan again; if it happens again, call the shift supervisor",
+        ],
+        "kiosk_not_ready" => [
+            "Баптауларды (F10) және сенім қалтасын тексеріңіз; ауысым бастығына хабарлаңыз",
+            "Проверьте настройки (F10) и папку доверенных ключей; сообщите начальнику смены",
+            "Check the settings (F10) and the trust directory; call the shift supervisor",
         ],
         "unreadable_passport" => [
             "Паспортты оқу құрылғысына қайта салыңыз немесе MRZ қолмен енгізіңіз",

@@ -58,6 +58,10 @@ pub struct Worker {
     jobs: Sender<(u64, Job)>,
     replies: Receiver<Reply>,
     next_id: u64,
+    /// Why there is no worker thread, when it could not start or has gone.
+    broken: Option<String>,
+    /// Answers made here, without the thread, when it is broken.
+    local: std::collections::VecDeque<Reply>,
 }
 
 /// The clock the worker decides with: the real one, or a fixed one for tests and demonstrations.
@@ -80,7 +84,21 @@ impl Worker {
                 for (id, job) in job_rx {
                     let started = Instant::now();
                     let (decision, text) = match &mut kiosk {
-                        Ok(kiosk) => run(kiosk, job, clock()),
+                        // A bug anywhere below must cost one verdict, not the kiosk: the panic is
+                        // caught and shown as CANNOT VERIFY, and the next job runs as usual.
+                        Ok(kiosk) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                            run(kiosk, job, clock())
+                        }))
+                        .unwrap_or_else(|_| {
+                            (
+                                Decision::refused(
+                                    Verdict::CannotVerify,
+                                    "kiosk_error",
+                                    "the kiosk failed on this input; scan again".to_owned(),
+                                ),
+                                None,
+                            )
+                        }),
                         Err(problem) => (
                             Decision::refused(
                                 Verdict::CannotVerify,
@@ -102,15 +120,14 @@ impl Worker {
                     repaint();
                 }
             });
-        if let Err(error) = spawned {
-            // Without the thread the channel has no reader; every submit then answers at once
-            // through `poll` with this error, via the dropped-receiver path below.
-            eprintln!("verifier-kiosk: cannot start the worker thread: {error}");
-        }
         Self {
             jobs,
             replies,
             next_id: 1,
+            broken: spawned
+                .err()
+                .map(|e| format!("the kiosk could not start its worker thread: {e}")),
+            local: std::collections::VecDeque::new(),
         }
     }
 
@@ -118,14 +135,26 @@ impl Worker {
     pub fn submit(&mut self, job: Job) -> u64 {
         let id = self.next_id;
         self.next_id += 1;
-        // A send fails only when the worker thread is gone; `poll` reports that.
-        let _ = self.jobs.send((id, job));
+        // A send fails only when the worker thread is gone; the job is then answered here.
+        if self.broken.is_none() && self.jobs.send((id, job)).is_err() {
+            self.broken = Some("the kiosk's worker thread stopped; restart the kiosk".to_owned());
+        }
+        if let Some(problem) = &self.broken {
+            self.local.push_back(Reply {
+                id,
+                decision: Decision::refused(Verdict::CannotVerify, "kiosk_error", problem.clone()),
+                text: None,
+                elapsed: Duration::ZERO,
+            });
+        }
         id
     }
 
     /// The next reply, if one is ready.
-    pub fn poll(&self) -> Option<Reply> {
-        self.replies.try_recv().ok()
+    pub fn poll(&mut self) -> Option<Reply> {
+        self.local
+            .pop_front()
+            .or_else(|| self.replies.try_recv().ok())
     }
 
     /// Waits up to `timeout` for the next reply (for tests and the headless demo).

@@ -232,3 +232,29 @@ fn an_endless_line_from_a_stuck_scanner_is_capped_and_then_refused() {
     h.key_press(egui::Key::Enter);
     wait_for(&mut h, "INVALID");
 }
+
+#[test]
+fn a_kiosk_without_trust_data_says_cannot_verify_and_where_to_look() {
+    let settings = Settings {
+        kiosk_id: "NQZ-TEST".to_owned(),
+        port: Port::Nqz,
+        trust_dir: "/nonexistent".into(),
+        ledger_path: ":memory:".into(),
+        scanner_dir: None,
+        language: Language::En,
+        config_file: None,
+        scan_budget: Duration::from_secs(4),
+    };
+    let app = KioskApp::new(
+        settings,
+        Err("no trust directory".to_owned()),
+        during,
+        || {},
+    );
+    let mut h = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_ui_state(|ui, app: &mut KioskApp| app.ui(ui), app);
+    wedge(&mut h, &token(|_| {}));
+    wait_for(&mut h, "CANNOT VERIFY");
+    assert!(h.query_by_label_contains("the trust directory").is_some());
+}
