@@ -226,6 +226,25 @@ fn the_longest_token_still_decodes_from_a_150_dpi_raster() {
 }
 
 #[test]
+fn cyrillic_native_names_give_a_larger_symbol_that_still_decodes_at_150_dpi() {
+    let mut draft = vector_draft();
+    draft.surname = "KONSTANTINOPOLSKIY".to_owned();
+    draft.given_names = Some("ALEKSANDR VLADIMIROVICH".to_owned());
+    draft.surname_native = Some("Константинопольский".to_owned());
+    draft.given_names_native = Some("Александр Владимирович".to_owned());
+    draft.citizenship = "RUS".to_owned();
+    let visa = draft.into_visa().expect("valid");
+    let pdf = render(&visa, Some(INVITER));
+    let text = text_of(&pdf);
+    assert!(text.contains("Константинопольский"), "{text}");
+    assert!(text.contains("Александр Владимирович"), "{text}");
+    let texts = scan(&pdf, 150);
+    assert_eq!(texts.len(), 1);
+    let verified = shared::verify(&texts[0], &dev_trust()).expect("verifies");
+    assert_eq!(verified.visa(), &visa);
+}
+
+#[test]
 fn the_file_name_carries_the_visa_number() {
     assert_eq!(
         issuer::pdf::file_name(&vector_visa()),

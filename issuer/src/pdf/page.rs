@@ -26,9 +26,14 @@ const TABLE_TOP: f32 = 52.0;
 const ROW_HEIGHT: f32 = 9.2;
 const LABEL_WIDTH: f32 = 45.0;
 const VALUE_X: f32 = LEFT + LABEL_WIDTH + 2.5;
-/// The right edge of the table; the QR code's quiet zone starts here at the earliest.
-const TABLE_RIGHT: f32 = 116.5;
-const VALUE_WIDTH: f32 = TABLE_RIGHT - VALUE_X;
+/// The right edge of the table when the QR code leaves room for it; the QR code's quiet zone
+/// starts at the table's right edge at the earliest.
+const TABLE_RIGHT_MAX: f32 = 116.5;
+/// The table is narrowed down to this for a large QR code (values keep 39 mm), so that long
+/// tokens (names in two scripts make version 16 to 19) keep the larger module.
+const TABLE_RIGHT_MIN: f32 = VALUE_X + 39.0;
+/// The QR code's dark modules may reach 5 mm into the right margin.
+const QR_RIGHT_LIMIT: f32 = RIGHT + 5.0;
 
 /// A label in the three languages: Kazakh, Russian, English.
 type Label = [&'static str; 3];
@@ -45,9 +50,12 @@ struct Line {
 pub(crate) fn draw(fonts: &Fonts, visa: &Visa, code: &mut Qr, inviter: Option<&str>) -> Vec<Op> {
     let mut canvas = Canvas::new(fonts);
     heading(&mut canvas);
-    let bottom = table(&mut canvas, visa, inviter);
-    qr_block(&mut canvas, code);
-    let notes_bottom = notes(&mut canvas, bottom + 6.0);
+    code.fit_to(QR_RIGHT_LIMIT - TABLE_RIGHT_MIN);
+    let quiet = QUIET_ZONE as f32 * code.module_mm();
+    let table_right = (QR_RIGHT_LIMIT - (code.size_mm() - quiet)).min(TABLE_RIGHT_MAX);
+    let bottom = table(&mut canvas, visa, inviter, table_right);
+    let qr_bottom = qr_block(&mut canvas, code, table_right);
+    let notes_bottom = notes(&mut canvas, bottom.max(qr_bottom) + 6.0);
     mrz(&mut canvas, visa, notes_bottom);
     canvas.into_ops()
 }
@@ -84,9 +92,10 @@ fn heading(c: &mut Canvas<'_>) {
 }
 
 /// The data table on the left; returns its bottom edge.
-fn table(c: &mut Canvas<'_>, visa: &Visa, inviter: Option<&str>) -> f32 {
+fn table(c: &mut Canvas<'_>, visa: &Visa, inviter: Option<&str>, table_right: f32) -> f32 {
     let fonts = c.fonts();
-    let bold = |text: String| main_line(fonts, text);
+    let width = table_right - VALUE_X;
+    let bold = |text: String| main_line(fonts, text, width);
     let mut rows: Vec<(Label, Vec<Line>)> = vec![
         (
             ["Виза нөмірі", "Номер визы", "Visa number"],
@@ -139,6 +148,7 @@ fn table(c: &mut Canvas<'_>, visa: &Visa, inviter: Option<&str>) -> f32 {
                 fonts,
                 visa.surname().as_str(),
                 visa.surname_native().map(|n| n.as_str()),
+                width,
             ),
         ),
         (
@@ -147,6 +157,7 @@ fn table(c: &mut Canvas<'_>, visa: &Visa, inviter: Option<&str>) -> f32 {
                 fonts,
                 visa.given_names().map_or("", |n| n.as_str()),
                 visa.given_names_native().map(|n| n.as_str()),
+                width,
             ),
         ),
         (
@@ -168,7 +179,7 @@ fn table(c: &mut Canvas<'_>, visa: &Visa, inviter: Option<&str>) -> f32 {
         ),
         (
             ["Шақырушы тарап", "Приглашающая сторона", "Inviting party"],
-            inviter_lines(fonts, inviter),
+            inviter_lines(fonts, inviter, width),
         ),
         (
             ["Берілген күні", "Дата выдачи", "Date of issue"],
@@ -176,11 +187,11 @@ fn table(c: &mut Canvas<'_>, visa: &Visa, inviter: Option<&str>) -> f32 {
         ),
     ];
     let mut top = TABLE_TOP;
-    c.hrule(RULE, 0.25, LEFT, TABLE_RIGHT, top);
+    c.hrule(RULE, 0.25, LEFT, table_right, top);
     for (label, lines) in rows.drain(..) {
         row(c, top, label, &lines);
         top += ROW_HEIGHT;
-        c.hrule(RULE, 0.25, LEFT, TABLE_RIGHT, top);
+        c.hrule(RULE, 0.25, LEFT, table_right, top);
     }
     top
 }
@@ -217,22 +228,22 @@ fn row(c: &mut Canvas<'_>, top: f32, label: Label, lines: &[Line]) {
     }
 }
 
-fn main_line(fonts: &Fonts, text: String) -> Line {
+fn main_line(fonts: &Fonts, text: String, width: f32) -> Line {
     Line {
         face: Face::Bold,
-        size: fonts.fit(Face::Bold, 10.5, 5.0, VALUE_WIDTH, &text),
+        size: fonts.fit(Face::Bold, 10.5, 5.0, width, &text),
         colour: INK,
         text,
     }
 }
 
 /// The MRZ form of a name in bold, and under it the native form when the font can show it.
-fn name_lines(fonts: &Fonts, latin: &str, native: Option<&str>) -> Vec<Line> {
-    let mut lines = wrapped(fonts, Face::Bold, latin, 10.5, 7.5, INK);
+fn name_lines(fonts: &Fonts, latin: &str, native: Option<&str>, width: f32) -> Vec<Line> {
+    let mut lines = wrapped(fonts, Face::Bold, latin, 10.5, 7.5, INK, width);
     if let Some(native) = native.filter(|n| fonts.covers(Face::Regular, n)) {
         lines.push(Line {
             face: Face::Regular,
-            size: fonts.fit(Face::Regular, 8.5, 4.0, VALUE_WIDTH, native),
+            size: fonts.fit(Face::Regular, 8.5, 4.0, width, native),
             colour: LABEL,
             text: native.to_owned(),
         });
@@ -242,7 +253,7 @@ fn name_lines(fonts: &Fonts, latin: &str, native: Option<&str>) -> Vec<Line> {
 
 /// The inviting party, on up to two lines, or three once the text is small; a dash when not
 /// known. About 150 characters fit.
-fn inviter_lines(fonts: &Fonts, inviter: Option<&str>) -> Vec<Line> {
+fn inviter_lines(fonts: &Fonts, inviter: Option<&str>, width: f32) -> Vec<Line> {
     let text: String = inviter
         .map(|t| {
             t.chars()
@@ -259,12 +270,12 @@ fn inviter_lines(fonts: &Fonts, inviter: Option<&str>) -> Vec<Line> {
         .unwrap_or_else(|| "—".to_owned());
     let mut size: f32 = 9.0;
     loop {
-        let lines = fonts.wrap(Face::Bold, size, VALUE_WIDTH, &text);
+        let lines = fonts.wrap(Face::Bold, size, width, &text);
         let max_lines = if size > 7.0 { 2 } else { 3 };
         let fits = lines.len() <= max_lines
             && lines
                 .iter()
-                .all(|l| fonts.width(Face::Bold, size, l) <= VALUE_WIDTH);
+                .all(|l| fonts.width(Face::Bold, size, l) <= width);
         if fits || size <= 5.0 {
             return lines
                 .into_iter()
@@ -282,18 +293,26 @@ fn inviter_lines(fonts: &Fonts, inviter: Option<&str>) -> Vec<Line> {
 
 /// Text on one line if it fits at `min` or more, otherwise wrapped onto lines at `min`; a line
 /// that still does not fit (one long word) is shrunk further, down to 5 points.
-fn wrapped(fonts: &Fonts, face: Face, text: &str, size: f32, min: f32, colour: Rgb8) -> Vec<Line> {
-    let fitted = fonts.fit(face, size, min, VALUE_WIDTH, text);
-    let (lines, size) = if fonts.width(face, fitted, text) <= VALUE_WIDTH {
+fn wrapped(
+    fonts: &Fonts,
+    face: Face,
+    text: &str,
+    size: f32,
+    min: f32,
+    colour: Rgb8,
+    width: f32,
+) -> Vec<Line> {
+    let fitted = fonts.fit(face, size, min, width, text);
+    let (lines, size) = if fonts.width(face, fitted, text) <= width {
         (vec![text.to_owned()], fitted)
     } else {
-        (fonts.wrap(face, min, VALUE_WIDTH, text), min)
+        (fonts.wrap(face, min, width, text), min)
     };
     lines
         .into_iter()
         .map(|text| Line {
             face,
-            size: fonts.fit(face, size, 5.0, VALUE_WIDTH, &text),
+            size: fonts.fit(face, size, 5.0, width, &text),
             colour,
             text,
         })
@@ -322,15 +341,13 @@ fn sex_lines(sex: Sex) -> Vec<Line> {
     ]
 }
 
-fn qr_block(c: &mut Canvas<'_>, code: &mut Qr) {
-    // The symbol may reach 5 mm into the right margin, so that the usual token (version 14 or
-    // 15) still gets the larger module.
-    code.fit_to(RIGHT + 5.0 - TABLE_RIGHT);
+/// The QR code, its caption and the issuing box in the right column; returns the bottom edge.
+fn qr_block(c: &mut Canvas<'_>, code: &Qr, table_right: f32) -> f32 {
     let quiet = QUIET_ZONE as f32 * code.module_mm();
     let size = code.size_mm();
     // The dark modules end at the right margin, or further right (by at most 5 mm) rather than
     // reach into the table; the quiet zone may run into the margin.
-    let x = (RIGHT + quiet - size).max(TABLE_RIGHT);
+    let x = (RIGHT + quiet - size).max(table_right);
     let y = TABLE_TOP - quiet;
     code.draw(c, x, y);
     let centre = x + size / 2.0;
@@ -355,11 +372,11 @@ fn qr_block(c: &mut Canvas<'_>, code: &mut Qr) {
         c.text_centred(Face::Regular, 6.3, LABEL, centre, line_y, text);
         line_y += 2.7;
     }
-    issued_through(c, x + quiet, x + size - quiet, line_y + 3.0);
+    issued_through(c, x + quiet, x + size - quiet, line_y + 3.0)
 }
 
-/// A box under the QR code naming the portal the visa was issued through.
-fn issued_through(c: &mut Canvas<'_>, left: f32, right: f32, top: f32) {
+/// A box under the QR code naming the portal the visa was issued through; returns its bottom.
+fn issued_through(c: &mut Canvas<'_>, left: f32, right: f32, top: f32) -> f32 {
     let width = right - left;
     let lines: [(Face, f32, Rgb8, &str); 6] = [
         (Face::Regular, 6.0, LABEL, "Берілген жері"),
@@ -400,6 +417,7 @@ fn issued_through(c: &mut Canvas<'_>, left: f32, right: f32, top: f32) {
     for (face, size, colour, y, line) in drawn {
         c.text(face, size, colour, left + 2.5, y, &line);
     }
+    y + 0.8
 }
 
 /// The instruction's notes, in the three languages; returns the bottom edge.
