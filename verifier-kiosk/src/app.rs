@@ -7,6 +7,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::mpsc::Receiver;
 use std::time::Duration;
 
 use egui::{Color32, RichText};
@@ -72,6 +73,7 @@ pub struct KioskApp {
     kiosk_status: String,
     trusted_keys: usize,
     bundle: Option<String>,
+    camera: Option<Receiver<Result<String, String>>>,
     styled: bool,
 }
 
@@ -138,7 +140,7 @@ impl KioskApp {
         settings: Settings,
         kiosk: Result<Kiosk, String>,
         clock: Clock,
-        repaint: impl Fn() + Send + 'static,
+        repaint: impl Fn() + Send + Clone + 'static,
     ) -> Self {
         let (kiosk_status, trusted_keys, bundle) = match &kiosk {
             Ok(kiosk) => (
@@ -155,6 +157,12 @@ impl KioskApp {
             Err(problem) => (problem.clone(), 0, None),
         };
         let watch = settings.scanner_dir.as_deref().map(ScannerWatch::new);
+        let (camera, camera_status) = start_camera(settings.camera.as_deref(), repaint.clone());
+        let kiosk_status = if kiosk_status.is_empty() {
+            camera_status
+        } else {
+            kiosk_status
+        };
         let picker_dir = settings
             .scanner_dir
             .clone()
@@ -181,6 +189,7 @@ impl KioskApp {
             kiosk_status,
             trusted_keys,
             bundle,
+            camera,
             styled: false,
         }
     }
@@ -213,6 +222,7 @@ impl KioskApp {
         self.capture_keyboard(ui);
         self.take_dropped_files(ui);
         self.poll_scanner_folder(ui);
+        self.poll_camera();
 
         egui::Panel::top("top").show(ui, |ui| self.top_bar(ui));
         egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
@@ -417,6 +427,26 @@ impl KioskApp {
             && let Some(path) = ready.into_iter().last()
         {
             self.open_path(&path);
+        }
+    }
+
+    /// Codes the camera thread read: each one is judged like a wedge scan, unless a picture is
+    /// being read or the same code is already on screen.
+    fn poll_camera(&mut self) {
+        let Some(camera) = &self.camera else { return };
+        let mut found = None;
+        while let Ok(message) = camera.try_recv() {
+            match message {
+                Ok(text) => found = Some(text),
+                Err(problem) => self.kiosk_status = problem,
+            }
+        }
+        let showing = self.shown.as_ref().and_then(|s| s.text.as_deref());
+        if let Some(text) = found
+            && self.pending.is_none()
+            && showing != Some(text.as_str())
+        {
+            self.submit(Source::Text(text), false);
         }
     }
 
@@ -897,6 +927,36 @@ impl KioskApp {
                 self.open_path(&path);
             }
         }
+    }
+}
+
+/// Starts the camera thread when a device is configured and the `camera` feature is built; the
+/// second value is a problem to show on the status line.
+fn start_camera(
+    device: Option<&Path>,
+    wake: impl Fn() + Send + 'static,
+) -> (Option<Receiver<Result<String, String>>>, String) {
+    let Some(device) = device else {
+        return (None, String::new());
+    };
+    #[cfg(feature = "camera")]
+    {
+        let (tx, rx) = std::sync::mpsc::channel();
+        match crate::camera::spawn(device.to_owned(), tx, wake) {
+            Ok(_) => (Some(rx), String::new()),
+            Err(error) => (None, format!("camera {}: {error}", device.display())),
+        }
+    }
+    #[cfg(not(feature = "camera"))]
+    {
+        drop(wake);
+        (
+            None,
+            format!(
+                "camera {}: this kiosk was built without the camera feature",
+                device.display()
+            ),
+        )
     }
 }
 

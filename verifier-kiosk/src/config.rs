@@ -28,6 +28,8 @@ pub struct FileConfig {
     pub language: Option<String>,
     /// Seconds one picture may take to read.
     pub scan_budget: Option<f64>,
+    /// A V4L2 camera device to read codes from (needs the `camera` build feature).
+    pub camera: Option<PathBuf>,
 }
 
 /// The kiosk's settings, fully resolved.
@@ -49,6 +51,8 @@ pub struct Settings {
     pub config_file: Option<PathBuf>,
     /// How long one picture may take to read.
     pub scan_budget: Duration,
+    /// The camera device, if one is configured.
+    pub camera: Option<PathBuf>,
 }
 
 /// What flags and environment gave (clap fills it).
@@ -79,6 +83,9 @@ pub struct KioskArgs {
     /// Seconds one picture may take to read.
     #[arg(long = "kiosk-scan-budget", env = "KIOSK_SCAN_BUDGET", value_parser = crate::cli::parse_budget)]
     pub scan_budget: Option<f64>,
+    /// A V4L2 camera to read codes from, like /dev/video0 (needs the `camera` build feature).
+    #[arg(long, env = "KIOSK_CAMERA")]
+    pub camera: Option<PathBuf>,
 }
 
 impl Settings {
@@ -121,6 +128,7 @@ impl Settings {
             scanner_dir: args.scanner_dir.clone().or(file.scanner_dir),
             language,
             config_file: args.config.clone(),
+            camera: args.camera.clone().or(file.camera),
             scan_budget: Duration::from_secs_f64(
                 args.scan_budget
                     .or(file.scan_budget)

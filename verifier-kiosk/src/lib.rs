@@ -3,6 +3,7 @@
 //! the headless commands (`cli`) live here over the same core (`kiosk`, `scan`, `ledger`).
 
 pub mod app;
+pub mod camera;
 pub mod cli;
 pub mod config;
 pub mod decision;

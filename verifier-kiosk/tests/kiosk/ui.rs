@@ -154,6 +154,7 @@ fn harness_with(scanner_dir: Option<std::path::PathBuf>) -> Harness<'static, Kio
         language: Language::En,
         config_file: None,
         scan_budget: Duration::from_secs(120),
+        camera: None,
     };
     let trust = TrustStore::from_keys([issuer().public_key()]);
     let ledger = Ledger::open_in_memory("NQZ-TEST").expect("ledger");
@@ -244,6 +245,7 @@ fn a_kiosk_without_trust_data_says_cannot_verify_and_where_to_look() {
         language: Language::En,
         config_file: None,
         scan_budget: Duration::from_secs(4),
+        camera: None,
     };
     let app = KioskApp::new(
         settings,
@@ -257,4 +259,30 @@ fn a_kiosk_without_trust_data_says_cannot_verify_and_where_to_look() {
     wedge(&mut h, &token(|_| {}));
     wait_for(&mut h, "CANNOT VERIFY");
     assert!(h.query_by_label_contains("the trust directory").is_some());
+}
+
+#[test]
+fn a_camera_that_cannot_be_used_is_named_on_the_status_line() {
+    let settings = Settings {
+        kiosk_id: "NQZ-TEST".to_owned(),
+        port: Port::Nqz,
+        trust_dir: "keys".into(),
+        ledger_path: ":memory:".into(),
+        scanner_dir: None,
+        language: Language::En,
+        config_file: None,
+        scan_budget: Duration::from_secs(4),
+        camera: Some("/nonexistent/video9".into()),
+    };
+    let trust = TrustStore::from_keys([issuer().public_key()]);
+    let kiosk = Kiosk::new(
+        Port::Nqz,
+        trust,
+        Ledger::open_in_memory("NQZ-TEST").expect("ledger"),
+    );
+    let app = KioskApp::new(settings, Ok(kiosk), during, || {});
+    let mut h = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_ui_state(|ui, app: &mut KioskApp| app.ui(ui), app);
+    wait_for_part(&mut h, "camera /nonexistent/video9");
 }
