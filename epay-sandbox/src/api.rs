@@ -130,7 +130,14 @@ async fn create(State(state): State<AppState>, headers: HeaderMap, body: Bytes) 
         paid_at: None,
         receipt_number: None,
     };
-    let (code, payment) = match state.store().create(payment) {
+    let created = match state.store().create(payment) {
+        Ok(created) => created,
+        Err(error) => {
+            tracing::error!(%error, "creating a payment failed");
+            return refuse(&state, StatusCode::INTERNAL_SERVER_ERROR, "internal error");
+        }
+    };
+    let (code, payment) = match created {
         Created::New(p) => {
             tracing::info!(payment = %p.id, order = %p.order_id, amount = p.amount_minor, "payment created");
             (StatusCode::CREATED, p)
@@ -161,8 +168,12 @@ async fn status(
         return refuse(&state, StatusCode::UNAUTHORIZED, &error.to_string());
     }
     match state.store().get(&id, OffsetDateTime::now_utc()) {
-        Some(payment) => signed_json(&state, StatusCode::OK, &PaymentView::from(&payment)),
-        None => refuse(&state, StatusCode::NOT_FOUND, "no such payment"),
+        Ok(Some(payment)) => signed_json(&state, StatusCode::OK, &PaymentView::from(&payment)),
+        Ok(None) => refuse(&state, StatusCode::NOT_FOUND, "no such payment"),
+        Err(error) => {
+            tracing::error!(%error, "reading a payment failed");
+            refuse(&state, StatusCode::INTERNAL_SERVER_ERROR, "internal error")
+        }
     }
 }
 

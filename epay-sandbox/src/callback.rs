@@ -25,7 +25,14 @@ pub fn spawn_settlement(state: AppState, payment_id: String, delay: Duration) {
                 None
             }
         });
-        if let Some(Some(payment)) = due {
+        let due = match due {
+            Ok(due) => due.flatten(),
+            Err(error) => {
+                tracing::error!(payment = %payment_id, %error, "settling failed");
+                None
+            }
+        };
+        if let Some(payment) = due {
             let times = match payment.outcome {
                 Some(Outcome::PaidWithDuplicateCallbacks) => 3,
                 _ => 1,

@@ -17,6 +17,7 @@ pub mod signature;
 pub mod store;
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -40,6 +41,8 @@ pub struct Config {
     /// The base of the `pay_url`s handed to the merchant, like `http://127.0.0.1:8081`; `None`
     /// means `http://` and the listener's address.
     pub public_url: Option<String>,
+    /// The SQLite file payments are kept in; `None` keeps them in memory only.
+    pub database: Option<PathBuf>,
     /// The one merchant this gateway serves.
     pub merchant_id: String,
     /// Shared HMAC secrets: the first signs, every one is accepted.
@@ -84,6 +87,7 @@ impl Default for Config {
         Self {
             addr: SocketAddr::from(([127, 0, 0, 1], 8081)),
             public_url: None,
+            database: None,
             merchant_id: DEV_MERCHANT_ID.to_owned(),
             secrets: vec![DEV_SECRET.to_owned()],
             processing: Duration::from_secs(2),
@@ -105,21 +109,26 @@ impl Default for CallbackPolicy {
 }
 
 impl AppState {
-    /// The state for a gateway reachable at `public_url` (no trailing slash).
-    pub fn new(config: Config, public_url: &str) -> Self {
+    /// The state for a gateway reachable at `public_url` (no trailing slash), with its payments
+    /// in `config.database` (or in memory).
+    pub fn new(config: Config, public_url: &str) -> Result<Self, store::StoreError> {
+        let store = match &config.database {
+            Some(path) => store::Store::open(path)?,
+            None => store::Store::in_memory()?,
+        };
         let http = reqwest::Client::builder()
             .timeout(config.callbacks.timeout)
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap_or_default();
-        Self {
+        Ok(Self {
             inner: Arc::new(Shared {
                 public_url: public_url.trim_end_matches('/').to_owned(),
                 config,
-                store: store::Store::default(),
+                store,
                 http,
             }),
-        }
+        })
     }
 
     /// The configuration.
@@ -154,15 +163,27 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serves the gateway on `listener` until the task is dropped or the listener fails.
+/// Serves the gateway on `listener` until the task is dropped or the listener fails. Callbacks
+/// that a previous run on the same database had not delivered are sent again.
 pub async fn serve(config: Config, listener: tokio::net::TcpListener) -> std::io::Result<()> {
     let local = listener.local_addr()?;
     let public_url = config
         .public_url
         .clone()
         .unwrap_or_else(|| format!("http://{local}"));
-    tracing::info!(%local, %public_url, merchant = %config.merchant_id, "e-pay sandbox listening");
-    let state = AppState::new(config, &public_url);
+    let state = AppState::new(config, &public_url).map_err(std::io::Error::other)?;
+    let due = state
+        .store()
+        .callbacks_due()
+        .map_err(std::io::Error::other)?;
+    let now = time::OffsetDateTime::now_utc();
+    for (id, settles_at) in due {
+        let wait = settles_at.map_or(Duration::ZERO, |at| {
+            Duration::try_from(at - now).unwrap_or(Duration::ZERO)
+        });
+        callback::spawn_settlement(state.clone(), id, wait);
+    }
+    tracing::info!(%local, %public_url, merchant = %state.config().merchant_id, "e-pay sandbox listening");
     axum::serve(listener, app(state)).await
 }
 

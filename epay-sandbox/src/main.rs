@@ -19,6 +19,9 @@ struct Args {
     /// The base URL browsers reach the gateway at (default: http:// and the address).
     #[arg(long, env = "EPAY_PUBLIC_URL")]
     public_url: Option<String>,
+    /// The SQLite file to keep payments in (default: memory only, lost on exit).
+    #[arg(long, env = "EPAY_DATABASE")]
+    database: Option<std::path::PathBuf>,
     /// The merchant id of the issuer.
     #[arg(long, env = "EPAY_MERCHANT_ID", default_value = epay_sandbox::DEV_MERCHANT_ID)]
     merchant_id: String,
@@ -66,6 +69,7 @@ fn run(args: Args) -> anyhow::Result<()> {
     let config = Config {
         addr: args.addr,
         public_url: args.public_url,
+        database: args.database,
         merchant_id: args.merchant_id,
         secrets,
         processing: Duration::from_millis(args.processing_ms),

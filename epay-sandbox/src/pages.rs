@@ -93,8 +93,9 @@ async fn print_script() -> Response {
 /// The payment's one address: the method choice while unpaid, the waiting page while pending,
 /// the electronic check once final.
 async fn payment_page(State(state): State<AppState>, Path(id): Path<String>) -> Response {
-    let Some(payment) = state.store().get(&id, OffsetDateTime::now_utc()) else {
-        return not_found();
+    let payment = match load(&state, &id) {
+        Ok(payment) => payment,
+        Err(response) => return *response,
     };
     match payment.status {
         Status::Created => Html(choose_method(&payment).into_string()).into_response(),
@@ -217,8 +218,9 @@ fn form_page(
     headers: &HeaderMap,
     render: impl FnOnce(&Payment, &str) -> Markup,
 ) -> Response {
-    let Some(payment) = state.store().get(id, OffsetDateTime::now_utc()) else {
-        return not_found();
+    let payment = match load(state, id) {
+        Ok(payment) => payment,
+        Err(response) => return *response,
     };
     if payment.status != Status::Created {
         return Redirect::to(&format!("/pay/{id}")).into_response();
@@ -244,9 +246,7 @@ fn submittable(
     headers: &HeaderMap,
     token: &str,
 ) -> Result<Payment, Box<Response>> {
-    let Some(payment) = state.store().get(id, OffsetDateTime::now_utc()) else {
-        return Err(Box::new(not_found()));
-    };
+    let payment = load(state, id)?;
     let matches = csrf_cookie(headers)
         .is_some_and(|cookie| bool::from(cookie.as_bytes().ct_eq(token.as_bytes())));
     if !matches {
@@ -300,6 +300,10 @@ fn submit(
         payment.callback_due = outcome != Outcome::PendingWithoutCallback;
         true
     });
+    let submitted = submitted.unwrap_or_else(|error| {
+        tracing::error!(payment = %id, %error, "recording a submission failed");
+        None
+    });
     if submitted == Some(true) {
         tracing::info!(payment = %id, method = method.as_str(), ?outcome, "payment submitted");
         if outcome != Outcome::PendingWithoutCallback {
@@ -307,6 +311,27 @@ fn submit(
         }
     }
     Redirect::to(&format!("/pay/{id}")).into_response()
+}
+
+/// The payment, or the page to show instead (not found, or a database failure).
+fn load(state: &AppState, id: &str) -> Result<Payment, Box<Response>> {
+    match state.store().get(id, OffsetDateTime::now_utc()) {
+        Ok(Some(payment)) => Ok(payment),
+        Ok(None) => Err(Box::new(not_found())),
+        Err(error) => {
+            tracing::error!(payment = %id, %error, "reading a payment failed");
+            let page = message_page(
+                "Temporary failure",
+                "Временный сбой",
+                "The payment could not be read. Try again in a minute; nothing was charged twice.",
+                "Не удалось прочитать платёж. Повторите через минуту; повторного списания не будет.",
+                None,
+            );
+            Err(Box::new(
+                (StatusCode::INTERNAL_SERVER_ERROR, Html(page.into_string())).into_response(),
+            ))
+        }
+    }
 }
 
 fn csrf_cookie(headers: &HeaderMap) -> Option<String> {

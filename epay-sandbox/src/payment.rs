@@ -401,9 +401,64 @@ impl Operator {
             Self::Beeline => "Beeline",
         }
     }
+
+    /// The operator with this name.
+    pub fn from_name(name: &str) -> Option<Self> {
+        [Self::Kcell, Self::Activ, Self::Beeline]
+            .into_iter()
+            .find(|o| o.name() == name)
+    }
+}
+
+impl Outcome {
+    /// The stored name.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Paid => "paid",
+            Self::PaidWithDuplicateCallbacks => "paid-duplicate-callbacks",
+            Self::Declined(DeclineReason::CardDeclined) => "declined-card",
+            Self::Declined(DeclineReason::InsufficientFunds) => "declined-funds",
+            Self::Declined(DeclineReason::InsufficientBalance) => "declined-balance",
+            Self::PendingWithoutCallback => "pending-no-callback",
+        }
+    }
+
+    /// The outcome with this stored name.
+    pub fn from_code(code: &str) -> Option<Self> {
+        [
+            Self::Paid,
+            Self::PaidWithDuplicateCallbacks,
+            Self::Declined(DeclineReason::CardDeclined),
+            Self::Declined(DeclineReason::InsufficientFunds),
+            Self::Declined(DeclineReason::InsufficientBalance),
+            Self::PendingWithoutCallback,
+        ]
+        .into_iter()
+        .find(|o| o.code() == code)
+    }
 }
 
 impl DeclineReason {
+    /// The stored name.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::CardDeclined => "card-declined",
+            Self::InsufficientFunds => "insufficient-funds",
+            Self::InsufficientBalance => "insufficient-balance",
+        }
+    }
+
+    /// The reason with this stored name.
+    pub fn from_code(code: &str) -> Option<Self> {
+        [
+            Self::CardDeclined,
+            Self::InsufficientFunds,
+            Self::InsufficientBalance,
+        ]
+        .into_iter()
+        .find(|r| r.code() == code)
+    }
+
     /// The reason in English and Russian.
     pub fn text(self) -> FieldError {
         match self {
@@ -438,6 +493,13 @@ impl Status {
             Self::Declined => "declined",
         }
     }
+
+    /// The status with this API name.
+    pub fn from_code(code: &str) -> Option<Self> {
+        [Self::Created, Self::Pending, Self::Paid, Self::Declined]
+            .into_iter()
+            .find(|s| s.as_str() == code)
+    }
 }
 
 impl Method {
@@ -448,6 +510,13 @@ impl Method {
             Self::Wallet => "wallet",
             Self::Mobile => "mobile",
         }
+    }
+
+    /// The method with this API name.
+    pub fn from_code(code: &str) -> Option<Self> {
+        [Self::Card, Self::Wallet, Self::Mobile]
+            .into_iter()
+            .find(|m| m.as_str() == code)
     }
 }
 

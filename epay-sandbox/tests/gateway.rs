@@ -238,7 +238,7 @@ async fn pay_card(state: &AppState, payment_id: &str, number: &str) -> Reply {
 }
 
 fn state() -> AppState {
-    AppState::new(config(), PUBLIC)
+    AppState::new(config(), PUBLIC).expect("state")
 }
 
 #[tokio::test]
@@ -428,7 +428,8 @@ async fn during_rotation_both_secrets_are_accepted_and_responses_are_signed_with
             ..config()
         },
         PUBLIC,
-    );
+    )
+    .expect("state");
     for (i, secret) in ["old-secret", "new-secret"].into_iter().enumerate() {
         let body = order(&format!("rot-{i}"), NOWHERE);
         let reply = call(
@@ -572,7 +573,8 @@ async fn the_pending_card_waits_with_a_refreshing_page_and_then_reads_as_paid() 
             ..config()
         },
         PUBLIC,
-    );
+    )
+    .expect("state");
     let created = create(&settled, "pending-2", NOWHERE).await;
     let page = pay_card(&settled, &created.payment_id, "4000 0000 0000 0044").await;
     assert!(page.body.contains("Electronic check"), "{}", page.body);
