@@ -268,6 +268,7 @@ fn record(args: RecordArgs) -> Result<ExitCode> {
                     "unreadable_passport",
                     format!("the passport zone could not be read: {error}"),
                 ),
+                args.direction,
                 at,
             );
             print_json_lines(&[d])?;
@@ -280,7 +281,7 @@ fn record(args: RecordArgs) -> Result<ExitCode> {
         (None, Some(path)) => match kiosk.pipeline().scan_file(path) {
             Ok(found) => found.texts.into_iter().next().unwrap_or_default(),
             Err(error) => {
-                let d = kiosk.check_failure(crate::kiosk::unreadable(&error), at);
+                let d = kiosk.check_failure(crate::kiosk::unreadable(&error), args.direction, at);
                 print_json_lines(std::slice::from_ref(&d))?;
                 return Ok(ExitCode::from(decision::exit_code(&[d])));
             }

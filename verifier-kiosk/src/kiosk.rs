@@ -100,7 +100,7 @@ impl Kiosk {
         at: OffsetDateTime,
     ) -> Decision {
         let decision = self.evaluate(text, direction, passport, at);
-        self.log(decision, Kind::Check, at)
+        self.log(decision, Kind::Check, Some(direction), at)
     }
 
     /// Reads the code in a picture file and judges it like [`Kiosk::check_text`]; a picture with
@@ -117,13 +117,21 @@ impl Kiosk {
                 let text = scan.texts.into_iter().next().unwrap_or_default();
                 (self.check_text(&text, direction, passport, at), Some(text))
             }
-            Err(error) => (self.log(unreadable(&error), Kind::Check, at), None),
+            Err(error) => (
+                self.log(unreadable(&error), Kind::Check, Some(direction), at),
+                None,
+            ),
         }
     }
 
     /// Records a decision reached elsewhere (an unreadable picture from the window's worker).
-    pub fn check_failure(&mut self, decision: Decision, at: OffsetDateTime) -> Decision {
-        self.log(decision, Kind::Check, at)
+    pub fn check_failure(
+        &mut self,
+        decision: Decision,
+        direction: Direction,
+        at: OffsetDateTime,
+    ) -> Decision {
+        self.log(decision, Kind::Check, Some(direction), at)
     }
 
     /// Judges a code again, now, and if it allows the crossing writes the entry or exit to the
@@ -152,9 +160,9 @@ impl Kiosk {
                     Kind::Entry => "entry",
                     _ => "exit",
                 });
-                self.log(decision, kind, at)
+                self.log(decision, kind, Some(direction), at)
             }
-            None => self.log(decision, Kind::Check, at),
+            None => self.log(decision, Kind::Check, Some(direction), at),
         }
     }
 
@@ -286,7 +294,13 @@ impl Kiosk {
         decision
     }
 
-    fn log(&mut self, decision: Decision, kind: Kind, at: OffsetDateTime) -> Decision {
+    fn log(
+        &mut self,
+        decision: Decision,
+        kind: Kind,
+        direction: Option<Direction>,
+        at: OffsetDateTime,
+    ) -> Decision {
         let visa = decision.visa.as_ref();
         let verdict = match decision.verdict {
             Verdict::Valid => "valid",
@@ -297,6 +311,13 @@ impl Kiosk {
             at,
             port: self.port.code().to_owned(),
             kind,
+            direction: direction.map(|d| {
+                match d {
+                    Direction::Entry => "entry",
+                    Direction::Exit => "exit",
+                }
+                .to_owned()
+            }),
             visa_number: visa.map(|v| v.visa_number.clone()),
             passport_number: visa.map(|v| v.passport_number.clone()),
             verdict: verdict.to_owned(),
@@ -586,6 +607,7 @@ mod tests {
         let records = k.ledger_mut().records().expect("records");
         assert_eq!(records.len(), 1);
         assert_eq!(records[0].reason, d.reason);
+        assert_eq!(records[0].direction.as_deref(), Some("entry"));
     }
 
     #[test]

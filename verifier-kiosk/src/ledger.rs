@@ -53,6 +53,8 @@ pub struct Record {
     pub port: String,
     /// Decision, entry or exit.
     pub kind: Kind,
+    /// Which way the traveller was crossing: `entry` or `exit` (absent when unknown).
+    pub direction: Option<String>,
     /// The visa number, when the code verified.
     pub visa_number: Option<String>,
     /// The passport number on the visa, when the code verified.
@@ -78,6 +80,8 @@ pub struct NewRecord {
     pub port: String,
     /// Decision, entry or exit.
     pub kind: Kind,
+    /// `entry` or `exit`, when known.
+    pub direction: Option<String>,
     /// The visa number, when known.
     pub visa_number: Option<String>,
     /// The passport number, when known.
@@ -197,6 +201,7 @@ impl Ledger {
                      at TEXT NOT NULL,
                      port TEXT NOT NULL,
                      kind TEXT NOT NULL,
+                     direction TEXT,
                      visa_number TEXT,
                      passport_number TEXT,
                      verdict TEXT NOT NULL,
@@ -245,6 +250,7 @@ impl Ledger {
             at: rfc3339_utc(new.at),
             port: new.port,
             kind: new.kind,
+            direction: new.direction,
             visa_number: new.visa_number,
             passport_number: new.passport_number,
             verdict: new.verdict,
@@ -287,7 +293,7 @@ impl Ledger {
     pub fn records(&self) -> Result<Vec<Record>, LedgerError> {
         let mut stmt = self.conn.prepare(
             "SELECT kiosk_id, seq, at, port, kind, visa_number, passport_number, verdict, reason,
-                    detail, prev_hash, hash
+                    detail, prev_hash, hash, direction
              FROM records ORDER BY kiosk_id, seq",
         )?;
         let rows = stmt.query_map([], |r| {
@@ -302,6 +308,7 @@ impl Ledger {
                     "exit" => Kind::Exit,
                     _ => Kind::Check,
                 },
+                direction: r.get(12)?,
                 visa_number: r.get(5)?,
                 passport_number: r.get(6)?,
                 verdict: r.get(7)?,
@@ -462,6 +469,7 @@ pub fn record_hash(r: &Record) -> String {
         r.at,
         r.port,
         r.kind,
+        r.direction,
         r.visa_number,
         r.passport_number,
         r.verdict,
@@ -489,8 +497,8 @@ fn insert(conn: &Connection, r: &Record) -> Result<(), LedgerError> {
     };
     conn.execute(
         "INSERT INTO records (kiosk_id, seq, at, port, kind, visa_number, passport_number,
-                              verdict, reason, detail, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                              verdict, reason, detail, prev_hash, hash, direction)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         params![
             r.kiosk_id,
             r.seq,
@@ -503,7 +511,8 @@ fn insert(conn: &Connection, r: &Record) -> Result<(), LedgerError> {
             r.reason,
             r.detail,
             r.prev_hash,
-            r.hash
+            r.hash,
+            r.direction
         ],
     )?;
     Ok(())
@@ -527,6 +536,7 @@ mod tests {
             at,
             port: "NQZ".to_owned(),
             kind: Kind::Entry,
+            direction: Some("entry".to_owned()),
             visa_number: Some(visa.to_owned()),
             passport_number: Some("P1".to_owned()),
             verdict: "valid".to_owned(),

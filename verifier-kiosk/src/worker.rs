@@ -168,7 +168,12 @@ fn run(kiosk: &mut Kiosk, job: Job, at: OffsetDateTime) -> (Decision, Option<Str
         Source::Text(text) => text,
         Source::File(path) => match kiosk.pipeline().scan_file(&path) {
             Ok(scan) => scan.texts.into_iter().next().unwrap_or_default(),
-            Err(error) => return (kiosk.check_failure(unreadable(&error), at), None),
+            Err(error) => {
+                return (
+                    kiosk.check_failure(unreadable(&error), job.direction, at),
+                    None,
+                );
+            }
         },
     };
     let decision = if job.record {
