@@ -355,13 +355,13 @@ impl KioskApp {
 
     fn submit_wedge(&mut self) {
         let line = std::mem::take(&mut self.wedge);
-        self.submit_line(line.trim());
+        self.submit_line(crate::decision::code_text(&line));
     }
 
     /// One line from a scanner, a reader or the manual field: a visa code, or one or both lines
     /// of a passport zone (a reader types the two lines with an Enter after each).
     fn submit_line(&mut self, line: &str) {
-        if line.is_empty() {
+        if line.trim().is_empty() {
             return;
         }
         let compact: String = line.split_whitespace().collect();
@@ -556,7 +556,7 @@ impl KioskApp {
             let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
             if ui.button(tr(self.lang, "check")).clicked() || entered {
                 let text = std::mem::take(&mut self.manual);
-                self.submit_line(text.trim());
+                self.submit_line(crate::decision::code_text(&text));
             }
         });
     }

@@ -88,7 +88,7 @@ pub struct Decision {
 impl Decision {
     /// Verifies token text and, if `port` is given, checks entry there at `at`.
     pub fn of_text(text: &str, trust: &TrustStore, port: Option<Port>, at: OffsetDateTime) -> Self {
-        let verified = match shared::verify(text.trim(), trust) {
+        let verified = match shared::verify(code_text(text), trust) {
             Ok(verified) => verified,
             Err(error) => {
                 let verdict = match error.kind() {
@@ -155,6 +155,13 @@ impl Decision {
     }
 }
 
+/// The code as typed or read, without the line ends a scanner adds and any leading blanks. Only
+/// line ends go at the end: a space is one of Base45's characters, and the verifier, not this
+/// function, decides what a well-formed code is.
+pub fn code_text(text: &str) -> &str {
+    text.trim_start().trim_end_matches(['\r', '\n'])
+}
+
 /// The process exit code for a set of decisions: 0 all valid, 1 any invalid, 2 any that cannot
 /// be verified (and none invalid).
 pub fn exit_code(decisions: &[Decision]) -> u8 {
@@ -164,5 +171,16 @@ pub fn exit_code(decisions: &[Decision]) -> u8 {
         2
     } else {
         0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_scanners_line_end_and_leading_blanks_go_but_inner_and_trailing_spaces_stay() {
+        assert_eq!(code_text("  KZV1:AB C \r\n"), "KZV1:AB C ");
+        assert_eq!(code_text("KZV1:ABC\n"), "KZV1:ABC");
     }
 }
