@@ -73,6 +73,12 @@ pub struct KioskApp {
     kiosk_status: String,
     trusted_keys: usize,
     bundle: Option<String>,
+    /// The bundle file path typed on the settings screen.
+    bundle_path: String,
+    /// What the last bundle import said.
+    bundle_status: Option<(bool, String)>,
+    /// Starts a worker over a kiosk with this window's clock and repaint, after a bundle import.
+    respawn: Respawn,
     camera: Option<Receiver<Result<String, String>>>,
     styled: bool,
 }
@@ -173,6 +179,7 @@ impl KioskApp {
             settings,
             direction: Direction::Entry,
             screen: Screen::Scan,
+            respawn: Respawn::new(clock, repaint.clone()),
             worker: Worker::spawn(kiosk, clock, repaint),
             pending: None,
             shown: None,
@@ -189,6 +196,8 @@ impl KioskApp {
             kiosk_status,
             trusted_keys,
             bundle,
+            bundle_path: String::new(),
+            bundle_status: None,
             camera,
             styled: false,
         }
@@ -843,12 +852,62 @@ impl KioskApp {
             );
         }
         ui.add_space(16.0);
+        ui.horizontal(|ui| {
+            let label = ui.label(RichText::new(tr(lang, "bundle_file")).size(20.0));
+            ui.add(egui::TextEdit::singleline(&mut self.bundle_path).desired_width(600.0))
+                .labelled_by(label.id);
+            if ui.button(tr(lang, "import_bundle")).clicked() {
+                self.import_bundle();
+            }
+        });
+        if let Some((installed, message)) = &self.bundle_status {
+            let color = if *installed {
+                Color32::DARK_GREEN
+            } else {
+                Color32::RED
+            };
+            ui.label(RichText::new(message).color(color).size(20.0));
+        }
+        ui.add_space(16.0);
         if ui.button(tr(lang, "back")).clicked() {
             self.screen = if self.shown.is_some() {
                 Screen::Verdict
             } else {
                 Screen::Scan
             };
+        }
+    }
+
+    /// Installs the bundle file named on the settings screen (verified against the root key, only
+    /// if newer), then restarts the worker over the new trust. A refused file leaves the installed
+    /// bundle and the running worker as they were.
+    fn import_bundle(&mut self) {
+        let lang = self.lang;
+        if self.pending.is_some() {
+            return;
+        }
+        let path = PathBuf::from(self.bundle_path.trim());
+        match crate::trust::install_bundle(&self.settings.trust_dir, &path) {
+            Ok(bundle) => {
+                let kiosk = open_kiosk(&self.settings);
+                self.kiosk_status = kiosk.as_ref().err().cloned().unwrap_or_default();
+                if let Ok(kiosk) = &kiosk {
+                    self.trusted_keys = kiosk.trusted_keys();
+                }
+                let summary = format!(
+                    "#{} · {}",
+                    bundle.sequence(),
+                    crate::ledger::rfc3339_utc(bundle.created_at())
+                );
+                self.bundle_status =
+                    Some((true, format!("{}: {summary}", tr(lang, "bundle_installed"))));
+                self.bundle = Some(summary);
+                self.worker = self.respawn.spawn(kiosk);
+            }
+            Err(error) => {
+                self.bundle_status =
+                    Some((false, format!("{}: {error:#}", tr(lang, "bundle_refused"))));
+            }
         }
     }
 
@@ -999,4 +1058,25 @@ fn style(ctx: &egui::Context) {
         .into();
         style.spacing.button_padding = egui::vec2(14.0, 8.0);
     });
+}
+
+/// Makes workers with the window's clock and repaint callback.
+struct Respawn(Box<dyn Fn(Result<Kiosk, String>) -> Worker>);
+
+impl Respawn {
+    fn new(clock: Clock, repaint: impl Fn() + Send + Clone + 'static) -> Self {
+        Self(Box::new(move |kiosk| {
+            Worker::spawn(kiosk, clock, repaint.clone())
+        }))
+    }
+
+    fn spawn(&self, kiosk: Result<Kiosk, String>) -> Worker {
+        (self.0)(kiosk)
+    }
+}
+
+impl std::fmt::Debug for Respawn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Respawn")
+    }
 }

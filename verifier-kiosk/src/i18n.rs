@@ -133,6 +133,26 @@ pub fn tr(lang: Language, key: &'static str) -> &'static str {
         "trusted_keys" => ["Сенімді кілттер", "Доверенных ключей", "Trusted keys"],
         "none" => ["жоқ", "нет", "none"],
         "trust_bundle" => ["Сенім пакеті", "Пакет доверия", "Trust bundle"],
+        "bundle_file" => [
+            "Сенім пакетінің файлы",
+            "Файл пакета доверия",
+            "Trust bundle file",
+        ],
+        "import_bundle" => [
+            "Сенім пакетін орнату",
+            "Установить пакет доверия",
+            "Import trust bundle",
+        ],
+        "bundle_installed" => [
+            "Сенім пакеті орнатылды",
+            "Пакет доверия установлен",
+            "Trust bundle installed",
+        ],
+        "bundle_refused" => [
+            "Пакет қабылданбады, бұрынғысы қалды",
+            "Пакет отклонён, прежний сохранён",
+            "Bundle refused, the previous one is kept",
+        ],
         "business" => ["іскерлік", "деловая", "business"],
         "tourist" => ["туристік", "туристическая", "tourist"],
         "treatment" => ["емделу", "лечение", "treatment"],

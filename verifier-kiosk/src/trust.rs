@@ -40,6 +40,14 @@ pub fn load(dir: &Path) -> Result<Trust> {
             bundle: Some(bundle),
         });
     }
+    // A root key is never an issuer key: a production directory without its bundle trusts nothing
+    // rather than falling back to reading the root key as if it signed visas.
+    if dir.join("root.pub").exists() {
+        bail!(
+            "no trust bundle is installed in {}: import one (verifier-kiosk bundle import)",
+            dir.display()
+        );
+    }
     Ok(Trust {
         store: load_dir(dir)?,
         bundle: None,
@@ -110,6 +118,7 @@ fn pub_files(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut paths: Vec<_> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.is_file() && p.extension().is_some_and(|ext| ext == "pub"))
+        .filter(|p| p.file_name().is_some_and(|name| name != "root.pub"))
         .collect();
     paths.sort();
     Ok(paths)

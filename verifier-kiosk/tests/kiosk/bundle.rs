@@ -19,7 +19,7 @@ fn root() -> IssuerKey {
 
 /// A bundle certifying the dev issuer key for 2026–2027, revoking visa KZ2600099 and reporting
 /// KZ2600017 as entered at Almaty.
-fn bundle(sequence: u64, created_at: OffsetDateTime) -> Vec<u8> {
+pub(crate) fn bundle(sequence: u64, created_at: OffsetDateTime) -> Vec<u8> {
     let certificate = KeyCertificate::new(
         issuer().public_key(),
         datetime!(2026-01-01 00:00 UTC),
@@ -63,7 +63,7 @@ fn kiosk(args: &[&str]) -> (Option<i32>, Value) {
     )
 }
 
-fn trust_dir() -> tempfile::TempDir {
+pub(crate) fn trust_dir() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(
         dir.path().join("root.pub"),
@@ -187,4 +187,22 @@ fn a_code_signed_by_a_key_the_root_never_certified_cannot_be_verified() {
         (Some(2), &Value::from("unknown_key")),
         "{line}"
     );
+}
+
+#[test]
+fn a_root_key_without_an_installed_bundle_trusts_nothing() {
+    let dir = trust_dir();
+    let error = verifier_kiosk::trust::load(dir.path()).expect_err("refused");
+    assert!(
+        format!("{error:#}").contains("no trust bundle is installed"),
+        "{error:#}"
+    );
+    let (code, line) = kiosk(&[
+        "verify",
+        "--trust",
+        path(dir.path()),
+        "--text",
+        &token(|_| {}),
+    ]);
+    assert_ne!(code, Some(0), "{line}");
 }

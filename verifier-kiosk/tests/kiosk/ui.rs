@@ -286,3 +286,62 @@ fn a_camera_that_cannot_be_used_is_named_on_the_status_line() {
         .build_ui_state(|ui, app: &mut KioskApp| app.ui(ui), app);
     wait_for_part(&mut h, "camera /nonexistent/video9");
 }
+
+#[test]
+fn a_trust_bundle_imported_from_the_settings_screen_is_installed_and_a_tampered_one_refused() {
+    let dir = crate::bundle::trust_dir();
+    let good = dir.path().join("bundle-2.kztrust");
+    std::fs::write(
+        &good,
+        crate::bundle::bundle(2, datetime!(2026-12-04 00:00 UTC)),
+    )
+    .expect("write");
+    let mut tampered = crate::bundle::bundle(3, datetime!(2026-12-04 00:00 UTC));
+    let middle = tampered.len() / 2;
+    tampered[middle] ^= 1;
+    let bad = dir.path().join("bundle-3.kztrust");
+    std::fs::write(&bad, tampered).expect("write");
+
+    let settings = Settings {
+        kiosk_id: "NQZ-TEST".to_owned(),
+        port: Port::Nqz,
+        trust_dir: dir.path().to_owned(),
+        ledger_path: dir.path().join("ledger.db"),
+        scanner_dir: None,
+        language: Language::En,
+        config_file: None,
+        scan_budget: Duration::from_secs(120),
+        camera: None,
+    };
+    let kiosk = verifier_kiosk::app::open_kiosk(&settings);
+    assert!(kiosk.is_err(), "no bundle yet: the kiosk is not ready");
+    let app = KioskApp::new(settings, kiosk, during, || {});
+    let mut h = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_ui_state(|ui, app: &mut KioskApp| app.ui(ui), app);
+    h.get_by_label("Settings").click();
+    h.run();
+    let import = |h: &mut Harness<'static, KioskApp>, file: &std::path::Path| {
+        h.get_by_label("Trust bundle file").focus();
+        h.run();
+        h.get_by_label("Trust bundle file")
+            .type_text(file.to_str().expect("utf-8"));
+        h.run();
+        h.get_by_label("Import trust bundle").click();
+        h.run();
+    };
+    import(&mut h, &bad);
+    wait_for_part(&mut h, "Bundle refused, the previous one is kept");
+    h.get_by_label("Trust bundle file").focus();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.key_press(egui::Key::Backspace);
+    h.run();
+    import(&mut h, &good);
+    wait_for_part(&mut h, "Trust bundle installed: #2");
+    // The worker now runs over the bundle: a genuine visa scanned next is judged, not refused as
+    // "kiosk not ready".
+    h.get_by_label("Back").click();
+    h.run();
+    wedge(&mut h, &token(|d| d.visa_number = "KZ2600018".to_owned()));
+    wait_for(&mut h, "VALID");
+}
