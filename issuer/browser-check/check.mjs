@@ -16,7 +16,7 @@ const root = resolve(new URL('../..', import.meta.url).pathname);
 const bin = resolve(process.env.ISSUER_BIN ?? join(root, 'target/debug/issuer'));
 const port = process.env.PORT ?? '18090';
 const base = `http://127.0.0.1:${port}`;
-const shots = join(root, 'docs/screenshots');
+const shots = resolve(process.env.SHOTS_DIR ?? join(root, 'docs/screenshots'));
 mkdirSync(shots, { recursive: true });
 const data = mkdtempSync(join(tmpdir(), 'issuer-browser-'));
 
