@@ -890,26 +890,8 @@ impl VisaDraft {
 mod tests {
     use super::*;
 
-    pub(crate) fn draft() -> VisaDraft {
-        VisaDraft {
-            visa_number: "KZ2600017".into(),
-            category: "business".into(),
-            entries: "single".into(),
-            valid_from: "2026-12-01".into(),
-            valid_until: "2027-01-29".into(),
-            duration_of_stay: 30,
-            ports: vec!["NQZ".into(), "ALA".into()],
-            surname: "ERIKSSON".into(),
-            given_names: Some("ANNA MARIA".into()),
-            surname_native: Some("Эрикссон".into()),
-            given_names_native: Some("Анна Мария".into()),
-            passport_number: "L898902C3".into(),
-            citizenship: "SWE".into(),
-            date_of_birth: "1974-08-12".into(),
-            sex: "F".into(),
-            invitation_number: "INV-2026-000001".into(),
-            issued_at: "2026-11-25T09:30:00Z".into(),
-        }
+    fn draft() -> VisaDraft {
+        crate::token::tests::sample_draft()
     }
 
     fn check(change: impl FnOnce(&mut VisaDraft), expected: &str) {
