@@ -1,0 +1,13 @@
+//! The end-to-end test binary: the real `issuer`, `epay-sandbox` and `verifier-kiosk` programs,
+//! started on loopback ports with fresh data and driven as their users would drive them.
+//!
+//! - `payment`: an applicant signs up, applies with an invitation, pays (card, e-wallet, mobile
+//!   balance, a declined card, a pending card), downloads the PDF, and the printout, photographed
+//!   badly, is checked and recorded at the border once;
+//! - `trust`: the migration officer rotates the signing key, revokes a visa, exports trust
+//!   bundles and imports kiosk ledgers; kiosks enforce all of it offline.
+//!
+//! Run with `cargo test -p tests` (needs `pdftoppm` from poppler-utils).
+
+mod payment;
+mod trust;

@@ -1,0 +1,303 @@
+//! The issuer portal and the sandbox gateway as real child processes on free loopback ports, each
+//! with its own fresh data, killed when the test is done; and the migration officer's `issuer`
+//! commands run against the same data directory.
+
+use std::fs::File;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use tempfile::TempDir;
+
+use crate::binaries;
+
+/// The merchant id both sides are started with (not the development default, so the test proves
+/// the setting reaches both processes).
+pub const MERCHANT_ID: &str = "e2e-merchant";
+/// The HMAC secret both sides share.
+pub const EPAY_SECRET: &str = "e2e-secret-only-for-these-tests";
+/// How long the sandbox's documented pending card stays pending (20 s by default).
+pub const PENDING_SECONDS: u64 = 2;
+/// The demo organisation's BIN, seeded by the issuer on its first start.
+pub const DEMO_BIN: &str = "180240012342";
+
+/// How the portal signs visas.
+#[derive(Debug, Clone)]
+pub enum Signing {
+    /// One key file (`--key`), like the development setup.
+    Key(PathBuf),
+    /// A directory of root-certified keys (`--key-dir`, `--root-pub`), for rotation.
+    KeyDir {
+        /// The key directory.
+        dir: PathBuf,
+        /// The root public key that certifies its keys.
+        root_pub: PathBuf,
+    },
+}
+
+impl Signing {
+    /// The committed development key, as README's quick start uses.
+    pub fn dev_key() -> Self {
+        Self::Key(binaries::workspace_root().join("keys/dev-issuer.key"))
+    }
+}
+
+/// A running portal with its gateway. Dropping it stops both.
+#[derive(Debug)]
+pub struct Portal {
+    /// The portal's base URL, like `http://127.0.0.1:PORT`.
+    pub url: String,
+    /// The gateway's base URL.
+    pub gateway_url: String,
+    /// The issuer's data directory (its SQLite database).
+    pub data_dir: PathBuf,
+    dir: TempDir,
+    gateway: Guard,
+    issuer: Guard,
+}
+
+/// A child process that is killed when dropped, with its log file for error messages.
+#[derive(Debug)]
+struct Guard {
+    name: &'static str,
+    child: Child,
+    log: PathBuf,
+}
+
+/// The applicant's data an invitation is made for (and the application then gives).
+#[derive(Debug, Clone)]
+pub struct Person {
+    /// Surname, Latin letters.
+    pub surname: &'static str,
+    /// Given names, Latin letters.
+    pub given_names: &'static str,
+    /// F, M or X.
+    pub sex: &'static str,
+    /// YYYY-MM-DD.
+    pub date_of_birth: &'static str,
+    /// ISO alpha-3.
+    pub citizenship: &'static str,
+    /// Passport number.
+    pub passport: &'static str,
+    /// business, tourist or treatment.
+    pub category: &'static str,
+}
+
+impl Portal {
+    /// Starts a sandbox gateway and an issuer that uses it, with fresh data.
+    pub fn start(signing: Signing) -> Result<Self> {
+        let dir = tempfile::Builder::new()
+            .prefix("e2e-portal-")
+            .tempdir()
+            .context("making a temporary directory")?;
+        let data_dir = dir.path().join("data");
+        let (gateway, gateway_url) = start_ready(|port| {
+            let url = format!("http://127.0.0.1:{port}");
+            let mut command = Command::new(binaries::epay_sandbox()?);
+            command
+                .args(["--addr", &format!("127.0.0.1:{port}"), "--public-url", &url])
+                .args(["--merchant-id", MERCHANT_ID, "--secrets", EPAY_SECRET])
+                .args(["--processing-ms", "300"])
+                .args(["--pending-seconds", &PENDING_SECONDS.to_string()]);
+            let guard = spawn(
+                "epay-sandbox",
+                command,
+                &dir.path().join("epay-sandbox.log"),
+            )?;
+            Ok((guard, url.clone(), format!("{url}/static/epay.css")))
+        })?;
+        let (issuer, url) = start_ready(|port| {
+            let url = format!("http://127.0.0.1:{port}");
+            let mut command = Command::new(binaries::issuer()?);
+            command
+                .current_dir(dir.path())
+                .arg("serve")
+                .args(["--addr", &format!("127.0.0.1:{port}"), "--public-url", &url])
+                .arg("--data-dir")
+                .arg(&data_dir)
+                .args(["--gateway-url", &gateway_url])
+                .args(["--merchant-id", MERCHANT_ID, "--epay-secrets", EPAY_SECRET]);
+            match &signing {
+                Signing::Key(key) => {
+                    command.arg("--key").arg(key);
+                }
+                Signing::KeyDir { dir, root_pub } => {
+                    command
+                        .arg("--key-dir")
+                        .arg(dir)
+                        .arg("--root-pub")
+                        .arg(root_pub);
+                }
+            }
+            let guard = spawn("issuer", command, &dir.path().join("issuer.log"))?;
+            Ok((guard, url.clone(), format!("{url}/services")))
+        })?;
+        Ok(Self {
+            url,
+            gateway_url,
+            data_dir,
+            dir,
+            gateway,
+            issuer,
+        })
+    }
+
+    /// A scratch directory that lives as long as the portal.
+    pub fn scratch(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Registers an invitation for `person` from the demo organisation with `issuer invite`,
+    /// valid from today for 60 days with a 30-day stay, and returns its number.
+    pub fn invite(&self, person: &Person) -> Result<String> {
+        let today = crate::kazakhstan_today();
+        let until = today + time::Duration::days(60);
+        let out = self.issuer_command(&[
+            "invite",
+            "--bin-iin",
+            DEMO_BIN,
+            "--surname",
+            person.surname,
+            "--given-names",
+            person.given_names,
+            "--passport",
+            person.passport,
+            "--citizenship",
+            person.citizenship,
+            "--date-of-birth",
+            person.date_of_birth,
+            "--category",
+            person.category,
+            "--purpose",
+            "End-to-end test visit",
+            "--city",
+            "Astana",
+            "--street",
+            "Mangilik El",
+            "--house",
+            "55",
+            "--valid-from",
+            &today.to_string(),
+            "--valid-until",
+            &until.to_string(),
+            "--stay-days",
+            "30",
+        ])?;
+        Ok(succeeded("issuer invite", &out)?.trim().to_owned())
+    }
+
+    /// Runs `issuer ARGS… --data-dir DATA` (the operator's commands that use the database).
+    pub fn issuer_command(&self, args: &[&str]) -> Result<Output> {
+        Command::new(binaries::issuer()?)
+            .current_dir(self.dir.path())
+            .args(args)
+            .arg("--data-dir")
+            .arg(&self.data_dir)
+            .output()
+            .with_context(|| format!("running issuer {}", args.join(" ")))
+    }
+
+    /// The last lines of both logs, for a failure message.
+    pub fn logs(&self) -> String {
+        format!("{}\n{}", self.issuer.log_tail(), self.gateway.log_tail())
+    }
+}
+
+/// Runs `issuer ARGS…` without a data directory (keys, certificates, signing).
+pub fn issuer(args: &[&str]) -> Result<Output> {
+    Command::new(binaries::issuer()?)
+        .args(args)
+        .output()
+        .with_context(|| format!("running issuer {}", args.join(" ")))
+}
+
+/// The standard output of a command that must have succeeded; otherwise an error with both
+/// outputs.
+pub fn succeeded(what: &str, out: &Output) -> Result<String> {
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    if !out.status.success() {
+        bail!(
+            "{what} failed ({}):\n{stdout}\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    Ok(stdout)
+}
+
+impl Guard {
+    fn log_tail(&self) -> String {
+        let text = std::fs::read_to_string(&self.log).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        let from = lines.len().saturating_sub(20);
+        format!(
+            "--- {} log (last lines) ---\n{}",
+            self.name,
+            lines[from..].join("\n")
+        )
+    }
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn spawn(name: &'static str, mut command: Command, log: &Path) -> Result<Guard> {
+    let out = File::create(log).with_context(|| format!("creating {}", log.display()))?;
+    let err = out.try_clone()?;
+    let child = command
+        .stdin(Stdio::null())
+        .stdout(out)
+        .stderr(err)
+        .spawn()
+        .with_context(|| format!("starting {name}"))?;
+    Ok(Guard {
+        name,
+        child,
+        log: log.to_path_buf(),
+    })
+}
+
+/// Starts a server on a free port and waits until `probe_url` answers 200. A free port is found
+/// by binding port 0 and letting it go; in the rare case another process takes it meanwhile, the
+/// server exits and is started again on another port.
+fn start_ready(
+    mut start: impl FnMut(u16) -> Result<(Guard, String, String)>,
+) -> Result<(Guard, String)> {
+    let client = reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(2))
+        .build()?;
+    let mut last = String::new();
+    for _ in 0..3 {
+        let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let (mut guard, base, probe_url) = start(port)?;
+        let ready = crate::wait_for(
+            &format!("{} to answer at {probe_url}", guard.name),
+            Duration::from_secs(30),
+            || {
+                if let Some(status) = guard.child.try_wait()? {
+                    return Ok(Some(Err(status)));
+                }
+                Ok(client
+                    .get(&probe_url)
+                    .send()
+                    .ok()
+                    .filter(|r| r.status().is_success())
+                    .map(|_| Ok(())))
+            },
+        );
+        match ready {
+            Ok(Ok(())) => return Ok((guard, base)),
+            Ok(Err(status)) => {
+                last = format!("{} exited ({status})\n{}", guard.name, guard.log_tail())
+            }
+            Err(error) => bail!("{error:#}\n{}", guard.log_tail()),
+        }
+    }
+    bail!("could not start a server: {last}")
+}
