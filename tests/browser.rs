@@ -62,7 +62,7 @@ impl Browser {
 
     /// POST a form without following a redirect.
     pub fn post(&mut self, url: &str, fields: &[(&str, &str)]) -> Result<Page> {
-        let body = serde_urlencode(fields);
+        let body = urlencode(fields);
         let request = self
             .client
             .post(url)
@@ -270,7 +270,7 @@ fn absolute(origin: &str, location: &str) -> String {
     }
 }
 
-fn serde_urlencode(fields: &[(&str, &str)]) -> String {
+fn urlencode(fields: &[(&str, &str)]) -> String {
     fields
         .iter()
         .map(|(k, v)| format!("{}={}", percent(k), percent(v)))
@@ -322,4 +322,72 @@ pub fn excerpt(html: &str) -> String {
     }
     let squeezed = out.split_whitespace().collect::<Vec<_>>().join(" ");
     squeezed.chars().take(1500).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_origin_of_an_address_is_its_scheme_host_and_port() {
+        assert_eq!(
+            origin("http://127.0.0.1:8081/pay/abc?x=1").ok().as_deref(),
+            Some("http://127.0.0.1:8081")
+        );
+        assert_eq!(
+            origin("http://127.0.0.1:8080").ok().as_deref(),
+            Some("http://127.0.0.1:8080")
+        );
+        assert!(origin("/services").is_err());
+    }
+
+    #[test]
+    fn a_cookie_is_kept_per_origin_and_forgotten_when_it_expires() -> Result<()> {
+        let mut browser = Browser::new()?;
+        let portal = "http://127.0.0.1:8080";
+        browser.store_cookie(
+            portal,
+            "__Host-session=abc; Path=/; HttpOnly; SameSite=Lax; Max-Age=43200; Secure",
+        );
+        browser.store_cookie(portal, "lang=en; Path=/");
+        assert_eq!(
+            browser.cookie_header(portal).as_deref(),
+            Some("__Host-session=abc; lang=en")
+        );
+        assert_eq!(browser.cookie_header("http://127.0.0.1:8081"), None);
+        browser.store_cookie(portal, "__Host-session=; Path=/; Max-Age=0; Secure");
+        assert_eq!(browser.cookie_header(portal).as_deref(), Some("lang=en"));
+        Ok(())
+    }
+
+    #[test]
+    fn form_values_are_percent_encoded_like_a_browser_does() {
+        assert_eq!(
+            urlencode(&[("phone", "+7 701 555 0101"), ("name", "Эр&")]),
+            "phone=%2B7+701+555+0101&name=%D0%AD%D1%80%26"
+        );
+    }
+
+    #[test]
+    fn hidden_values_links_and_form_actions_are_found_in_a_page() -> Result<()> {
+        let page = Page {
+            url: "http://127.0.0.1:8080/applications/ab12/result".to_owned(),
+            status: 200,
+            location: None,
+            content_type: "text/html".to_owned(),
+            disposition: None,
+            body: br#"<form method="post" action="/applications/ab12/status"><input type="hidden" name="csrf" value="c0ffee"></form><a class="button" href="/applications/ab12/visa.pdf">Copy the visa in PDF format</a>"#.to_vec(),
+        };
+        assert_eq!(page.hidden("csrf")?, "c0ffee");
+        assert_eq!(
+            page.form_action("/status")?,
+            "http://127.0.0.1:8080/applications/ab12/status"
+        );
+        assert_eq!(
+            page.link("Copy the visa in PDF format")?,
+            "http://127.0.0.1:8080/applications/ab12/visa.pdf"
+        );
+        assert!(page.link("Pay again").is_err());
+        Ok(())
+    }
 }

@@ -20,7 +20,7 @@ pub mod printout;
 
 use std::time::{Duration, Instant};
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 
 /// Polls `probe` until it returns `Some`, at most for `limit`, a short pause between tries; the
 /// error names `what` was awaited. Tests wait for observable states, never for fixed times.
@@ -39,6 +39,20 @@ pub fn wait_for<T>(
         }
         std::thread::sleep(Duration::from_millis(100));
     }
+}
+
+/// A fresh temporary directory named `PREFIX…`, removed when dropped unless `E2E_KEEP` is set
+/// (then its path is printed, to look at the pages, pictures and logs of a failed run).
+pub fn scratch_dir(prefix: &str) -> Result<tempfile::TempDir> {
+    let mut dir = tempfile::Builder::new()
+        .prefix(prefix)
+        .tempdir()
+        .context("making a temporary directory")?;
+    if std::env::var_os("E2E_KEEP").is_some() {
+        dir.disable_cleanup(true);
+        println!("E2E_KEEP: keeping {}", dir.path().display());
+    }
+    Ok(dir)
 }
 
 /// Today's date in Kazakhstan (UTC+5), the portal's calendar.

@@ -88,10 +88,7 @@ pub struct Person {
 impl Portal {
     /// Starts a sandbox gateway and an issuer that uses it, with fresh data.
     pub fn start(signing: Signing) -> Result<Self> {
-        let dir = tempfile::Builder::new()
-            .prefix("e2e-portal-")
-            .tempdir()
-            .context("making a temporary directory")?;
+        let dir = crate::scratch_dir("e2e-portal-")?;
         let data_dir = dir.path().join("data");
         let (gateway, gateway_url) = start_ready(|port| {
             let url = format!("http://127.0.0.1:{port}");

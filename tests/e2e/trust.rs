@@ -53,7 +53,7 @@ struct Printed {
 #[test]
 fn a_kiosk_holding_only_the_root_key_enforces_key_rotation_revocation_bundle_order_and_freshness()
 -> Result<()> {
-    let keys = tempfile::Builder::new().prefix("e2e-keys-").tempdir()?;
+    let keys = tests::scratch_dir("e2e-keys-")?;
     let root_key = keys.path().join("root/country.key");
     let root_pub = keys.path().join("root/country.pub");
     let key_dir = keys.path().join("issuer");
@@ -97,20 +97,10 @@ fn a_kiosk_holding_only_the_root_key_enforces_key_rotation_revocation_bundle_ord
     let b = obtain(&portal, &mut family, &NEW_KEY_HOLDER)?;
     let c = obtain(&portal, &mut family, &REVOKED_HOLDER)?;
 
-    let bundles = tempfile::Builder::new().prefix("e2e-bundles-").tempdir()?;
+    let bundles = tests::scratch_dir("e2e-bundles-")?;
     let export = |name: &str| -> Result<std::path::PathBuf> {
         let out = bundles.path().join(name);
-        let answer = portal.issuer_command(&[
-            "bundle",
-            "export",
-            "--root",
-            &path(&root_key),
-            "--key-dir",
-            &path(&key_dir),
-            "--out",
-            &path(&out),
-        ])?;
-        succeeded("issuer bundle export", &answer)?;
+        export_bundle(&portal.data_dir, &root_key, &key_dir, &out)?;
         Ok(out)
     };
     let bundle1 = export("bundle-1.kztrust")?;
@@ -247,8 +237,9 @@ fn a_kiosk_holding_only_the_root_key_enforces_key_rotation_revocation_bundle_ord
 }
 
 #[test]
-fn a_visa_signed_before_its_key_was_certified_is_refused_by_the_kiosk() -> Result<()> {
-    let dir = tempfile::Builder::new().prefix("e2e-period-").tempdir()?;
+fn a_visa_issued_outside_its_keys_period_a_revoked_key_and_a_bundle_from_another_root_are_refused()
+-> Result<()> {
+    let dir = tests::scratch_dir("e2e-period-")?;
     let root = dir.path().join("country");
     run_issuer(&["keygen", "--root", "--out", &path(&root)])?;
     let key = dir.path().join("issuer");
@@ -327,34 +318,85 @@ fn a_visa_signed_before_its_key_was_certified_is_refused_by_the_kiosk() -> Resul
     let key_dir = dir.path().join("keys");
     std::fs::create_dir_all(&key_dir)?;
     std::fs::copy(key.with_extension("cert"), key_dir.join("issuer.cert"))?;
-    let bundle = dir.path().join("trust.kztrust");
-    let out = portal::issuer(&[
-        "bundle",
-        "export",
-        "--data-dir",
-        &path(&data),
-        "--root",
-        &path(&root.with_extension("key")),
-        "--key-dir",
-        &path(&key_dir),
-        "--out",
-        &path(&bundle),
-    ])?;
-    succeeded("issuer bundle export", &out)?;
+    let root_key = root.with_extension("key");
+    let bundle1 = dir.path().join("trust-1.kztrust");
+    export_bundle(&data, &root_key, &key_dir, &bundle1)?;
 
     let kiosk = kiosk_with_root(dir.path(), &root.with_extension("pub"), "NQZ", "NQZ-05")?;
-    let installed = kiosk.import_bundle(&bundle)?;
+    let installed = kiosk.import_bundle(&bundle1)?;
     ensure!(
         installed.code == 0,
         "the bundle was not installed: {}",
         installed.output
     );
-    kiosk
-        .verify(Shown::Text(&inside), None)?
-        .expect("valid", "ok", 0)?;
+    let honest = kiosk.verify(Shown::Text(&inside), None)?;
+    honest.expect("valid", "ok", 0)?;
     kiosk
         .verify(Shown::Text(&before), None)?
         .expect("invalid", "outside_key_period", 1)?;
+
+    // A bundle made with another root key (which certified the same issuer key) is refused.
+    let other_root = dir.path().join("other-country");
+    run_issuer(&["keygen", "--root", "--out", &path(&other_root)])?;
+    let other_dir = dir.path().join("other-keys");
+    std::fs::create_dir_all(&other_dir)?;
+    run_issuer(&[
+        "certify",
+        "--root",
+        &path(&other_root.with_extension("key")),
+        "--key",
+        &path(&key.with_extension("pub")),
+        "--not-before",
+        &rfc3339(now - Duration::days(10))?,
+        "--not-after",
+        &rfc3339(now + Duration::days(300))?,
+        "--out",
+        &path(&other_dir.join("issuer.cert")),
+    ])?;
+    let foreign = dir.path().join("foreign.kztrust");
+    export_bundle(
+        &data,
+        &other_root.with_extension("key"),
+        &other_dir,
+        &foreign,
+    )?;
+    let refused = kiosk.import_bundle(&foreign)?;
+    ensure!(
+        refused.code == 1
+            && refused.json["refused"]
+                .as_str()
+                .is_some_and(|r| r.contains("not signed by the trusted root")),
+        "a bundle from another root was not refused: {}",
+        refused.output
+    );
+
+    // A compromised key is revoked as a whole: every visa it signed is refused.
+    let kid = honest.field("/kid").to_owned();
+    ensure!(
+        !kid.is_empty(),
+        "the kiosk did not name the key: {}",
+        honest.output
+    );
+    let out = portal::issuer(&[
+        "revoke-key",
+        &kid,
+        "--reason",
+        "compromised",
+        "--data-dir",
+        &path(&data),
+    ])?;
+    succeeded("issuer revoke-key", &out)?;
+    let bundle3 = dir.path().join("trust-3.kztrust");
+    export_bundle(&data, &root_key, &key_dir, &bundle3)?;
+    let installed = kiosk.import_bundle(&bundle3)?;
+    ensure!(
+        installed.code == 0 && installed.json["revoked_keys"] == 1,
+        "the bundle with the revoked key was not installed: {}",
+        installed.output
+    );
+    kiosk
+        .verify(Shown::Text(&inside), None)?
+        .expect("invalid", "revoked_key", 1)?;
     Ok(())
 }
 
@@ -411,6 +453,24 @@ fn certify(
         "--not-after",
         &rfc3339(not_after)?,
     ])?;
+    Ok(())
+}
+
+/// `issuer bundle export` for the database in `data`.
+fn export_bundle(data: &Path, root_key: &Path, key_dir: &Path, out: &Path) -> Result<()> {
+    let answer = portal::issuer(&[
+        "bundle",
+        "export",
+        "--data-dir",
+        &path(data),
+        "--root",
+        &path(root_key),
+        "--key-dir",
+        &path(key_dir),
+        "--out",
+        &path(out),
+    ])?;
+    succeeded("issuer bundle export", &answer)?;
     Ok(())
 }
 
