@@ -30,6 +30,27 @@ pub fn verifier_kiosk() -> Result<PathBuf> {
     binary("verifier-kiosk")
 }
 
+/// A command for one of the programs, with an environment that cannot change what the test
+/// asked for: the programs read most options from `ISSUER_*`, `EPAY_*` and `KIOSK_*` variables,
+/// and the servers must reach each other on loopback without a proxy.
+pub fn command(program: &Path) -> Command {
+    let mut command = Command::new(program);
+    for (name, _) in std::env::vars_os() {
+        let text = name.to_string_lossy();
+        let ours = ["ISSUER_", "EPAY_", "KIOSK_"]
+            .iter()
+            .any(|prefix| text.starts_with(prefix));
+        if ours
+            || text.eq_ignore_ascii_case("http_proxy")
+            || text.eq_ignore_ascii_case("https_proxy")
+            || text.eq_ignore_ascii_case("all_proxy")
+        {
+            command.env_remove(&name);
+        }
+    }
+    command
+}
+
 /// The repository's root directory (the workspace).
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -42,7 +42,10 @@ impl Browser {
             header::ACCEPT_LANGUAGE,
             header::HeaderValue::from_static("en-GB,en;q=0.8"),
         );
+        // Loopback only: a proxy from the environment must not stand between the test and the
+        // servers.
         let client = Client::builder()
+            .no_proxy()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(Duration::from_secs(60))
             .default_headers(headers)

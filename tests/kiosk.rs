@@ -78,7 +78,7 @@ impl Kiosk {
 
     /// `verifier-kiosk bundle import --trust … FILE`.
     pub fn import_bundle(&self, file: &Path) -> Result<Answer> {
-        let mut command = Command::new(binaries::verifier_kiosk()?);
+        let mut command = binaries::command(&binaries::verifier_kiosk()?);
         command
             .args(["bundle", "import", "--trust"])
             .arg(&self.trust)
@@ -88,7 +88,7 @@ impl Kiosk {
 
     /// `verifier-kiosk ledger export --ledger … --out FILE`.
     pub fn export_ledger(&self, file: &Path) -> Result<Answer> {
-        let mut command = Command::new(binaries::verifier_kiosk()?);
+        let mut command = binaries::command(&binaries::verifier_kiosk()?);
         command
             .args(["ledger", "export", "--ledger"])
             .arg(&self.ledger)
@@ -98,7 +98,7 @@ impl Kiosk {
     }
 
     fn command(&self, subcommand: &str) -> Result<Command> {
-        let mut command = Command::new(binaries::verifier_kiosk()?);
+        let mut command = binaries::command(&binaries::verifier_kiosk()?);
         command.arg(subcommand).arg("--trust").arg(&self.trust);
         Ok(command)
     }

@@ -92,7 +92,7 @@ impl Portal {
         let data_dir = dir.path().join("data");
         let (gateway, gateway_url) = start_ready(|port| {
             let url = format!("http://127.0.0.1:{port}");
-            let mut command = Command::new(binaries::epay_sandbox()?);
+            let mut command = binaries::command(&binaries::epay_sandbox()?);
             command
                 .args(["--addr", &format!("127.0.0.1:{port}"), "--public-url", &url])
                 .args(["--merchant-id", MERCHANT_ID, "--secrets", EPAY_SECRET])
@@ -107,7 +107,7 @@ impl Portal {
         })?;
         let (issuer, url) = start_ready(|port| {
             let url = format!("http://127.0.0.1:{port}");
-            let mut command = Command::new(binaries::issuer()?);
+            let mut command = binaries::command(&binaries::issuer()?);
             command
                 .current_dir(dir.path())
                 .arg("serve")
@@ -187,7 +187,7 @@ impl Portal {
 
     /// Runs `issuer ARGS… --data-dir DATA` (the operator's commands that use the database).
     pub fn issuer_command(&self, args: &[&str]) -> Result<Output> {
-        Command::new(binaries::issuer()?)
+        binaries::command(&binaries::issuer()?)
             .current_dir(self.dir.path())
             .args(args)
             .arg("--data-dir")
@@ -204,7 +204,7 @@ impl Portal {
 
 /// Runs `issuer ARGS…` without a data directory (keys, certificates, signing).
 pub fn issuer(args: &[&str]) -> Result<Output> {
-    Command::new(binaries::issuer()?)
+    binaries::command(&binaries::issuer()?)
         .args(args)
         .output()
         .with_context(|| format!("running issuer {}", args.join(" ")))
@@ -267,6 +267,7 @@ fn start_ready(
     mut start: impl FnMut(u16) -> Result<(Guard, String, String)>,
 ) -> Result<(Guard, String)> {
     let client = reqwest::blocking::Client::builder()
+        .no_proxy()
         .timeout(Duration::from_secs(2))
         .build()?;
     let mut last = String::new();
