@@ -2,12 +2,17 @@
 //! binaries are (`CARGO_BIN_EXE_*`), and the issuer, the gateway and the kiosk live in other
 //! packages, so the test finds them beside itself in the target directory.
 //!
-//! The choice: the first test that needs a binary runs `cargo build --bins -p issuer -p
-//! verifier-kiosk -p epay-sandbox` once for the whole test process, with the test's own target
-//! directory and profile. Cargo's own freshness check is exact (sources, features, lock file), so
-//! a stale binary can never be tested, and when `cargo test --workspace` has just built every bin
-//! it costs well under a second. `E2E_BIN_DIR=/path/to/dir` skips the build and uses the binaries
-//! found there (for example a release build).
+//! The choice: the first test that needs a binary runs `cargo build --workspace --bins --tests`
+//! once for the whole test process, with the test's own target directory and profile. Cargo's own
+//! freshness check is exact (sources, features, lock file), so a stale binary is never tested.
+//! `--workspace --tests` selects what `cargo test --workspace` builds, so the features are unified
+//! the same way and the binaries are the very files it has just built: the call is a no-op there
+//! (well under a second), and nothing is rebuilt back and forth between the two. (Building only
+//! `-p issuer -p verifier-kiosk -p epay-sandbox` would resolve other features, for example
+//! `reqwest` without the `blocking` this package adds, and relink every binary.) After
+//! `cargo test -p tests` on a fresh checkout it builds the other packages' tests too, once.
+//! `E2E_BIN_DIR=/path/to/dir` skips the build and uses the binaries found there (for example a
+//! release build).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -95,14 +100,14 @@ fn locate_and_build() -> Result<PathBuf> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = Command::new(&cargo)
         .current_dir(workspace_root())
-        .args(["build", "--quiet", "--bins", "--profile", &profile])
-        .args(["-p", "issuer", "-p", "verifier-kiosk", "-p", "epay-sandbox"])
+        .args(["build", "--quiet", "--workspace", "--bins", "--tests"])
+        .args(["--profile", &profile])
         .arg("--target-dir")
         .arg(target_dir)
         .status()
         .with_context(|| format!("running {}", Path::new(&cargo).display()))?;
     if !status.success() {
-        bail!("building the issuer, gateway and kiosk binaries failed ({status})");
+        bail!("building the workspace binaries failed ({status})");
     }
     Ok(profile_dir)
 }
