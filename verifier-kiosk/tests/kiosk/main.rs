@@ -6,6 +6,7 @@ mod cli;
 mod hostile;
 mod pipeline;
 mod render;
+mod sweep;
 mod ui;
 
 use shared::{IssuerKey, VisaDraft};
