@@ -60,7 +60,30 @@ impl Kiosk {
 
     /// `verifier-kiosk record … --direction DIRECTION` at `at` or now.
     pub fn record(&self, shown: Shown<'_>, direction: &str, at: Option<&str>) -> Result<Answer> {
+        self.record_with(shown, direction, at, None)
+    }
+
+    /// `record` with the passport's machine-readable zone (`--mrz`) to cross-check, now.
+    pub fn record_with_passport(
+        &self,
+        shown: Shown<'_>,
+        direction: &str,
+        mrz: &str,
+    ) -> Result<Answer> {
+        self.record_with(shown, direction, None, Some(mrz))
+    }
+
+    fn record_with(
+        &self,
+        shown: Shown<'_>,
+        direction: &str,
+        at: Option<&str>,
+        mrz: Option<&str>,
+    ) -> Result<Answer> {
         let mut command = self.command("record")?;
+        if let Some(mrz) = mrz {
+            command.args(["--mrz", mrz]);
+        }
         command
             .args([
                 "--port",

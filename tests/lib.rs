@@ -9,12 +9,14 @@
 //! - [`browser`]: an HTTP client with cookies, CSRF tokens and visible redirects;
 //! - [`applicant`]: the applicant's steps on the portal and the gateway pages;
 //! - [`printout`]: the PDF rasterised with `pdftoppm`, then photographed badly;
-//! - [`kiosk`]: the headless kiosk commands and their JSON verdicts.
+//! - [`kiosk`]: the headless kiosk commands and their JSON verdicts;
+//! - [`passport`]: the traveller's passport zone, as a passport reader types it.
 
 pub mod applicant;
 pub mod binaries;
 pub mod browser;
 pub mod kiosk;
+pub mod passport;
 pub mod portal;
 pub mod printout;
 

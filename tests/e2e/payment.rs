@@ -5,6 +5,7 @@ use anyhow::{Result, ensure};
 use tests::applicant::{ANNA, APPROVED, Applicant, DEMO_INVITATION, Method};
 use tests::binaries::workspace_root;
 use tests::kiosk::{Kiosk, Shown};
+use tests::passport::td3;
 use tests::portal::{Person, Portal, Signing};
 use tests::printout::{Damage, damage, rasterise};
 
@@ -144,16 +145,30 @@ fn a_visa_paid_by_card_is_read_from_a_bad_photo_of_its_printout_and_admits_its_h
             jpeg_quality: 70,
         },
     )?;
-    let entry = kiosk.record(Shown::Image(&photo150), "entry", None)?;
+    // The officer reads a passport: someone else's is refused, and not recorded as an entry.
+    let wrong_passport =
+        kiosk.record_with_passport(Shown::Image(&photo150), "entry", &td3(&HANS, "2031-01-31"))?;
+    wrong_passport.expect("invalid", "passport_mismatch", 1)?;
+    // Anna's own passport matches, and her entry is recorded once.
+    let anna_passport = td3(&ANNA, "2034-06-30");
+    let entry = kiosk.record_with_passport(Shown::Image(&photo150), "entry", &anna_passport)?;
     entry.expect("valid", "ok", 0)?;
     ensure!(
-        entry.field("/recorded") == "entry",
-        "the entry was not recorded: {}",
+        entry.field("/recorded") == "entry" && entry.json["passport_checked"] == true,
+        "the entry was not recorded with the passport checked: {}",
         entry.output
     );
     kiosk
         .record(Shown::Image(&photo150), "entry", None)?
         .expect("invalid", "already_used", 1)?;
+    // Leaving is recorded too.
+    let exit = kiosk.record_with_passport(Shown::Image(&photo150), "exit", &anna_passport)?;
+    exit.expect("valid", "ok", 0)?;
+    ensure!(
+        exit.field("/recorded") == "exit",
+        "the exit was not recorded: {}",
+        exit.output
+    );
     Ok(())
 }
 
