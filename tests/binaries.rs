@@ -53,6 +53,8 @@ pub fn command(program: &Path) -> Command {
             command.env_remove(&name);
         }
     }
+    // Plain logs, readable in a failure message.
+    command.env("NO_COLOR", "1");
     command
 }
 

@@ -196,6 +196,11 @@ impl Portal {
             .with_context(|| format!("running issuer {}", args.join(" ")))
     }
 
+    /// The gateway's log so far (what its operator would read).
+    pub fn gateway_log(&self) -> String {
+        std::fs::read_to_string(&self.gateway.log).unwrap_or_default()
+    }
+
     /// The last lines of both logs, for a failure message.
     pub fn logs(&self) -> String {
         format!("{}\n{}", self.issuer.log_tail(), self.gateway.log_tail())

@@ -315,3 +315,52 @@ fn a_pending_card_payment_without_a_callback_is_approved_when_the_applicant_pres
     );
     Ok(())
 }
+
+#[test]
+fn a_payment_whose_callback_arrives_three_times_still_issues_exactly_one_visa() -> Result<()> {
+    let portal = Portal::start(Signing::dev_key())?;
+    let invitation = portal.invite(&HANS)?;
+    let mut hans = Applicant::sign_up(&portal, "hans.muller@example.com")?;
+    let id = hans.apply(&invitation, &HANS)?;
+    hans.confirm(&id)?;
+    let pay_url = hans.to_pay(&id)?;
+    hans.pay(&pay_url, Method::Card("4000 0000 0000 0069"))?
+        .expect_shows("Electronic check")?;
+    hans.wait_until_approved(&id)?;
+    let first = hans.download(&id)?;
+
+    // The gateway delivers its callback three times; the portal accepts each (204) and changes
+    // nothing: the same visa, one row in "Visas".
+    let payment_id = pay_url.rsplit('/').next().unwrap_or_default().to_owned();
+    tests::wait_for(
+        "the gateway to deliver the callback three times",
+        std::time::Duration::from_secs(30),
+        || {
+            let delivered = portal
+                .gateway_log()
+                .lines()
+                .filter(|l| {
+                    l.contains("callback delivered")
+                        && l.contains(&payment_id)
+                        && l.contains("status=204")
+                })
+                .count();
+            Ok((delivered >= 3).then_some(()))
+        },
+    )?;
+    let again = hans.download(&id)?;
+    ensure!(
+        again.visa_number == first.visa_number,
+        "the application's visa changed from {} to {} after the repeated callbacks",
+        first.visa_number,
+        again.visa_number
+    );
+    let visas = hans.visas()?;
+    visas.expect_shows(APPROVED)?;
+    ensure!(
+        visas.text().matches("E-visa (PDF)").count() == 1,
+        "\"Visas\" lists more than one e-visa:\n{}",
+        tests::browser::excerpt(&visas.text())
+    );
+    Ok(())
+}
