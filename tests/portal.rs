@@ -53,9 +53,10 @@ pub struct Portal {
     pub gateway_url: String,
     /// The issuer's data directory (its SQLite database).
     pub data_dir: PathBuf,
-    dir: TempDir,
-    gateway: Guard,
+    // Fields drop in this order: the processes stop before their directory is removed.
     issuer: Guard,
+    gateway: Guard,
+    dir: TempDir,
 }
 
 /// A child process that is killed when dropped, with its log file for error messages.
@@ -135,9 +136,9 @@ impl Portal {
             url,
             gateway_url,
             data_dir,
-            dir,
-            gateway,
             issuer,
+            gateway,
+            dir,
         })
     }
 
