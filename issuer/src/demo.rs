@@ -48,9 +48,12 @@ pub fn seed(db: &Db, today: Date) -> Result<bool> {
     db.with(|conn| {
         let bin =
             crate::taxid::TaxId::parse(DEMO_BIN).map_err(|e| anyhow::anyhow!("demo BIN: {e}"))?;
-        if db::inviter_by_tax_id(conn, &bin)?.is_some() {
+        // Keyed on the invitation, not the organisation: the organisation may already exist (an
+        // `issuer invite` run before the first start), and the demo invitation is still wanted.
+        if db::invitation_by_number(conn, DEMO_INVITATION)?.is_some() {
             return Ok(false);
         }
+        let existing = db::inviter_by_tax_id(conn, &bin)?;
         let inviter = inviter_form()
             .parse()
             .map_err(|p| anyhow::anyhow!("demo inviter: {p:?}"))?;
@@ -61,15 +64,21 @@ pub fn seed(db: &Db, today: Date) -> Result<bool> {
             .map_err(|e| anyhow::anyhow!("demo invitation number: {e}"))?;
         let now = crate::now_rfc3339();
         let tx = conn.transaction()?;
-        let inviter_id = match db::insert_inviter(&tx, None, &inviter, &now)? {
-            Ok(id) => id,
-            Err(p) => anyhow::bail!("demo inviter: {p:?}"),
+        let created = existing.is_none();
+        let inviter_id = match existing {
+            Some(known) => known.id,
+            None => match db::insert_inviter(&tx, None, &inviter, &now)? {
+                Ok(id) => id,
+                Err(p) => anyhow::bail!("demo inviter: {p:?}"),
+            },
         };
         db::insert_invitation(&tx, inviter_id, &number, &invitation, &now)?;
-        tx.execute(
-            "UPDATE inviters SET created_at = ?1 WHERE id = ?2",
-            params![now, inviter_id],
-        )?;
+        if created {
+            tx.execute(
+                "UPDATE inviters SET created_at = ?1 WHERE id = ?2",
+                params![now, inviter_id],
+            )?;
+        }
         tx.commit()?;
         Ok(true)
     })

@@ -136,6 +136,12 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
         None => start_sandbox(&args).await?,
     };
     let gateway = Gateway::new(&gateway_url, &args.merchant_id, secrets)?;
+    // Bound before the settings are made, so the default public address (in the return and
+    // callback URLs the gateway gets) carries the real port, also when `--addr` asks for port 0.
+    let listener = tokio::net::TcpListener::bind(args.addr)
+        .await
+        .with_context(|| format!("listening on {}", args.addr))?;
+    let bound = listener.local_addr()?;
     tracing::info!(gateway = %gateway_url, merchant = %args.merchant_id, "payment gateway");
     let state = AppState::new(
         db,
@@ -146,7 +152,7 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
             public_url: args
                 .public_url
                 .clone()
-                .unwrap_or_else(|| format!("http://{}", args.addr)),
+                .unwrap_or_else(|| format!("http://{bound}")),
         },
         gateway,
         key,
@@ -166,10 +172,7 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
             }
         }
     });
-    let listener = tokio::net::TcpListener::bind(args.addr)
-        .await
-        .with_context(|| format!("listening on {}", args.addr))?;
-    tracing::info!("portal at http://{}/", listener.local_addr()?);
+    tracing::info!("portal at http://{bound}/");
     axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<SocketAddr>(),

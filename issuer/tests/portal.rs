@@ -2771,3 +2771,30 @@ async fn a_revoked_visa_is_shown_as_revoked_is_not_printed_again_and_goes_into_t
         Some("ALA-07")
     );
 }
+
+#[test]
+fn the_demo_invitation_is_added_even_when_its_organisation_was_registered_first() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = Db::open(&dir.path().join("issuer.sqlite3")).expect("db");
+    let today = today();
+    let inviter = issuer::demo::inviter_form().parse().expect("demo inviter");
+    db.with(|conn| {
+        let now = issuer::now_rfc3339();
+        issuer::db::insert_inviter(conn, None, &inviter, &now)?
+            .map_err(|p| anyhow::anyhow!("{p:?}"))?;
+        Ok(())
+    })
+    .expect("organisation registered");
+    assert!(
+        issuer::demo::seed(&db, today).expect("seeds"),
+        "the invitation is added"
+    );
+    assert!(
+        !issuer::demo::seed(&db, today).expect("seeds"),
+        "and only once"
+    );
+    let found = db
+        .with(|conn| issuer::db::invitation_by_number(conn, issuer::demo::DEMO_INVITATION))
+        .expect("query");
+    assert!(found.is_some());
+}
