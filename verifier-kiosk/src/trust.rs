@@ -44,7 +44,7 @@ pub fn load(dir: &Path) -> Result<Trust> {
     // rather than falling back to reading the root key as if it signed visas.
     if dir.join("root.pub").exists() {
         bail!(
-            "no trust bundle is installed in {}: import one (verifier-kiosk bundle import)",
+            "no trust bundle is installed in {}: import one on the settings screen (F10) or with `verifier-kiosk bundle import`",
             dir.display()
         );
     }
