@@ -21,14 +21,16 @@ pub struct ServeArgs {
     /// Directory for the SQLite database (created on first run).
     #[arg(long, env = "ISSUER_DATA_DIR", default_value = "data")]
     pub data_dir: PathBuf,
-    /// The visa signing key (PKCS#8 PEM). The default is the development key.
-    #[arg(long, env = "ISSUER_KEY", default_value = "keys/dev-issuer.key")]
-    pub key: PathBuf,
-    /// Sign with the root-certified keys of this directory instead of `--key` (NAME.cert with
-    /// NAME.key; the newest key whose certificate covers a visa signs it). The directory is read
-    /// at every signature, so a new key takes over without a restart.
-    #[arg(long, env = "ISSUER_KEY_DIR")]
-    pub key_dir: Option<PathBuf>,
+    /// Sign with this one key file (PKCS#8 PEM) instead of the key directory, without checking a
+    /// certificate: for development and tests only.
+    #[arg(long, env = "ISSUER_KEY")]
+    pub key: Option<PathBuf>,
+    /// The signing keys: NAME.key with its root certificate NAME.cert. The newest key whose
+    /// certificate covers a visa (its issuing time and whole validity) signs it. The directory is
+    /// read at every signature, so a newly certified key takes over without a restart. The
+    /// default holds the development key and its certificate.
+    #[arg(long, env = "ISSUER_KEY_DIR", default_value = "keys")]
+    pub key_dir: PathBuf,
     /// The root public key that certifies the keys of `--key-dir`.
     #[arg(
         long,
@@ -109,8 +111,9 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
             );
         }
     }
-    let key: std::sync::Arc<dyn crate::issuance::Signer> = match &args.key_dir {
-        Some(dir) => {
+    let key: std::sync::Arc<dyn crate::issuance::Signer> = match &args.key {
+        None => {
+            let dir = &args.key_dir;
             let root = crate::keyfile::load_public(&args.root_pub)?;
             // Fail at start, not at the first visa, if the directory is not usable.
             let keyring = crate::keyring::Keyring::load(dir, &root)?;
@@ -120,9 +123,9 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
                 root,
             })
         }
-        None => {
-            let key = crate::keyfile::load_private(&args.key)?;
-            tracing::info!(key = %args.key.display(), kid = %key.kid(), "signing key loaded");
+        Some(path) => {
+            let key = crate::keyfile::load_private(path)?;
+            tracing::warn!(key = %path.display(), kid = %key.kid(), "signing with one key file, no certificate check (development only)");
             std::sync::Arc::new(key)
         }
     };
