@@ -243,3 +243,39 @@ fn format_message(l: Lang, text: &str) -> String {
     };
     t.to_owned()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::visa::{
+        Category, InvitationNumber, MrzName, NativeName, PassportNumber, Sex, parse_date,
+    };
+
+    /// `shared` words its format errors in English and the portal translates them by their text,
+    /// so a reworded message in `shared` must fail here rather than show English to everyone.
+    #[test]
+    fn every_format_error_of_the_shared_parsers_has_kazakh_and_russian_words() {
+        let errors = [
+            MrzName::parse("Éric").err(),
+            NativeName::parse("Ahmed\u{202e}").err(),
+            PassportNumber::parse("L8-98").err(),
+            InvitationNumber::parse("IN?").err(),
+            parse_date("12.08.1974").err(),
+            parse_date("1974-02-30").err(),
+            Sex::parse("female").err(),
+            Category::parse("transit").err(),
+        ];
+        for error in errors {
+            let Some(FieldError::Format(text)) = error else {
+                panic!("expected a format error, got {error:?}");
+            };
+            for lang in [Lang::Kk, Lang::Ru] {
+                assert_ne!(
+                    format_message(lang, text),
+                    text,
+                    "{text:?} is not translated"
+                );
+            }
+        }
+    }
+}
