@@ -10,67 +10,10 @@ use serde_json::{Value, json};
 use time::Duration;
 use tower::ServiceExt;
 
-/// A browser stand-in: keeps the cookies and the last page.
-struct Client {
-    app: Router,
-    cookies: Vec<(String, String)>,
-    last: String,
-}
-
-struct Reply {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: String,
-}
-
-fn today() -> time::Date {
-    issuer::web::apply::today()
-}
-
-fn repo() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn dev_key() -> shared::IssuerKey {
-    issuer::keyfile::load_private(&repo().join("keys/dev-issuer.key")).expect("the dev key loads")
-}
-
-const SECRET: &str = "dev-epay-secret-not-for-production";
-const MERCHANT: &str = "evisa-dev";
-
-/// A portal whose gateway is at `gateway_url` with these secrets and fees.
-fn portal_with(db: Db, gateway_url: &str, secrets: &str, fees: &str) -> (Router, AppState) {
-    portal_at(db, gateway_url, secrets, fees, "http://127.0.0.1:8080")
-}
-
-/// Like [`portal_with`], for a portal reachable at `public_url`.
-fn portal_at(
-    db: Db,
-    gateway_url: &str,
-    secrets: &str,
-    fees: &str,
-    public_url: &str,
-) -> (Router, AppState) {
-    issuer::demo::seed(&db, today()).expect("demo data");
-    let gateway = issuer::epay::Gateway::new(
-        gateway_url,
-        MERCHANT,
-        issuer::epay::Secrets::parse(secrets).expect("secrets"),
-    )
-    .expect("gateway client");
-    let state = AppState::new(
-        db,
-        Settings {
-            secure_cookies: true,
-            form_targets: Vec::new(),
-            fees: issuer::issuance::Fees::parse(fees).expect("fees"),
-            public_url: public_url.to_owned(),
-        },
-        gateway,
-        std::sync::Arc::new(dev_key()),
-    );
-    (app(state.clone()), state)
-}
+mod support;
+use support::{
+    Client, MERCHANT, Reply, SECRET, csrf_of, dev_key, portal_at, portal_with, repo, today,
+};
 
 /// A portal whose gateway is nowhere (port 9 on loopback): for everything but "To pay".
 fn portal() -> (Router, AppState) {
@@ -83,91 +26,6 @@ fn portal() -> (Router, AppState) {
 }
 
 impl Client {
-    fn new(app: &Router) -> Self {
-        Client {
-            app: app.clone(),
-            cookies: Vec::new(),
-            last: String::new(),
-        }
-    }
-
-    async fn send(&mut self, request: Request<Body>) -> Reply {
-        let response = self.app.clone().oneshot(request).await.expect("infallible");
-        let status = response.status();
-        let headers = response.headers().clone();
-        for value in headers.get_all(header::SET_COOKIE) {
-            let text = value.to_str().expect("ascii cookie");
-            let (pair, attrs) = text.split_once(';').unwrap_or((text, ""));
-            let (name, value) = pair.split_once('=').expect("name=value");
-            self.cookies.retain(|(n, _)| n != name);
-            if !attrs.contains("Max-Age=0") {
-                self.cookies.push((name.to_owned(), value.to_owned()));
-            }
-        }
-        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
-            .await
-            .expect("body");
-        let body = String::from_utf8(bytes.to_vec()).expect("utf-8 body");
-        if status == StatusCode::OK || status.is_client_error() {
-            self.last = body.clone();
-        }
-        Reply {
-            status,
-            headers,
-            body,
-        }
-    }
-
-    fn cookie_header(&self) -> String {
-        self.cookies
-            .iter()
-            .map(|(n, v)| format!("{n}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
-
-    async fn get(&mut self, path: &str) -> Reply {
-        let request = Request::get(path)
-            .header(header::COOKIE, self.cookie_header())
-            .body(Body::empty())
-            .expect("request");
-        self.send(request).await
-    }
-
-    /// Posts a form with the CSRF token of the last page.
-    async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Reply {
-        let token = csrf_of(&self.last);
-        let mut all: Vec<(&str, &str)> = vec![("csrf", token.as_str())];
-        all.extend_from_slice(fields);
-        self.post_raw(path, &all).await
-    }
-
-    async fn post_raw(&mut self, path: &str, fields: &[(&str, &str)]) -> Reply {
-        let body = serde_urlencoded::to_string(fields).expect("form");
-        let request = Request::post(path)
-            .header(header::COOKIE, self.cookie_header())
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(body))
-            .expect("request");
-        self.send(request).await
-    }
-
-    async fn sign_up(&mut self, email: &str) {
-        self.get("/signup").await;
-        let reply = self
-            .post(
-                "/signup",
-                &[
-                    ("email", email),
-                    ("full_name", "Anna Eriksson"),
-                    ("password", "long enough password"),
-                    ("password_again", "long enough password"),
-                ],
-            )
-            .await;
-        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
-    }
-
     /// Fills Step 1 with the demo applicant's data, changed by `change`.
     async fn apply(&mut self, change: &[(&str, &str)]) -> Reply {
         self.get("/apply").await;
@@ -194,16 +52,6 @@ impl Client {
         }
         self.post("/apply", &fields).await
     }
-}
-
-fn csrf_of(page: &str) -> String {
-    let marker = "name=\"csrf\" value=\"";
-    page.find(marker)
-        .map(|at| {
-            let rest = &page[at + marker.len()..];
-            rest[..rest.find('"').expect("closing quote")].to_owned()
-        })
-        .unwrap_or_default()
 }
 
 fn location(reply: &Reply) -> String {

@@ -7,14 +7,14 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderValue, Request, StatusCode, header};
 use issuer::db::Db;
-use issuer::web::{AppState, Settings, app};
+use issuer::web::AppState;
 use serde_json::{Value, json};
 use time::Duration;
 use tower::ServiceExt;
 
-const SECRET: &str = "dev-epay-secret-not-for-production";
-const MERCHANT: &str = "evisa-dev";
-const PASSWORD: &str = "long enough password";
+mod support;
+use support::{Client, MERCHANT, PASSWORD, Reply, SECRET, csrf_of, today};
+
 /// What a hostile value must never be found as, in any page.
 const SCRIPT: &str = "<script>alert(1)</script>";
 const IMG: &str = "<img src=x onerror=alert(1)>";
@@ -87,42 +87,14 @@ fn wrong_types() -> Vec<(&'static str, Value)> {
 
 // ---------------------------------------------------------------- the portal and a browser
 
-fn today() -> time::Date {
-    issuer::web::apply::today()
-}
-
-fn dev_key() -> shared::IssuerKey {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../keys/dev-issuer.key");
-    issuer::keyfile::load_private(&path).expect("the dev key loads")
-}
-
 /// The portal with the demo data and its gateway at `gateway_url`.
-fn portal_at(gateway_url: &str) -> (Router, AppState) {
-    let db = Db::in_memory().expect("database");
-    issuer::demo::seed(&db, today()).expect("demo data");
-    let gateway = issuer::epay::Gateway::new(
-        gateway_url,
-        MERCHANT,
-        issuer::epay::Secrets::parse(SECRET).expect("secrets"),
-    )
-    .expect("gateway client");
-    let state = AppState::new(
-        db,
-        Settings {
-            secure_cookies: true,
-            form_targets: Vec::new(),
-            fees: issuer::issuance::Fees::parse("").expect("fees"),
-            public_url: "http://127.0.0.1:8080".to_owned(),
-        },
-        gateway,
-        std::sync::Arc::new(dev_key()),
-    );
-    (app(state.clone()), state)
+fn sweep_portal(gateway_url: &str) -> (Router, AppState) {
+    support::portal_with(Db::in_memory().expect("database"), gateway_url, SECRET, "")
 }
 
 /// A portal whose gateway is nowhere (port 9 on loopback): for everything but "To pay".
 fn portal() -> (Router, AppState) {
-    portal_at("http://127.0.0.1:9")
+    sweep_portal("http://127.0.0.1:9")
 }
 
 /// A portal with the sandbox gateway serving on a loopback port.
@@ -136,117 +108,7 @@ async fn portal_with_sandbox() -> (Router, AppState) {
         ..epay_sandbox::Config::default()
     };
     tokio::spawn(epay_sandbox::serve(config, listener));
-    portal_at(&gateway)
-}
-
-/// A browser stand-in: keeps the cookies and the last page.
-struct Client {
-    app: Router,
-    cookies: Vec<(String, String)>,
-    last: String,
-}
-
-struct Reply {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: String,
-}
-
-impl Client {
-    fn new(app: &Router) -> Self {
-        Client {
-            app: app.clone(),
-            cookies: Vec::new(),
-            last: String::new(),
-        }
-    }
-
-    async fn send(&mut self, request: Request<Body>) -> Reply {
-        let response = self.app.clone().oneshot(request).await.expect("infallible");
-        let status = response.status();
-        let headers = response.headers().clone();
-        for value in headers.get_all(header::SET_COOKIE) {
-            let text = value.to_str().expect("ascii cookie");
-            let (pair, attrs) = text.split_once(';').unwrap_or((text, ""));
-            let (name, value) = pair.split_once('=').expect("name=value");
-            self.cookies.retain(|(n, _)| n != name);
-            if !attrs.contains("Max-Age=0") {
-                self.cookies.push((name.to_owned(), value.to_owned()));
-            }
-        }
-        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
-            .await
-            .expect("body");
-        let body = String::from_utf8_lossy(&bytes).into_owned();
-        if status == StatusCode::OK || status.is_client_error() {
-            self.last = body.clone();
-        }
-        Reply {
-            status,
-            headers,
-            body,
-        }
-    }
-
-    fn cookie_header(&self) -> String {
-        self.cookies
-            .iter()
-            .map(|(n, v)| format!("{n}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
-
-    async fn get(&mut self, path: &str) -> Reply {
-        let request = Request::get(path)
-            .header(header::COOKIE, self.cookie_header())
-            .body(Body::empty())
-            .expect("request");
-        self.send(request).await
-    }
-
-    async fn post_bytes(&mut self, path: &str, body: Vec<u8>) -> Reply {
-        let request = Request::post(path)
-            .header(header::COOKIE, self.cookie_header())
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(body))
-            .expect("request");
-        self.send(request).await
-    }
-
-    /// Posts a form with the CSRF token of the last page.
-    async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Reply {
-        let token = csrf_of(&self.last);
-        let mut all: Vec<(&str, &str)> = vec![("csrf", token.as_str())];
-        all.extend_from_slice(fields);
-        let body = serde_urlencoded::to_string(&all).expect("form");
-        self.post_bytes(path, body.into_bytes()).await
-    }
-
-    async fn sign_up(&mut self, email: &str) {
-        self.get("/signup").await;
-        let reply = self
-            .post(
-                "/signup",
-                &[
-                    ("email", email),
-                    ("full_name", "Anna Eriksson"),
-                    ("password", PASSWORD),
-                    ("password_again", PASSWORD),
-                ],
-            )
-            .await;
-        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
-    }
-}
-
-fn csrf_of(page: &str) -> String {
-    let marker = "name=\"csrf\" value=\"";
-    page.find(marker)
-        .map(|at| {
-            let rest = &page[at + marker.len()..];
-            rest[..rest.find('"').expect("closing quote")].to_owned()
-        })
-        .unwrap_or_default()
+    sweep_portal(&gateway)
 }
 
 fn location(reply: &Reply) -> Option<String> {
