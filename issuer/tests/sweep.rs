@@ -930,25 +930,7 @@ async fn with_order(app: &Router, state: &AppState) -> (Client, String, String) 
     anna.sign_up("anna@example.com").await;
     let id = drafted(&mut anna).await;
     confirmed(&mut anna, &id).await;
-    let app_id = id.clone();
-    let order = state
-        .db
-        .with(move |conn| {
-            let (user, _) = issuer::db::find_login(conn, "anna@example.com")?
-                .ok_or_else(|| anyhow::anyhow!("anna"))?;
-            let now = issuer::now_rfc3339();
-            let row = issuer::db::open_payment(conn, &app_id, user, 8000, "USD", &now)?
-                .ok_or_else(|| anyhow::anyhow!("an open payment"))?;
-            issuer::db::set_gateway_payment(
-                conn,
-                &row.order_id,
-                "pay-1",
-                "http://127.0.0.1:9/pay/pay-1",
-                &now,
-            )?;
-            Ok(row.order_id)
-        })
-        .expect("an order");
+    let order = support::open_order(state, "anna@example.com", &id);
     (anna, id, order)
 }
 

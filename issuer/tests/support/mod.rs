@@ -173,3 +173,27 @@ pub fn csrf_of(page: &str) -> String {
         })
         .unwrap_or_default()
 }
+
+/// Opens the duty payment of `email`'s confirmed application `id` straight in the database, as if
+/// the gateway had answered with payment `pay-1`; returns the order id.
+pub fn open_order(state: &AppState, email: &str, id: &str) -> String {
+    let (email, app_id) = (email.to_owned(), id.to_owned());
+    state
+        .db
+        .with(move |conn| {
+            let (user, _) = issuer::db::find_login(conn, &email)?
+                .ok_or_else(|| anyhow::anyhow!("no account {email}"))?;
+            let now = issuer::now_rfc3339();
+            let row = issuer::db::open_payment(conn, &app_id, user, 8000, "USD", &now)?
+                .ok_or_else(|| anyhow::anyhow!("an open payment"))?;
+            issuer::db::set_gateway_payment(
+                conn,
+                &row.order_id,
+                "pay-1",
+                "http://127.0.0.1:9/pay/pay-1",
+                &now,
+            )?;
+            Ok(row.order_id)
+        })
+        .expect("an order")
+}
