@@ -287,23 +287,12 @@ fn keygen(out: &std::path::Path, root: bool) -> Result<ExitCode> {
 
 fn sign(key: &std::path::Path, visa: &std::path::Path) -> Result<ExitCode> {
     let key = keyfile::load_private(key)?;
-    let draft = match read_draft(visa)? {
-        Ok(draft) => draft,
-        Err(message) => {
-            eprintln!("issuer: {message}");
-            return Ok(ExitCode::from(EXIT_BAD_INPUT));
-        }
+    let visa = match read_visa(visa)? {
+        Ok(visa) => visa,
+        Err(message) => return Ok(bad_input(&message)),
     };
-    match draft.into_visa() {
-        Ok(visa) => {
-            println!("{}", shared::sign(&visa, &key));
-            Ok(ExitCode::SUCCESS)
-        }
-        Err(error) => {
-            eprintln!("issuer: invalid visa: {error}");
-            Ok(ExitCode::from(EXIT_BAD_INPUT))
-        }
-    }
+    println!("{}", shared::sign(&visa, &key));
+    Ok(ExitCode::SUCCESS)
 }
 
 fn render(
@@ -313,19 +302,9 @@ fn render(
     inviter: Option<&str>,
 ) -> Result<ExitCode> {
     let key = keyfile::load_private(key)?;
-    let draft = match read_draft(visa)? {
-        Ok(draft) => draft,
-        Err(message) => {
-            eprintln!("issuer: {message}");
-            return Ok(ExitCode::from(EXIT_BAD_INPUT));
-        }
-    };
-    let visa = match draft.into_visa() {
+    let visa = match read_visa(visa)? {
         Ok(visa) => visa,
-        Err(error) => {
-            eprintln!("issuer: invalid visa: {error}");
-            return Ok(ExitCode::from(EXIT_BAD_INPUT));
-        }
+        Err(message) => return Ok(bad_input(&message)),
     };
     let token = shared::sign(&visa, &key);
     let pdf = crate::pdf::render(&visa, &token, inviter).context("rendering the PDF")?;
@@ -334,13 +313,21 @@ fn render(
     Ok(ExitCode::SUCCESS)
 }
 
-/// Reads visa JSON from a file or standard input. The outer error is IO; the inner one is a
-/// message about the JSON itself.
-pub fn read_draft(path: &std::path::Path) -> Result<Result<VisaDraft, String>> {
+/// Reads a visa described in JSON from a file or standard input (`-`). The outer error is IO;
+/// the inner one says what is wrong with the JSON or the visa, for the user.
+pub fn read_visa(path: &std::path::Path) -> Result<Result<shared::Visa, String>> {
     let text = if path.as_os_str() == "-" {
         std::io::read_to_string(std::io::stdin()).context("reading standard input")?
     } else {
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?
     };
-    Ok(serde_json::from_str(&text).map_err(|e| format!("invalid visa JSON: {e}")))
+    Ok(serde_json::from_str::<VisaDraft>(&text)
+        .map_err(|e| format!("invalid visa JSON: {e}"))
+        .and_then(|draft| draft.into_visa().map_err(|e| format!("invalid visa: {e}"))))
+}
+
+/// Says what is wrong with the input and gives its exit code.
+fn bad_input(message: &str) -> ExitCode {
+    eprintln!("issuer: {message}");
+    ExitCode::from(EXIT_BAD_INPUT)
 }
