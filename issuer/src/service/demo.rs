@@ -2,12 +2,13 @@
 //! so a newcomer can walk the whole flow at once. The values are listed in README.
 
 use anyhow::Result;
-use rusqlite::params;
 use shared::visa::InvitationNumber;
 use time::{Date, Duration};
 
-use crate::db::{self, Db};
-use crate::invitation::{InvitationForm, InviterForm};
+use crate::clock::Clock;
+use crate::domain::invitation::{InvitationForm, InviterForm};
+use crate::domain::taxid::TaxId;
+use crate::store::{self, Checked, Db};
 
 /// The demo organisation's BIN (registered 2018-02, a resident legal entity; check digit 2).
 pub const DEMO_BIN: &str = "180240012342";
@@ -44,16 +45,16 @@ pub fn invitation_form(today: Date) -> InvitationForm {
 }
 
 /// Adds the demo data unless it is there; returns whether it was added.
-pub fn seed(db: &Db, today: Date) -> Result<bool> {
+pub fn seed(db: &Db, clock: &Clock) -> Result<bool> {
+    let (today, now) = (clock.today(), clock.rfc3339());
     db.with(|conn| {
-        let bin =
-            crate::taxid::TaxId::parse(DEMO_BIN).map_err(|e| anyhow::anyhow!("demo BIN: {e}"))?;
+        let bin = TaxId::parse(DEMO_BIN).map_err(|e| anyhow::anyhow!("demo BIN: {e}"))?;
         // Keyed on the invitation, not the organisation: the organisation may already exist (an
         // `issuer invite` run before the first start), and the demo invitation is still wanted.
-        if db::invitation_by_number(conn, DEMO_INVITATION)?.is_some() {
+        if store::invitation::invitation_by_number(conn, DEMO_INVITATION)?.is_some() {
             return Ok(false);
         }
-        let existing = db::inviter_by_tax_id(conn, &bin)?;
+        let existing = store::invitation::inviter_by_tax_id(conn, &bin)?;
         let inviter = inviter_form()
             .parse()
             .map_err(|p| anyhow::anyhow!("demo inviter: {p:?}"))?;
@@ -62,23 +63,15 @@ pub fn seed(db: &Db, today: Date) -> Result<bool> {
             .map_err(|p| anyhow::anyhow!("demo invitation: {p:?}"))?;
         let number = InvitationNumber::parse(DEMO_INVITATION)
             .map_err(|e| anyhow::anyhow!("demo invitation number: {e}"))?;
-        let now = crate::now_rfc3339();
         let tx = conn.transaction()?;
-        let created = existing.is_none();
         let inviter_id = match existing {
             Some(known) => known.id,
-            None => match db::insert_inviter(&tx, None, &inviter, &now)? {
-                Ok(id) => id,
-                Err(p) => anyhow::bail!("demo inviter: {p:?}"),
+            None => match store::invitation::insert_inviter(&tx, None, &inviter, &now)? {
+                Checked::Stored(id) => id,
+                Checked::Refused(p) => anyhow::bail!("demo inviter: {p:?}"),
             },
         };
-        db::insert_invitation(&tx, inviter_id, &number, &invitation, &now)?;
-        if created {
-            tx.execute(
-                "UPDATE inviters SET created_at = ?1 WHERE id = ?2",
-                params![now, inviter_id],
-            )?;
-        }
+        store::invitation::insert_invitation(&tx, inviter_id, &number, &invitation, &now)?;
         tx.commit()?;
         Ok(true)
     })

@@ -1,4 +1,7 @@
-//! The `issuer` command line: run the portal, and the operator commands for keys and signing.
+//! The operator's adapter: the `issuer` command line. No subcommand serves the portal; the others
+//! are the migration service's commands for invitations, keys, signing and offline trust.
+
+pub mod trust;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -7,10 +10,12 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use shared::VisaDraft;
 
-use crate::invitation::{InvitationForm, InviterForm};
-use crate::keyfile;
+use crate::clock::Clock;
+use crate::domain::invitation::{InvitationForm, InviterForm};
+use crate::domain::taxid::TaxId;
+use crate::keys::keyfile;
 use crate::server::ServeArgs;
-use crate::taxid::TaxId;
+use crate::store::{self, Checked};
 
 /// Options of `issuer invite`. The invited person's data must be what their passport shows.
 #[derive(Debug, Clone, clap::Args)]
@@ -100,16 +105,16 @@ pub enum Command {
         root: bool,
     },
     /// Certify an issuer public key with the root key for a period: writes NAME.cert.
-    Certify(crate::trust::CertifyArgs),
+    Certify(crate::ops::trust::CertifyArgs),
     /// Revoke one issued visa; the next trust bundle carries it to the kiosks.
-    Revoke(crate::trust::RevokeArgs),
+    Revoke(crate::ops::trust::RevokeArgs),
     /// Revoke a signing key (compromise): every visa it signed is refused.
-    RevokeKey(crate::trust::RevokeKeyArgs),
+    RevokeKey(crate::ops::trust::RevokeKeyArgs),
     /// Trust bundles for the kiosks.
     #[command(subcommand)]
-    Bundle(crate::trust::BundleCommand),
+    Bundle(crate::ops::trust::BundleCommand),
     /// Import a kiosk's ledger export: entries on single-entry visas go into the next bundle.
-    LedgerImport(crate::trust::LedgerImportArgs),
+    LedgerImport(crate::ops::trust::LedgerImportArgs),
     /// Print the signed QR token text for a visa described in JSON (see docs/visa-token.md).
     Sign {
         /// The private signing key (PKCS#8 PEM).
@@ -144,13 +149,13 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Serve(args)) => serve(args),
         Some(Command::Invite(args)) => invite(&args),
         Some(Command::Keygen { out, root }) => keygen(&out, root),
-        Some(Command::Certify(args)) => crate::trust::certify(&args),
-        Some(Command::Revoke(args)) => crate::trust::revoke(&args),
-        Some(Command::RevokeKey(args)) => crate::trust::revoke_key(&args),
-        Some(Command::Bundle(crate::trust::BundleCommand::Export(args))) => {
-            crate::trust::export_bundle(&args)
+        Some(Command::Certify(args)) => crate::ops::trust::certify(&args),
+        Some(Command::Revoke(args)) => crate::ops::trust::revoke(&args),
+        Some(Command::RevokeKey(args)) => crate::ops::trust::revoke_key(&args),
+        Some(Command::Bundle(crate::ops::trust::BundleCommand::Export(args))) => {
+            crate::ops::trust::export_bundle(&args)
         }
-        Some(Command::LedgerImport(args)) => crate::trust::ledger_import(&args),
+        Some(Command::LedgerImport(args)) => crate::ops::trust::ledger_import(&args),
         Some(Command::Sign { key, visa }) => sign(&key, &visa),
         Some(Command::Render {
             key,
@@ -178,7 +183,8 @@ fn serve(args: ServeArgs) -> Result<ExitCode> {
 }
 
 fn invite(args: &InviteArgs) -> Result<ExitCode> {
-    let today = crate::web::apply::today();
+    let clock = Clock::system();
+    let today = clock.today();
     let form = InvitationForm {
         surname: args.surname.clone(),
         given_names: args.given_names.clone(),
@@ -194,7 +200,7 @@ fn invite(args: &InviteArgs) -> Result<ExitCode> {
         valid_until: args.valid_until.clone(),
         stay_days: args.stay_days.clone(),
     };
-    let bad = |problems: crate::problem::Problems| {
+    let bad = |problems: crate::domain::problem::Problems| {
         for (field, problem) in problems {
             eprintln!(
                 "issuer: {field}: {}",
@@ -216,9 +222,9 @@ fn invite(args: &InviteArgs) -> Result<ExitCode> {
     };
     std::fs::create_dir_all(&args.data_dir)
         .with_context(|| format!("creating {}", args.data_dir.display()))?;
-    let db = crate::db::Db::open(&args.data_dir.join("issuer.sqlite3"))?;
-    let now = crate::now_rfc3339();
-    let inviter_id = match db.with(|conn| crate::db::inviter_by_tax_id(conn, &tax_id))? {
+    let db = crate::store::Db::open(&args.data_dir.join("issuer.sqlite3"))?;
+    let now = clock.rfc3339();
+    let inviter_id = match db.with(|conn| store::invitation::inviter_by_tax_id(conn, &tax_id))? {
         Some(inviter) => inviter.id,
         None => {
             let Some(name) = &args.inviter_name else {
@@ -249,14 +255,14 @@ fn invite(args: &InviteArgs) -> Result<ExitCode> {
                 Ok(new) => new,
                 Err(problems) => return bad(problems),
             };
-            match db.with(|conn| crate::db::insert_inviter(conn, None, &new, &now))? {
-                Ok(id) => id,
-                Err(problems) => return bad(problems),
+            match db.with(|conn| store::invitation::insert_inviter(conn, None, &new, &now))? {
+                Checked::Stored(id) => id,
+                Checked::Refused(problems) => return bad(problems),
             }
         }
     };
     let number = db.with(|conn| {
-        crate::db::create_invitation(conn, inviter_id, &invitation, today.year(), &now)
+        store::invitation::create_invitation(conn, inviter_id, &invitation, today.year(), &now)
     })?;
     println!("{}", number.as_str());
     Ok(ExitCode::SUCCESS)
@@ -288,8 +294,8 @@ fn keygen(out: &std::path::Path, root: bool) -> Result<ExitCode> {
 fn sign(key: &std::path::Path, visa: &std::path::Path) -> Result<ExitCode> {
     let key = keyfile::load_private(key)?;
     let visa = match read_visa(visa)? {
-        Ok(visa) => visa,
-        Err(message) => return Ok(bad_input(&message)),
+        VisaInput::Visa(visa) => *visa,
+        VisaInput::Invalid(message) => return Ok(bad_input(&message)),
     };
     println!("{}", shared::sign(&visa, &key));
     Ok(ExitCode::SUCCESS)
@@ -303,8 +309,8 @@ fn render(
 ) -> Result<ExitCode> {
     let key = keyfile::load_private(key)?;
     let visa = match read_visa(visa)? {
-        Ok(visa) => visa,
-        Err(message) => return Ok(bad_input(&message)),
+        VisaInput::Visa(visa) => *visa,
+        VisaInput::Invalid(message) => return Ok(bad_input(&message)),
     };
     let token = shared::sign(&visa, &key);
     let pdf = crate::pdf::render(&visa, &token, inviter).context("rendering the PDF")?;
@@ -313,17 +319,31 @@ fn render(
     Ok(ExitCode::SUCCESS)
 }
 
-/// Reads a visa described in JSON from a file or standard input (`-`). The outer error is IO;
-/// the inner one says what is wrong with the JSON or the visa, for the user.
-pub fn read_visa(path: &std::path::Path) -> Result<Result<shared::Visa, String>> {
+/// A visa read from the operator's JSON, or what is wrong with it.
+#[derive(Debug)]
+pub enum VisaInput {
+    /// A valid visa.
+    Visa(Box<shared::Visa>),
+    /// What is wrong with the JSON or the visa, for the operator.
+    Invalid(String),
+}
+
+/// Reads a visa described in JSON from a file or standard input (`-`). The error is IO; what is
+/// wrong with the JSON or the visa is a [`VisaInput::Invalid`].
+pub fn read_visa(path: &std::path::Path) -> Result<VisaInput> {
     let text = if path.as_os_str() == "-" {
         std::io::read_to_string(std::io::stdin()).context("reading standard input")?
     } else {
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?
     };
-    Ok(serde_json::from_str::<VisaDraft>(&text)
-        .map_err(|e| format!("invalid visa JSON: {e}"))
-        .and_then(|draft| draft.into_visa().map_err(|e| format!("invalid visa: {e}"))))
+    let draft = match serde_json::from_str::<VisaDraft>(&text) {
+        Ok(draft) => draft,
+        Err(e) => return Ok(VisaInput::Invalid(format!("invalid visa JSON: {e}"))),
+    };
+    Ok(match draft.into_visa() {
+        Ok(visa) => VisaInput::Visa(Box::new(visa)),
+        Err(e) => VisaInput::Invalid(format!("invalid visa: {e}")),
+    })
 }
 
 /// Says what is wrong with the input and gives its exit code.

@@ -1,17 +1,17 @@
-//! Applicant accounts: e-mail and password, hashed with Argon2id off the async threads.
+//! Applicant accounts: the e-mail address, the password policy and the sign-up form. Hashing
+//! lives in the account service.
 
-use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
 use serde::{Deserialize, Serialize};
 use shared::visa::FieldError;
 
-use crate::invitation::{MAX_TEXT_CHARS, field, parse_text};
-use crate::problem::{Problem, Problems};
+use super::invitation::{MAX_TEXT_CHARS, field, parse_text};
+use super::problem::{Problem, Problems};
 
 /// An e-mail address, lower-cased, of a plausible shape.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Email(String);
 
-/// A password the portal accepts: 10 to 128 characters.
+/// A password the portal accepts: 12 to 128 characters.
 #[derive(Clone)]
 pub struct Password(String);
 
@@ -87,86 +87,27 @@ impl Email {
 }
 
 impl Password {
-    /// Accepts 10 to 128 characters.
+    /// The fewest characters a password may have (README promises 12).
+    pub const MIN_CHARS: usize = 12;
+    /// The most characters a password may have.
+    pub const MAX_CHARS: usize = 128;
+
+    /// Accepts 12 to 128 characters.
     pub fn parse(text: &str) -> Result<Self, Problem> {
         let n = text.chars().count();
         if n == 0 {
             return Err(Problem::Field(FieldError::Missing));
         }
-        if !(10..=128).contains(&n) {
+        if !(Self::MIN_CHARS..=Self::MAX_CHARS).contains(&n) {
             return Err(Problem::PasswordLength);
         }
         Ok(Self(text.to_owned()))
     }
 
-    /// Hashes with Argon2id and a random salt; slow on purpose, so call it on a blocking thread.
-    pub fn hash(&self) -> anyhow::Result<String> {
-        Argon2::default()
-            .hash_password(self.0.as_bytes())
-            .map(|h| h.to_string())
-            .map_err(|e| anyhow::anyhow!("hashing a password: {e}"))
+    /// The password itself, for hashing.
+    pub fn expose(&self) -> &str {
+        &self.0
     }
-}
-
-/// Whether a password matches a stored hash; slow on purpose, so call it on a blocking thread.
-pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).ok().is_some_and(|hash| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &hash)
-            .is_ok()
-    })
-}
-
-/// Checks a login: finds the account by its identifier, then verifies the password on a blocking
-/// thread, outside the database lock so a slow hash never holds up other requests. An unknown
-/// identifier is checked against [`dummy_hash`], so it costs the same time as a known one.
-pub async fn check_login(
-    db: &crate::db::Db,
-    identifier: String,
-    password: String,
-) -> anyhow::Result<Option<i64>> {
-    let found = db
-        .call(move |conn| crate::db::find_login(conn, &identifier))
-        .await?;
-    tokio::task::spawn_blocking(move || {
-        let (id, hash) = match &found {
-            Some((id, hash)) => (Some(*id), hash.as_str()),
-            None => (None, dummy_hash()),
-        };
-        verify_password(&password, hash).then_some(id).flatten()
-    })
-    .await
-    .map_err(|e| anyhow::anyhow!("the password check failed: {e}"))
-}
-
-/// Creates an account, hashing its password on a blocking thread first; `None` when the e-mail
-/// is taken.
-pub async fn create_account(
-    db: &crate::db::Db,
-    account: NewAccount,
-) -> anyhow::Result<Option<i64>> {
-    let NewAccount {
-        email,
-        full_name,
-        password,
-    } = account;
-    let hash = tokio::task::spawn_blocking(move || password.hash())
-        .await
-        .map_err(|e| anyhow::anyhow!("hashing failed: {e}"))??;
-    let now = crate::now_rfc3339();
-    db.call(move |conn| crate::db::insert_user(conn, email.as_str(), &full_name, &hash, &now))
-        .await
-}
-
-/// A hash of a password nobody has, to spend the same time on an unknown login as on a known
-/// one, so the answer's timing does not tell which e-mails have accounts.
-pub fn dummy_hash() -> &'static str {
-    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    HASH.get_or_init(|| {
-        Password("not-a-real-password-0".to_owned())
-            .hash()
-            .unwrap_or_default()
-    })
 }
 
 impl SignupForm {
@@ -199,13 +140,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_hashed_password_verifies_and_a_wrong_one_does_not() {
-        let password = Password::parse("correct horse battery").expect("long enough");
-        let hash = password.hash().expect("hashes");
-        assert!(hash.starts_with("$argon2id$"), "{hash}");
-        assert!(verify_password("correct horse battery", &hash));
-        assert!(!verify_password("correct horse battery!", &hash));
-        assert!(!verify_password("anything", "not a hash"));
+    fn passwords_need_twelve_to_128_characters() {
+        assert_eq!(
+            Password::parse("elevenchars").map(|_| ()),
+            Err(Problem::PasswordLength)
+        );
+        assert!(Password::parse("twelve chars").is_ok());
+        assert!(Password::parse(&"x".repeat(128)).is_ok());
+        assert_eq!(
+            Password::parse(&"x".repeat(129)).map(|_| ()),
+            Err(Problem::PasswordLength)
+        );
     }
 
     #[test]

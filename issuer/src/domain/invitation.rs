@@ -6,8 +6,8 @@ use shared::visa::{FieldError, InvitationNumber, MrzName, PassportNumber, parse_
 use shared::{Category, Country};
 use time::Date;
 
-use crate::problem::{Problem, Problems};
-use crate::taxid::{PartyKind, TaxId};
+use super::problem::{Problem, Problems};
+use super::taxid::{PartyKind, TaxId};
 
 /// The longest free text (purpose, address parts, organisation name) the portal stores.
 pub const MAX_TEXT_CHARS: usize = 120;
@@ -349,18 +349,4 @@ impl Guest {
             None => self.surname.as_str().to_owned(),
         }
     }
-}
-
-/// Makes a fresh, unguessable invitation number like `INV-2026-7KQ4M9XD`: the random part keeps
-/// anyone from walking through numbers to probe other people's invitations.
-pub fn new_number(year: i32) -> Result<InvitationNumber, FieldError> {
-    use rand_core::RngCore;
-    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
-    let mut bytes = [0u8; 8];
-    rand_core::OsRng.fill_bytes(&mut bytes);
-    let random: String = bytes
-        .iter()
-        .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))
-        .collect();
-    InvitationNumber::parse(&format!("INV-{year}-{random}"))
 }

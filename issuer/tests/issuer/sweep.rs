@@ -6,14 +6,13 @@
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderValue, Request, StatusCode, header};
-use issuer::db::Db;
+use issuer::store::Db;
 use issuer::web::AppState;
 use serde_json::{Value, json};
 use time::Duration;
 use tower::ServiceExt;
 
-mod support;
-use support::{Client, MERCHANT, PASSWORD, Reply, SECRET, csrf_of, today};
+use crate::support::{Client, MERCHANT, PASSWORD, Reply, SECRET, csrf_of, today};
 
 /// What a hostile value must never be found as, in any page.
 const SCRIPT: &str = "<script>alert(1)</script>";
@@ -89,7 +88,7 @@ fn wrong_types() -> Vec<(&'static str, Value)> {
 
 /// The portal with the demo data and its gateway at `gateway_url`.
 fn sweep_portal(gateway_url: &str) -> (Router, AppState) {
-    support::portal_with(Db::in_memory().expect("database"), gateway_url, SECRET, "")
+    crate::support::portal_with(Db::in_memory().expect("database"), gateway_url, SECRET, "")
 }
 
 /// A portal whose gateway is nowhere (port 9 on loopback): for everything but "To pay".
@@ -930,7 +929,7 @@ async fn with_order(app: &Router, state: &AppState) -> (Client, String, String) 
     anna.sign_up("anna@example.com").await;
     let id = drafted(&mut anna).await;
     confirmed(&mut anna, &id).await;
-    let order = support::open_order(state, "anna@example.com", &id);
+    let order = crate::support::open_order(state, "anna@example.com", &id);
     (anna, id, order)
 }
 
@@ -1021,7 +1020,7 @@ async fn hostile_callbacks_get_a_4xx_or_are_settled_once_and_shown_escaped() {
 fn issued(state: &AppState) -> i64 {
     state
         .db
-        .with(|conn| issuer::db::visa_counts(conn))
+        .with(|conn| issuer::store::visa::visa_counts(conn))
         .expect("count")
         .0
 }

@@ -33,7 +33,12 @@ pub struct RevocationNote {
 
 /// Revokes an issued visa. Unknown numbers are an error: only what this issuer signed can be
 /// revoked here.
-pub fn revoke_visa(conn: &mut Connection, number: &VisaNumber, reason: &str) -> Result<Revoked> {
+pub fn revoke_visa(
+    conn: &mut Connection,
+    number: &VisaNumber,
+    reason: &str,
+    now: &str,
+) -> Result<Revoked> {
     let reason = reason.trim();
     if reason.is_empty() || reason.len() > shared::bundle::MAX_REASON_BYTES {
         bail!(
@@ -65,24 +70,20 @@ pub fn revoke_visa(conn: &mut Connection, number: &VisaNumber, reason: &str) -> 
     }
     tx.execute(
         "INSERT INTO revocations (visa_number, reason, revoked_at) VALUES (?1, ?2, ?3)",
-        params![number.as_str(), reason, crate::now_rfc3339()],
+        params![number.as_str(), reason, now],
     )?;
     tx.commit()?;
     Ok(Revoked::Now)
 }
 
 /// Revokes a signing key (compromise). Idempotent.
-pub fn revoke_key(conn: &Connection, kid: &str, reason: &str) -> Result<()> {
+pub fn revoke_key(conn: &Connection, kid: &str, reason: &str, now: &str) -> Result<()> {
     if kid.len() != 16 || !kid.bytes().all(|b| b.is_ascii_hexdigit()) {
         bail!("a key id is 16 hex digits, as `issuer keygen` and the kiosk print it");
     }
     conn.execute(
         "INSERT OR IGNORE INTO revoked_keys (kid, reason, revoked_at) VALUES (?1, ?2, ?3)",
-        params![
-            kid.to_ascii_lowercase(),
-            reason.trim(),
-            crate::now_rfc3339()
-        ],
+        params![kid.to_ascii_lowercase(), reason.trim(), now],
     )?;
     Ok(())
 }
@@ -135,7 +136,11 @@ pub fn revocation_of_application(
 
 /// Records entries reported by a kiosk ledger export; only entries on single-entry visas this
 /// issuer signed are kept (others are of no use to a kiosk). Returns how many were new.
-pub fn record_used_entries(conn: &mut Connection, entries: &[UsedEntry]) -> Result<usize> {
+pub fn record_used_entries(
+    conn: &mut Connection,
+    entries: &[UsedEntry],
+    now: &str,
+) -> Result<usize> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let mut added = 0;
     for e in entries {
@@ -157,7 +162,7 @@ pub fn record_used_entries(conn: &mut Connection, entries: &[UsedEntry]) -> Resu
                 e.at.format(&Rfc3339)?,
                 e.port.code(),
                 e.kiosk_id,
-                crate::now_rfc3339()
+                now
             ],
         )?;
     }

@@ -1,83 +1,12 @@
-//! What can be wrong with a form field, as a value that pages translate and the API reports.
-
-use std::collections::BTreeMap;
+//! How the portal words a [`Problem`] beside its field, in the three languages.
 
 use shared::visa::FieldError;
 
-use crate::i18n::Lang;
-use crate::taxid::TaxIdError;
-
-/// One field's problem.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Problem {
-    /// The text is not a value of the field (from the `shared` parsers).
-    Field(FieldError),
-    /// A BIN or IIN that is not one.
-    TaxId(TaxIdError),
-    /// Not an e-mail address.
-    Email,
-    /// The e-mail address has an account already.
-    EmailTaken,
-    /// The password is too short or too long.
-    PasswordLength,
-    /// The two passwords differ.
-    PasswordsDiffer,
-    /// The BIN or IIN is registered to another party.
-    TaxIdTaken,
-    /// No invitation has this number.
-    NoSuchInvitation,
-    /// The invitation's validity period has ended.
-    InvitationExpired,
-    /// The invitation belongs to another application.
-    InvitationUsed,
-    /// The value differs from the one in the invitation.
-    Mismatch,
-    /// The passport expires before the planned stay ends.
-    PassportExpiresTooSoon,
-    /// The passport has expired already.
-    PassportExpired,
-    /// E-visas are not issued to foreigners travelling with children.
-    WithChildren,
-    /// The confirmation box was not ticked.
-    NotConfirmed,
-    /// The end of a period comes before its start, or the period is too long.
-    Period,
-    /// A date in the past where a future one is needed.
-    DateInPast,
-}
-
-/// The problems of a form, by field name.
-pub type Problems = BTreeMap<&'static str, Problem>;
+use super::Lang;
+use crate::domain::problem::Problem;
+use crate::domain::taxid::TaxIdError;
 
 impl Problem {
-    /// A stable machine-readable code, for the JSON API.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::Field(FieldError::Missing) => "required",
-            Self::Field(FieldError::TooLong { .. }) => "too_long",
-            Self::Field(FieldError::Country(_)) => "unknown_country",
-            Self::Field(FieldError::Range { .. }) => "out_of_range",
-            Self::Field(_) => "format",
-            Self::TaxId(_) => "invalid_bin_iin",
-            Self::Email => "invalid_email",
-            Self::EmailTaken => "email_taken",
-            Self::PasswordLength => "password_length",
-            Self::PasswordsDiffer => "passwords_differ",
-            Self::TaxIdTaken => "bin_iin_taken",
-            Self::NoSuchInvitation => "no_such_invitation",
-            Self::InvitationExpired => "invitation_expired",
-            Self::InvitationUsed => "invitation_used",
-            Self::Mismatch => "differs_from_invitation",
-            Self::PassportExpiresTooSoon => "passport_expires_too_soon",
-            Self::PassportExpired => "passport_expired",
-            Self::WithChildren => "travelling_with_children",
-            Self::NotConfirmed => "not_confirmed",
-            Self::Period => "invalid_period",
-            Self::DateInPast => "date_in_past",
-        }
-    }
-
     /// The message shown beside the field.
     pub fn message(&self, l: Lang) -> String {
         let s = |kk, ru, en| l.t(kk, ru, en).to_owned();
@@ -198,12 +127,6 @@ impl Problem {
     }
 }
 
-impl From<FieldError> for Problem {
-    fn from(error: FieldError) -> Self {
-        Self::Field(error)
-    }
-}
-
 /// The `shared` parsers describe format errors in English; these are their translations.
 fn format_message(l: Lang, text: &str) -> String {
     let t = match text {
@@ -239,6 +162,11 @@ fn format_message(l: Lang, text: &str) -> String {
             "Номер приглашения — от 4 до 20 латинских букв, цифр и дефисов",
             "An invitation number has 4 to 20 Latin letters, digits and hyphens",
         ),
+        "letters, digits and punctuation only" => l.t(
+            "Тек әріптер, цифрлар және тыныс белгілері",
+            "Только буквы, цифры и знаки препинания",
+            "Letters, digits and punctuation only",
+        ),
         other => return other.to_owned(),
     };
     t.to_owned()
@@ -264,6 +192,7 @@ mod tests {
             parse_date("1974-02-30").err(),
             Sex::parse("female").err(),
             Category::parse("transit").err(),
+            crate::domain::invitation::parse_text("Ahmed\u{202e}", 10).err(),
         ];
         for error in errors {
             let Some(FieldError::Format(text)) = error else {

@@ -1,10 +1,11 @@
-//! What the portal's test binaries share: the portal in-process, with no socket, and a browser
-//! stand-in that keeps cookies and posts forms with their CSRF token.
+//! What the portal's tests share: the portal in-process, with no socket (on the system clock or
+//! a fixed one), and a browser stand-in that keeps cookies and posts forms with their CSRF token.
 
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use issuer::db::Db;
+use issuer::clock::Clock;
+use issuer::store::Db;
 use issuer::web::{AppState, Settings, app};
 use tower::ServiceExt;
 
@@ -22,7 +23,7 @@ pub struct Reply {
 }
 
 pub fn today() -> time::Date {
-    issuer::web::apply::today()
+    Clock::system().today()
 }
 
 pub fn repo() -> std::path::PathBuf {
@@ -30,7 +31,8 @@ pub fn repo() -> std::path::PathBuf {
 }
 
 pub fn dev_key() -> shared::IssuerKey {
-    issuer::keyfile::load_private(&repo().join("keys/dev-issuer.key")).expect("the dev key loads")
+    issuer::keys::keyfile::load_private(&repo().join("keys/dev-issuer.key"))
+        .expect("the dev key loads")
 }
 
 pub const SECRET: &str = "dev-epay-secret-not-for-production";
@@ -50,7 +52,30 @@ pub fn portal_at(
     fees: &str,
     public_url: &str,
 ) -> (Router, AppState) {
-    issuer::demo::seed(&db, today()).expect("demo data");
+    portal_on(db, gateway_url, secrets, fees, public_url, Clock::system())
+}
+
+/// A portal with no reachable gateway whose time is `clock`'s, for rules that depend on "now".
+pub fn portal_clocked(db: Db, clock: Clock) -> (Router, AppState) {
+    portal_on(
+        db,
+        "http://127.0.0.1:9",
+        SECRET,
+        "",
+        "http://127.0.0.1:8080",
+        clock,
+    )
+}
+
+fn portal_on(
+    db: Db,
+    gateway_url: &str,
+    secrets: &str,
+    fees: &str,
+    public_url: &str,
+    clock: Clock,
+) -> (Router, AppState) {
+    issuer::service::demo::seed(&db, &clock).expect("demo data");
     let gateway = issuer::epay::Gateway::new(
         gateway_url,
         MERCHANT,
@@ -62,11 +87,12 @@ pub fn portal_at(
         Settings {
             secure_cookies: true,
             form_targets: Vec::new(),
-            fees: issuer::issuance::Fees::parse(fees).expect("fees"),
+            fees: issuer::domain::fees::Fees::parse(fees).expect("fees"),
             public_url: public_url.to_owned(),
         },
         gateway,
         std::sync::Arc::new(dev_key()),
+        clock,
     );
     (app(state.clone()), state)
 }
@@ -181,12 +207,12 @@ pub fn open_order(state: &AppState, email: &str, id: &str) -> String {
     state
         .db
         .with(move |conn| {
-            let (user, _) = issuer::db::find_login(conn, &email)?
+            let (user, _) = issuer::store::account::find_login(conn, &email)?
                 .ok_or_else(|| anyhow::anyhow!("no account {email}"))?;
-            let now = issuer::now_rfc3339();
-            let row = issuer::db::open_payment(conn, &app_id, user, 8000, "USD", &now)?
+            let now = Clock::system().rfc3339();
+            let row = issuer::store::payment::open_payment(conn, &app_id, user, 8000, "USD", &now)?
                 .ok_or_else(|| anyhow::anyhow!("an open payment"))?;
-            issuer::db::set_gateway_payment(
+            issuer::store::payment::set_gateway_payment(
                 conn,
                 &row.order_id,
                 "pay-1",

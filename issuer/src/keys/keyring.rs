@@ -13,7 +13,8 @@ use shared::bundle::KeyCertificate;
 use shared::{IssuerKey, Kid, PublicKey, Visa};
 use time::OffsetDateTime;
 
-use crate::keyfile;
+use super::keyfile;
+use crate::service::issuance::{Keys, Signer};
 
 /// A certified key, with its private half when this issuer still holds it.
 #[derive(Debug)]
@@ -116,6 +117,31 @@ impl Keyring {
     }
 }
 
+/// A key directory read afresh before every signing transaction, so a new certified key put
+/// beside the old ones signs from the next visa on, without a restart.
+#[derive(Debug, Clone)]
+pub struct KeyDirectory {
+    /// The directory of `NAME.cert` and `NAME.key` files.
+    pub dir: PathBuf,
+    /// The root public key the certificates must verify against.
+    pub root: PublicKey,
+}
+
+impl Signer for KeyDirectory {
+    fn load(&self) -> Result<Box<dyn Keys + '_>> {
+        let keyring = Keyring::load(&self.dir, &self.root)
+            .with_context(|| format!("reading the key directory {}", self.dir.display()))?;
+        Ok(Box::new(keyring))
+    }
+}
+
+impl Keys for Keyring {
+    fn sign(&self, visa: &Visa) -> Result<(String, Kid)> {
+        let key = self.signing_key_for(visa)?;
+        Ok((shared::sign(visa, key), key.kid()))
+    }
+}
+
 /// Certifies the public key in `public` with the root private key, writing `out` (never
 /// overwriting).
 pub fn certify(
@@ -139,7 +165,7 @@ mod tests {
 
     fn visa(issued_at: &str, until: &str) -> Visa {
         let mut draft: shared::VisaDraft =
-            serde_json::from_str(include_str!("../../shared/tests/vectors/visa.json"))
+            serde_json::from_str(include_str!("../../../shared/tests/vectors/visa.json"))
                 .expect("vector");
         draft.issued_at = issued_at.into();
         draft.valid_from = issued_at[..10].into();

@@ -7,8 +7,8 @@ use shared::visa::{FieldError, InvitationNumber, MrzName, NativeName, PassportNu
 use shared::{Category, Country, Sex};
 use time::Date;
 
-use crate::invitation::{Invitation, field, optional};
-use crate::problem::{Problem, Problems};
+use super::invitation::{Invitation, field, optional};
+use super::problem::{Problem, Problems};
 
 /// The Step 1 form as posted: every field a string, so a half-filled form can be shown again.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -261,7 +261,7 @@ impl Applicant {
 /// Where an application stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Status {
+pub enum ApplicationStatus {
     /// Step 1 filled in, not yet confirmed.
     Draft,
     /// Confirmed; the state duty is not paid yet.
@@ -272,7 +272,7 @@ pub enum Status {
     Issued,
 }
 
-impl Status {
+impl ApplicationStatus {
     /// Parses the stored name.
     pub fn parse(text: &str) -> Option<Self> {
         match text {
@@ -301,7 +301,7 @@ pub struct Application {
     /// The unguessable id in its URLs.
     pub id: String,
     /// Where it stands.
-    pub status: Status,
+    pub status: ApplicationStatus,
     /// The applicant's data.
     pub applicant: Applicant,
     /// The invitation it was made on.

@@ -12,13 +12,15 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use crate::account::{SignupForm, User, check_login, create_account};
-use crate::application::{Application, ApplicationForm, Status};
-use crate::db;
+use crate::domain::account::{SignupForm, User};
+use crate::domain::application::{Application, ApplicationForm, ApplicationStatus};
+use crate::domain::problem::{Problem, Problems};
 use crate::i18n::Lang;
-use crate::problem::{Problem, Problems};
+use crate::ids::{hash_token, new_token};
+use crate::service::account::{check_login, create_account};
+use crate::store::{self, Checked};
 use crate::web::AppState;
-use crate::web::session::{FAILURES_PER_ACCOUNT, SESSION_SECONDS, hash_token, new_token, unix_now};
+use crate::web::session::{FAILURES_PER_ACCOUNT, SESSION_SECONDS};
 
 /// The API's routes, to be nested under `/api/v1`.
 pub fn router() -> Router<AppState> {
@@ -154,10 +156,10 @@ impl FromRequestParts<AppState> for ApiUser {
             .ok_or_else(unauthorized)?;
         let hash = hash_token(token);
         let lookup = hash.clone();
-        let now = unix_now();
+        let now = state.clock.unix();
         let row = state
             .db
-            .call(move |conn| db::find_session(conn, &lookup, "api", now))
+            .call(move |conn| store::account::find_session(conn, &lookup, "api", now))
             .await?;
         match row.and_then(|r| r.user) {
             Some(user) => Ok(ApiUser {
@@ -183,7 +185,7 @@ async fn register(
     };
     let account = form.parse().map_err(ApiError::invalid)?;
     let email = account.email.as_str().to_owned();
-    let id = create_account(&state.db, account).await?;
+    let id = create_account(&state.db, &state.clock, account).await?;
     match id {
         Some(id) => {
             Ok((StatusCode::CREATED, Json(json!({"id": id, "email": email}))).into_response())
@@ -212,7 +214,7 @@ async fn login(
 ) -> Result<Response, ApiError> {
     let identifier = body.identifier.trim().to_lowercase();
     let keys = vec![(format!("id:{identifier}"), FAILURES_PER_ACCOUNT)];
-    if state.limiter.blocked(&keys) {
+    if state.limiter.blocked(&keys, state.clock.unix()) {
         return Err(ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "too_many_attempts",
@@ -220,7 +222,7 @@ async fn login(
         ));
     }
     let Some(user_id) = check_login(&state.db, identifier, body.password).await? else {
-        state.limiter.fail(&keys);
+        state.limiter.fail(&keys, state.clock.unix());
         return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "wrong_credentials",
@@ -231,10 +233,12 @@ async fn login(
     let token = new_token();
     let hash = hash_token(&token);
     let csrf = new_token();
-    let expires = unix_now() + SESSION_SECONDS;
+    let expires = state.clock.unix() + SESSION_SECONDS;
     state
         .db
-        .call(move |conn| db::insert_session(conn, &hash, "api", Some(user_id), &csrf, expires))
+        .call(move |conn| {
+            store::account::insert_session(conn, &hash, "api", Some(user_id), &csrf, expires)
+        })
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -247,7 +251,7 @@ async fn logout(State(state): State<AppState>, user: ApiUser) -> Result<StatusCo
     let hash = user.token_hash;
     state
         .db
-        .call(move |conn| db::delete_session(conn, &hash))
+        .call(move |conn| store::account::delete_session(conn, &hash))
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -291,10 +295,10 @@ async fn list(State(state): State<AppState>, user: ApiUser) -> Result<Json<Value
     let apps = state
         .db
         .call(move |conn| {
-            db::applications_of(conn, id)?
+            store::application::applications_of(conn, id)?
                 .into_iter()
                 .map(|app| {
-                    let visa = db::visa_number_of(conn, &app.id)?;
+                    let visa = store::visa::visa_number_of(conn, &app.id)?;
                     Ok(application_json(&app, visa.as_deref()))
                 })
                 .collect::<anyhow::Result<Vec<_>>>()
@@ -308,21 +312,26 @@ async fn create(
     user: ApiUser,
     ApiJson(form): ApiJson<ApplicationForm>,
 ) -> Result<Response, ApiError> {
-    let today = crate::web::apply::today();
+    let today = state.clock.today();
     let applicant = form.parse(today).map_err(ApiError::invalid)?;
     let user_id = user.user.id;
-    let now = crate::now_rfc3339();
+    let now = state.clock.rfc3339();
     let app = state
         .db
-        .call(
-            move |conn| match db::save_draft(conn, user_id, &applicant, today, &now)? {
-                Ok(id) => Ok(Ok(db::application_of(conn, &id, user_id)?)),
-                Err(problems) => Ok(Err(problems)),
-            },
-        )
-        .await?
-        .map_err(ApiError::invalid)?
-        .ok_or_else(|| anyhow::anyhow!("a saved draft vanished"))?;
+        .call(move |conn| {
+            match store::application::save_draft(conn, user_id, &applicant, today, &now)? {
+                Checked::Stored(id) => Ok(Checked::Stored(store::application::application_of(
+                    conn, &id, user_id,
+                )?)),
+                Checked::Refused(problems) => Ok(Checked::Refused(problems)),
+            }
+        })
+        .await?;
+    let app = match app {
+        Checked::Stored(app) => app,
+        Checked::Refused(problems) => return Err(ApiError::invalid(problems)),
+    }
+    .ok_or_else(|| anyhow::anyhow!("a saved draft vanished"))?;
     Ok((StatusCode::CREATED, Json(application_json(&app, None))).into_response())
 }
 
@@ -344,8 +353,8 @@ async fn read(
     let app = state
         .db
         .call(move |conn| {
-            let app = db::application_of(conn, &id, user_id)?;
-            let visa = db::visa_number_of(conn, &id)?;
+            let app = store::application::application_of(conn, &id, user_id)?;
+            let visa = store::visa::visa_number_of(conn, &id)?;
             Ok(app.map(|app| (app, visa)))
         })
         .await?
@@ -375,16 +384,16 @@ async fn confirm(
         )])));
     }
     let user_id = user.user.id;
-    let now = crate::now_rfc3339();
+    let now = state.clock.rfc3339();
     let app = state
         .db
         .call(move |conn| {
-            db::confirm(conn, &id, user_id, &now)?;
-            db::application_of(conn, &id, user_id)
+            store::application::confirm(conn, &id, user_id, &now)?;
+            store::application::application_of(conn, &id, user_id)
         })
         .await?
         .ok_or_else(ApiError::not_found)?;
-    if app.status == Status::Draft {
+    if app.status == ApplicationStatus::Draft {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
             "not_confirmed",

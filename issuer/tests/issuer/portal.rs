@@ -4,15 +4,14 @@
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use issuer::db::Db;
+use issuer::store::Db;
 use issuer::web::{AppState, Settings, app};
 use serde_json::{Value, json};
 use time::Duration;
 use tower::ServiceExt;
 
-mod support;
-use support::{
-    Client, MERCHANT, Reply, SECRET, csrf_of, dev_key, portal_at, portal_with, repo, today,
+use crate::support::{
+    Client, MERCHANT, Reply, SECRET, csrf_of, dev_key, portal_clocked, portal_with, repo, today,
 };
 
 /// A portal whose gateway is nowhere (port 9 on loopback): for everything but "To pay".
@@ -93,6 +92,56 @@ async fn applied_and_confirmed(client: &mut Client) -> String {
         .await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER);
     id
+}
+
+/// The demo invitation of a portal whose clock stood at 2027-03-01 09:00 in Kazakhstan when it
+/// was seeded runs from that day for 90 days: its last day is 2027-05-29.
+const FROZEN_START: time::OffsetDateTime = time::macros::datetime!(2027-03-01 04:00 UTC);
+
+#[tokio::test]
+async fn an_invitation_is_accepted_to_the_last_minute_of_its_last_day_in_kazakhstan_and_not_after()
+{
+    // 23:59 on the last day in Astana is 18:59 UTC: still valid.
+    let clock = issuer::clock::Clock::fixed(FROZEN_START);
+    let (app, _) = portal_clocked(Db::in_memory().expect("database"), clock.clone());
+    clock.set(time::macros::datetime!(2027-05-29 18:59:00 UTC));
+    let mut anna = Client::new(&app);
+    anna.sign_up("anna@example.com").await;
+    clock.advance(Duration::seconds(59));
+    let reply = anna.apply(&[]).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+
+    // One second later it is midnight in Astana and the invitation has ended.
+    let clock = issuer::clock::Clock::fixed(FROZEN_START);
+    let (app, _) = portal_clocked(Db::in_memory().expect("database"), clock.clone());
+    clock.set(time::macros::datetime!(2027-05-29 18:59:00 UTC));
+    let mut anna = Client::new(&app);
+    anna.sign_up("anna@example.com").await;
+    clock.set(time::macros::datetime!(2027-05-29 19:00 UTC));
+    let reply = anna.apply(&[]).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        error_of(&reply.body, "invitation_number").as_deref(),
+        Some("The invitation has expired")
+    );
+}
+
+#[tokio::test]
+async fn a_session_lasts_twelve_hours_to_the_second() {
+    let clock = issuer::clock::Clock::fixed(FROZEN_START);
+    let (app, _) = portal_clocked(Db::in_memory().expect("database"), clock.clone());
+    let mut anna = Client::new(&app);
+    anna.sign_up("anna@example.com").await;
+    clock.advance(Duration::hours(12) - Duration::seconds(1));
+    let page = anna.get("/account/visas").await;
+    assert_eq!(
+        page.status,
+        StatusCode::OK,
+        "still logged in a second before the end"
+    );
+    clock.advance(Duration::seconds(1));
+    let page = anna.get("/account/visas").await;
+    assert_eq!(location(&page), "/login?next=/account/visas");
 }
 
 #[tokio::test]
@@ -304,20 +353,26 @@ async fn unknown_expired_and_used_invitations_are_refused() {
 
     // An invitation whose period ended yesterday.
     let past = today() - Duration::days(100);
-    let mut form = issuer::demo::invitation_form(past);
+    let mut form = issuer::service::demo::invitation_form(past);
     form.valid_until = (today() - Duration::days(1)).to_string();
     let old = form.parse(past).expect("valid when made");
     state
         .db
         .with(|conn| {
             let number = shared::visa::InvitationNumber::parse("INV-OLD-0001")?;
-            let inviter = issuer::db::inviter_by_tax_id(
+            let inviter = issuer::store::invitation::inviter_by_tax_id(
                 conn,
-                &issuer::taxid::TaxId::parse(issuer::demo::DEMO_BIN)
+                &issuer::domain::taxid::TaxId::parse(issuer::service::demo::DEMO_BIN)
                     .map_err(anyhow::Error::from)?,
             )?
             .ok_or_else(|| anyhow::anyhow!("demo inviter"))?;
-            issuer::db::insert_invitation(conn, inviter.id, &number, &old, "2026-01-01T00:00:00Z")
+            issuer::store::invitation::insert_invitation(
+                conn,
+                inviter.id,
+                &number,
+                &old,
+                "2026-01-01T00:00:00Z",
+            )
         })
         .expect("stored");
     let reply = anna.apply(&[("invitation_number", "INV-OLD-0001")]).await;
@@ -775,7 +830,7 @@ async fn an_inviting_party_registers_with_a_checked_bin_and_its_invitation_works
             "/inviter",
             &[
                 ("kind", "organisation"),
-                ("tax_id", issuer::demo::DEMO_BIN),
+                ("tax_id", issuer::service::demo::DEMO_BIN),
                 ("name", "Host LLP"),
                 ("description", "Hotel"),
             ],
@@ -1291,36 +1346,37 @@ fn the_invite_command_registers_an_invitation_and_prints_its_number() {
         if let Some(name) = name {
             args.extend(["--inviter-name", name]);
         }
-        issuer::cli::Cli::try_parse_from(args).expect("arguments parse")
+        issuer::ops::Cli::try_parse_from(args).expect("arguments parse")
     };
-    let unknown = issuer::cli::run(args("180340012346", None));
+    let unknown = issuer::ops::run(args("180340012346", None));
     assert_eq!(
         unknown,
-        std::process::ExitCode::from(issuer::cli::EXIT_BAD_INPUT)
+        std::process::ExitCode::from(issuer::ops::EXIT_BAD_INPUT)
     );
-    let made = issuer::cli::run(args("180340012346", Some("Astana Clinic LLP")));
+    let made = issuer::ops::run(args("180340012346", Some("Astana Clinic LLP")));
     assert_eq!(made, std::process::ExitCode::SUCCESS);
-    let again = issuer::cli::run(args("180340012346", None));
+    let again = issuer::ops::run(args("180340012346", None));
     assert_eq!(again, std::process::ExitCode::SUCCESS);
     let db = Db::open(&dir.path().join("issuer.sqlite3")).expect("database");
     let inviter = db
         .with(|conn| {
-            issuer::db::inviter_by_tax_id(
+            issuer::store::invitation::inviter_by_tax_id(
                 conn,
-                &issuer::taxid::TaxId::parse("180340012346").map_err(anyhow::Error::from)?,
+                &issuer::domain::taxid::TaxId::parse("180340012346")
+                    .map_err(anyhow::Error::from)?,
             )
         })
         .expect("query")
         .expect("registered");
     let list = db
-        .with(|conn| issuer::db::invitations_of(conn, inviter.id))
+        .with(|conn| issuer::store::invitation::invitations_of(conn, inviter.id))
         .expect("list");
     assert_eq!(list.len(), 2);
     assert_eq!(list[0].0.guest.full_name(), "DOE");
-    let bad_check_digit = issuer::cli::run(args("180340012347", Some("X")));
+    let bad_check_digit = issuer::ops::run(args("180340012347", Some("X")));
     assert_eq!(
         bad_check_digit,
-        std::process::ExitCode::from(issuer::cli::EXIT_BAD_INPUT)
+        std::process::ExitCode::from(issuer::ops::EXIT_BAD_INPUT)
     );
 }
 
@@ -1332,7 +1388,7 @@ async fn submitted_with_order(app: &Router, state: &AppState) -> (Client, String
     let mut anna = Client::new(app);
     anna.sign_up("anna@example.com").await;
     let id = applied_and_confirmed(&mut anna).await;
-    let order = support::open_order(state, "anna@example.com", &id);
+    let order = crate::support::open_order(state, "anna@example.com", &id);
     (anna, id, order)
 }
 
@@ -1373,7 +1429,7 @@ fn now() -> i64 {
 fn counts(state: &AppState) -> (i64, i64) {
     state
         .db
-        .with(|conn| issuer::db::visa_counts(conn))
+        .with(|conn| issuer::store::visa::visa_counts(conn))
         .expect("counts")
 }
 
@@ -1488,11 +1544,17 @@ async fn concurrent_callbacks_and_status_updates_issue_exactly_one_visa() {
         tasks.spawn(async move {
             if i % 3 == 0 {
                 // The same notice through the path "Update Status" takes.
-                let notice: issuer::epay::PaymentNotice =
+                let notice: issuer::domain::payment::PaymentNotice =
                     serde_json::from_value(paid).expect("notice");
-                issuer::issuance::settle(&state.db, &state.key, notice, "status")
-                    .await
-                    .expect("settles");
+                issuer::service::issuance::settle(
+                    &state.db,
+                    &state.key,
+                    &state.clock,
+                    notice,
+                    "status",
+                )
+                .await
+                .expect("settles");
                 StatusCode::NO_CONTENT
             } else {
                 callback(&app, &paid, SECRET, now()).await
@@ -1646,9 +1708,16 @@ async fn a_declined_payment_can_be_paid_again_with_a_new_order() {
     let second = state
         .db
         .with(move |conn| {
-            let (user, _) = issuer::db::find_login(conn, "anna@example.com")?
+            let (user, _) = issuer::store::account::find_login(conn, "anna@example.com")?
                 .ok_or_else(|| anyhow::anyhow!("anna"))?;
-            issuer::db::open_payment(conn, &app_id, user, 8000, "USD", &issuer::now_rfc3339())
+            issuer::store::payment::open_payment(
+                conn,
+                &app_id,
+                user,
+                8000,
+                "USD",
+                &issuer::clock::Clock::system().rfc3339(),
+            )
         })
         .expect("query")
         .expect("a new order");
@@ -1801,28 +1870,40 @@ async fn a_restart_completes_a_paid_but_unissued_application_exactly_once() {
     );
     let (_anna, id, order) = submitted_with_order(&app, &state).await;
     // The payment is recorded, then the process "dies" before signing.
-    let paid: issuer::epay::PaymentNotice =
+    let paid: issuer::domain::payment::PaymentNotice =
         serde_json::from_value(notice(&order, "paid", 8000, "USD")).expect("notice");
     let outcome = state
         .db
-        .with(|conn| issuer::db::record_notice(conn, &paid, "callback", &issuer::now_rfc3339()))
+        .with(|conn| {
+            issuer::store::payment::record_notice(
+                conn,
+                &paid,
+                "callback",
+                &issuer::clock::Clock::system().rfc3339(),
+            )
+        })
         .expect("recorded");
-    assert_eq!(outcome, issuer::db::NoticeOutcome::Paid(id.clone()));
+    assert_eq!(
+        outcome,
+        issuer::domain::payment::NoticeOutcome::Paid(id.clone())
+    );
     assert_eq!(counts(&state), (0, 0));
     drop((app, state));
 
     let db = Db::open(&path).expect("reopened");
     let key = dev_key();
     assert_eq!(
-        issuer::issuance::complete_paid(&db, &key).expect("completes"),
+        issuer::service::issuance::complete_paid(&db, &key, &issuer::clock::Clock::system())
+            .expect("completes"),
         1
     );
     assert_eq!(
-        issuer::issuance::complete_paid(&db, &key).expect("completes"),
+        issuer::service::issuance::complete_paid(&db, &key, &issuer::clock::Clock::system())
+            .expect("completes"),
         0
     );
     assert_eq!(
-        db.with(|conn| issuer::db::visa_counts(conn))
+        db.with(|conn| issuer::store::visa::visa_counts(conn))
             .expect("counts"),
         (1, 1)
     );
@@ -1845,10 +1926,12 @@ async fn issuance_refuses_an_application_that_is_not_paid() {
     let key = dev_key();
     let outcome = state
         .db
-        .with(|conn| issuer::db::issue(conn, &id, &key, time::OffsetDateTime::now_utc()))
+        .with(|conn| {
+            issuer::service::issuance::issue(conn, &id, &key, time::OffsetDateTime::now_utc())
+        })
         .expect("runs");
     assert!(
-        matches!(outcome, issuer::db::IssueOutcome::Refused(_)),
+        matches!(outcome, issuer::domain::issuance::IssueOutcome::Refused(_)),
         "{outcome:?}"
     );
     // Even forcing the status to paid without a paid payment signs nothing.
@@ -1863,10 +1946,12 @@ async fn issuance_refuses_an_application_that_is_not_paid() {
         .expect("forced");
     let outcome = state
         .db
-        .with(|conn| issuer::db::issue(conn, &id, &key, time::OffsetDateTime::now_utc()))
+        .with(|conn| {
+            issuer::service::issuance::issue(conn, &id, &key, time::OffsetDateTime::now_utc())
+        })
         .expect("runs");
     assert!(
-        matches!(outcome, issuer::db::IssueOutcome::Refused(_)),
+        matches!(outcome, issuer::domain::issuance::IssueOutcome::Refused(_)),
         "{outcome:?}"
     );
     assert_eq!(counts(&state), (0, 0));
@@ -1887,277 +1972,21 @@ async fn a_database_from_newer_code_is_refused() {
     );
 }
 
-// ---------------------------------------------------------------- through the sandbox gateway
-
-/// The issuer and the sandbox gateway, each serving on its own loopback port.
-struct Live {
-    issuer: String,
-    gateway: String,
-    state: AppState,
-}
-
-/// Starts both servers; the sandbox settles payments after `processing` and keeps the pending
-/// test card pending for `pending`.
-async fn live(processing: std::time::Duration, pending: std::time::Duration) -> Live {
-    let sandbox = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("a port");
-    let gateway = format!("http://{}", sandbox.local_addr().expect("address"));
-    let config = epay_sandbox::Config {
-        public_url: Some(gateway.clone()),
-        processing,
-        pending,
-        callbacks: epay_sandbox::CallbackPolicy {
-            attempts: 5,
-            first_retry: std::time::Duration::from_millis(200),
-            max_delay: std::time::Duration::from_secs(1),
-            timeout: std::time::Duration::from_secs(5),
-        },
-        ..epay_sandbox::Config::default()
-    };
-    tokio::spawn(epay_sandbox::serve(config, sandbox));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("a port");
-    let issuer = format!("http://{}", listener.local_addr().expect("address"));
-    let (router, state) = portal_at(Db::in_memory().expect("db"), &gateway, SECRET, "", &issuer);
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-        )
-        .await
-    });
-    Live {
-        issuer,
-        gateway,
-        state,
-    }
-}
-
-/// A browser over real HTTP: keeps cookies (by name, as browsers share them across ports of one
-/// host) and the last page, follows no redirects by itself.
-struct Web {
-    http: reqwest::Client,
-    cookies: Vec<(String, String)>,
-    last: String,
-}
-
-struct Page {
-    status: StatusCode,
-    location: Option<String>,
-    body: String,
-}
-
-impl Web {
-    fn new() -> Self {
-        Web {
-            http: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .expect("client"),
-            cookies: Vec::new(),
-            last: String::new(),
-        }
-    }
-
-    async fn send(&mut self, request: reqwest::RequestBuilder) -> Page {
-        let cookie = self
-            .cookies
-            .iter()
-            .map(|(n, v)| format!("{n}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ");
-        let response = request.header("cookie", cookie).send().await.expect("HTTP");
-        let status = StatusCode::from_u16(response.status().as_u16()).expect("status");
-        for value in response.headers().get_all("set-cookie") {
-            let text = value.to_str().expect("ascii");
-            let (pair, attrs) = text.split_once(';').unwrap_or((text, ""));
-            let (name, value) = pair.split_once('=').expect("cookie");
-            self.cookies.retain(|(n, _)| n != name);
-            if !attrs.contains("Max-Age=0") {
-                self.cookies.push((name.to_owned(), value.to_owned()));
-            }
-        }
-        let location = response
-            .headers()
-            .get("location")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let body = response.text().await.expect("body");
-        if !body.is_empty() {
-            self.last = body.clone();
-        }
-        Page {
-            status,
-            location,
-            body,
-        }
-    }
-
-    async fn get(&mut self, url: &str) -> Page {
-        let request = self.http.get(url);
-        self.send(request).await
-    }
-
-    async fn post(&mut self, url: &str, fields: &[(&str, &str)]) -> Page {
-        let token = csrf_of(&self.last);
-        let mut all = vec![("csrf", token.as_str())];
-        all.extend_from_slice(fields);
-        let body = serde_urlencoded::to_string(&all).expect("form");
-        let request = self
-            .http
-            .post(url)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(body);
-        self.send(request).await
-    }
-
-    async fn bytes(&mut self, url: &str) -> (StatusCode, Vec<u8>) {
-        let cookie = self
-            .cookies
-            .iter()
-            .map(|(n, v)| format!("{n}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ");
-        let response = self
-            .http
-            .get(url)
-            .header("cookie", cookie)
-            .send()
-            .await
-            .expect("HTTP");
-        let status = StatusCode::from_u16(response.status().as_u16()).expect("status");
-        (status, response.bytes().await.expect("body").to_vec())
-    }
-}
-
-/// Waits (up to a minute) until `check` holds; fails the test if it never does.
-async fn eventually<F, Fut>(what: &str, mut check: F)
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    for _ in 0..600 {
-        if check().await {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("never happened: {what}");
-}
-
-/// Signs up, applies on `invitation`, confirms, and presses "To pay"; returns the application id
-/// and the gateway's payment address.
-async fn apply_and_go_to_pay(
-    live: &Live,
-    web: &mut Web,
-    email: &str,
-    invitation: &str,
-) -> (String, String) {
-    let base = &live.issuer;
-    web.get(&format!("{base}/signup")).await;
-    let signed = web
-        .post(
-            &format!("{base}/signup"),
-            &[
-                ("email", email),
-                ("full_name", "Anna"),
-                ("password", "long enough password"),
-                ("password_again", "long enough password"),
-            ],
-        )
-        .await;
-    assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.body);
-    web.get(&format!("{base}/apply")).await;
-    let expiry = (today() + Duration::days(2000)).to_string();
-    let applied = web
-        .post(
-            &format!("{base}/apply"),
-            &[
-                ("invitation_number", invitation),
-                ("category", "tourist"),
-                ("surname", "ERIKSSON"),
-                ("given_names", "ANNA MARIA"),
-                ("sex", "F"),
-                ("date_of_birth", "1974-08-12"),
-                ("citizenship", "SWE"),
-                ("passport_number", "L898902C3"),
-                ("passport_expiry", expiry.as_str()),
-                ("with_children", "no"),
-            ],
-        )
-        .await;
-    let confirm = applied.location.expect("to the confirmation");
-    let id = application_id(&confirm);
-    web.get(&format!("{base}{confirm}")).await;
-    let confirmed = web
-        .post(&format!("{base}{confirm}"), &[("confirm", "yes")])
-        .await;
-    assert_eq!(
-        confirmed.location.as_deref(),
-        Some(format!("/applications/{id}/payment").as_str())
-    );
-    let step2 = web.get(&format!("{base}/applications/{id}/payment")).await;
-    assert!(step2.body.contains("To pay"));
-    let to_pay = web
-        .post(&format!("{base}/applications/{id}/payment"), &[])
-        .await;
-    assert_eq!(to_pay.status, StatusCode::SEE_OTHER, "{}", to_pay.body);
-    let pay_url = to_pay.location.expect("to the gateway");
-    assert!(
-        pay_url.starts_with(&format!("{}/pay/", live.gateway)),
-        "{pay_url}"
-    );
-    // Pressing "To pay" again finds the same payment.
-    web.get(&format!("{base}/applications/{id}/payment")).await;
-    let again = web
-        .post(&format!("{base}/applications/{id}/payment"), &[])
-        .await;
-    assert_eq!(again.location.as_deref(), Some(pay_url.as_str()));
-    (id, pay_url)
-}
-
-/// Pays on the gateway's page with one method; returns the page after submitting.
-async fn pay(web: &mut Web, pay_url: &str, method: &str, fields: &[(&str, &str)]) -> Page {
-    let choice = web.get(pay_url).await;
-    assert_eq!(choice.status, StatusCode::OK);
-    let form = web.get(&format!("{pay_url}/{method}")).await;
-    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
-    web.post(&format!("{pay_url}/{method}"), fields).await
-}
-
-fn card(number: &str) -> [(&str, &str); 4] {
-    [
-        ("number", number),
-        ("expiry", "12/39"),
-        ("cvv", "123"),
-        ("holder", "ANNA ERIKSSON"),
-    ]
-}
-
-async fn result_says(web: &mut Web, live: &Live, id: &str, text: &str) -> bool {
-    web.get(&format!("{}/applications/{id}/result", live.issuer))
-        .await
-        .body
-        .contains(text)
-}
-
 fn extra_invitation(state: &AppState) -> String {
     let today = today();
-    let invitation = issuer::demo::invitation_form(today)
+    let invitation = issuer::service::demo::invitation_form(today)
         .parse(today)
         .expect("valid");
     state
         .db
         .with(|conn| {
-            let inviter = issuer::db::inviter_by_tax_id(
+            let inviter = issuer::store::invitation::inviter_by_tax_id(
                 conn,
-                &issuer::taxid::TaxId::parse(issuer::demo::DEMO_BIN)
+                &issuer::domain::taxid::TaxId::parse(issuer::service::demo::DEMO_BIN)
                     .map_err(anyhow::Error::from)?,
             )?
             .ok_or_else(|| anyhow::anyhow!("demo inviter"))?;
-            issuer::db::create_invitation(
+            issuer::store::invitation::create_invitation(
                 conn,
                 inviter.id,
                 &invitation,
@@ -2168,240 +1997,6 @@ fn extra_invitation(state: &AppState) -> String {
         .expect("an invitation")
         .as_str()
         .to_owned()
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_applicant_pays_by_card_at_the_gateway_and_downloads_a_pdf_that_verifies() {
-    let live = live(
-        std::time::Duration::from_millis(300),
-        std::time::Duration::from_secs(30),
-    )
-    .await;
-    let mut web = Web::new();
-    let (id, pay_url) =
-        apply_and_go_to_pay(&live, &mut web, "anna@example.com", "INV-DEMO-0001").await;
-    let submitted = pay(&mut web, &pay_url, "card", &card("4111 1111 1111 1111")).await;
-    assert_eq!(
-        submitted.status,
-        StatusCode::SEE_OTHER,
-        "{}",
-        submitted.body
-    );
-    // Back on the portal before the gateway's answer: nothing is issued yet.
-    assert!(result_says(&mut web, &live, &id, "Payment not done").await);
-    eventually("the callback approves the application", || {
-        let state = live.state.clone();
-        async move { counts(&state) == (1, 1) }
-    })
-    .await;
-    let receipt = web.get(&pay_url).await;
-    assert!(
-        receipt.body.contains("**** 1111"),
-        "the gateway's electronic check"
-    );
-    assert!(!receipt.body.contains("4111 1111 1111 1111"));
-    assert!(result_says(&mut web, &live, &id, "Approved. Payment completed").await);
-    assert!(web.last.contains("Copy the visa in PDF format"));
-    let (status, pdf) = web
-        .bytes(&format!("{}/applications/{id}/visa.pdf", live.issuer))
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    let (codes, text) = scan_pdf(&pdf);
-    let pem = std::fs::read_to_string(repo().join("keys/dev-issuer.pub")).expect("public key");
-    let trust =
-        shared::TrustStore::from_keys([shared::PublicKey::from_spki_pem(&pem).expect("pem")]);
-    let verified = shared::verify(&codes[0], &trust).expect("the QR verifies");
-    assert_eq!(
-        verified.visa().invitation_number().as_str(),
-        "INV-DEMO-0001"
-    );
-    let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    assert!(squeezed.contains(&shared::VisaMrz::of(verified.visa()).line2));
-    let receipt = web
-        .get(&format!("{}/applications/{id}/receipt", live.issuer))
-        .await;
-    assert!(receipt.body.contains("**** 1111"));
-
-    let mut mallory = Web::new();
-    let other = extra_invitation(&live.state);
-    apply_and_go_to_pay(&live, &mut mallory, "mallory@example.com", &other).await;
-    let (status, _) = mallory
-        .bytes(&format!("{}/applications/{id}/visa.pdf", live.issuer))
-        .await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_e_wallet_and_a_mobile_balance_pay_as_well() {
-    let live = live(
-        std::time::Duration::from_millis(200),
-        std::time::Duration::from_secs(30),
-    )
-    .await;
-    let mut wallet = Web::new();
-    let (wallet_id, wallet_url) =
-        apply_and_go_to_pay(&live, &mut wallet, "w@example.com", "INV-DEMO-0001").await;
-    let invitation = extra_invitation(&live.state);
-    let mut phone = Web::new();
-    let (phone_id, phone_url) =
-        apply_and_go_to_pay(&live, &mut phone, "p@example.com", &invitation).await;
-    pay(
-        &mut wallet,
-        &wallet_url,
-        "wallet",
-        &[("wallet", "WAL-100001")],
-    )
-    .await;
-    pay(
-        &mut phone,
-        &phone_url,
-        "mobile",
-        &[("phone", "+7 701 555 0101")],
-    )
-    .await;
-    eventually("both are approved", || {
-        let state = live.state.clone();
-        async move { counts(&state) == (2, 2) }
-    })
-    .await;
-    assert!(
-        result_says(
-            &mut wallet,
-            &live,
-            &wallet_id,
-            "Approved. Payment completed"
-        )
-        .await
-    );
-    assert!(result_says(&mut phone, &live, &phone_id, "Approved. Payment completed").await);
-    let receipt = phone
-        .get(&format!("{}/applications/{phone_id}/receipt", live.issuer))
-        .await;
-    assert!(receipt.body.contains("Write-off from the mobile balance"));
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_declined_card_issues_nothing_and_the_applicant_can_pay_again() {
-    let live = live(
-        std::time::Duration::from_millis(200),
-        std::time::Duration::from_secs(30),
-    )
-    .await;
-    let mut web = Web::new();
-    let (id, pay_url) =
-        apply_and_go_to_pay(&live, &mut web, "anna@example.com", "INV-DEMO-0001").await;
-    pay(&mut web, &pay_url, "card", &card("4000 0000 0000 0002")).await;
-    eventually("the decline arrives", || {
-        let mut web = Web {
-            http: web.http.clone(),
-            cookies: web.cookies.clone(),
-            last: String::new(),
-        };
-        let url = format!("{}/applications/{id}/result", live.issuer);
-        async move {
-            web.get(&url)
-                .await
-                .body
-                .contains("The payment was declined.")
-        }
-    })
-    .await;
-    assert_eq!(counts(&live.state), (0, 0));
-    web.get(&format!("{}/applications/{id}/payment", live.issuer))
-        .await;
-    let again = web
-        .post(&format!("{}/applications/{id}/payment", live.issuer), &[])
-        .await;
-    let second = again.location.expect("a new payment");
-    assert_ne!(second, pay_url, "a declined payment is not reused");
-    pay(&mut web, &second, "card", &card("5555 5555 5555 4444")).await;
-    eventually("the second payment approves", || {
-        let state = live.state.clone();
-        async move { counts(&state) == (1, 1) }
-    })
-    .await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_pending_payment_without_a_callback_is_completed_by_update_status() {
-    let live = live(
-        std::time::Duration::from_millis(200),
-        std::time::Duration::from_secs(2),
-    )
-    .await;
-    let mut web = Web::new();
-    let (id, pay_url) =
-        apply_and_go_to_pay(&live, &mut web, "anna@example.com", "INV-DEMO-0001").await;
-    pay(&mut web, &pay_url, "card", &card("4000 0000 0000 0044")).await;
-    let result = format!("{}/applications/{id}/result", live.issuer);
-    web.get(&result).await;
-    let update = web
-        .post(&format!("{}/applications/{id}/status", live.issuer), &[])
-        .await;
-    assert_eq!(
-        update.location.as_deref(),
-        Some(format!("/applications/{id}/result").as_str())
-    );
-    // Whether the two seconds have passed or not, nothing is issued without a paid status.
-    if counts(&live.state) == (0, 0) {
-        assert!(result_says(&mut web, &live, &id, "Payment not done").await);
-    }
-    eventually("Update Status finds the payment paid", || {
-        let mut web = Web {
-            http: web.http.clone(),
-            cookies: web.cookies.clone(),
-            last: String::new(),
-        };
-        let (result, status) = (
-            result.clone(),
-            format!("{}/applications/{id}/status", live.issuer),
-        );
-        async move {
-            web.get(&result).await;
-            web.post(&status, &[]).await;
-            web.get(&result)
-                .await
-                .body
-                .contains("Approved. Payment completed")
-        }
-    })
-    .await;
-    assert_eq!(counts(&live.state), (1, 1));
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn three_callbacks_for_one_payment_issue_one_visa() {
-    let live = live(
-        std::time::Duration::from_millis(200),
-        std::time::Duration::from_secs(30),
-    )
-    .await;
-    let mut web = Web::new();
-    let (id, pay_url) =
-        apply_and_go_to_pay(&live, &mut web, "anna@example.com", "INV-DEMO-0001").await;
-    pay(&mut web, &pay_url, "card", &card("4000 0000 0000 0069")).await;
-    eventually("approved", || {
-        let state = live.state.clone();
-        async move { counts(&state) == (1, 1) }
-    })
-    .await;
-    // Give the duplicates their chance to arrive, then press Update Status as well.
-    eventually("the gateway reports it paid", || {
-        let mut web = Web {
-            http: web.http.clone(),
-            cookies: web.cookies.clone(),
-            last: String::new(),
-        };
-        let url = pay_url.clone();
-        async move { web.get(&url).await.body.contains("**** 0069") }
-    })
-    .await;
-    web.get(&format!("{}/applications/{id}/result", live.issuer))
-        .await;
-    web.post(&format!("{}/applications/{id}/status", live.issuer), &[])
-        .await;
-    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
-    assert_eq!(counts(&live.state), (1, 1));
 }
 
 #[tokio::test]
@@ -2429,8 +2024,9 @@ async fn a_key_directory_signs_with_its_newest_certified_key_without_a_restart()
     for file in ["dev-issuer.cert", "dev-issuer.key"] {
         std::fs::copy(repo().join("keys").join(file), dir.path().join(file)).expect("copy");
     }
-    let root = issuer::keyfile::load_public(&repo().join("keys/root/dev-root.pub")).expect("root");
-    let signer = issuer::issuance::KeyDirectory {
+    let root =
+        issuer::keys::keyfile::load_public(&repo().join("keys/root/dev-root.pub")).expect("root");
+    let signer = issuer::keys::keyring::KeyDirectory {
         dir: dir.path().to_owned(),
         root,
     };
@@ -2441,14 +2037,15 @@ async fn a_key_directory_signs_with_its_newest_certified_key_without_a_restart()
     )
     .expect("gateway");
     let db = Db::in_memory().expect("db");
-    issuer::demo::seed(&db, today()).expect("demo");
+    let clock = issuer::clock::Clock::system();
+    issuer::service::demo::seed(&db, &clock).expect("demo");
     let settings = Settings {
         secure_cookies: true,
         form_targets: Vec::new(),
-        fees: issuer::issuance::Fees::default(),
+        fees: issuer::domain::fees::Fees::default(),
         public_url: "http://127.0.0.1:8080".to_owned(),
     };
-    let state = AppState::new(db, settings, gateway, std::sync::Arc::new(signer));
+    let state = AppState::new(db, settings, gateway, std::sync::Arc::new(signer), clock);
     let app = app(state.clone());
     let kid_of = |state: &AppState, number: &str| -> String {
         state
@@ -2468,9 +2065,10 @@ async fn a_key_directory_signs_with_its_newest_certified_key_without_a_restart()
     assert_eq!(kid_of(&state, "KZ0000001"), dev_key().kid().to_string());
 
     // The operator puts a newly certified key into the directory while the portal runs.
-    let (paths, next) = issuer::keyfile::generate(&dir.path().join("issuer-next")).expect("keygen");
+    let (paths, next) =
+        issuer::keys::keyfile::generate(&dir.path().join("issuer-next")).expect("keygen");
     let start = time::OffsetDateTime::now_utc() - Duration::hours(1);
-    issuer::keyring::certify(
+    issuer::keys::keyring::certify(
         &repo().join("keys/root/dev-root.key"),
         &paths.public,
         start,
@@ -2495,11 +2093,17 @@ async fn a_key_directory_signs_with_its_newest_certified_key_without_a_restart()
     let order = state
         .db
         .with(move |conn| {
-            let (user, _) = issuer::db::find_login(conn, "bob@example.com")?
+            let (user, _) = issuer::store::account::find_login(conn, "bob@example.com")?
                 .ok_or_else(|| anyhow::anyhow!("bob"))?;
-            let row =
-                issuer::db::open_payment(conn, &app_id, user, 8000, "USD", &issuer::now_rfc3339())?
-                    .ok_or_else(|| anyhow::anyhow!("order"))?;
+            let row = issuer::store::payment::open_payment(
+                conn,
+                &app_id,
+                user,
+                8000,
+                "USD",
+                &issuer::clock::Clock::system().rfc3339(),
+            )?
+            .ok_or_else(|| anyhow::anyhow!("order"))?;
             Ok(row.order_id)
         })
         .expect("an order");
@@ -2524,20 +2128,25 @@ async fn a_revoked_visa_is_shown_as_revoked_is_not_printed_again_and_goes_into_t
 
     let revoke = |reason: &'static str| {
         let number = number.clone();
-        state
-            .db
-            .with(move |conn| issuer::db::trust::revoke_visa(conn, &number, reason))
+        state.db.with(move |conn| {
+            issuer::store::trust::revoke_visa(conn, &number, reason, "2026-12-01T10:00:00Z")
+        })
     };
     assert_eq!(
         revoke("passport reported stolen").expect("revokes"),
-        issuer::db::trust::Revoked::Now
+        issuer::store::trust::Revoked::Now
     );
     assert_eq!(
         revoke("again").expect("idempotent"),
-        issuer::db::trust::Revoked::Already("passport reported stolen".into())
+        issuer::store::trust::Revoked::Already("passport reported stolen".into())
     );
     let unknown = state.db.with(|conn| {
-        issuer::db::trust::revoke_visa(conn, &VisaNumber::parse("KZ9999999").expect("n"), "x")
+        issuer::store::trust::revoke_visa(
+            conn,
+            &VisaNumber::parse("KZ9999999").expect("n"),
+            "x",
+            "2026-12-01T10:00:00Z",
+        )
     });
     assert!(
         unknown
@@ -2574,12 +2183,18 @@ async fn a_revoked_visa_is_shown_as_revoked_is_not_printed_again_and_goes_into_t
     };
     let added = state
         .db
-        .with(move |conn| issuer::db::trust::record_used_entries(conn, &[entry.clone(), entry]))
+        .with(move |conn| {
+            issuer::store::trust::record_used_entries(
+                conn,
+                &[entry.clone(), entry],
+                "2026-12-02T07:00:00Z",
+            )
+        })
         .expect("records");
     assert_eq!(added, 1, "an entry reported twice is recorded once");
     let content = state
         .db
-        .with(|conn| issuer::db::trust::trust_content(conn))
+        .with(|conn| issuer::store::trust::trust_content(conn))
         .expect("content");
     let root = shared::IssuerKey::from_pkcs8_pem(
         &std::fs::read_to_string(repo().join("keys/root/dev-root.key")).expect("root key"),
@@ -2606,25 +2221,33 @@ async fn a_revoked_visa_is_shown_as_revoked_is_not_printed_again_and_goes_into_t
 fn the_demo_invitation_is_added_even_when_its_organisation_was_registered_first() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = Db::open(&dir.path().join("issuer.sqlite3")).expect("db");
-    let today = today();
-    let inviter = issuer::demo::inviter_form().parse().expect("demo inviter");
+    let clock = issuer::clock::Clock::system();
+    let inviter = issuer::service::demo::inviter_form()
+        .parse()
+        .expect("demo inviter");
     db.with(|conn| {
-        let now = issuer::now_rfc3339();
-        issuer::db::insert_inviter(conn, None, &inviter, &now)?
-            .map_err(|p| anyhow::anyhow!("{p:?}"))?;
-        Ok(())
+        let now = issuer::clock::Clock::system().rfc3339();
+        match issuer::store::invitation::insert_inviter(conn, None, &inviter, &now)? {
+            issuer::store::Checked::Stored(_) => Ok(()),
+            issuer::store::Checked::Refused(p) => Err(anyhow::anyhow!("{p:?}")),
+        }
     })
     .expect("organisation registered");
     assert!(
-        issuer::demo::seed(&db, today).expect("seeds"),
+        issuer::service::demo::seed(&db, &clock).expect("seeds"),
         "the invitation is added"
     );
     assert!(
-        !issuer::demo::seed(&db, today).expect("seeds"),
+        !issuer::service::demo::seed(&db, &clock).expect("seeds"),
         "and only once"
     );
     let found = db
-        .with(|conn| issuer::db::invitation_by_number(conn, issuer::demo::DEMO_INVITATION))
+        .with(|conn| {
+            issuer::store::invitation::invitation_by_number(
+                conn,
+                issuer::service::demo::DEMO_INVITATION,
+            )
+        })
         .expect("query");
     assert!(found.is_some());
 }

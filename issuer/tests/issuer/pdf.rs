@@ -11,7 +11,8 @@ fn repo() -> PathBuf {
 }
 
 fn dev_key() -> IssuerKey {
-    issuer::keyfile::load_private(&repo().join("keys/dev-issuer.key")).expect("the dev key loads")
+    issuer::keys::keyfile::load_private(&repo().join("keys/dev-issuer.key"))
+        .expect("the dev key loads")
 }
 
 fn dev_trust() -> TrustStore {

@@ -13,10 +13,11 @@ use shared::visa::VisaNumber;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::db::trust::Revoked;
-use crate::db::{self, Db};
-use crate::keyfile;
-use crate::keyring::{self, Keyring};
+use crate::clock::Clock;
+use crate::keys::keyfile;
+use crate::keys::keyring::{self, Keyring};
+use crate::store::trust::Revoked;
+use crate::store::{self, Db};
 
 /// Options of `issuer certify`.
 #[derive(Debug, Clone, clap::Args)]
@@ -155,7 +156,8 @@ pub fn revoke(args: &RevokeArgs) -> Result<ExitCode> {
     let number = VisaNumber::parse(&args.visa_number.to_ascii_uppercase())
         .map_err(|e| anyhow!("visa number: {e}"))?;
     let db = args.data.open()?;
-    match db.with(|conn| db::trust::revoke_visa(conn, &number, &args.reason))? {
+    let now = Clock::system().rfc3339();
+    match db.with(|conn| store::trust::revoke_visa(conn, &number, &args.reason, &now))? {
         Revoked::Now => println!(
             "revoked {}; kiosks refuse it once they import the next bundle (issuer bundle export)",
             number.as_str()
@@ -170,7 +172,8 @@ pub fn revoke(args: &RevokeArgs) -> Result<ExitCode> {
 /// `issuer revoke-key`.
 pub fn revoke_key(args: &RevokeKeyArgs) -> Result<ExitCode> {
     let db = args.data.open()?;
-    db.with(|conn| db::trust::revoke_key(conn, &args.kid, &args.reason))?;
+    let now = Clock::system().rfc3339();
+    db.with(|conn| store::trust::revoke_key(conn, &args.kid, &args.reason, &now))?;
     println!(
         "revoked key {}; every visa it signed is refused once kiosks import the next bundle",
         args.kid.to_ascii_lowercase()
@@ -183,11 +186,11 @@ pub fn export_bundle(args: &ExportArgs) -> Result<ExitCode> {
     let root = keyfile::load_private(&args.root)?;
     let keyring = Keyring::load(&args.key_dir, &root.public_key())?;
     let db = args.data.open()?;
-    let created_at = OffsetDateTime::now_utc();
-    let content = db.with(|conn| db::trust::trust_content(conn))?;
+    let created_at = Clock::system().now();
+    let content = db.with(|conn| store::trust::trust_content(conn))?;
     let mut written = None;
     let sequence = db.with(|conn| {
-        db::trust::record_bundle_export(conn, created_at, |sequence| {
+        store::trust::record_bundle_export(conn, created_at, |sequence| {
             let bundle = TrustBundle::new(
                 sequence,
                 created_at,
@@ -239,7 +242,8 @@ pub fn ledger_import(args: &LedgerImportArgs) -> Result<ExitCode> {
         }
     }
     let db = args.data.open()?;
-    let added = db.with(|conn| db::trust::record_used_entries(conn, &entries))?;
+    let now = Clock::system().rfc3339();
+    let added = db.with(|conn| store::trust::record_used_entries(conn, &entries, &now))?;
     println!(
         "read {} entries, recorded {added} new entries on single-entry visas",
         entries.len()
