@@ -76,7 +76,7 @@ impl ApplicationForm {
         if parse_date(&self.date_of_birth).is_ok_and(|d| d >= today) {
             p.insert(
                 "date_of_birth",
-                Problem::Field(FieldError::Format("no such date")),
+                Problem::Field(FieldError::Format(shared::visa::FormatError::NoSuchDate)),
             );
         }
         if parse_date(&self.passport_expiry).is_ok_and(|d| d < today) {

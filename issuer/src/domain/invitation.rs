@@ -164,7 +164,7 @@ pub fn parse_text(text: &str, max: usize) -> Result<String, FieldError> {
         return Err(FieldError::TooLong { max });
     }
     if text.chars().any(|c| c.is_control() || is_bidi_control(c)) {
-        return Err(FieldError::Format("letters, digits and punctuation only"));
+        return Err(FieldError::Format(shared::visa::FormatError::PlainText));
     }
     Ok(text)
 }
@@ -255,7 +255,7 @@ impl InvitationForm {
         if date_of_birth.is_some_and(|d| d >= today) {
             p.insert(
                 "date_of_birth",
-                Problem::Field(FieldError::Format("no such date")),
+                Problem::Field(FieldError::Format(shared::visa::FormatError::NoSuchDate)),
             );
         }
         let category = field(&mut p, "category", Category::parse(&self.category));

@@ -1,6 +1,6 @@
 //! How the portal words a [`Problem`] beside its field, in the three languages.
 
-use shared::visa::FieldError;
+use shared::visa::{FieldError, FormatError};
 
 use super::Lang;
 use crate::domain::problem::Problem;
@@ -127,47 +127,62 @@ impl Problem {
     }
 }
 
-/// The `shared` parsers describe format errors in English; these are their translations.
-fn format_message(l: Lang, text: &str) -> String {
-    let t = match text {
-        "use the Latin letters A-Z exactly as in the passport's machine-readable zone" => l.t(
+/// The words for each way a field's text can have the wrong shape. The match has no wildcard, so
+/// a new `FormatError` does not build until it has words in the three languages.
+fn format_message(l: Lang, error: &FormatError) -> String {
+    let t = match error {
+        FormatError::MrzLetters => l.t(
             "Паспорттың машинамен оқылатын аймағындағыдай латын әріптерімен A–Z жазыңыз",
             "Латинскими буквами A–Z, как в машиносчитываемой зоне паспорта",
             "Use the Latin letters A–Z exactly as in the passport's machine-readable zone",
         ),
-        "letters only, with spaces, hyphens or apostrophes between words" => l.t(
+        FormatError::NativeLetters => l.t(
             "Тек әріптер; сөздер арасында бос орын, сызықша немесе апостроф",
             "Только буквы; между словами пробел, дефис или апостроф",
             "Letters only, with spaces, hyphens or apostrophes between words",
         ),
-        "only Latin capital letters and digits" => l.t(
+        FormatError::CapitalsAndDigits => l.t(
             "Тек латын бас әріптері мен цифрлар",
             "Только заглавные латинские буквы и цифры",
             "Only Latin capital letters and digits",
         ),
-        "a date is written YYYY-MM-DD" => l.t(
-            "Күн ЖЖЖЖ-АА-КК түрінде жазылады",
-            "Дата записывается в виде ГГГГ-ММ-ДД",
-            "A date is written YYYY-MM-DD",
-        ),
-        "no such date" => l.t("Мұндай күн жоқ", "Такой даты нет", "No such date"),
-        "sex is F, M or X" => l.t("Жынысын таңдаңыз", "Выберите пол", "Choose the sex"),
-        "the e-visa categories are business, tourist and treatment" => l.t(
-            "Электрондық виза санаттары: іскерлік, туристік және емделу",
-            "Категории электронной визы: деловая, туристическая и на лечение",
-            "The e-visa categories are business, tourist and treatment",
-        ),
-        "an invitation number has 4 to 20 Latin letters, digits and hyphens" => l.t(
+        FormatError::InvitationNumber => l.t(
             "Шақыру нөмірі 4–20 латын әрпі, цифр және сызықшадан тұрады",
             "Номер приглашения — от 4 до 20 латинских букв, цифр и дефисов",
             "An invitation number has 4 to 20 Latin letters, digits and hyphens",
         ),
-        "letters, digits and punctuation only" => l.t(
+        FormatError::PlainText => l.t(
             "Тек әріптер, цифрлар және тыныс белгілері",
             "Только буквы, цифры и знаки препинания",
             "Letters, digits and punctuation only",
         ),
-        other => return other.to_owned(),
+        FormatError::DateShape => l.t(
+            "Күн ЖЖЖЖ-АА-КК түрінде жазылады",
+            "Дата записывается в виде ГГГГ-ММ-ДД",
+            "A date is written YYYY-MM-DD",
+        ),
+        FormatError::NoSuchDate => l.t("Мұндай күн жоқ", "Такой даты нет", "No such date"),
+        FormatError::TimeShape => l.t(
+            "Уақыт 2026-11-25T09:30:00Z түрінде жазылады",
+            "Время записывается в виде 2026-11-25T09:30:00Z",
+            "A time is written like 2026-11-25T09:30:00Z",
+        ),
+        FormatError::Sex => l.t("Жынысын таңдаңыз", "Выберите пол", "Choose the sex"),
+        FormatError::Category => l.t(
+            "Электрондық виза санаттары: іскерлік, туристік және емделу",
+            "Категории электронной визы: деловая, туристическая и на лечение",
+            "The e-visa categories are business, tourist and treatment",
+        ),
+        FormatError::Entries => l.t(
+            "Кіру саны: бір реттік немесе екі реттік",
+            "Количество въездов: однократная или двукратная",
+            "Entries are single or double",
+        ),
+        FormatError::Port => l.t(
+            "Электрондық виза иелері тек Астана (NQZ) немесе Алматы (ALA) арқылы кіреді",
+            "Владельцы электронной визы въезжают только через Астану (NQZ) или Алматы (ALA)",
+            "E-visa holders enter only through Astana (NQZ) or Almaty (ALA)",
+        ),
     };
     t.to_owned()
 }
@@ -175,36 +190,27 @@ fn format_message(l: Lang, text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use shared::visa::{
-        Category, InvitationNumber, MrzName, NativeName, PassportNumber, Sex, parse_date,
-    };
+    use shared::visa::parse_date;
 
-    /// `shared` words its format errors in English and the portal translates them by their text,
-    /// so a reworded message in `shared` must fail here rather than show English to everyone.
+    /// Every way a field can have the wrong shape reads differently in Kazakh, Russian and
+    /// English, so no ҚАЗ or РУС user is shown an English sentence.
     #[test]
     fn every_format_error_of_the_shared_parsers_has_kazakh_and_russian_words() {
-        let errors = [
-            MrzName::parse("Éric").err(),
-            NativeName::parse("Ahmed\u{202e}").err(),
-            PassportNumber::parse("L8-98").err(),
-            InvitationNumber::parse("IN?").err(),
-            parse_date("12.08.1974").err(),
-            parse_date("1974-02-30").err(),
-            Sex::parse("female").err(),
-            Category::parse("transit").err(),
-            crate::domain::invitation::parse_text("Ahmed\u{202e}", 10).err(),
-        ];
-        for error in errors {
-            let Some(FieldError::Format(text)) = error else {
-                panic!("expected a format error, got {error:?}");
-            };
-            for lang in [Lang::Kk, Lang::Ru] {
-                assert_ne!(
-                    format_message(lang, text),
-                    text,
-                    "{text:?} is not translated"
-                );
-            }
+        for error in FormatError::ALL {
+            let [kk, ru, en] = [Lang::Kk, Lang::Ru, Lang::En].map(|l| format_message(l, &error));
+            assert!(
+                kk != en && ru != en && kk != ru,
+                "{error:?}: {kk:?} {ru:?} {en:?}"
+            );
         }
+    }
+
+    #[test]
+    fn a_field_error_from_a_parser_shows_the_words_of_its_kind() {
+        let error = parse_date("1974-02-30").map(drop).map_err(Problem::from);
+        assert_eq!(
+            error.map_err(|p| p.message(Lang::Ru)),
+            Err("Такой даты нет".to_owned())
+        );
     }
 }
