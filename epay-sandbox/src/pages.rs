@@ -9,6 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
+use epay_contract::{PaymentMethod, PaymentStatus};
 use maud::{DOCTYPE, Markup, html};
 use serde::Deserialize;
 use subtle::ConstantTimeEq;
@@ -16,9 +17,7 @@ use time::{OffsetDateTime, UtcOffset};
 
 use crate::AppState;
 use crate::callback::spawn_settlement;
-use crate::payment::{
-    CardErrors, CardForm, FieldError, Method, Operator, Outcome, Payment, Phone, Status, Wallet,
-};
+use crate::payment::{CardErrors, CardForm, FieldError, Operator, Outcome, Payment, Phone, Wallet};
 
 const CSRF_COOKIE: &str = "epay_csrf";
 const STYLESHEET: &str = include_str!("../static/epay.css");
@@ -98,9 +97,11 @@ async fn payment_page(State(state): State<AppState>, Path(id): Path<String>) -> 
         Err(response) => return *response,
     };
     match payment.status {
-        Status::Created => Html(choose_method(&payment).into_string()).into_response(),
-        Status::Pending => Html(waiting(&payment).into_string()).into_response(),
-        Status::Paid | Status::Declined => Html(receipt(&payment).into_string()).into_response(),
+        PaymentStatus::Created => Html(choose_method(&payment).into_string()).into_response(),
+        PaymentStatus::Pending => Html(waiting(&payment).into_string()).into_response(),
+        PaymentStatus::Paid | PaymentStatus::Declined => {
+            Html(receipt(&payment).into_string()).into_response()
+        }
     }
 }
 
@@ -146,7 +147,14 @@ async fn card_submit(
     };
     let now = OffsetDateTime::now_utc().to_offset(ASTANA);
     match form.card.parse((now.year(), u8::from(now.month()))) {
-        Ok(card) => submit(&state, &id, Method::Card, card.hint(), None, card.outcome()),
+        Ok(card) => submit(
+            &state,
+            &id,
+            PaymentMethod::Card,
+            card.hint(),
+            None,
+            card.outcome(),
+        ),
         Err(errors) => {
             // The form comes back with what was typed, except the CVV, which is never echoed.
             let kept = CardForm {
@@ -173,7 +181,7 @@ async fn wallet_submit(
         Ok(wallet) => submit(
             &state,
             &id,
-            Method::Wallet,
+            PaymentMethod::Wallet,
             wallet.hint(),
             None,
             wallet.outcome(),
@@ -199,7 +207,7 @@ async fn mobile_submit(
         Ok(phone) => submit(
             &state,
             &id,
-            Method::Mobile,
+            PaymentMethod::Mobile,
             phone.hint(),
             Some(phone.operator()),
             phone.outcome(),
@@ -222,7 +230,7 @@ fn form_page(
         Ok(payment) => payment,
         Err(response) => return *response,
     };
-    if payment.status != Status::Created {
+    if payment.status != PaymentStatus::Created {
         return Redirect::to(&format!("/pay/{id}")).into_response();
     }
     let (token, fresh) = match csrf_cookie(headers) {
@@ -262,7 +270,7 @@ fn submittable(
             (StatusCode::FORBIDDEN, Html(page.into_string())).into_response(),
         ));
     }
-    if payment.status != Status::Created {
+    if payment.status != PaymentStatus::Created {
         return Err(Box::new(
             Redirect::to(&format!("/pay/{id}")).into_response(),
         ));
@@ -275,7 +283,7 @@ fn submittable(
 fn submit(
     state: &AppState,
     id: &str,
-    method: Method,
+    method: PaymentMethod,
     hint: String,
     operator: Option<Operator>,
     outcome: Outcome,
@@ -287,10 +295,10 @@ fn submit(
     };
     let now = OffsetDateTime::now_utc();
     let submitted = state.store().update(id, |payment, _| {
-        if payment.status != Status::Created {
+        if payment.status != PaymentStatus::Created {
             return false;
         }
-        payment.status = Status::Pending;
+        payment.status = PaymentStatus::Pending;
         payment.method = Some(method);
         payment.payer_hint = Some(hint);
         payment.operator = operator;
@@ -506,7 +514,7 @@ fn card_page(payment: &Payment, csrf: &str, form: &CardForm, errors: &CardErrors
                     FieldAttrs { placeholder: Some("ANNA ERIKSSON"), autocomplete: "cc-name", maxlength: 60, ..text }))
                 (pay_button(payment))
             }
-            (test_data(Method::Card))
+            (test_data(PaymentMethod::Card))
             p.back { a href={ "/pay/" (payment.id) } { "← Another payment method · Другой способ оплаты" } }
         },
     )
@@ -525,7 +533,7 @@ fn wallet_page(payment: &Payment, csrf: &str, value: &str, error: Option<FieldEr
                     FieldAttrs { kind: "text", autocomplete: "off", inputmode: None, placeholder: Some("WAL-100001"), maxlength: 20 }))
                 (pay_button(payment))
             }
-            (test_data(Method::Wallet))
+            (test_data(PaymentMethod::Wallet))
             p.back { a href={ "/pay/" (payment.id) } { "← Another payment method · Другой способ оплаты" } }
         },
     )
@@ -545,16 +553,16 @@ fn mobile_page(payment: &Payment, csrf: &str, value: &str, error: Option<FieldEr
                 p.hint { "Kcell +7 701, 702 · Activ +7 775, 778 · Beeline +7 705, 771, 776, 777" }
                 (pay_button(payment))
             }
-            (test_data(Method::Mobile))
+            (test_data(PaymentMethod::Mobile))
             p.back { a href={ "/pay/" (payment.id) } { "← Another payment method · Другой способ оплаты" } }
         },
     )
 }
 
 /// The documented test values, folded away, so a newcomer need not look them up.
-fn test_data(method: Method) -> Markup {
+fn test_data(method: PaymentMethod) -> Markup {
     let rows: &[(&str, &str)] = match method {
-        Method::Card => &[
+        PaymentMethod::Card => &[
             ("4111 1111 1111 1111, 5555 5555 5555 4444", "paid · оплачен"),
             ("4000 0000 0000 0002", "declined · отклонён"),
             (
@@ -566,14 +574,14 @@ fn test_data(method: Method) -> Markup {
                 "paid, callback sent three times · тройное уведомление",
             ),
         ],
-        Method::Wallet => &[
+        PaymentMethod::Wallet => &[
             ("WAL-100001", "paid · оплачен"),
             (
                 "WAL-100002",
                 "declined: insufficient funds · недостаточно средств",
             ),
         ],
-        Method::Mobile => &[
+        PaymentMethod::Mobile => &[
             ("+7 701 555 0101", "paid (Kcell) · оплачен"),
             (
                 "+7 701 000 0000",
@@ -593,7 +601,7 @@ fn test_data(method: Method) -> Markup {
                     li { span.mono { (value) } " — " (outcome) }
                 }
             }
-            @if method == Method::Card {
+            @if method == PaymentMethod::Card {
                 p { "Any future expiry, any 3-digit CVV, any name. · Любой срок в будущем, любой CVV из 3 цифр, любое имя." }
             }
         }
@@ -625,14 +633,14 @@ fn waiting(payment: &Payment) -> Markup {
 }
 
 fn receipt(payment: &Payment) -> Markup {
-    let paid = payment.status == Status::Paid;
+    let paid = payment.status == PaymentStatus::Paid;
     let method = match (payment.method, payment.operator) {
-        (Some(Method::Card), _) => "Payment card · Платёжная карта".to_owned(),
-        (Some(Method::Wallet), _) => "E-wallet · Электронный кошелёк".to_owned(),
-        (Some(Method::Mobile), Some(operator)) => {
+        (Some(PaymentMethod::Card), _) => "Payment card · Платёжная карта".to_owned(),
+        (Some(PaymentMethod::Wallet), _) => "E-wallet · Электронный кошелёк".to_owned(),
+        (Some(PaymentMethod::Mobile), Some(operator)) => {
             format!("Mobile balance · Баланс телефона ({})", operator.name())
         }
-        (Some(Method::Mobile), None) => "Mobile balance · Баланс телефона".to_owned(),
+        (Some(PaymentMethod::Mobile), None) => "Mobile balance · Баланс телефона".to_owned(),
         (None, _) => String::new(),
     };
     let when = payment

@@ -2,34 +2,8 @@
 //! value here ([`CardDetails`], [`Wallet`], [`Phone`]), and each value decides the sandbox
 //! outcome from the documented test data (docs/epay-gateway.md, "Sandbox test data").
 
-use serde::Serialize;
+use epay_contract::{PaymentMethod, PaymentStatus};
 use time::OffsetDateTime;
-
-/// Where a payment is in its life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    /// Created by the merchant; the applicant has not paid yet.
-    Created,
-    /// Submitted; the gateway is waiting for the bank or operator's answer.
-    Pending,
-    /// Paid: final.
-    Paid,
-    /// Declined: final.
-    Declined,
-}
-
-/// How the applicant paid.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Method {
-    /// A payment card.
-    Card,
-    /// An e-wallet.
-    Wallet,
-    /// A write-off from a mobile phone balance.
-    Mobile,
-}
 
 /// What the sandbox does with a submitted payment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,7 +105,7 @@ pub struct Payment {
     /// The merchant's order id.
     pub order_id: String,
     /// Amount in minor units.
-    pub amount_minor: u64,
+    pub amount_minor: i64,
     /// ISO 4217 code.
     pub currency: String,
     /// What is paid for.
@@ -143,9 +117,9 @@ pub struct Payment {
     /// Where callbacks go.
     pub callback_url: String,
     /// Where the payment is in its life.
-    pub status: Status,
+    pub status: PaymentStatus,
     /// How it was paid, once submitted.
-    pub method: Option<Method>,
+    pub method: Option<PaymentMethod>,
     /// A masked hint of the card, wallet or phone, once submitted.
     pub payer_hint: Option<String>,
     /// The operator, for mobile payments.
@@ -475,48 +449,6 @@ impl DeclineReason {
                 "Недостаточно средств на балансе телефона",
             ),
         }
-    }
-}
-
-impl Status {
-    /// Whether the payment can no longer change.
-    pub fn is_final(self) -> bool {
-        matches!(self, Self::Paid | Self::Declined)
-    }
-
-    /// The name used in the API.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Created => "created",
-            Self::Pending => "pending",
-            Self::Paid => "paid",
-            Self::Declined => "declined",
-        }
-    }
-
-    /// The status with this API name.
-    pub fn from_code(code: &str) -> Option<Self> {
-        [Self::Created, Self::Pending, Self::Paid, Self::Declined]
-            .into_iter()
-            .find(|s| s.as_str() == code)
-    }
-}
-
-impl Method {
-    /// The name used in the API.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Card => "card",
-            Self::Wallet => "wallet",
-            Self::Mobile => "mobile",
-        }
-    }
-
-    /// The method with this API name.
-    pub fn from_code(code: &str) -> Option<Self> {
-        [Self::Card, Self::Wallet, Self::Mobile]
-            .into_iter()
-            .find(|m| m.as_str() == code)
     }
 }
 

@@ -11,7 +11,9 @@ use std::sync::Mutex;
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 use time::OffsetDateTime;
 
-use crate::payment::{DeclineReason, Method, Operator, Outcome, Payment, Status};
+use epay_contract::PaymentStatus;
+
+use crate::payment::{DeclineReason, Operator, Outcome, Payment};
 
 /// The schema version this code writes; a newer database is refused.
 const SCHEMA_VERSION: i64 = 1;
@@ -140,14 +142,13 @@ impl Store {
                     params![
                         payment.id,
                         payment.order_id,
-                        i64::try_from(payment.amount_minor)
-                            .map_err(|_| StoreError::Corrupt("amount"))?,
+                        payment.amount_minor,
                         payment.currency,
                         payment.description,
                         payment.payer,
                         payment.return_url,
                         payment.callback_url,
-                        payment.status.as_str(),
+                        payment.status,
                         millis(payment.created_at),
                     ],
                 )?;
@@ -161,7 +162,9 @@ impl Store {
     /// The payment with this id, settled first if its pending time is over.
     pub fn get(&self, id: &str, now: OffsetDateTime) -> Result<Option<Payment>, StoreError> {
         let settled = self.update(id, |payment, receipts| {
-            if payment.status == Status::Pending && payment.settles_at.is_some_and(|at| at <= now) {
+            if payment.status == PaymentStatus::Pending
+                && payment.settles_at.is_some_and(|at| at <= now)
+            {
                 settle(payment, receipts);
             }
             payment.clone()
@@ -238,18 +241,18 @@ impl Store {
 /// Makes a pending payment final according to the outcome decided when it was submitted.
 /// Returns whether it changed.
 pub fn settle(payment: &mut Payment, receipts: &mut u64) -> bool {
-    if payment.status != Status::Pending {
+    if payment.status != PaymentStatus::Pending {
         return false;
     }
     let at = payment.settles_at.unwrap_or_else(OffsetDateTime::now_utc);
     match payment.outcome {
         Some(Outcome::Declined(reason)) => {
-            payment.status = Status::Declined;
+            payment.status = PaymentStatus::Declined;
             payment.decline_reason = Some(reason);
         }
         _ => {
             *receipts += 1;
-            payment.status = Status::Paid;
+            payment.status = PaymentStatus::Paid;
             payment.paid_at = Some(at);
             payment.receipt_number = Some(format!("EP-{}-{:06}", at.year(), *receipts));
         }
@@ -283,8 +286,8 @@ fn save(tx: &rusqlite::Transaction<'_>, p: &Payment) -> Result<(), StoreError> {
          WHERE id = ?1",
         params![
             p.id,
-            p.status.as_str(),
-            p.method.map(Method::as_str),
+            p.status,
+            p.method,
             p.payer_hint,
             p.operator.map(Operator::name),
             p.decline_reason.map(DeclineReason::code),
@@ -305,24 +308,21 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Result<Payment, StoreError>> {
     let time = |i: usize| -> rusqlite::Result<Option<OffsetDateTime>> {
         Ok(r.get::<_, Option<i64>>(i)?.and_then(from_millis))
     };
-    let status = r.get::<_, String>(8)?;
-    let method = text(9)?;
     let operator = text(11)?;
     let decline = text(12)?;
     let outcome = text(16)?;
-    let amount: i64 = r.get(2)?;
     let parsed = (|| {
         Ok(Payment {
             id: r.get(0)?,
             order_id: r.get(1)?,
-            amount_minor: u64::try_from(amount).map_err(|_| StoreError::Corrupt("amount"))?,
+            amount_minor: r.get(2)?,
             currency: r.get(3)?,
             description: r.get(4)?,
             payer: r.get(5)?,
             return_url: r.get(6)?,
             callback_url: r.get(7)?,
-            status: Status::from_code(&status).ok_or(StoreError::Corrupt("status"))?,
-            method: opt(method.as_deref(), Method::from_code, "method")?,
+            status: r.get(8)?,
+            method: r.get(9)?,
             payer_hint: text(10)?,
             operator: opt(operator.as_deref(), Operator::from_name, "operator")?,
             decline_reason: opt(
@@ -366,6 +366,8 @@ fn from_millis(ms: i64) -> Option<OffsetDateTime> {
 
 #[cfg(test)]
 mod tests {
+    use epay_contract::PaymentMethod;
+
     use super::*;
 
     fn payment(id: &str, order: &str) -> Payment {
@@ -378,7 +380,7 @@ mod tests {
             payer: "ANNA".into(),
             return_url: "http://r".into(),
             callback_url: "http://c".into(),
-            status: Status::Created,
+            status: PaymentStatus::Created,
             method: None,
             payer_hint: None,
             operator: None,
@@ -406,8 +408,8 @@ mod tests {
             let at = OffsetDateTime::from_unix_timestamp(1_795_000_100).expect("time");
             store
                 .update("p1", |p, _| {
-                    p.status = Status::Pending;
-                    p.method = Some(Method::Mobile);
+                    p.status = PaymentStatus::Pending;
+                    p.method = Some(PaymentMethod::Mobile);
                     p.operator = Some(Operator::Kcell);
                     p.payer_hint = Some("+7 701 *** **01".into());
                     p.outcome = Some(Outcome::PaidWithDuplicateCallbacks);
@@ -416,7 +418,7 @@ mod tests {
                 })
                 .expect("update");
             let paid = store.get("p1", at).expect("get").expect("found");
-            assert_eq!(paid.status, Status::Paid);
+            assert_eq!(paid.status, PaymentStatus::Paid);
             assert_eq!(paid.receipt_number.as_deref(), Some("EP-2026-000001"));
         }
         let store = Store::open(&path).expect("reopen");
@@ -424,7 +426,7 @@ mod tests {
             .get("p1", OffsetDateTime::now_utc())
             .expect("get")
             .expect("found");
-        assert_eq!(again.status, Status::Paid);
+        assert_eq!(again.status, PaymentStatus::Paid);
         assert_eq!(again.operator, Some(Operator::Kcell));
         assert_eq!(again.outcome, Some(Outcome::PaidWithDuplicateCallbacks));
         assert_eq!(again.receipt_number.as_deref(), Some("EP-2026-000001"));

@@ -10,7 +10,7 @@ use std::time::Instant;
 use anyhow::{Context, Result, anyhow};
 use issuer::application::ApplicationForm;
 use issuer::db::{self, Db, IssueOutcome};
-use issuer::epay::PaymentNotice;
+use issuer::epay::{PaymentMethod, PaymentNotice, PaymentStatus};
 
 fn main() -> Result<()> {
     let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
@@ -104,10 +104,10 @@ fn paid_applications(
         let notice = PaymentNotice {
             payment_id: format!("pay-{i}"),
             order_id: payment.order_id,
-            status: "paid".into(),
+            status: PaymentStatus::Paid,
             amount_minor: 8000,
             currency: "USD".into(),
-            method: Some("card".into()),
+            method: Some(PaymentMethod::Card),
             paid_at: Some(now.clone()),
             receipt_number: Some(format!("EP-{i}")),
             payer_hint: None,

@@ -19,7 +19,7 @@ use super::{AppError, AppState};
 use crate::application::{Application, Status};
 use crate::db::trust::RevocationNote;
 use crate::db::{self, NoticeOutcome, PaymentRow};
-use crate::epay::{PaymentNotice, PaymentOrder, SignatureError};
+use crate::epay::{PaymentNotice, PaymentOrder};
 use crate::issuance::{Fees, format_minor, settle};
 use crate::taxid::PartyKind;
 
@@ -398,21 +398,10 @@ async fn update_status(
 
 /// `POST /epay/callback`: the gateway's signed notice of a final payment state.
 pub async fn callback(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let verdict =
-        state
-            .gateway
-            .secrets()
-            .verify(&headers, &body, state.gateway.merchant_id(), unix_now());
-    if let Err(error) = verdict {
+    if let Err(error) = state.gateway.verify(&headers, &body, unix_now()) {
         tracing::warn!(%error, "a payment callback was refused");
-        let status = match error {
-            SignatureError::Stale
-            | SignatureError::Mismatch
-            | SignatureError::Missing
-            | SignatureError::Merchant => StatusCode::UNAUTHORIZED,
-        };
         return (
-            status,
+            StatusCode::UNAUTHORIZED,
             axum::Json(serde_json::json!({"error": error.to_string()})),
         )
             .into_response();
