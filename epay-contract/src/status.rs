@@ -33,7 +33,7 @@ pub enum PaymentMethod {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{text:?} is not a known {what}")]
 pub struct UnknownName {
-    /// What was expected: `payment status` or `payment method`.
+    /// What was expected: `payment status`, `payment method` or `language`.
     pub what: &'static str,
     /// The text found, cut to 64 characters.
     pub text: String,
@@ -116,7 +116,7 @@ impl PartialEq<&str> for PaymentStatus {
 }
 
 impl UnknownName {
-    fn new(what: &'static str, text: &str) -> Self {
+    pub(crate) fn new(what: &'static str, text: &str) -> Self {
         Self {
             what,
             text: text.chars().take(64).collect(),

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{PaymentMethod, PaymentStatus};
+use crate::{Lang, PaymentMethod, PaymentStatus};
 
 /// `POST /api/v1/payments`: the merchant asks for a payment. Unknown fields are refused.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -25,6 +25,11 @@ pub struct CreatePayment {
     pub return_url: String,
     /// Where the gateway posts the signed result (http or https).
     pub callback_url: String,
+    /// The language the payer reads the merchant's site in, so the payment pages open in it
+    /// (`kk`, `ru` or `en`); without it they open in Kazakh. Not part of the payment's identity:
+    /// an order posted again in another language is the same payment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<Lang>,
 }
 
 /// The answer to a created (`201`) or found again (`200`) payment.
@@ -106,5 +111,10 @@ mod tests {
         assert!(serde_json::from_str::<CreatePayment>(&fraction).is_err());
         let huge = good.replace("8000", "18446744073709551616");
         assert!(serde_json::from_str::<CreatePayment>(&huge).is_err());
+        let russian = good.replace("\"payer\"", "\"lang\": \"ru\", \"payer\"");
+        let russian: CreatePayment = serde_json::from_str(&russian).expect("with lang");
+        assert_eq!(russian.lang, Some(Lang::Ru));
+        let german = good.replace("\"payer\"", "\"lang\": \"de\", \"payer\"");
+        assert!(serde_json::from_str::<CreatePayment>(&german).is_err());
     }
 }

@@ -76,6 +76,7 @@ async fn create(State(state): State<AppState>, headers: HeaderMap, body: Bytes) 
         callback_due: false,
         paid_at: None,
         receipt_number: None,
+        lang: request.lang,
     };
     let created = match state.store().create(payment) {
         Ok(created) => created,

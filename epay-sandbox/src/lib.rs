@@ -12,6 +12,7 @@
 
 pub mod api;
 pub mod callback;
+pub mod messages;
 pub mod pages;
 pub mod payment;
 pub mod store;

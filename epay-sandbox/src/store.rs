@@ -11,12 +11,12 @@ use std::sync::Mutex;
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 use time::OffsetDateTime;
 
-use epay_contract::PaymentStatus;
+use epay_contract::{Lang, PaymentStatus};
 
 use crate::payment::{DeclineReason, Operator, Outcome, Payment};
 
 /// The schema version this code writes; a newer database is refused.
-const SCHEMA_VERSION: i64 = 1;
+const SCHEMA_VERSION: i64 = 2;
 
 /// All payments.
 #[derive(Debug)]
@@ -105,6 +105,15 @@ impl Store {
                  COMMIT;",
             )?;
         }
+        if version < 2 {
+            // The language the merchant asked the pages to open in (`kk`, `ru`, `en`).
+            conn.execute_batch(
+                "BEGIN;
+                 ALTER TABLE payment ADD COLUMN lang TEXT;
+                 PRAGMA user_version = 2;
+                 COMMIT;",
+            )?;
+        }
         Ok(Self {
             conn: Mutex::new(conn),
         })
@@ -137,8 +146,8 @@ impl Store {
             None => {
                 tx.execute(
                     "INSERT INTO payment (id, order_id, amount_minor, currency, description, payer,
-                         return_url, callback_url, status, created_at, callback_due)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0)",
+                         return_url, callback_url, status, created_at, callback_due, lang)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, ?11)",
                     params![
                         payment.id,
                         payment.order_id,
@@ -150,6 +159,7 @@ impl Store {
                         payment.callback_url,
                         payment.status,
                         millis(payment.created_at),
+                        payment.lang.map(Lang::code),
                     ],
                 )?;
                 Created::New(payment)
@@ -262,7 +272,7 @@ pub fn settle(payment: &mut Payment, receipts: &mut u64) -> bool {
 
 const COLUMNS: &str = "id, order_id, amount_minor, currency, description, payer, return_url, \
      callback_url, status, method, payer_hint, operator, decline_reason, created_at, \
-     submitted_at, settles_at, outcome, callback_due, paid_at, receipt_number";
+     submitted_at, settles_at, outcome, callback_due, paid_at, receipt_number, lang";
 
 fn same_state(a: &Payment, b: &Payment) -> bool {
     a.status == b.status
@@ -311,6 +321,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Result<Payment, StoreError>> {
     let operator = text(11)?;
     let decline = text(12)?;
     let outcome = text(16)?;
+    let lang = text(20)?;
     let parsed = (|| {
         Ok(Payment {
             id: r.get(0)?,
@@ -337,6 +348,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Result<Payment, StoreError>> {
             callback_due: r.get(17)?,
             paid_at: time(18)?,
             receipt_number: text(19)?,
+            lang: opt(lang.as_deref(), |code| code.parse().ok(), "lang")?,
         })
     })();
     match parsed {
@@ -392,6 +404,7 @@ mod tests {
             callback_due: false,
             paid_at: None,
             receipt_number: None,
+            lang: Some(Lang::Ru),
         }
     }
 
@@ -430,6 +443,7 @@ mod tests {
         assert_eq!(again.operator, Some(Operator::Kcell));
         assert_eq!(again.outcome, Some(Outcome::PaidWithDuplicateCallbacks));
         assert_eq!(again.receipt_number.as_deref(), Some("EP-2026-000001"));
+        assert_eq!(again.lang, Some(Lang::Ru));
         assert_eq!(store.callbacks_due().expect("due").len(), 1);
         assert!(
             matches!(store.create(payment("p2", "o1")), Ok(Created::Existing(p)) if p.id == "p1")
@@ -437,6 +451,34 @@ mod tests {
         let mut other = payment("p3", "o1");
         other.amount_minor = 1;
         assert!(matches!(store.create(other), Ok(Created::Conflict)));
+    }
+
+    #[test]
+    fn a_first_version_database_gains_the_language_and_keeps_its_payments() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let path = dir.path().join("epay.sqlite");
+        {
+            let store = Store::open(&path).expect("open");
+            let mut old = payment("p1", "o1");
+            old.lang = None;
+            assert!(matches!(store.create(old), Ok(Created::New(_))));
+        }
+        {
+            // What a database written before the language existed looks like.
+            let conn = Connection::open(&path).expect("open");
+            conn.execute_batch("ALTER TABLE payment DROP COLUMN lang; PRAGMA user_version = 1;")
+                .expect("downgrade");
+        }
+        let store = Store::open(&path).expect("reopen");
+        let now = OffsetDateTime::now_utc();
+        let old = store.get("p1", now).expect("get").expect("found");
+        assert_eq!((old.order_id.as_str(), old.lang), ("o1", None));
+        assert!(matches!(
+            store.create(payment("p2", "o2")),
+            Ok(Created::New(_))
+        ));
+        let new = store.get("p2", now).expect("get").expect("found");
+        assert_eq!(new.lang, Some(Lang::Ru));
     }
 
     #[test]

@@ -116,6 +116,7 @@ fn order(order_id: &str, callback_url: &str) -> String {
         "payer": "ERIKSSON ANNA MARIA",
         "return_url": RETURN,
         "callback_url": callback_url,
+        "lang": "en",
     })
     .to_string()
 }
@@ -583,6 +584,160 @@ async fn the_method_page_offers_card_wallet_and_mobile_balance_with_the_amount()
     assert!(css.header("content-type").starts_with("text/css"));
     let missing = call(&state, get("/pay/pay_nothing", None)).await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
+}
+
+/// Creates a payment whose create request names `lang` (or no language at all).
+async fn create_in(state: &AppState, order_id: &str, lang: Option<&str>) -> PaymentCreated {
+    let mut body: Value = serde_json::from_str(&order(order_id, NOWHERE)).expect("JSON");
+    match lang {
+        Some(lang) => body["lang"] = json!(lang),
+        None => {
+            body.as_object_mut().expect("object").remove("lang");
+        }
+    }
+    let body = body.to_string();
+    let reply = call(
+        state,
+        api(
+            "POST",
+            "/api/v1/payments",
+            &body,
+            epay_sandbox::DEV_SECRET,
+            now(),
+            "evisa-dev",
+        ),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    serde_json::from_str(&reply.body).expect("created JSON")
+}
+
+fn assert_shows(page: &Reply, texts: &[&str]) {
+    for text in texts {
+        assert!(page.body.contains(text), "{text:?} in:\n{}", page.body);
+    }
+}
+
+#[tokio::test]
+async fn a_payment_without_a_language_opens_in_kazakh_with_a_switch_to_russian_and_english() {
+    let state = state();
+    let created = create_in(&state, "lang-none", None).await;
+    let id = &created.payment_id;
+    let page = call(&state, get(&format!("/pay/{id}"), None)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_shows(
+        &page,
+        &[
+            "<html lang=\"kk\">",
+            "Төлем тәсілін таңдау",
+            "Төлем картасы",
+            "Электрондық әмиян",
+            "Ұялы телефон балансынан есептен шығару",
+            "Алушы",
+            "Порталға оралу",
+            "Электрондық үкіметтің төлем шлюзі",
+            &format!("href=\"/pay/{id}?lang=ru\""),
+            &format!("href=\"/pay/{id}?lang=en\""),
+        ],
+    );
+    assert!(!page.body.contains("Payment card") && !page.body.contains("Платёжная карта"));
+    let form = call(&state, get(&format!("/pay/{id}/card"), None)).await;
+    assert_shows(
+        &form,
+        &[
+            "<html lang=\"kk\">",
+            "Карта деректері",
+            "Карта нөмірі",
+            "Карта иесінің аты",
+            "Тестілеу деректері",
+            &format!("href=\"/pay/{id}/card?lang=ru\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn the_merchants_language_opens_the_pages_and_the_payers_switch_holds_for_the_next_pages() {
+    let state = state();
+    let created = create_in(&state, "lang-ru", Some("ru")).await;
+    let id = &created.payment_id;
+    let page = call(&state, get(&format!("/pay/{id}"), None)).await;
+    assert_shows(
+        &page,
+        &[
+            "<html lang=\"ru\">",
+            "Выбор способа оплаты",
+            "Платёжная карта",
+        ],
+    );
+
+    // The payer switches to Kazakh; the choice is kept in a cookie for the form.
+    let switched = call(&state, get(&format!("/pay/{id}?lang=kk"), None)).await;
+    assert_shows(&switched, &["<html lang=\"kk\">", "Төлем картасы"]);
+    let cookie = switched.header("set-cookie");
+    assert!(cookie.starts_with("epay_lang=kk;"), "{cookie}");
+    let form = call(
+        &state,
+        get(&format!("/pay/{id}/wallet"), Some("epay_lang=kk")),
+    )
+    .await;
+    assert_shows(&form, &["<html lang=\"kk\">", "Электрондық әмиян нөмірі"]);
+
+    // A refused field is explained in the language chosen last.
+    let uri = format!("/pay/{id}/wallet");
+    let (csrf_cookie, token) = open_form(&state, &uri).await;
+    let cookies = format!("{csrf_cookie}; epay_lang=kk");
+    let reply = call(
+        &state,
+        post_form(
+            &uri,
+            Some(&cookies),
+            &[("wallet", "12345"), ("csrf", &token)],
+        ),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_shows(
+        &reply,
+        &["Электрондық әмиян нөмірі: WAL- және алты цифр, мысалы WAL-100001"],
+    );
+
+    // An unknown code changes nothing.
+    let unknown = call(&state, get(&format!("/pay/{id}?lang=de"), None)).await;
+    assert_shows(&unknown, &["<html lang=\"ru\">"]);
+    assert_eq!(unknown.header("set-cookie"), "");
+}
+
+#[tokio::test]
+async fn the_check_and_the_decline_read_in_the_payers_language() {
+    let state = state();
+    let paid = create_in(&state, "lang-paid", Some("ru")).await;
+    let page = pay_card(&state, &paid.payment_id, "4111 1111 1111 1111").await;
+    assert_shows(
+        &page,
+        &[
+            "<html lang=\"ru\">",
+            "Электронный чек",
+            "Оплата прошла успешно",
+            "Номер чека",
+            "Вернуться на портал",
+            "Печать",
+            "80.00 USD",
+        ],
+    );
+    let declined = create_in(&state, "lang-declined", Some("kk")).await;
+    let page = pay_card(&state, &declined.payment_id, "4000 0000 0000 0002").await;
+    assert_shows(
+        &page,
+        &[
+            "<html lang=\"kk\">",
+            "Төлем қабылданбады",
+            "Картаны шығарған банк төлемді қабылдамады",
+            "Ақша есептен шығарылған жоқ",
+        ],
+    );
+    let missing = call(&state, get("/pay/pay_nothing?lang=ru", None)).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_shows(&missing, &["<html lang=\"ru\">", "Платёж не найден"]);
 }
 
 #[tokio::test]

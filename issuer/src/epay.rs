@@ -1,7 +1,8 @@
 //! The merchant side of the e-pay gateway contract (docs/epay-gateway.md): the HTTP client that
 //! creates a payment and asks for its status, and the check of the gateway's signed messages.
 //! The signature scheme, the JSON bodies and the payment status are the `epay-contract` crate,
-//! the same code the gateway compiles, so the two sides cannot drift apart.
+//! the same code the gateway compiles, so the two sides cannot drift apart. The payment pages
+//! open in the applicant's portal language, sent as the create request's `lang`.
 
 use std::time::Duration;
 
@@ -15,6 +16,8 @@ pub use epay_contract::CreatePayment as PaymentOrder;
 pub use epay_contract::PaymentCreated as CreatedPayment;
 pub use epay_contract::{PaymentMethod, PaymentNotice, PaymentStatus, Secrets, SignatureError};
 
+use crate::i18n::Lang;
+
 /// The gateway as the issuer sees it: where it is, who we are, and the secrets.
 #[derive(Clone)]
 pub struct Gateway {
@@ -22,6 +25,17 @@ pub struct Gateway {
     base_url: String,
     merchant_id: String,
     secrets: Secrets,
+}
+
+/// The gateway's pages open in the applicant's portal language.
+impl From<Lang> for epay_contract::Lang {
+    fn from(lang: Lang) -> Self {
+        match lang {
+            Lang::Kk => Self::Kk,
+            Lang::Ru => Self::Ru,
+            Lang::En => Self::En,
+        }
+    }
 }
 
 impl std::fmt::Debug for Gateway {
@@ -190,6 +204,24 @@ mod tests {
             both.verify(&HeaderMap::new(), body, NOW),
             Err(SignatureError::Missing { .. })
         ));
+    }
+
+    #[test]
+    fn a_payment_order_carries_the_portal_language_as_the_gateways_code() {
+        for (portal, code) in [(Lang::Kk, "kk"), (Lang::Ru, "ru"), (Lang::En, "en")] {
+            let order = PaymentOrder {
+                order_id: "ord-1".into(),
+                amount_minor: 8000,
+                currency: "USD".into(),
+                description: "State duty".into(),
+                payer: "ERIKSSON ANNA MARIA".into(),
+                return_url: "http://127.0.0.1:8080/applications/1/result".into(),
+                callback_url: "http://127.0.0.1:8080/epay/callback".into(),
+                lang: Some(portal.into()),
+            };
+            let json: serde_json::Value = serde_json::to_value(&order).expect("the order is JSON");
+            assert_eq!(json["lang"], code);
+        }
     }
 
     #[test]

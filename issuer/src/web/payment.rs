@@ -201,6 +201,7 @@ async fn to_pay(
         payer: app.applicant.full_name(),
         return_url: format!("{base}/applications/{}/result", app.id),
         callback_url: format!("{base}/epay/callback"),
+        lang: Some(ctx.lang.into()),
     };
     let created = state
         .gateway
