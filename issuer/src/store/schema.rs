@@ -122,4 +122,11 @@ pub(super) const MIGRATIONS: &[&str] = &[
         created_at TEXT NOT NULL,
         sha256 TEXT NOT NULL
     );",
+    // 4: each visa's printout, rendered once and served from here (with its SHA-256 as ETag).
+    "CREATE TABLE visa_pdfs (
+        visa_number TEXT PRIMARY KEY REFERENCES visas(number),
+        pdf BLOB NOT NULL,
+        sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+        rendered_at TEXT NOT NULL
+    );",
 ];
