@@ -364,7 +364,7 @@ impl KioskApp {
 
     fn submit_wedge(&mut self) {
         let line = std::mem::take(&mut self.wedge);
-        self.submit_line(crate::decision::code_text(&line));
+        self.submit_line(&line);
     }
 
     /// One line from a scanner, a reader or the manual field: a visa code, or one or both lines
@@ -565,7 +565,7 @@ impl KioskApp {
             let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
             if ui.button(tr(self.lang, "check")).clicked() || entered {
                 let text = std::mem::take(&mut self.manual);
-                self.submit_line(crate::decision::code_text(&text));
+                self.submit_line(&text);
             }
         });
     }

@@ -40,9 +40,10 @@ pub fn load(dir: &Path) -> Result<Trust> {
             bundle: Some(bundle),
         });
     }
-    // A root key is never an issuer key: a production directory without its bundle trusts nothing
-    // rather than falling back to reading the root key as if it signed visas.
-    if dir.join("root.pub").exists() {
+    // A root key is never an issuer key: a production directory (root.pub or root/) without its
+    // bundle trusts nothing rather than falling back to loose keys that nothing certified, with no
+    // revocation and no freshness checks.
+    if dir.join("root.pub").exists() || dir.join("root").is_dir() {
         bail!(
             "no trust bundle is installed in {}: import one on the settings screen (F10) or with `verifier-kiosk bundle import`",
             dir.display()

@@ -25,9 +25,10 @@ pub fn token(edit: impl FnOnce(&mut VisaDraft)) -> String {
     shared::sign(&draft.into_visa().expect("a visa"), &issuer())
 }
 
-/// The repository's `keys/` folder, the kiosk's trust directory in tests.
+/// The repository's `keys/dev-trust/` folder (the development issuer key only), the kiosk's trust
+/// directory in tests.
 pub fn trust_dir() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../keys")
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../keys/dev-trust")
 }
 
 /// A day inside the sample visa's validity.
