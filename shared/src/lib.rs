@@ -1,6 +1,7 @@
 //! The heart of the e-visa system, shared by the issuer and the border kiosk: what a visa is
 //! ([`visa`]), how it is signed into the QR text and verified offline ([`token`]), the keys that
-//! sign and verify ([`keys`]) and the machine-readable zones ([`mrz`]).
+//! sign and verify ([`keys`]), the machine-readable zones ([`mrz`]), the root-signed trust data
+//! ([`bundle`]), the registered kiosks ([`kiosk`]) and their signed ledger exports ([`ledger`]).
 //!
 //! Architecture invariant: this crate is pure. It reads no clock (time is a parameter), no file,
 //! no network, and no input makes it panic.
@@ -11,6 +12,8 @@ pub mod cbor;
 pub mod cose;
 pub mod country;
 pub mod keys;
+pub mod kiosk;
+pub mod ledger;
 pub mod mrz;
 pub mod token;
 pub mod visa;

@@ -1,8 +1,10 @@
 //! The kiosk's integration tests, one binary: the reading pipeline on rendered printouts and
-//! photos, hostile pictures, the headless CLI end to end, and the window driven by its labels.
+//! photos, hostile pictures, the headless CLI end to end, kiosk identities and signed ledger
+//! exchange, and the window driven by its labels.
 
 mod bundle;
 mod cli;
+mod exchange;
 mod hostile;
 mod pipeline;
 mod render;
