@@ -108,8 +108,12 @@ pub enum Command {
     /// Trust bundles for the kiosks.
     #[command(subcommand)]
     Bundle(crate::trust::BundleCommand),
-    /// Import a kiosk's ledger export: entries on single-entry visas go into the next bundle.
-    LedgerImport(crate::trust::LedgerImportArgs),
+    /// Register or revoke a border kiosk's own key; the next bundle lists the registered ones.
+    #[command(subcommand)]
+    Kiosk(crate::kiosk_registry::KioskCommand),
+    /// Import a registered kiosk's signed ledger export: entries on single-entry visas go into the
+    /// next bundle; a file not signed by a registered, unrevoked kiosk is refused.
+    LedgerImport(crate::kiosk_registry::LedgerImportArgs),
     /// Print the signed QR token text for a visa described in JSON (see docs/visa-token.md).
     Sign {
         /// The private signing key (PKCS#8 PEM).
@@ -150,7 +154,13 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Bundle(crate::trust::BundleCommand::Export(args))) => {
             crate::trust::export_bundle(&args)
         }
-        Some(Command::LedgerImport(args)) => crate::trust::ledger_import(&args),
+        Some(Command::Kiosk(crate::kiosk_registry::KioskCommand::Add(args))) => {
+            crate::kiosk_registry::add(&args)
+        }
+        Some(Command::Kiosk(crate::kiosk_registry::KioskCommand::Revoke(args))) => {
+            crate::kiosk_registry::revoke(&args)
+        }
+        Some(Command::LedgerImport(args)) => crate::kiosk_registry::ledger_import(&args),
         Some(Command::Sign { key, visa }) => sign(&key, &visa),
         Some(Command::Render {
             key,

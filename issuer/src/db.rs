@@ -17,6 +17,7 @@ use crate::invitation::{Address, Guest, Invitation, Inviter, NewInvitation, NewI
 use crate::problem::{Problem, Problems};
 use crate::taxid::{PartyKind, TaxId};
 
+pub mod kiosk;
 pub mod trust;
 
 /// The shared handle: one connection behind a mutex, used from blocking threads.
@@ -142,6 +143,24 @@ const MIGRATIONS: &[&str] = &[
         sequence INTEGER PRIMARY KEY CHECK (sequence > 0),
         created_at TEXT NOT NULL,
         sha256 TEXT NOT NULL
+    );",
+    // 4: registered kiosks and what is known of their ledger chains (db/kiosk.rs).
+    "CREATE TABLE kiosks (
+        id TEXT PRIMARY KEY CHECK (length(id) BETWEEN 1 AND 64),
+        port TEXT NOT NULL CHECK (port IN ('NQZ', 'ALA')),
+        public_key TEXT NOT NULL UNIQUE CHECK (length(public_key) = 64),
+        kid TEXT NOT NULL UNIQUE CHECK (length(kid) = 16),
+        registered_at TEXT NOT NULL,
+        revoked_at TEXT,
+        revoke_reason TEXT
+    );
+    CREATE TABLE kiosk_records (
+        kiosk_id TEXT NOT NULL REFERENCES kiosks(id),
+        seq INTEGER NOT NULL CHECK (seq > 0),
+        hash TEXT NOT NULL,
+        at TEXT NOT NULL,
+        imported_at TEXT NOT NULL,
+        PRIMARY KEY (kiosk_id, seq)
     );",
 ];
 

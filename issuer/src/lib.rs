@@ -13,6 +13,7 @@ pub mod invitation;
 pub mod issuance;
 pub mod keyfile;
 pub mod keyring;
+pub mod kiosk_registry;
 pub mod pdf;
 pub mod problem;
 pub mod server;
