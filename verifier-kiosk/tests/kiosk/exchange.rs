@@ -322,3 +322,43 @@ fn a_kiosk_id_or_port_that_contradicts_the_identity_is_a_usage_error() {
     ]);
     assert_eq!(status, Some(64), "an identity is never replaced");
 }
+
+#[test]
+fn hostile_ledger_files_are_refused_with_a_reason_and_never_crash_the_import() {
+    let (nqz, ala) = two_kiosks();
+    nqz.enter(DURING, &token(|_| {}));
+    let genuine = std::fs::read(nqz.export("2026-12-05T05:30:00Z")).expect("read");
+    let bundle_file = bundle(1, vec![nqz.registration()]);
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("an empty file", Vec::new()),
+        ("blank lines", b"\n\n  \n".to_vec()),
+        ("random bytes", (0..=255u8).cycle().take(4000).collect()),
+        ("a JSON array", b"[{\"kiosk_id\":\"NQZ-01\"}]".to_vec()),
+        (
+            "the genuine export cut short",
+            genuine[..genuine.len() / 2].to_vec(),
+        ),
+        (
+            "the genuine export twice",
+            [genuine.clone(), genuine.clone()].concat(),
+        ),
+        (
+            "the genuine export with a trailing byte",
+            [genuine.clone(), vec![0]].concat(),
+        ),
+        ("a trust bundle offered as a ledger", bundle_file),
+        ("a token's text", token(|_| {}).into_bytes()),
+    ];
+    for (what, bytes) in cases {
+        let file = ala.dir.path().join("hostile.kzledger");
+        std::fs::write(&file, &bytes).expect("write");
+        let (status, line) = ala.import(&file);
+        assert_eq!(status, Some(1), "{what}: {line}");
+        assert!(
+            line["error"].as_str().is_some_and(|e| !e.is_empty()),
+            "{what}: {line}"
+        );
+    }
+    let (status, line) = ala.import(&nqz.export("2026-12-05T05:30:00Z"));
+    assert_eq!(status, Some(0), "the genuine export still imports: {line}");
+}
