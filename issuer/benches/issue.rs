@@ -8,21 +8,24 @@
 use std::time::Instant;
 
 use anyhow::{Context, Result, anyhow};
-use issuer::application::ApplicationForm;
-use issuer::db::{self, Db, IssueOutcome};
-use issuer::epay::PaymentNotice;
+use issuer::clock::Clock;
+use issuer::domain::application::ApplicationForm;
+use issuer::domain::issuance::IssueOutcome;
+use issuer::domain::payment::{PaymentNotice, PaymentStatus};
+use issuer::store::{self, Checked, Db};
 
 fn main() -> Result<()> {
     let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let key = issuer::keyfile::load_private(&repo.join("keys/dev-issuer.key"))?;
+    let key = issuer::keys::keyfile::load_private(&repo.join("keys/dev-issuer.key"))?;
     let iterations: usize = std::env::var("ISSUE_BENCH_ITERATIONS")
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(100);
     let dir = tempfile::tempdir()?;
     let db = Db::open(&dir.path().join("bench.sqlite3"))?;
-    let today = issuer::web::apply::today();
-    issuer::demo::seed(&db, today)?;
+    let clock = Clock::system();
+    let today = clock.today();
+    issuer::service::demo::seed(&db, &clock)?;
     let ids = db.with(|conn| paid_applications(conn, today, iterations))?;
 
     let now = time::OffsetDateTime::now_utc();
@@ -31,13 +34,13 @@ fn main() -> Result<()> {
     let mut sizes = Vec::with_capacity(ids.len());
     for (id, user) in &ids {
         let t = Instant::now();
-        let outcome = db.with(|conn| db::issue(conn, id, &key, now))?;
+        let outcome = db.with(|conn| issuer::service::issuance::issue(conn, id, &key, now))?;
         if !matches!(outcome, IssueOutcome::Issued(_)) {
             return Err(anyhow!("not issued: {outcome:?}"));
         }
         issue_time += t.elapsed().as_secs_f64();
         let visa = db
-            .with(|conn| db::visa_of(conn, id, *user))?
+            .with(|conn| store::visa::visa_of(conn, id, *user))?
             .context("the issued visa")?;
         let pdf = issuer::pdf::render(
             &visa.visa,
@@ -70,18 +73,32 @@ fn paid_applications(
     today: time::Date,
     count: usize,
 ) -> Result<Vec<(String, i64)>> {
-    let now = issuer::now_rfc3339();
-    let inviter =
-        db::inviter_by_tax_id(conn, &issuer::taxid::TaxId::parse(issuer::demo::DEMO_BIN)?)?
-            .context("the demo inviter")?;
-    let invitation = issuer::demo::invitation_form(today)
+    let now = Clock::system().rfc3339();
+    let inviter = store::invitation::inviter_by_tax_id(
+        conn,
+        &issuer::domain::taxid::TaxId::parse(issuer::service::demo::DEMO_BIN)?,
+    )?
+    .context("the demo inviter")?;
+    let invitation = issuer::service::demo::invitation_form(today)
         .parse(today)
         .map_err(|p| anyhow!("{p:?}"))?;
     let mut out = Vec::with_capacity(count);
     for i in 0..count {
-        let user = db::insert_user(conn, &format!("bench{i}@example.com"), "Bench", "x", &now)?
-            .context("a user")?;
-        let number = db::create_invitation(conn, inviter.id, &invitation, today.year(), &now)?;
+        let user = store::account::insert_user(
+            conn,
+            &format!("bench{i}@example.com"),
+            "Bench",
+            "x",
+            &now,
+        )?
+        .context("a user")?;
+        let number = store::invitation::create_invitation(
+            conn,
+            inviter.id,
+            &invitation,
+            today.year(),
+            &now,
+        )?;
         let form = ApplicationForm {
             invitation_number: number.as_str().to_owned(),
             category: "tourist".into(),
@@ -97,14 +114,17 @@ fn paid_applications(
             with_children: "no".into(),
         };
         let applicant = form.parse(today).map_err(|p| anyhow!("{p:?}"))?;
-        let id =
-            db::save_draft(conn, user, &applicant, today, &now)?.map_err(|p| anyhow!("{p:?}"))?;
-        db::confirm(conn, &id, user, &now)?;
-        let payment = db::open_payment(conn, &id, user, 8000, "USD", &now)?.context("a payment")?;
+        let id = match store::application::save_draft(conn, user, &applicant, today, &now)? {
+            Checked::Stored(id) => id,
+            Checked::Refused(p) => return Err(anyhow!("{p:?}")),
+        };
+        store::application::confirm(conn, &id, user, &now)?;
+        let payment = store::payment::open_payment(conn, &id, user, 8000, "USD", &now)?
+            .context("a payment")?;
         let notice = PaymentNotice {
             payment_id: format!("pay-{i}"),
             order_id: payment.order_id,
-            status: "paid".into(),
+            status: PaymentStatus::Paid,
             amount_minor: 8000,
             currency: "USD".into(),
             method: Some("card".into()),
@@ -112,7 +132,7 @@ fn paid_applications(
             receipt_number: Some(format!("EP-{i}")),
             payer_hint: None,
         };
-        db::record_notice(conn, &notice, "bench", &now)?;
+        store::payment::record_notice(conn, &notice, "bench", &now)?;
         out.push((id, user));
     }
     Ok(out)

@@ -9,7 +9,7 @@ use std::time::Instant;
 
 fn main() -> anyhow::Result<()> {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let key = issuer::keyfile::load_private(&repo.join("keys/dev-issuer.key"))?;
+    let key = issuer::keys::keyfile::load_private(&repo.join("keys/dev-issuer.key"))?;
     let json = std::fs::read_to_string(repo.join("shared/tests/vectors/visa.json"))?;
     let draft: shared::VisaDraft = serde_json::from_str(&json)?;
     let visa = draft

@@ -11,6 +11,9 @@ use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
+use crate::clock::Clock;
+pub use crate::domain::payment::PaymentNotice;
+
 /// How far a message's timestamp may be from our clock, in seconds.
 pub const MAX_SKEW_SECONDS: i64 = 300;
 /// The header carrying the merchant id.
@@ -48,6 +51,7 @@ pub struct Gateway {
     base_url: String,
     merchant_id: String,
     secrets: Secrets,
+    clock: Clock,
 }
 
 /// A payment order sent to the gateway.
@@ -76,33 +80,6 @@ pub struct CreatedPayment {
     pub payment_id: String,
     /// Where to send the browser.
     pub pay_url: String,
-}
-
-/// A payment's state as a callback or the status API reports it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PaymentNotice {
-    /// The gateway's id.
-    pub payment_id: String,
-    /// Our order id.
-    pub order_id: String,
-    /// `created`, `pending`, `paid` or `declined`.
-    pub status: String,
-    /// Amount in minor units.
-    pub amount_minor: i64,
-    /// ISO 4217 currency.
-    pub currency: String,
-    /// Payment method (`card`, `wallet`, `mobile`).
-    #[serde(default)]
-    pub method: Option<String>,
-    /// When it was paid (RFC 3339).
-    #[serde(default)]
-    pub paid_at: Option<String>,
-    /// The receipt (electronic check) number.
-    #[serde(default)]
-    pub receipt_number: Option<String>,
-    /// A masked hint of the payer's card, wallet or phone.
-    #[serde(default)]
-    pub payer_hint: Option<String>,
 }
 
 impl std::fmt::Debug for Secrets {
@@ -218,7 +195,14 @@ impl Gateway {
             base_url: base_url.trim_end_matches('/').to_owned(),
             merchant_id: merchant_id.to_owned(),
             secrets,
+            clock: Clock::system(),
         })
+    }
+
+    /// The same client with its request timestamps taken from `clock`.
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
     }
 
     /// The gateway's origin, for the CSP's `form-action`.
@@ -237,7 +221,7 @@ impl Gateway {
     }
 
     fn signed(&self, builder: reqwest::RequestBuilder, body: &[u8]) -> reqwest::RequestBuilder {
-        let now = crate::web::session::unix_now();
+        let now = self.clock.unix();
         builder
             .header(MERCHANT_HEADER, &self.merchant_id)
             .header(TIMESTAMP_HEADER, now.to_string())
@@ -300,12 +284,7 @@ impl Gateway {
             }
         }
         self.secrets
-            .verify(
-                &http_headers,
-                &body,
-                &self.merchant_id,
-                crate::web::session::unix_now(),
-            )
+            .verify(&http_headers, &body, &self.merchant_id, self.clock.unix())
             .map_err(|e| anyhow!("the gateway's status answer: {e}"))?;
         serde_json::from_slice(&body).context("reading the gateway's status JSON")
     }

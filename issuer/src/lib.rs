@@ -1,30 +1,21 @@
 //! The e-visa issuer: the applicant portal, its JSON API, payment, the PDF printout, and the
-//! operator commands (keys, signing). `main.rs` only parses the command line and calls [`cli::run`].
+//! operator commands (keys, signing, trust). `main.rs` only parses the command line and calls
+//! [`ops::run`].
+//!
+//! The crate is layered (ARCHITECTURE.md): [`domain`] (typed values and rules) ← [`store`] (SQL)
+//! ← [`service`] (transaction boundaries) ← adapters ([`web`], [`ops`], [`epay`], [`pdf`],
+//! [`keys`]), with [`server`] wiring them together. [`clock`], [`ids`] and [`i18n`] are leaves
+//! every layer above the domain may use.
 
-pub mod account;
-pub mod api;
-pub mod application;
-pub mod cli;
-pub mod db;
-pub mod demo;
+pub mod clock;
+pub mod domain;
 pub mod epay;
 pub mod i18n;
-pub mod invitation;
-pub mod issuance;
-pub mod keyfile;
-pub mod keyring;
-pub mod kiosk_registry;
+pub mod ids;
+pub mod keys;
+pub mod ops;
 pub mod pdf;
-pub mod problem;
 pub mod server;
-pub mod taxid;
-pub mod trust;
+pub mod service;
+pub mod store;
 pub mod web;
-
-/// The current time as RFC 3339, whole seconds, UTC.
-pub fn now_rfc3339() -> String {
-    let now = time::OffsetDateTime::now_utc();
-    let now = now.replace_nanosecond(0).unwrap_or(now);
-    now.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
-}

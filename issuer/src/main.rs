@@ -3,5 +3,5 @@
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
-    issuer::cli::run(issuer::cli::Cli::parse())
+    issuer::ops::run(issuer::ops::Cli::parse())
 }

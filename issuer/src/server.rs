@@ -1,5 +1,5 @@
-//! Starting the portal: configuration (flags and environment), the data directory, the database,
-//! the demo data, and the HTTP server.
+//! The composition root: configuration (flags and environment), the data directory, the
+//! database, the demo data, the signer, the gateway and the HTTP server, wired together.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -7,9 +7,12 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::Args;
 
-use crate::db::Db;
+use crate::clock::Clock;
+use crate::domain::fees::Fees;
 use crate::epay::{Gateway, Secrets};
-use crate::issuance::Fees;
+use crate::keys::keyring::{KeyDirectory, Keyring};
+use crate::service::issuance::Signer;
+use crate::store::{self, Db};
 use crate::web::{AppState, Settings, app};
 
 /// Configuration of `issuer serve` (the default command). Every flag has an environment variable.
@@ -84,52 +87,50 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
         .with_context(|| format!("creating the data directory {}", args.data_dir.display()))?;
     let db_path = args.data_dir.join("issuer.sqlite3");
     let db = Db::open(&db_path)?;
-    let purged =
-        db.with(|conn| crate::db::purge_sessions(conn, crate::web::session::unix_now()))?;
+    let clock = Clock::system();
+    let now = clock.unix();
+    let purged = db.with(|conn| store::account::purge_sessions(conn, now))?;
     tracing::info!(database = %db_path.display(), expired_sessions = purged, "database ready");
-    if !args.no_demo {
-        let today = crate::web::apply::today();
-        if crate::demo::seed(&db, today)? {
-            let inv = crate::demo::invitation_form(today);
-            tracing::info!(
-                organisation = %crate::demo::inviter_form().name,
-                bin = crate::demo::DEMO_BIN,
-                invitation = crate::demo::DEMO_INVITATION,
-                "demo data added"
-            );
-            tracing::info!(
-                surname = %inv.surname,
-                given_names = %inv.given_names,
-                passport = %inv.passport_number,
-                citizenship = %inv.citizenship,
-                date_of_birth = %inv.date_of_birth,
-                sex = "F",
-                category = %inv.category,
-                "demo applicant (apply with invitation {}; any passport expiry after {})",
-                crate::demo::DEMO_INVITATION,
-                inv.valid_until
-            );
-        }
+    if !args.no_demo && crate::service::demo::seed(&db, &clock)? {
+        let inv = crate::service::demo::invitation_form(clock.today());
+        tracing::info!(
+            organisation = %crate::service::demo::inviter_form().name,
+            bin = crate::service::demo::DEMO_BIN,
+            invitation = crate::service::demo::DEMO_INVITATION,
+            "demo data added"
+        );
+        tracing::info!(
+            surname = %inv.surname,
+            given_names = %inv.given_names,
+            passport = %inv.passport_number,
+            citizenship = %inv.citizenship,
+            date_of_birth = %inv.date_of_birth,
+            sex = "F",
+            category = %inv.category,
+            "demo applicant (apply with invitation {}; any passport expiry after {})",
+            crate::service::demo::DEMO_INVITATION,
+            inv.valid_until
+        );
     }
-    let key: std::sync::Arc<dyn crate::issuance::Signer> = match &args.key {
+    let key: std::sync::Arc<dyn Signer> = match &args.key {
         None => {
             let dir = &args.key_dir;
-            let root = crate::keyfile::load_public(&args.root_pub)?;
+            let root = crate::keys::keyfile::load_public(&args.root_pub)?;
             // Fail at start, not at the first visa, if the directory is not usable.
-            let keyring = crate::keyring::Keyring::load(dir, &root)?;
+            let keyring = Keyring::load(dir, &root)?;
             tracing::info!(dir = %dir.display(), keys = keyring.keys().len(), "signing with the key directory");
-            std::sync::Arc::new(crate::issuance::KeyDirectory {
+            std::sync::Arc::new(KeyDirectory {
                 dir: dir.clone(),
                 root,
             })
         }
         Some(path) => {
-            let key = crate::keyfile::load_private(path)?;
+            let key = crate::keys::keyfile::load_private(path)?;
             tracing::warn!(key = %path.display(), kid = %key.kid(), "signing with one key file, no certificate check (development only)");
             std::sync::Arc::new(key)
         }
     };
-    let issued = crate::issuance::complete_paid(&db, key.as_ref())?;
+    let issued = crate::service::issuance::complete_paid(&db, key.as_ref(), &clock)?;
     if issued > 0 {
         tracing::info!(issued, "paid applications without a visa were issued");
     }
@@ -138,7 +139,7 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
         Some(url) => url.clone(),
         None => start_sandbox(&args).await?,
     };
-    let gateway = Gateway::new(&gateway_url, &args.merchant_id, secrets)?;
+    let gateway = Gateway::new(&gateway_url, &args.merchant_id, secrets)?.with_clock(clock.clone());
     // Bound before the settings are made, so the default public address (in the return and
     // callback URLs the gateway gets) carries the real port, also when `--addr` asks for port 0.
     let listener = tokio::net::TcpListener::bind(args.addr)
@@ -159,6 +160,7 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
         },
         gateway,
         key,
+        clock.clone(),
     );
     let purge_db = state.db.clone();
     tokio::spawn(async move {
@@ -166,9 +168,9 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
         let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
         loop {
             hourly.tick().await;
-            let now = crate::web::session::unix_now();
+            let now = clock.unix();
             if let Err(error) = purge_db
-                .call(move |conn| crate::db::purge_sessions(conn, now))
+                .call(move |conn| store::account::purge_sessions(conn, now))
                 .await
             {
                 tracing::warn!(error = format!("{error:#}"), "purging sessions failed");

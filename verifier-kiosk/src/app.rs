@@ -12,11 +12,12 @@ use std::time::Duration;
 
 use egui::{Color32, RichText};
 use shared::PassportMrz;
+use shared::labels::Field;
 use time::OffsetDateTime;
 
 use crate::config::{KioskArgs, Settings};
 use crate::decision::{Decision, Verdict};
-use crate::i18n::{Language, next_step, reason, term, tr};
+use crate::i18n::{self, Language, next_step, reason, tr};
 use crate::kiosk::{Direction, Kiosk};
 use crate::ledger::Ledger;
 use crate::worker::{Clock, Job, ScannerWatch, Source, Worker, is_picture};
@@ -650,9 +651,11 @@ impl KioskApp {
             });
         ui.add_space(8.0);
         if let Some(visa) = &d.visa {
-            let big = |ui: &mut egui::Ui, key: &'static str, value: &str| {
+            // Visa fields carry the printout's labels (`i18n::field`), so the officer reads the
+            // same words on paper and on screen.
+            let big = |ui: &mut egui::Ui, label: &str, value: &str| {
                 ui.label(
-                    RichText::new(tr(lang, key))
+                    RichText::new(label)
                         .size(19.0)
                         .color(Color32::from_gray(70)),
                 );
@@ -674,38 +677,44 @@ impl KioskApp {
                 visa.surname_native.as_deref().unwrap_or_default(),
                 visa.given_names_native.as_deref().unwrap_or_default()
             );
+            let field = |f: Field| i18n::field(lang, f);
             ui.columns(2, |cols| {
                 egui::Grid::new("holder")
                     .num_columns(2)
                     .spacing([16.0, 6.0])
                     .show(&mut cols[0], |ui| {
-                        big(ui, "name", name.trim());
+                        big(ui, tr(lang, "name"), name.trim());
                         if !native.trim().is_empty() {
-                            big(ui, "native_name", native.trim());
+                            big(ui, tr(lang, "native_name"), native.trim());
                         }
-                        big(ui, "passport_number", &visa.passport_number);
-                        big(ui, "citizenship", &visa.citizenship);
-                        big(ui, "date_of_birth", &visa.date_of_birth);
-                        big(ui, "sex", &visa.sex);
+                        big(ui, field(Field::PassportNumber), &visa.passport_number);
+                        big(ui, field(Field::Citizenship), &visa.citizenship);
+                        big(ui, field(Field::DateOfBirth), &visa.date_of_birth);
+                        big(ui, field(Field::Sex), &visa.sex);
                     });
                 egui::Grid::new("visa")
                     .num_columns(2)
                     .spacing([16.0, 6.0])
                     .show(&mut cols[1], |ui| {
-                        big(ui, "visa_number", &visa.visa_number);
+                        big(ui, field(Field::VisaNumber), &visa.visa_number);
                         big(
                             ui,
-                            "category",
-                            &format!(
-                                "{} · {}",
-                                term(lang, &visa.category),
-                                term(lang, &visa.entries)
-                            ),
+                            field(Field::Category),
+                            &i18n::category(lang, &visa.category),
                         );
-                        big(ui, "valid_from", &visa.valid_from);
-                        big(ui, "valid_until", &visa.valid_until);
-                        big(ui, "stay", &visa.duration_of_stay.to_string());
-                        big(ui, "ports", &visa.ports.join(", "));
+                        big(
+                            ui,
+                            field(Field::Entries),
+                            &i18n::entries(lang, &visa.entries),
+                        );
+                        big(ui, field(Field::ValidFrom), &visa.valid_from);
+                        big(ui, field(Field::ValidUntil), &visa.valid_until);
+                        big(
+                            ui,
+                            field(Field::DurationOfStay),
+                            &i18n::days(lang, visa.duration_of_stay.into()),
+                        );
+                        big(ui, field(Field::Ports), &visa.ports.join(", "));
                     });
             });
         }
@@ -748,7 +757,7 @@ impl KioskApp {
                     ui.end_row();
                     for m in &d.mismatches {
                         ui.label(
-                            RichText::new(tr(lang, m.field))
+                            RichText::new(i18n::field_by_key(lang, m.field))
                                 .size(24.0)
                                 .strong()
                                 .color(Color32::from_rgb(190, 20, 30)),

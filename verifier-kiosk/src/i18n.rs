@@ -1,5 +1,9 @@
 //! The window's words in Kazakh, Russian and English (the portal's ҚАЗ / РУС / ENG), and the
-//! plain-language reasons and next steps an officer reads on the verdict screen.
+//! plain-language reasons and next steps an officer reads on the verdict screen. The visa's field
+//! labels and value names are the printout's, from `shared::labels`, so paper and screen agree.
+
+use shared::labels::{self, DAY, Field};
+use shared::{Category, Entries};
 
 /// An interface language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -32,6 +36,16 @@ impl Language {
             Self::Kk => "ҚАЗ",
             Self::Ru => "РУС",
             Self::En => "ENG",
+        }
+    }
+}
+
+impl From<Language> for labels::Language {
+    fn from(lang: Language) -> Self {
+        match lang {
+            Language::Kk => Self::Kk,
+            Language::Ru => Self::Ru,
+            Language::En => Self::En,
         }
     }
 }
@@ -100,28 +114,11 @@ pub fn tr(lang: Language, key: &'static str) -> &'static str {
         "on_passport" => ["Паспортта", "В паспорте", "In the passport"],
         "name" => ["Аты-жөні", "Имя", "Name"],
         "native_name" => ["Төл жазуда", "На родном письме", "Native script"],
-        "passport_number" => ["Паспорт нөмірі", "Номер паспорта", "Passport number"],
-        "surname" => ["Тегі", "Фамилия", "Surname"],
-        "given_names" => ["Аты", "Имя", "Given names"],
         "passport_expiry" => [
             "Паспорттың мерзімі",
             "Срок действия паспорта",
             "Passport expiry",
         ],
-        "citizenship" => ["Азаматтығы", "Гражданство", "Citizenship"],
-        "date_of_birth" => ["Туған күні", "Дата рождения", "Date of birth"],
-        "sex" => ["Жынысы", "Пол", "Sex"],
-        "visa_number" => ["Виза нөмірі", "Номер визы", "Visa number"],
-        "category" => ["Санаты", "Категория", "Category"],
-        "entries" => ["Кіру саны", "Количество въездов", "Entries"],
-        "valid_from" => ["Жарамды басталуы", "Действует с", "Valid from"],
-        "valid_until" => ["Жарамды аяқталуы", "Действует до", "Valid until"],
-        "stay" => [
-            "Болу мерзімі (күн)",
-            "Срок пребывания (дней)",
-            "Duration of stay (days)",
-        ],
-        "ports" => ["Өткізу пункттері", "Пункты пропуска", "Ports of entry"],
         "stayed" => ["Болған күндер", "Дней пребывания", "Days stayed"],
         "first_use" => ["Алғаш пайдаланылған", "Первое использование", "First used"],
         "kiosk_id" => ["Киоск", "Киоск", "Kiosk id"],
@@ -153,11 +150,6 @@ pub fn tr(lang: Language, key: &'static str) -> &'static str {
             "Пакет отклонён, прежний сохранён",
             "Bundle refused, the previous one is kept",
         ],
-        "business" => ["іскерлік", "деловая", "business"],
-        "tourist" => ["туристік", "туристическая", "tourist"],
-        "treatment" => ["емделу", "лечение", "treatment"],
-        "single" => ["бір реттік", "однократная", "single entry"],
-        "double" => ["екі реттік", "двукратная", "double entry"],
         "scan_budget" => [
             "Сурет оқу уақыты",
             "Время на чтение снимка",
@@ -179,14 +171,40 @@ pub fn tr(lang: Language, key: &'static str) -> &'static str {
     }
 }
 
-/// A visa's category or number of entries (`business`, `single`…) in `lang`; other text as is.
-pub fn term(lang: Language, value: &str) -> String {
-    for key in ["business", "tourist", "treatment", "single", "double"] {
-        if key == value {
-            return tr(lang, key).to_owned();
-        }
+/// A visa field's label in `lang`, in the printout's words.
+pub fn field(lang: Language, field: Field) -> &'static str {
+    field.label().get(lang.into())
+}
+
+/// A field named by its JSON key, as the passport cross-check names them: a visa field in the
+/// printout's words, the passport's own fields (its expiry) in the window's.
+pub fn field_by_key(lang: Language, key: &'static str) -> &'static str {
+    match Field::from_key(key) {
+        Some(f) => field(lang, f),
+        None => tr(lang, key),
     }
-    value.to_owned()
+}
+
+/// A visa's category (`business`…) in `lang`, as the printout names it; other text as is.
+pub fn category(lang: Language, value: &str) -> String {
+    Category::parse(value).map_or_else(
+        |_| value.to_owned(),
+        |c| labels::category(c).get(lang.into()).to_owned(),
+    )
+}
+
+/// A visa's number of entries (`single`, `double`) in `lang`, as the printout names it; other
+/// text as is.
+pub fn entries(lang: Language, value: &str) -> String {
+    Entries::parse(value).map_or_else(
+        |_| value.to_owned(),
+        |e| labels::entries(e).get(lang.into()).to_owned(),
+    )
+}
+
+/// A number of days in `lang`, in the form the number takes ("1 день", "22 дня", "30 дней").
+pub fn days(lang: Language, n: u64) -> String {
+    DAY.count(lang.into(), n)
 }
 
 /// The reason of a decision in plain words, by its stable code.

@@ -1,8 +1,9 @@
-//! The layout of the printout: where each part of the page goes, and the words in Kazakh,
-//! Russian and English that label it.
+//! The layout of the printout: where each part of the page goes, with the field labels and value
+//! names of `shared::labels` in Kazakh, Russian and English, and the page's own headings and notes.
 
 use printpdf::Op;
-use shared::{Category, Entries, Port, Sex, Visa, VisaMrz};
+use shared::labels::{self, DAY, Field, Language, Words};
+use shared::{Port, Sex, Visa, VisaMrz};
 use time::Date;
 
 use super::canvas::{Canvas, Face, Fonts, PAGE_WIDTH, Rgb8};
@@ -35,7 +36,7 @@ const TABLE_RIGHT_MIN: f32 = VALUE_X + 39.0;
 /// The QR code's dark modules may reach 5 mm into the right margin.
 const QR_RIGHT_LIMIT: f32 = RIGHT + 5.0;
 
-/// A label in the three languages: Kazakh, Russian, English.
+/// A label or note in the three languages: Kazakh, Russian, English.
 type Label = [&'static str; 3];
 
 /// One line of a value cell.
@@ -96,9 +97,9 @@ fn table(c: &mut Canvas<'_>, visa: &Visa, inviter: Option<&str>, table_right: f3
     let fonts = c.fonts();
     let width = table_right - VALUE_X;
     let bold = |text: String| main_line(fonts, text, width);
-    let mut rows: Vec<(Label, Vec<Line>)> = vec![
+    let mut rows: Vec<(Field, Vec<Line>)> = vec![
         (
-            ["Виза нөмірі", "Номер визы", "Visa number"],
+            Field::VisaNumber,
             vec![Line {
                 face: Face::Bold,
                 size: 12.0,
@@ -107,43 +108,30 @@ fn table(c: &mut Canvas<'_>, visa: &Visa, inviter: Option<&str>, table_right: f3
             }],
         ),
         (
-            ["Виза санаты", "Категория визы", "Category"],
-            vec![bold(category(visa.category()).to_owned())],
+            Field::Category,
+            vec![bold(trilingual(labels::category(visa.category())))],
         ),
         (
-            ["Кіру саны", "Количество въездов", "Number of entries"],
-            vec![bold(entries(visa.entries()).to_owned())],
+            Field::Entries,
+            vec![bold(trilingual(labels::entries(visa.entries())))],
         ),
+        (Field::ValidFrom, vec![bold(date(visa.valid_from()))]),
+        (Field::ValidUntil, vec![bold(date(visa.valid_until()))]),
+        (Field::DurationOfStay, vec![bold(stay(visa.stay_days()))]),
         (
-            ["Бастап жарамды", "Действительна с", "Valid from"],
-            vec![bold(date(visa.valid_from()))],
-        ),
-        (
-            ["Дейін жарамды", "Действительна до", "Valid until"],
-            vec![bold(date(visa.valid_until()))],
-        ),
-        (
-            ["Болу мерзімі", "Срок пребывания", "Duration of stay"],
-            vec![bold(format!("{} күн / дней / days", visa.stay_days()))],
-        ),
-        (
-            [
-                "Кіру-шығу пункттері",
-                "Пункты въезда-выезда",
-                "Ports of entry and exit",
-            ],
+            Field::Ports,
             visa.ports()
                 .iter()
                 .map(|p| Line {
                     face: Face::Bold,
                     size: 9.0,
                     colour: INK,
-                    text: port(p).to_owned(),
+                    text: port(p),
                 })
                 .collect(),
         ),
         (
-            ["Тегі", "Фамилия", "Surname"],
+            Field::Surname,
             name_lines(
                 fonts,
                 visa.surname().as_str(),
@@ -152,7 +140,7 @@ fn table(c: &mut Canvas<'_>, visa: &Visa, inviter: Option<&str>, table_right: f3
             ),
         ),
         (
-            ["Аты", "Имя", "Given names"],
+            Field::GivenNames,
             name_lines(
                 fonts,
                 visa.given_names().map_or("", |n| n.as_str()),
@@ -161,35 +149,29 @@ fn table(c: &mut Canvas<'_>, visa: &Visa, inviter: Option<&str>, table_right: f3
             ),
         ),
         (
-            ["Паспорт нөмірі", "Номер паспорта", "Passport number"],
+            Field::PassportNumber,
             vec![bold(visa.passport_number().as_str().to_owned())],
         ),
         (
-            ["Азаматтығы", "Гражданство", "Citizenship"],
+            Field::Citizenship,
             vec![bold(visa.citizenship().as_str().to_owned())],
         ),
+        (Field::DateOfBirth, vec![bold(date(visa.date_of_birth()))]),
+        (Field::Sex, sex_lines(visa.sex())),
         (
-            ["Туған күні", "Дата рождения", "Date of birth"],
-            vec![bold(date(visa.date_of_birth()))],
-        ),
-        (["Жынысы", "Пол", "Sex"], sex_lines(visa.sex())),
-        (
-            ["Шақыру нөмірі", "Номер приглашения", "Invitation number"],
+            Field::InvitationNumber,
             vec![bold(visa.invitation_number().as_str().to_owned())],
         ),
+        (Field::InvitingParty, inviter_lines(fonts, inviter, width)),
         (
-            ["Шақырушы тарап", "Приглашающая сторона", "Inviting party"],
-            inviter_lines(fonts, inviter, width),
-        ),
-        (
-            ["Берілген күні", "Дата выдачи", "Date of issue"],
+            Field::DateOfIssue,
             vec![bold(date(shared::kazakhstan_date(visa.issued_at())))],
         ),
     ];
     let mut top = TABLE_TOP;
     c.hrule(RULE, 0.25, LEFT, table_right, top);
-    for (label, lines) in rows.drain(..) {
-        row(c, top, label, &lines);
+    for (field, lines) in rows.drain(..) {
+        row(c, top, field.label().all(), &lines);
         top += ROW_HEIGHT;
         c.hrule(RULE, 0.25, LEFT, table_right, top);
     }
@@ -320,11 +302,6 @@ fn wrapped(
 }
 
 fn sex_lines(sex: Sex) -> Vec<Line> {
-    let words = match sex {
-        Sex::Female => "Әйел / Женский / Female",
-        Sex::Male => "Ер / Мужской / Male",
-        Sex::Unspecified => "Көрсетілмеген / Не указан / Unspecified",
-    };
     vec![
         Line {
             face: Face::Bold,
@@ -336,7 +313,7 @@ fn sex_lines(sex: Sex) -> Vec<Line> {
             face: Face::Regular,
             size: 7.0,
             colour: LABEL,
-            text: words.to_owned(),
+            text: trilingual(labels::sex(sex)),
         },
     ]
 }
@@ -500,26 +477,23 @@ fn mrz(c: &mut Canvas<'_>, visa: &Visa, top: f32) {
     );
 }
 
-fn category(category: Category) -> &'static str {
-    match category {
-        Category::Business => "Іскерлік / Деловая / Business",
-        Category::Tourist => "Туристік / Туристическая / Tourist",
-        Category::Treatment => "Емделу / Лечение / Medical treatment",
-    }
+/// Words as the printout writes a value: Kazakh, Russian and English, split by slashes.
+fn trilingual(words: Words) -> String {
+    words.all().join(" / ")
 }
 
-fn entries(entries: Entries) -> &'static str {
-    match entries {
-        Entries::Single => "Бір реттік / Однократная / Single",
-        Entries::Double => "Екі реттік / Двукратная / Double",
-    }
+/// The permitted stay: the number once, then the word for "days" in each language, each in the
+/// form that number takes ("1 күн / день / day", "22 күн / дня / days").
+fn stay(days: u16) -> String {
+    let n = u64::from(days);
+    let [kk, ru, en] = Language::ALL.map(|lang| DAY.form(lang, n));
+    format!("{n} {kk} / {ru} / {en}")
 }
 
-fn port(port: Port) -> &'static str {
-    match port {
-        Port::Nqz => "Astana (Nur-Sultan) NQZ",
-        Port::Ala => "Almaty ALA",
-    }
+/// An airport as the printout names it: the English city name and the IATA code, since the
+/// officer and the airline read the code.
+fn port(port: Port) -> String {
+    format!("{} {}", labels::port(port).en, port.code())
 }
 
 /// A date as Kazakhstan writes it, `DD.MM.YYYY`.
@@ -530,4 +504,27 @@ fn date(date: Date) -> String {
         u8::from(date.month()),
         date.year()
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_stay_reads_in_the_grammar_of_each_language() {
+        assert_eq!(stay(1), "1 күн / день / day");
+        assert_eq!(stay(22), "22 күн / дня / days");
+        assert_eq!(stay(14), "14 күн / дней / days");
+        assert_eq!(stay(30), "30 күн / дней / days");
+    }
+
+    #[test]
+    fn values_are_written_in_the_three_languages_and_ports_by_city_and_code() {
+        assert_eq!(
+            trilingual(labels::category(shared::Category::Treatment)),
+            "Емделу / Лечение / Medical treatment"
+        );
+        assert_eq!(port(Port::Nqz), "Astana (Nur-Sultan) NQZ");
+        assert_eq!(port(Port::Ala), "Almaty ALA");
+    }
 }

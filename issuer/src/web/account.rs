@@ -13,9 +13,10 @@ use super::session::{
     Ctx, FAILURES_PER_ACCOUNT, FAILURES_PER_ADDRESS, Posted, safe_next, with_session_cookie,
 };
 use super::{AppError, AppState};
-use crate::account::{SignupForm, check_login, create_account};
-use crate::db;
-use crate::problem::{Problem, Problems};
+use crate::domain::account::SignupForm;
+use crate::domain::problem::{Problem, Problems};
+use crate::service::account::{check_login, create_account};
+use crate::store;
 
 /// The routes of this step.
 pub fn router() -> Router<AppState> {
@@ -152,13 +153,13 @@ async fn login(
     if let Some(ip) = ctx.client {
         keys.push((format!("ip:{ip}"), FAILURES_PER_ADDRESS));
     }
-    if state.limiter.blocked(&keys) {
+    if state.limiter.blocked(&keys, state.clock.unix()) {
         let view = login_view(&ctx, &form.identifier, &next, LoginNotice::Blocked);
         return Ok((StatusCode::TOO_MANY_REQUESTS, view).into_response());
     }
     let user_id = check_login(&state.db, identifier, form.password).await?;
     let Some(user_id) = user_id else {
-        state.limiter.fail(&keys);
+        state.limiter.fail(&keys, state.clock.unix());
         tracing::info!("a login failed");
         let view = login_view(&ctx, &form.identifier, &next, LoginNotice::Failed);
         return Ok((StatusCode::UNAUTHORIZED, view).into_response());
@@ -178,7 +179,7 @@ async fn log_in(
     let old = ctx.session.token_hash.clone();
     state
         .db
-        .call(move |conn| db::delete_session(conn, &old))
+        .call(move |conn| store::account::delete_session(conn, &old))
         .await?;
     let token = state.start_session(Some(user_id)).await?;
     tracing::info!(user_id, "a user logged in");
@@ -196,7 +197,7 @@ async fn logout(
     let old = ctx.session.token_hash.clone();
     state
         .db
-        .call(move |conn| db::delete_session(conn, &old))
+        .call(move |conn| store::account::delete_session(conn, &old))
         .await?;
     Ok(with_session_cookie(
         Redirect::to("/login").into_response(),
@@ -274,7 +275,7 @@ async fn signup(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, view).into_response());
         }
     };
-    let user_id = create_account(&state.db, account).await?;
+    let user_id = create_account(&state.db, &state.clock, account).await?;
     let Some(user_id) = user_id else {
         let problems = Problems::from([("email", Problem::EmailTaken)]);
         let view = signup_view(&ctx, &post.form, &problems, &next);

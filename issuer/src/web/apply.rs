@@ -14,11 +14,11 @@ use super::layout::{
 };
 use super::session::{Ctx, Posted};
 use super::{AppError, AppState};
-use crate::application::{Application, ApplicationForm, Status};
-use crate::db;
-use crate::invitation::Invitation;
-use crate::problem::{Problem, Problems};
-use crate::taxid::PartyKind;
+use crate::domain::application::{Application, ApplicationForm, ApplicationStatus};
+use crate::domain::invitation::Invitation;
+use crate::domain::problem::{Problem, Problems};
+use crate::domain::taxid::PartyKind;
+use crate::store::{self, Checked};
 
 /// The routes of this step.
 pub fn router() -> Router<AppState> {
@@ -46,11 +46,6 @@ pub struct ConfirmForm {
     pub confirm: Option<String>,
 }
 
-/// Today's date in Kazakhstan.
-pub fn today() -> time::Date {
-    shared::kazakhstan_date(time::OffsetDateTime::now_utc())
-}
-
 async fn form_page(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -61,9 +56,9 @@ async fn form_page(
         Some(id) => {
             let app = state
                 .db
-                .call(move |conn| db::application_of(conn, &id, user))
+                .call(move |conn| store::application::application_of(conn, &id, user))
                 .await?
-                .filter(|a| a.status == Status::Draft)
+                .filter(|a| a.status == ApplicationStatus::Draft)
                 .ok_or(AppError::NotFound)?;
             app.applicant.to_form()
         }
@@ -140,7 +135,7 @@ async fn submit(
     Posted(form): Posted<ApplicationForm>,
 ) -> Result<Response, AppError> {
     let user = ctx.user()?.id;
-    let today = today();
+    let today = state.clock.today();
     let applicant = match form.parse(today) {
         Ok(applicant) => applicant,
         Err(problems) => {
@@ -151,14 +146,16 @@ async fn submit(
                 .into_response());
         }
     };
-    let now = crate::now_rfc3339();
+    let now = state.clock.rfc3339();
     let saved = state
         .db
-        .call(move |conn| db::save_draft(conn, user, &applicant, today, &now))
+        .call(move |conn| store::application::save_draft(conn, user, &applicant, today, &now))
         .await?;
     match saved {
-        Ok(id) => Ok(Redirect::to(&format!("/applications/{id}/confirm")).into_response()),
-        Err(problems) => Ok((
+        Checked::Stored(id) => {
+            Ok(Redirect::to(&format!("/applications/{id}/confirm")).into_response())
+        }
+        Checked::Refused(problems) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             form_view(&ctx, &form, &problems),
         )
@@ -178,7 +175,7 @@ pub async fn own_application(
     }
     state
         .db
-        .call(move |conn| db::application_of(conn, &id, user))
+        .call(move |conn| store::application::application_of(conn, &id, user))
         .await?
         .ok_or(AppError::NotFound)
 }
@@ -282,7 +279,7 @@ async fn confirm_page(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let app = own_application(&state, &ctx, id).await?;
-    if app.status != Status::Draft {
+    if app.status != ApplicationStatus::Draft {
         return Ok(Redirect::to(&crate::web::cabinet::next_step(&app)).into_response());
     }
     Ok(confirm_view(&ctx, &app, &Problems::new()).into_response())
@@ -330,7 +327,7 @@ async fn confirm(
     Posted(form): Posted<ConfirmForm>,
 ) -> Result<Response, AppError> {
     let app = own_application(&state, &ctx, id).await?;
-    if app.status != Status::Draft {
+    if app.status != ApplicationStatus::Draft {
         return Ok(Redirect::to(&crate::web::cabinet::next_step(&app)).into_response());
     }
     if form.confirm.as_deref() != Some("yes") {
@@ -342,15 +339,15 @@ async fn confirm(
             .into_response());
     }
     let user = ctx.user()?.id;
-    let now = crate::now_rfc3339();
+    let now = state.clock.rfc3339();
     let app_id = app.id.clone();
     state
         .db
-        .call(move |conn| db::confirm(conn, &app_id, user, &now))
+        .call(move |conn| store::application::confirm(conn, &app_id, user, &now))
         .await?;
     tracing::info!(application = %app.id, "an application was confirmed");
     let confirmed = Application {
-        status: Status::Submitted,
+        status: ApplicationStatus::Submitted,
         ..app
     };
     Ok(Redirect::to(&crate::web::cabinet::next_step(&confirmed)).into_response())

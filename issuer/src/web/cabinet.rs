@@ -10,9 +10,9 @@ use maud::html;
 use super::layout::{category_name, page};
 use super::session::Ctx;
 use super::{AppError, AppState};
-use crate::application::{Application, Status};
-use crate::db;
+use crate::domain::application::{Application, ApplicationStatus};
 use crate::i18n::Lang;
+use crate::store;
 
 /// The routes of this section.
 pub fn router() -> Router<AppState> {
@@ -27,31 +27,33 @@ pub fn router() -> Router<AppState> {
 /// Where an application goes next from its status.
 pub fn next_step(app: &Application) -> String {
     match app.status {
-        Status::Draft => format!("/applications/{}/confirm", app.id),
-        Status::Submitted => format!("/applications/{}/payment", app.id),
-        Status::Paid | Status::Issued => format!("/applications/{}/result", app.id),
+        ApplicationStatus::Draft => format!("/applications/{}/confirm", app.id),
+        ApplicationStatus::Submitted => format!("/applications/{}/payment", app.id),
+        ApplicationStatus::Paid | ApplicationStatus::Issued => {
+            format!("/applications/{}/result", app.id)
+        }
     }
 }
 
 /// The status in the instruction's words.
-pub fn status_text(l: Lang, status: Status) -> &'static str {
+pub fn status_text(l: Lang, status: ApplicationStatus) -> &'static str {
     match status {
-        Status::Draft => l.t(
+        ApplicationStatus::Draft => l.t(
             "Жоба: деректер расталмаған",
             "Черновик: данные не подтверждены",
             "Draft: data not confirmed",
         ),
-        Status::Submitted => l.t(
+        ApplicationStatus::Submitted => l.t(
             "Төлем жасалмады",
             "Оплата не произведена",
             "Payment not done",
         ),
-        Status::Paid => l.t(
+        ApplicationStatus::Paid => l.t(
             "Төлем алынды, виза ресімделуде",
             "Оплата получена, виза оформляется",
             "Payment received, the visa is being issued",
         ),
-        Status::Issued => l.t(
+        ApplicationStatus::Issued => l.t(
             "Мақұлданды. Төлем жасалды",
             "Одобрено. Оплата произведена",
             "Approved. Payment completed",
@@ -65,8 +67,8 @@ async fn visas(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, 
         .db
         .call(move |conn| {
             Ok((
-                db::applications_of(conn, user)?,
-                db::trust::revocations_of_user(conn, user)?,
+                store::application::applications_of(conn, user)?,
+                store::trust::revocations_of_user(conn, user)?,
             ))
         })
         .await?;
@@ -109,10 +111,10 @@ async fn visas(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, 
                                     }
                                     td.links {
                                         a href=(next_step(app)) { (ctx.t("Ашу", "Открыть", "Open")) }
-                                        @if matches!(app.status, Status::Paid | Status::Issued) {
+                                        @if matches!(app.status, ApplicationStatus::Paid | ApplicationStatus::Issued) {
                                             " · " a href=(format!("/applications/{}/receipt", app.id)) { (ctx.t("Чек", "Чек", "Receipt")) }
                                         }
-                                        @if app.status == Status::Issued && !revoked.contains_key(&app.id) {
+                                        @if app.status == ApplicationStatus::Issued && !revoked.contains_key(&app.id) {
                                             " · " a href=(format!("/applications/{}/visa.pdf", app.id)) { (ctx.t("Электрондық виза (PDF)", "Электронная виза (PDF)", "E-visa (PDF)")) }
                                         }
                                     }

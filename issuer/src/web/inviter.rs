@@ -8,13 +8,12 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use maud::html;
 
-use super::apply::today;
 use super::layout::{self, Kind, category_name, csrf, field, notice, page, select};
 use super::session::{Ctx, Posted};
 use super::{AppError, AppState};
-use crate::db;
-use crate::invitation::{InvitationForm, Inviter, InviterForm};
-use crate::problem::Problems;
+use crate::domain::invitation::{InvitationForm, Inviter, InviterForm};
+use crate::domain::problem::Problems;
+use crate::store::{self, Checked};
 
 /// The routes of this section.
 pub fn router() -> Router<AppState> {
@@ -31,7 +30,7 @@ async fn inviter_of(state: &AppState, ctx: &Ctx) -> Result<Option<Inviter>, AppE
     let user = ctx.user()?.id;
     Ok(state
         .db
-        .call(move |conn| db::inviter_of_user(conn, user))
+        .call(move |conn| store::invitation::inviter_of_user(conn, user))
         .await?)
 }
 
@@ -46,7 +45,7 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, A
             let id = inviter.id;
             let list = state
                 .db
-                .call(move |conn| db::invitations_of(conn, id))
+                .call(move |conn| store::invitation::invitations_of(conn, id))
                 .await?;
             let l = ctx.lang;
             let title = ctx.t("Шақырулар", "Приглашения", "Invitations");
@@ -150,19 +149,19 @@ async fn register(
                 .into_response());
         }
     };
-    let now = crate::now_rfc3339();
+    let now = state.clock.rfc3339();
     let result = state
         .db
         .call(move |conn| {
-            if db::inviter_of_user(conn, user)?.is_some() {
-                return Ok(Ok(0));
+            if store::invitation::inviter_of_user(conn, user)?.is_some() {
+                return Ok(Checked::Stored(0));
             }
-            db::insert_inviter(conn, Some(user), &new, &now)
+            store::invitation::insert_inviter(conn, Some(user), &new, &now)
         })
         .await?;
     match result {
-        Ok(_) => Ok(Redirect::to("/inviter").into_response()),
-        Err(p) => Ok((
+        Checked::Stored(_) => Ok(Redirect::to("/inviter").into_response()),
+        Checked::Refused(p) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             register_view(&ctx, &form, &p),
         )
@@ -239,7 +238,7 @@ async fn create(
     let Some(inviter) = inviter_of(&state, &ctx).await? else {
         return Ok(Redirect::to("/inviter").into_response());
     };
-    let today = today();
+    let today = state.clock.today();
     let new = match form.parse(today) {
         Ok(new) => new,
         Err(p) => {
@@ -250,10 +249,12 @@ async fn create(
                 .into_response());
         }
     };
-    let now = crate::now_rfc3339();
+    let now = state.clock.rfc3339();
     let number = state
         .db
-        .call(move |conn| db::create_invitation(conn, inviter.id, &new, today.year(), &now))
+        .call(move |conn| {
+            store::invitation::create_invitation(conn, inviter.id, &new, today.year(), &now)
+        })
         .await?;
     tracing::info!(invitation = number.as_str(), "an invitation was registered");
     Ok((

@@ -5,8 +5,8 @@ use axum::response::Html;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::session::Ctx;
+use crate::domain::problem::Problems;
 use crate::i18n::Lang;
-use crate::problem::Problems;
 
 /// A page in the portal's frame.
 pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Html<String> {

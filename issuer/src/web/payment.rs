@@ -14,14 +14,16 @@ use serde::Deserialize;
 use super::apply::{applicant_table, own_application};
 use super::cabinet::{next_step, status_text};
 use super::layout::{csrf, notice, page, steps};
-use super::session::{Ctx, Posted, unix_now};
+use super::session::{Ctx, Posted};
 use super::{AppError, AppState};
-use crate::application::{Application, Status};
-use crate::db::trust::RevocationNote;
-use crate::db::{self, NoticeOutcome, PaymentRow};
-use crate::epay::{PaymentNotice, PaymentOrder, SignatureError};
-use crate::issuance::{Fees, format_minor, settle};
-use crate::taxid::PartyKind;
+use crate::domain::application::{Application, ApplicationStatus};
+use crate::domain::fees::{Fees, format_minor};
+use crate::domain::payment::{NoticeOutcome, Payment, PaymentNotice, PaymentStatus};
+use crate::domain::taxid::PartyKind;
+use crate::epay::{PaymentOrder, SignatureError};
+use crate::service::issuance::{issue_logged, settle};
+use crate::store;
+use crate::store::trust::RevocationNote;
 
 /// The payment recipient and budget codes shown on Step 2. They are the sandbox's illustrative
 /// values, in the shape of the real ones (the state revenue department and its codes).
@@ -62,13 +64,13 @@ async fn payment_page(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let app = own_application(&state, &ctx, id).await?;
-    if app.status != Status::Submitted {
+    if app.status != ApplicationStatus::Submitted {
         return Ok(Redirect::to(&next_step(&app)).into_response());
     }
     let app_id = app.id.clone();
     let latest = state
         .db
-        .call(move |conn| db::latest_payment(conn, &app_id))
+        .call(move |conn| store::payment::latest_payment(conn, &app_id))
         .await?;
     Ok(payment_view(&ctx, &state, &app, latest.as_ref()).into_response())
 }
@@ -77,7 +79,7 @@ fn payment_view(
     ctx: &Ctx,
     state: &AppState,
     app: &Application,
-    latest: Option<&PaymentRow>,
+    latest: Option<&Payment>,
 ) -> Html<String> {
     let title = ctx.t(
         "Мемлекеттік бажды төлеу",
@@ -135,7 +137,7 @@ fn payment_view(
             section.card {
                 (steps(ctx.lang, 2))
                 h1 { (ctx.t("Қызметті көрсету үшін мемлекеттік бажды төлеңіз", "Оплатите государственную пошлину за оказание услуги", "Pay the state fee for issuing the service")) }
-                @if latest.is_some_and(|p| p.status == "declined") {
+                @if latest.is_some_and(|p| p.status == PaymentStatus::Declined) {
                     (notice("error", ctx.t(
                         "Алдыңғы төлем қабылданбады. Қайта төлеп көріңіз.",
                         "Предыдущий платёж отклонён. Попробуйте оплатить ещё раз.",
@@ -172,16 +174,18 @@ async fn to_pay(
     Posted(_): Posted<Empty>,
 ) -> Result<Response, AppError> {
     let app = own_application(&state, &ctx, id).await?;
-    if app.status != Status::Submitted {
+    if app.status != ApplicationStatus::Submitted {
         return Ok(Redirect::to(&next_step(&app)).into_response());
     }
     let user = ctx.user()?.id;
     let amount = state.settings.fees.minor(app.applicant.category);
     let app_id = app.id.clone();
-    let now = crate::now_rfc3339();
+    let now = state.clock.rfc3339();
     let Some(payment) = state
         .db
-        .call(move |conn| db::open_payment(conn, &app_id, user, amount, Fees::CURRENCY, &now))
+        .call(move |conn| {
+            store::payment::open_payment(conn, &app_id, user, amount, Fees::CURRENCY, &now)
+        })
         .await?
     else {
         return Ok(Redirect::to(&next_step(&app)).into_response());
@@ -219,10 +223,12 @@ async fn to_pay(
         created.payment_id,
         created.pay_url.clone(),
     );
-    let now = crate::now_rfc3339();
+    let now = state.clock.rfc3339();
     state
         .db
-        .call(move |conn| db::set_gateway_payment(conn, &order_id, &payment_id, &url, &now))
+        .call(move |conn| {
+            store::payment::set_gateway_payment(conn, &order_id, &payment_id, &url, &now)
+        })
         .await?;
     Ok(Redirect::to(&created.pay_url).into_response())
 }
@@ -233,7 +239,7 @@ async fn result_page(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let app = own_application(&state, &ctx, id).await?;
-    if matches!(app.status, Status::Draft) {
+    if matches!(app.status, ApplicationStatus::Draft) {
         return Ok(Redirect::to(&next_step(&app)).into_response());
     }
     let app_id = app.id.clone();
@@ -241,8 +247,8 @@ async fn result_page(
         .db
         .call(move |conn| {
             Ok((
-                db::latest_payment(conn, &app_id)?,
-                db::trust::revocation_of_application(conn, &app_id)?,
+                store::payment::latest_payment(conn, &app_id)?,
+                store::trust::revocation_of_application(conn, &app_id)?,
             ))
         })
         .await?;
@@ -284,12 +290,12 @@ fn revoked_view(ctx: &Ctx, app: &Application, revocation: &RevocationNote) -> Ht
 fn result_view(
     ctx: &Ctx,
     app: &Application,
-    latest: Option<&PaymentRow>,
+    latest: Option<&Payment>,
     warning: Option<&str>,
 ) -> Html<String> {
     let title = ctx.t("Нәтиже", "Результат", "Result");
-    let issued = app.status == Status::Issued;
-    let declined = !issued && latest.is_some_and(|p| p.status == "declined");
+    let issued = app.status == ApplicationStatus::Issued;
+    let declined = !issued && latest.is_some_and(|p| p.status == PaymentStatus::Declined);
     page(
         ctx,
         title,
@@ -322,7 +328,7 @@ fn result_view(
                             (csrf(ctx))
                             p.actions {
                                 button.primary type="submit" { (ctx.t("Мәртебені жаңарту", "Обновить статус", "Update Status")) }
-                                @if app.status == Status::Submitted && latest.is_none() {
+                                @if app.status == ApplicationStatus::Submitted && latest.is_none() {
                                     a.button href=(format!("/applications/{}/payment", app.id)) { (ctx.t("Төлеуге", "Оплатить", "To pay")) }
                                 }
                             }
@@ -346,20 +352,20 @@ async fn update_status(
 ) -> Result<Response, AppError> {
     let app = own_application(&state, &ctx, id).await?;
     let target = format!("/applications/{}/result", app.id);
-    if app.status == Status::Issued {
+    if app.status == ApplicationStatus::Issued {
         return Ok(Redirect::to(&target).into_response());
     }
     let app_id = app.id.clone();
     let latest = state
         .db
-        .call(move |conn| db::latest_payment(conn, &app_id))
+        .call(move |conn| store::payment::latest_payment(conn, &app_id))
         .await?;
-    if app.status == Status::Paid {
+    if app.status == ApplicationStatus::Paid {
         // Paid but not yet issued (an issuance that failed earlier): try again.
-        let (id, key) = (app.id.clone(), state.key.clone());
+        let (id, key, clock) = (app.id.clone(), state.key.clone(), state.clock.clone());
         state
             .db
-            .call(move |conn| crate::issuance::issue_logged(conn, &id, key.as_ref()))
+            .call(move |conn| issue_logged(conn, &id, key.as_ref(), &clock))
             .await?;
         return Ok(Redirect::to(&target).into_response());
     }
@@ -392,17 +398,18 @@ async fn update_status(
         tracing::warn!(payment = %payment_id, "the gateway's status names another order");
         return Ok(Redirect::to(&target).into_response());
     }
-    settle(&state.db, &state.key, notice, "status").await?;
+    settle(&state.db, &state.key, &state.clock, notice, "status").await?;
     Ok(Redirect::to(&target).into_response())
 }
 
 /// `POST /epay/callback`: the gateway's signed notice of a final payment state.
 pub async fn callback(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let verdict =
-        state
-            .gateway
-            .secrets()
-            .verify(&headers, &body, state.gateway.merchant_id(), unix_now());
+    let verdict = state.gateway.secrets().verify(
+        &headers,
+        &body,
+        state.gateway.merchant_id(),
+        state.clock.unix(),
+    );
     if let Err(error) = verdict {
         tracing::warn!(%error, "a payment callback was refused");
         let status = match error {
@@ -427,7 +434,7 @@ pub async fn callback(State(state): State<AppState>, headers: HeaderMap, body: B
                 .into_response();
         }
     };
-    match settle(&state.db, &state.key, notice, "callback").await {
+    match settle(&state.db, &state.key, &state.clock, notice, "callback").await {
         Ok(NoticeOutcome::UnknownOrder) => (
             StatusCode::NOT_FOUND,
             axum::Json(serde_json::json!({"error": "unknown order"})),
@@ -455,9 +462,9 @@ async fn receipt_page(
     let app_id = app.id.clone();
     let payment = state
         .db
-        .call(move |conn| db::latest_payment(conn, &app_id))
+        .call(move |conn| store::payment::latest_payment(conn, &app_id))
         .await?
-        .filter(|p| p.status == "paid")
+        .filter(Payment::is_paid)
         .ok_or(AppError::NotFound)?;
     let title = ctx.t("Электрондық чек", "Электронный чек", "Electronic check");
     let dash = String::from("—");
@@ -555,8 +562,8 @@ async fn visa_pdf(
         .db
         .call(move |conn| {
             Ok((
-                db::visa_of(conn, &app_id, user)?,
-                db::trust::revocation_of_application(conn, &app_id)?,
+                store::visa::visa_of(conn, &app_id, user)?,
+                store::trust::revocation_of_application(conn, &app_id)?,
             ))
         })
         .await?;

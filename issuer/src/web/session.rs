@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request, State};
@@ -13,23 +12,23 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use serde::de::DeserializeOwned;
-use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
-use time::OffsetDateTime;
 
+use super::lang::{LANG_COOKIE, query_lang};
 use super::{AppError, AppState};
-use crate::account::User;
-use crate::db;
-use crate::i18n::{LANG_COOKIE, Lang, query_lang};
+use crate::domain::account::User;
+use crate::i18n::Lang;
+use crate::ids::{hash_token, new_token};
+use crate::store;
 
 /// How long a session lives, in seconds.
 pub const SESSION_SECONDS: i64 = 12 * 60 * 60;
-/// Failed logins allowed per identifier in [`LIMIT_WINDOW`].
+/// Failed logins allowed per identifier in [`LIMIT_SECONDS`].
 pub const FAILURES_PER_ACCOUNT: u32 = 5;
-/// Failed logins allowed per client address in [`LIMIT_WINDOW`].
+/// Failed logins allowed per client address in [`LIMIT_SECONDS`].
 pub const FAILURES_PER_ADDRESS: u32 = 30;
 /// The window of the login limits.
-pub const LIMIT_WINDOW: Duration = Duration::from_secs(15 * 60);
+pub const LIMIT_SECONDS: i64 = 15 * 60;
 
 /// The session of the current request, put there by [`sessions`].
 #[derive(Debug, Clone)]
@@ -67,20 +66,7 @@ pub struct Posted<T>(pub T);
 /// Counts failed logins per identifier and per client address.
 #[derive(Debug, Default)]
 pub struct LoginLimiter {
-    failures: Mutex<HashMap<String, (u32, Instant)>>,
-}
-
-/// A fresh random token: 256 bits, hex.
-pub fn new_token() -> String {
-    use rand_core::RngCore;
-    let mut bytes = [0u8; 32];
-    rand_core::OsRng.fill_bytes(&mut bytes);
-    hex::encode(bytes)
-}
-
-/// SHA-256 of a token, which is what the database keeps.
-pub fn hash_token(token: &str) -> Vec<u8> {
-    Sha256::digest(token.as_bytes()).to_vec()
+    failures: Mutex<HashMap<String, (u32, i64)>>,
 }
 
 /// The value of a cookie in the request.
@@ -93,11 +79,6 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(key, _)| *key == name)
         .map(|(_, value)| value)
-}
-
-/// Seconds since the Unix epoch.
-pub fn unix_now() -> i64 {
-    OffsetDateTime::now_utc().unix_timestamp()
 }
 
 impl AppState {
@@ -136,9 +117,11 @@ impl AppState {
         let token = new_token();
         let hash = hash_token(&token);
         let csrf = new_token();
-        let expires = unix_now() + SESSION_SECONDS;
+        let expires = self.clock.unix() + SESSION_SECONDS;
         self.db
-            .call(move |conn| db::insert_session(conn, &hash, "web", user_id, &csrf, expires))
+            .call(move |conn| {
+                store::account::insert_session(conn, &hash, "web", user_id, &csrf, expires)
+            })
             .await?;
         Ok(token)
     }
@@ -158,10 +141,10 @@ pub async fn sessions(
         Some(token) => {
             let hash = hash_token(&token);
             let lookup = hash.clone();
-            let now = unix_now();
+            let now = state.clock.unix();
             state
                 .db
-                .call(move |conn| db::find_session(conn, &lookup, "web", now))
+                .call(move |conn| store::account::find_session(conn, &lookup, "web", now))
                 .await?
                 .map(|row| Session {
                     token_hash: hash,
@@ -177,11 +160,13 @@ pub async fn sessions(
             let token = new_token();
             let hash = hash_token(&token);
             let csrf = new_token();
-            let expires = unix_now() + SESSION_SECONDS;
+            let expires = state.clock.unix() + SESSION_SECONDS;
             let (h, c) = (hash.clone(), csrf.clone());
             state
                 .db
-                .call(move |conn| db::insert_session(conn, &h, "web", None, &c, expires))
+                .call(move |conn| {
+                    store::account::insert_session(conn, &h, "web", None, &c, expires)
+                })
                 .await?;
             (
                 Session {
@@ -244,7 +229,7 @@ impl FromRequestParts<AppState> for Ctx {
             .cloned()
             .ok_or_else(|| anyhow::anyhow!("a page route runs without the session layer"))?;
         Ok(Ctx {
-            lang: Lang::of_request(parts.uri.query(), &parts.headers),
+            lang: super::lang::of_request(parts.uri.query(), &parts.headers),
             session,
             path: parts.uri.path().to_owned(),
             client: parts
@@ -287,29 +272,29 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for Posted<T> {
 }
 
 impl LoginLimiter {
-    /// Whether any of the keys has used up its failures.
-    pub fn blocked(&self, keys: &[(String, u32)]) -> bool {
+    /// Whether any of the keys has used up its failures at `now` (Unix seconds).
+    pub fn blocked(&self, keys: &[(String, u32)], now: i64) -> bool {
         let Ok(map) = self.failures.lock() else {
             return true;
         };
         keys.iter().any(|(key, limit)| {
             map.get(key)
-                .is_some_and(|(count, since)| since.elapsed() < LIMIT_WINDOW && count >= limit)
+                .is_some_and(|(count, since)| now - since < LIMIT_SECONDS && count >= limit)
         })
     }
 
-    /// Counts a failure against each key.
-    pub fn fail(&self, keys: &[(String, u32)]) {
+    /// Counts a failure at `now` (Unix seconds) against each key.
+    pub fn fail(&self, keys: &[(String, u32)], now: i64) {
         let Ok(mut map) = self.failures.lock() else {
             return;
         };
         if map.len() > 100_000 {
-            map.retain(|_, (_, since)| since.elapsed() < LIMIT_WINDOW);
+            map.retain(|_, (_, since)| now - *since < LIMIT_SECONDS);
         }
         for (key, _) in keys {
-            let entry = map.entry(key.clone()).or_insert((0, Instant::now()));
-            if entry.1.elapsed() >= LIMIT_WINDOW {
-                *entry = (0, Instant::now());
+            let entry = map.entry(key.clone()).or_insert((0, now));
+            if now - entry.1 >= LIMIT_SECONDS {
+                *entry = (0, now);
             }
             entry.0 += 1;
         }

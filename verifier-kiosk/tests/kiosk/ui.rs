@@ -345,3 +345,31 @@ fn a_trust_bundle_imported_from_the_settings_screen_is_installed_and_a_tampered_
     wedge(&mut h, &token(|d| d.visa_number = "KZ2600018".to_owned()));
     wait_for(&mut h, "VALID");
 }
+
+#[test]
+fn the_verdict_screen_labels_the_visa_with_the_printouts_words() {
+    let mut h = harness();
+    h.get_by_label("РУС").click();
+    h.run();
+    wedge(&mut h, &token(|_| {}));
+    wait_for(&mut h, "ДЕЙСТВИТЕЛЬНА");
+    for words in [
+        "Категория визы",
+        "Деловая",
+        "Количество въездов",
+        "Однократная",
+        "Действительна с",
+        "Действительна до",
+        "Срок пребывания",
+        "30 дней",
+        "Пункты въезда-выезда",
+        "Номер паспорта",
+    ] {
+        assert!(h.query_by_label(words).is_some(), "{words:?} is not shown");
+    }
+    h.get_by_label("ҚАЗ").click();
+    h.run();
+    for words in ["Виза санаты", "Бастап жарамды", "30 күн"] {
+        assert!(h.query_by_label(words).is_some(), "{words:?} is not shown");
+    }
+}

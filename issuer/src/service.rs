@@ -1,0 +1,8 @@
+//! The service layer: the issuer's transaction boundaries. Each function here is one thing a
+//! user or the operator does that must happen completely or not at all (create an account, log
+//! in, settle a payment and issue its visa exactly once, seed the demo data); it reads the clock
+//! it is given, calls the store inside one transaction, and logs the outcome once.
+
+pub mod account;
+pub mod demo;
+pub mod issuance;

@@ -1,0 +1,78 @@
+//! Demo data for a first run: one inviting organisation and one invitation for a demo applicant,
+//! so a newcomer can walk the whole flow at once. The values are listed in README.
+
+use anyhow::Result;
+use shared::visa::InvitationNumber;
+use time::{Date, Duration};
+
+use crate::clock::Clock;
+use crate::domain::invitation::{InvitationForm, InviterForm};
+use crate::domain::taxid::TaxId;
+use crate::store::{self, Checked, Db};
+
+/// The demo organisation's BIN (registered 2018-02, a resident legal entity; check digit 2).
+pub const DEMO_BIN: &str = "180240012342";
+/// The demo invitation's number.
+pub const DEMO_INVITATION: &str = "INV-DEMO-0001";
+
+/// The demo organisation.
+pub fn inviter_form() -> InviterForm {
+    InviterForm {
+        kind: "organisation".into(),
+        tax_id: DEMO_BIN.into(),
+        name: "ТОО «Nomad Travel Demo» / Nomad Travel Demo LLP".into(),
+        description: "Туроператор, Астана (демо) · Tour operator in Astana (demo data)".into(),
+    }
+}
+
+/// The demo applicant's invitation, valid from `today` for 90 days.
+pub fn invitation_form(today: Date) -> InvitationForm {
+    InvitationForm {
+        surname: "ERIKSSON".into(),
+        given_names: "ANNA MARIA".into(),
+        passport_number: "L898902C3".into(),
+        citizenship: "SWE".into(),
+        date_of_birth: "1974-08-12".into(),
+        category: "tourist".into(),
+        purpose: "Туризм / Tourism".into(),
+        city: "г. Астана, район Есиль".into(),
+        street: "Қабанбай батыр даңғылы".into(),
+        house: "11".into(),
+        valid_from: today.to_string(),
+        valid_until: (today + Duration::days(89)).to_string(),
+        stay_days: "30".into(),
+    }
+}
+
+/// Adds the demo data unless it is there; returns whether it was added.
+pub fn seed(db: &Db, clock: &Clock) -> Result<bool> {
+    let (today, now) = (clock.today(), clock.rfc3339());
+    db.with(|conn| {
+        let bin = TaxId::parse(DEMO_BIN).map_err(|e| anyhow::anyhow!("demo BIN: {e}"))?;
+        // Keyed on the invitation, not the organisation: the organisation may already exist (an
+        // `issuer invite` run before the first start), and the demo invitation is still wanted.
+        if store::invitation::invitation_by_number(conn, DEMO_INVITATION)?.is_some() {
+            return Ok(false);
+        }
+        let existing = store::invitation::inviter_by_tax_id(conn, &bin)?;
+        let inviter = inviter_form()
+            .parse()
+            .map_err(|p| anyhow::anyhow!("demo inviter: {p:?}"))?;
+        let invitation = invitation_form(today)
+            .parse(today)
+            .map_err(|p| anyhow::anyhow!("demo invitation: {p:?}"))?;
+        let number = InvitationNumber::parse(DEMO_INVITATION)
+            .map_err(|e| anyhow::anyhow!("demo invitation number: {e}"))?;
+        let tx = conn.transaction()?;
+        let inviter_id = match existing {
+            Some(known) => known.id,
+            None => match store::invitation::insert_inviter(&tx, None, &inviter, &now)? {
+                Checked::Stored(id) => id,
+                Checked::Refused(p) => anyhow::bail!("demo inviter: {p:?}"),
+            },
+        };
+        store::invitation::insert_invitation(&tx, inviter_id, &number, &invitation, &now)?;
+        tx.commit()?;
+        Ok(true)
+    })
+}

@@ -1,0 +1,182 @@
+//! From a paid application to a signed visa, exactly once: the one path every payment
+//! confirmation takes (callback, "Update Status", start-up). Recording the payment and signing
+//! are each one immediate transaction with guarded state changes, so any number of concurrent or
+//! repeated notices give one visa. The signing keys are read before the transaction starts.
+
+use std::sync::Arc;
+
+use anyhow::Result;
+use rusqlite::{Connection, TransactionBehavior};
+use shared::{Kid, Visa};
+
+use crate::clock::{Clock, rfc3339};
+use crate::domain::issuance::{IssueOutcome, visa_for};
+use crate::domain::payment::{NoticeOutcome, PaymentNotice};
+use crate::store::visa::{Issuable, NewVisa};
+use crate::store::{self, Db};
+
+/// What signs visas: one key, or a directory of root-certified keys (rotation). Reading the keys
+/// may touch the disk, so it happens before a signing transaction, never inside one.
+pub trait Signer: Send + Sync + std::fmt::Debug {
+    /// The keys that may sign now, read into memory.
+    fn load(&self) -> Result<Box<dyn Keys + '_>>;
+}
+
+/// Signing keys in memory: signing is computation only.
+pub trait Keys {
+    /// Signs the visa with the key that may sign it; gives the token and that key's id.
+    fn sign(&self, visa: &Visa) -> Result<(String, Kid)>;
+}
+
+impl Keys for shared::IssuerKey {
+    fn sign(&self, visa: &Visa) -> Result<(String, Kid)> {
+        Ok((shared::sign(visa, self), self.kid()))
+    }
+}
+
+impl Signer for shared::IssuerKey {
+    fn load(&self) -> Result<Box<dyn Keys + '_>> {
+        Ok(Box::new(Borrowed(self)))
+    }
+}
+
+/// A key that signs by reference.
+struct Borrowed<'a>(&'a shared::IssuerKey);
+
+impl Keys for Borrowed<'_> {
+    fn sign(&self, visa: &Visa) -> Result<(String, Kid)> {
+        self.0.sign(visa)
+    }
+}
+
+/// Records a payment notice and, if it completes a payment, issues the visa.
+pub async fn settle(
+    db: &Db,
+    signer: &Arc<dyn Signer>,
+    clock: &Clock,
+    notice: PaymentNotice,
+    source: &'static str,
+) -> Result<NoticeOutcome> {
+    let (signer, clock) = (signer.clone(), clock.clone());
+    db.call(move |conn| {
+        let outcome = store::payment::record_notice(conn, &notice, source, &clock.rfc3339())?;
+        match &outcome {
+            NoticeOutcome::Paid(application) => {
+                issue_logged(conn, application, signer.as_ref(), &clock)?;
+            }
+            NoticeOutcome::PaidAgain(application) => {
+                tracing::warn!(order = %notice.order_id, application, "a second payment for a paid application: refund due");
+            }
+            NoticeOutcome::Refused(reason) => {
+                tracing::warn!(order = %notice.order_id, source, reason, "a payment notice was refused");
+            }
+            NoticeOutcome::UnknownOrder | NoticeOutcome::Declined | NoticeOutcome::Unchanged => {}
+        }
+        Ok(outcome)
+    })
+    .await
+}
+
+/// Issues the visa of a paid application if it has none, logging the outcome once.
+pub fn issue_logged(
+    conn: &mut Connection,
+    application: &str,
+    signer: &dyn Signer,
+    clock: &Clock,
+) -> Result<IssueOutcome> {
+    let outcome = match signer.load() {
+        Ok(keys) => issue(conn, application, keys.as_ref(), clock.now())?,
+        Err(error) => IssueOutcome::Refused(format!("no key could sign: {error:#}")),
+    };
+    match &outcome {
+        IssueOutcome::Issued(number) => {
+            tracing::info!(visa = %number, application, "a visa was signed")
+        }
+        IssueOutcome::AlreadyIssued => {}
+        IssueOutcome::Refused(reason) => {
+            tracing::error!(application, reason, "a paid application was not issued");
+        }
+    }
+    Ok(outcome)
+}
+
+/// Signs the visa of a paid application, once: in one immediate transaction the application
+/// must be paid, have a paid payment and no visa, and still coincide with its invitation; the
+/// visa, the signature record and the status change commit together.
+pub fn issue(
+    conn: &mut Connection,
+    application_id: &str,
+    keys: &dyn Keys,
+    now: time::OffsetDateTime,
+) -> Result<IssueOutcome> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let app = match store::visa::issuable(&tx, application_id)? {
+        Issuable::Missing => return Ok(IssueOutcome::Refused("no such application".to_owned())),
+        Issuable::HasVisa => return Ok(IssueOutcome::AlreadyIssued),
+        Issuable::NotPaid(status) => {
+            return Ok(IssueOutcome::Refused(format!(
+                "the application is {}, not paid",
+                status.as_str()
+            )));
+        }
+        Issuable::Ready(app) => app,
+    };
+    let today = shared::kazakhstan_date(now);
+    let mut problems = app
+        .applicant
+        .check_invitation(&app.invitation, false, today);
+    // An invitation that ended after payment still gets its visa refused below by the dates.
+    problems.remove("invitation_number");
+    if !problems.is_empty() {
+        return Ok(IssueOutcome::Refused(format!(
+            "the application no longer coincides with its invitation: {problems:?}"
+        )));
+    }
+    let number = store::visa::next_number(&tx)?;
+    let visa = match visa_for(&app, &number, now) {
+        Ok(visa) => visa,
+        Err(error) => {
+            return Ok(IssueOutcome::Refused(format!(
+                "the visa cannot be made: {error}"
+            )));
+        }
+    };
+    let (token, kid) = match keys.sign(&visa) {
+        Ok(signed) => signed,
+        Err(error) => {
+            return Ok(IssueOutcome::Refused(format!(
+                "no key could sign: {error:#}"
+            )));
+        }
+    };
+    store::visa::insert(
+        &tx,
+        &NewVisa {
+            number: &number,
+            application_id: &app.id,
+            visa: &visa,
+            token: &token,
+            kid: &kid.to_string(),
+            signed_at: &rfc3339(now),
+        },
+    )?;
+    tx.commit()?;
+    Ok(IssueOutcome::Issued(number))
+}
+
+/// On start: issues every paid application that has no visa yet (a crash between recording the
+/// payment and signing). Returns how many were issued.
+pub fn complete_paid(db: &Db, signer: &dyn Signer, clock: &Clock) -> Result<usize> {
+    db.with(|conn| {
+        let mut issued = 0;
+        for id in store::visa::paid_unissued(conn)? {
+            if matches!(
+                issue_logged(conn, &id, signer, clock)?,
+                IssueOutcome::Issued(_)
+            ) {
+                issued += 1;
+            }
+        }
+        Ok(issued)
+    })
+}

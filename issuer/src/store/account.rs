@@ -1,0 +1,115 @@
+//! Accounts and sessions: users with their password hashes, and server-side sessions kept under
+//! the hash of their token.
+
+use anyhow::Result;
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::domain::account::User;
+use crate::domain::taxid::TaxId;
+
+/// A session as found by its token.
+#[derive(Debug, Clone)]
+pub struct SessionRow {
+    /// The logged-in user, if any.
+    pub user: Option<User>,
+    /// The session's CSRF token.
+    pub csrf: String,
+}
+
+/// Creates an account; `None` when the e-mail is taken.
+pub fn insert_user(
+    conn: &Connection,
+    email: &str,
+    full_name: &str,
+    password_hash: &str,
+    now: &str,
+) -> Result<Option<i64>> {
+    let inserted = conn.execute(
+        "INSERT INTO users (email, full_name, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (email) DO NOTHING",
+        params![email, full_name, password_hash, now],
+    )?;
+    Ok((inserted == 1).then(|| conn.last_insert_rowid()))
+}
+
+/// The user id and password hash for a login identifier: an e-mail, or the BIN/IIN of an inviting
+/// party that has an account.
+pub fn find_login(conn: &Connection, identifier: &str) -> Result<Option<(i64, String)>> {
+    let id = identifier.trim();
+    let by_tax_id = TaxId::parse(id).ok();
+    let row = match by_tax_id {
+        Some(tax_id) => conn
+            .query_row(
+                "SELECT u.id, u.password_hash FROM users u JOIN inviters i ON i.user_id = u.id
+                 WHERE i.tax_id = ?1",
+                [tax_id.as_str()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?,
+        None => conn
+            .query_row(
+                "SELECT id, password_hash FROM users WHERE email = ?1",
+                [id.to_lowercase()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?,
+    };
+    Ok(row)
+}
+
+/// Stores a session under the hash of its token.
+pub fn insert_session(
+    conn: &Connection,
+    token_hash: &[u8],
+    kind: &str,
+    user_id: Option<i64>,
+    csrf: &str,
+    expires_at: i64,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO sessions (token_hash, kind, user_id, csrf, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![token_hash, kind, user_id, csrf, expires_at],
+    )?;
+    Ok(())
+}
+
+/// The live session with this token hash.
+pub fn find_session(
+    conn: &Connection,
+    token_hash: &[u8],
+    kind: &str,
+    now: i64,
+) -> Result<Option<SessionRow>> {
+    conn.query_row(
+        "SELECT s.csrf, u.id, u.email, u.full_name FROM sessions s LEFT JOIN users u ON u.id = s.user_id
+         WHERE s.token_hash = ?1 AND s.kind = ?2 AND s.expires_at > ?3",
+        params![token_hash, kind, now],
+        |r| {
+            let user = match r.get::<_, Option<i64>>(1)? {
+                Some(id) => Some(User {
+                    id,
+                    email: r.get(2)?,
+                    full_name: r.get(3)?,
+                }),
+                None => None,
+            };
+            Ok(SessionRow {
+                user,
+                csrf: r.get(0)?,
+            })
+        },
+    )
+    .optional()
+    .map_err(Into::into)
+}
+
+/// Ends a session.
+pub fn delete_session(conn: &Connection, token_hash: &[u8]) -> Result<()> {
+    conn.execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash])?;
+    Ok(())
+}
+
+/// Forgets expired sessions.
+pub fn purge_sessions(conn: &Connection, now: i64) -> Result<usize> {
+    Ok(conn.execute("DELETE FROM sessions WHERE expires_at <= ?1", [now])?)
+}

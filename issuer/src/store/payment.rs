@@ -1,0 +1,259 @@
+//! Payments of the state duty: orders, the gateway's notices applied under guarded state changes,
+//! and the log of payment events worth keeping.
+
+use anyhow::{Result, anyhow};
+use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
+
+use crate::domain::application::ApplicationStatus;
+use crate::domain::payment::{NoticeOutcome, Payment, PaymentNotice, PaymentStatus};
+
+const PAYMENT_COLUMNS: &str =
+    "order_id, application_id, amount_minor, currency, gateway_payment_id,
+    pay_url, status, method, receipt_number, payer_hint, paid_at";
+
+fn payment_row(r: &Row<'_>) -> rusqlite::Result<Payment> {
+    Ok(Payment {
+        order_id: r.get(0)?,
+        application_id: r.get(1)?,
+        amount_minor: r.get(2)?,
+        currency: r.get(3)?,
+        gateway_payment_id: r.get(4)?,
+        pay_url: r.get(5)?,
+        status: r.get(6)?,
+        method: r.get(7)?,
+        receipt_number: r.get(8)?,
+        payer_hint: r.get(9)?,
+        paid_at: r.get(10)?,
+    })
+}
+
+/// Records an event of the payment flow worth keeping (refusals, duplicates).
+pub fn log_event(
+    conn: &Connection,
+    order_id: &str,
+    source: &str,
+    outcome: &str,
+    detail: &str,
+    now: &str,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO payment_events (order_id, source, outcome, detail, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![order_id, source, outcome, detail, now],
+    )?;
+    Ok(())
+}
+
+/// The newest payment attempt of an application (a paid one first).
+pub fn latest_payment(conn: &Connection, application_id: &str) -> Result<Option<Payment>> {
+    conn.query_row(
+        &format!(
+            "SELECT {PAYMENT_COLUMNS} FROM payments WHERE application_id = ?1
+             ORDER BY (status = 'paid') DESC, created_at DESC, rowid DESC LIMIT 1"
+        ),
+        [application_id],
+        payment_row,
+    )
+    .optional()
+    .map_err(Into::into)
+}
+
+/// The payment with this order id.
+pub fn payment(conn: &Connection, order_id: &str) -> Result<Option<Payment>> {
+    conn.query_row(
+        &format!("SELECT {PAYMENT_COLUMNS} FROM payments WHERE order_id = ?1"),
+        [order_id],
+        payment_row,
+    )
+    .optional()
+    .map_err(Into::into)
+}
+
+/// The open (created or pending) payment of a submitted application, or a new one for the fee.
+/// A declined attempt is left as it is and a new order made, so the applicant can pay again.
+/// `None` when the application is not this user's or not waiting for payment.
+pub fn open_payment(
+    conn: &mut Connection,
+    application_id: &str,
+    user_id: i64,
+    amount_minor: i64,
+    currency: &str,
+    now: &str,
+) -> Result<Option<Payment>> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let status: Option<ApplicationStatus> = tx
+        .query_row(
+            "SELECT status FROM applications WHERE id = ?1 AND user_id = ?2",
+            params![application_id, user_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if status != Some(ApplicationStatus::Submitted) {
+        return Ok(None);
+    }
+    let open = tx
+        .query_row(
+            &format!(
+                "SELECT {PAYMENT_COLUMNS} FROM payments WHERE application_id = ?1
+                 AND status IN ('created', 'pending') AND amount_minor = ?2 AND currency = ?3
+                 ORDER BY created_at DESC, rowid DESC LIMIT 1"
+            ),
+            params![application_id, amount_minor, currency],
+            payment_row,
+        )
+        .optional()?;
+    let row = match open {
+        Some(row) => row,
+        None => {
+            let order_id = crate::ids::random_id();
+            tx.execute(
+                "INSERT INTO payments (order_id, application_id, amount_minor, currency, status,
+                    created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+                params![
+                    order_id,
+                    application_id,
+                    amount_minor,
+                    currency,
+                    PaymentStatus::Created,
+                    now
+                ],
+            )?;
+            payment(&tx, &order_id)?.ok_or_else(|| anyhow!("a new payment vanished"))?
+        }
+    };
+    tx.commit()?;
+    Ok(Some(row))
+}
+
+/// Remembers the gateway's id and payment address for an order.
+pub fn set_gateway_payment(
+    conn: &Connection,
+    order_id: &str,
+    payment_id: &str,
+    pay_url: &str,
+    now: &str,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE payments SET gateway_payment_id = ?1, pay_url = ?2, updated_at = ?3
+         WHERE order_id = ?4 AND (gateway_payment_id IS NULL OR gateway_payment_id = ?1)",
+        params![payment_id, pay_url, now, order_id],
+    )?;
+    Ok(())
+}
+
+/// Applies a payment notice in one immediate transaction, with guarded state changes, so a
+/// notice that arrives twice, or a callback and a status answer at the same moment, record the
+/// payment once. Notices that contradict the order are refused and recorded as events; the
+/// caller logs what it needs to.
+pub fn record_notice(
+    conn: &mut Connection,
+    notice: &PaymentNotice,
+    source: &str,
+    now: &str,
+) -> Result<NoticeOutcome> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let Some(row) = payment(&tx, &notice.order_id)? else {
+        log_event(&tx, &notice.order_id, source, "unknown_order", "", now)?;
+        tx.commit()?;
+        return Ok(NoticeOutcome::UnknownOrder);
+    };
+    let refuse = |tx: rusqlite::Transaction<'_>, reason: String| -> Result<NoticeOutcome> {
+        log_event(&tx, &notice.order_id, source, "refused", &reason, now)?;
+        tx.commit()?;
+        Ok(NoticeOutcome::Refused(reason))
+    };
+    if row
+        .gateway_payment_id
+        .as_deref()
+        .is_some_and(|id| id != notice.payment_id)
+    {
+        return refuse(
+            tx,
+            format!("payment id {} is not the order's", notice.payment_id),
+        );
+    }
+    match notice.status {
+        PaymentStatus::Paid => {
+            if notice.amount_minor != row.amount_minor || notice.currency != row.currency {
+                return refuse(
+                    tx,
+                    format!(
+                        "amount {} {} differs from the order's {} {}",
+                        notice.amount_minor, notice.currency, row.amount_minor, row.currency
+                    ),
+                );
+            }
+            match row.status {
+                PaymentStatus::Paid => {
+                    tx.commit()?;
+                    Ok(NoticeOutcome::Unchanged)
+                }
+                PaymentStatus::Declined => refuse(tx, "paid after declined".to_owned()),
+                PaymentStatus::Created | PaymentStatus::Pending => {
+                    let changed = tx.execute(
+                        "UPDATE payments SET status = 'paid', method = ?1, receipt_number = ?2,
+                            payer_hint = ?3, paid_at = ?4, gateway_payment_id = ?5, updated_at = ?6
+                         WHERE order_id = ?7 AND status IN ('created', 'pending')",
+                        params![
+                            notice.method,
+                            notice.receipt_number,
+                            notice.payer_hint,
+                            notice.paid_at,
+                            notice.payment_id,
+                            now,
+                            notice.order_id
+                        ],
+                    )?;
+                    let advanced = tx.execute(
+                        "UPDATE applications SET status = 'paid', updated_at = ?1
+                         WHERE id = ?2 AND status = 'submitted'",
+                        params![now, row.application_id],
+                    )?;
+                    if changed == 1 && advanced == 0 {
+                        // Money arrived for an application that was paid already (two orders
+                        // paid); it is recorded for a refund and issues nothing more.
+                        log_event(
+                            &tx,
+                            &notice.order_id,
+                            source,
+                            "second_payment",
+                            "refund due",
+                            now,
+                        )?;
+                    }
+                    tx.commit()?;
+                    Ok(if changed == 1 && advanced == 0 {
+                        NoticeOutcome::PaidAgain(row.application_id)
+                    } else {
+                        NoticeOutcome::Paid(row.application_id)
+                    })
+                }
+            }
+        }
+        PaymentStatus::Declined => {
+            let changed = tx.execute(
+                "UPDATE payments SET status = 'declined', method = ?1, gateway_payment_id = ?2,
+                    updated_at = ?3 WHERE order_id = ?4 AND status IN ('created', 'pending')",
+                params![notice.method, notice.payment_id, now, notice.order_id],
+            )?;
+            tx.commit()?;
+            Ok(if changed == 1 {
+                NoticeOutcome::Declined
+            } else {
+                NoticeOutcome::Unchanged
+            })
+        }
+        PaymentStatus::Pending => {
+            tx.execute(
+                "UPDATE payments SET status = 'pending', updated_at = ?1
+                 WHERE order_id = ?2 AND status = 'created'",
+                params![now, notice.order_id],
+            )?;
+            tx.commit()?;
+            Ok(NoticeOutcome::Unchanged)
+        }
+        PaymentStatus::Created => {
+            tx.commit()?;
+            Ok(NoticeOutcome::Unchanged)
+        }
+    }
+}

@@ -1,0 +1,178 @@
+//! Issued visas and the log of every signature: what the issuance service reads and writes inside
+//! its one transaction, and what the portal shows of a visa afterwards.
+
+use anyhow::{Result, anyhow};
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::application::{APPLICATION_SELECT, ApplicationRow};
+use crate::domain::application::{Application, ApplicationStatus};
+
+/// An issued visa as stored.
+#[derive(Debug, Clone)]
+pub struct IssuedVisa {
+    /// Visa number.
+    pub number: String,
+    /// The visa.
+    pub visa: shared::Visa,
+    /// The signed token the QR code carries.
+    pub token: String,
+}
+
+/// Whether an application can be signed, as the issuance transaction finds it.
+#[derive(Debug)]
+pub enum Issuable {
+    /// No application has this id.
+    Missing,
+    /// It has its visa already.
+    HasVisa,
+    /// It is not paid (its status, or paid without a paid payment).
+    NotPaid(ApplicationStatus),
+    /// Paid, with a paid payment and no visa: ready to sign.
+    Ready(Box<Application>),
+}
+
+/// A new visa to record, with its signature.
+#[derive(Debug)]
+pub struct NewVisa<'a> {
+    /// The visa number.
+    pub number: &'a str,
+    /// The application it was issued for.
+    pub application_id: &'a str,
+    /// The visa.
+    pub visa: &'a shared::Visa,
+    /// The signed token.
+    pub token: &'a str,
+    /// The id of the key that signed.
+    pub kid: &'a str,
+    /// When, RFC 3339.
+    pub signed_at: &'a str,
+}
+
+/// Reads an application for issuance: call inside the issuance transaction.
+pub fn issuable(conn: &Connection, application_id: &str) -> Result<Issuable> {
+    let row: Option<ApplicationRow> = conn
+        .query_row(
+            &format!("{APPLICATION_SELECT} WHERE a.id = ?1"),
+            [application_id],
+            ApplicationRow::read,
+        )
+        .optional()?;
+    let Some(row) = row else {
+        return Ok(Issuable::Missing);
+    };
+    let has_visa: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM visas WHERE application_id = ?1)",
+        [&row.id],
+        |r| r.get(0),
+    )?;
+    if has_visa {
+        return Ok(Issuable::HasVisa);
+    }
+    let paid: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM payments WHERE application_id = ?1 AND status = 'paid')",
+        [&row.id],
+        |r| r.get(0),
+    )?;
+    if row.status != ApplicationStatus::Paid || !paid {
+        return Ok(Issuable::NotPaid(row.status));
+    }
+    Ok(Issuable::Ready(Box::new(row.into_application(conn)?)))
+}
+
+/// The number the next visa gets.
+pub fn next_number(conn: &Connection) -> Result<String> {
+    let count: i64 = conn.query_row("SELECT COUNT(*) FROM visas", [], |r| r.get(0))?;
+    Ok(format!("KZ{:07}", count + 1))
+}
+
+/// Records a signed visa, its signature, and the application's new status. Fails (and the
+/// caller's transaction rolls back) if the application changed meanwhile.
+pub fn insert(conn: &Connection, new: &NewVisa<'_>) -> Result<()> {
+    let json = serde_json::to_string(&new.visa.to_draft())?;
+    conn.execute(
+        "INSERT INTO visas (number, application_id, visa, token, kid, signed_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            new.number,
+            new.application_id,
+            json,
+            new.token,
+            new.kid,
+            new.signed_at
+        ],
+    )?;
+    conn.execute(
+        "INSERT INTO signatures (visa_number, application_id, kid, signed_at) VALUES (?1, ?2, ?3, ?4)",
+        params![new.number, new.application_id, new.kid, new.signed_at],
+    )?;
+    let changed = conn.execute(
+        "UPDATE applications SET status = 'issued', updated_at = ?1 WHERE id = ?2 AND status = 'paid'",
+        params![new.signed_at, new.application_id],
+    )?;
+    if changed != 1 {
+        return Err(anyhow!(
+            "application {} changed while its visa was issued",
+            new.application_id
+        ));
+    }
+    Ok(())
+}
+
+/// Applications that are paid but have no visa yet (after a crash between payment and issuance).
+pub fn paid_unissued(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare(
+        "SELECT a.id FROM applications a WHERE a.status = 'paid'
+         AND NOT EXISTS (SELECT 1 FROM visas v WHERE v.application_id = a.id)",
+    )?;
+    let ids = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(ids)
+}
+
+/// The visa of an application, only for its owner.
+pub fn visa_of(
+    conn: &Connection,
+    application_id: &str,
+    user_id: i64,
+) -> Result<Option<IssuedVisa>> {
+    let row: Option<(String, String, String)> = conn
+        .query_row(
+            "SELECT v.number, v.visa, v.token FROM visas v JOIN applications a ON a.id = v.application_id
+             WHERE v.application_id = ?1 AND a.user_id = ?2",
+            params![application_id, user_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    let Some((number, json, token)) = row else {
+        return Ok(None);
+    };
+    let draft: shared::VisaDraft = serde_json::from_str(&json)?;
+    let visa = draft
+        .into_visa()
+        .map_err(|e| anyhow!("stored visa {number}: {e}"))?;
+    Ok(Some(IssuedVisa {
+        number,
+        visa,
+        token,
+    }))
+}
+
+/// The number of the visa issued for an application, if any.
+pub fn visa_number_of(conn: &Connection, application_id: &str) -> Result<Option<String>> {
+    conn.query_row(
+        "SELECT number FROM visas WHERE application_id = ?1",
+        [application_id],
+        |r| r.get(0),
+    )
+    .optional()
+    .map_err(Into::into)
+}
+
+/// How many visas and signature records there are (for tests and the operator).
+pub fn visa_counts(conn: &Connection) -> Result<(i64, i64)> {
+    Ok((
+        conn.query_row("SELECT COUNT(*) FROM visas", [], |r| r.get(0))?,
+        conn.query_row("SELECT COUNT(*) FROM signatures", [], |r| r.get(0))?,
+    ))
+}
