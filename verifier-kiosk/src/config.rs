@@ -54,6 +54,8 @@ pub struct Settings {
     pub scan_budget: Duration,
     /// The camera device, if one is configured.
     pub camera: Option<PathBuf>,
+    /// The key id of the kiosk's own identity (`verifier-kiosk identity`), if it has one.
+    pub kiosk_kid: Option<String>,
 }
 
 /// What flags and environment gave (clap fills it).
@@ -135,6 +137,7 @@ impl Settings {
             language,
             config_file: args.config.clone(),
             camera: args.camera.clone().or(file.camera),
+            kiosk_kid: identity.as_ref().map(|i| i.kid().to_string()),
             scan_budget: Duration::from_secs_f64(
                 args.scan_budget
                     .or(file.scan_budget)

@@ -25,6 +25,13 @@ impl KioskApp {
                     self.settings.port.airport()
                 ),
             ),
+            (
+                "kiosk_key",
+                self.settings
+                    .kiosk_kid
+                    .clone()
+                    .unwrap_or_else(|| none.clone()),
+            ),
             ("trust_dir", self.settings.trust_dir.display().to_string()),
             (
                 "ledger_path",
