@@ -11,7 +11,7 @@ use anyhow::{Context, Result, anyhow};
 use issuer::clock::Clock;
 use issuer::domain::application::ApplicationForm;
 use issuer::domain::issuance::IssueOutcome;
-use issuer::domain::payment::{PaymentNotice, PaymentStatus};
+use issuer::domain::payment::{PaymentMethod, PaymentNotice, PaymentStatus};
 use issuer::store::{self, Checked, Db};
 
 fn main() -> Result<()> {
@@ -127,7 +127,7 @@ fn paid_applications(
             status: PaymentStatus::Paid,
             amount_minor: 8000,
             currency: "USD".into(),
-            method: Some("card".into()),
+            method: Some(PaymentMethod::Card),
             paid_at: Some(now.clone()),
             receipt_number: Some(format!("EP-{i}")),
             payer_hint: None,

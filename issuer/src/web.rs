@@ -5,6 +5,7 @@ pub mod account;
 pub mod api;
 pub mod apply;
 pub mod cabinet;
+mod cookie;
 mod error;
 pub mod inviter;
 pub mod lang;

@@ -18,9 +18,9 @@ use super::session::{Ctx, Posted};
 use super::{AppError, AppState};
 use crate::domain::application::{Application, ApplicationStatus};
 use crate::domain::fees::{Fees, format_minor};
-use crate::domain::payment::{NoticeOutcome, Payment, PaymentNotice, PaymentStatus};
+use crate::domain::payment::{NoticeOutcome, Payment, PaymentMethod, PaymentNotice, PaymentStatus};
 use crate::domain::taxid::PartyKind;
-use crate::epay::{PaymentOrder, SignatureError};
+use crate::epay::PaymentOrder;
 use crate::service::issuance::{issue_logged, settle};
 use crate::store;
 use crate::store::trust::RevocationNote;
@@ -205,6 +205,7 @@ async fn to_pay(
         payer: app.applicant.full_name(),
         return_url: format!("{base}/applications/{}/result", app.id),
         callback_url: format!("{base}/epay/callback"),
+        lang: Some(ctx.lang.into()),
     };
     let created = state
         .gateway
@@ -404,22 +405,10 @@ async fn update_status(
 
 /// `POST /epay/callback`: the gateway's signed notice of a final payment state.
 pub async fn callback(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let verdict = state.gateway.secrets().verify(
-        &headers,
-        &body,
-        state.gateway.merchant_id(),
-        state.clock.unix(),
-    );
-    if let Err(error) = verdict {
+    if let Err(error) = state.gateway.verify(&headers, &body, state.clock.unix()) {
         tracing::warn!(%error, "a payment callback was refused");
-        let status = match error {
-            SignatureError::Stale
-            | SignatureError::Mismatch
-            | SignatureError::Missing
-            | SignatureError::Merchant => StatusCode::UNAUTHORIZED,
-        };
         return (
-            status,
+            StatusCode::UNAUTHORIZED,
             axum::Json(serde_json::json!({"error": error.to_string()})),
         )
             .into_response();
@@ -468,15 +457,17 @@ async fn receipt_page(
         .ok_or(AppError::NotFound)?;
     let title = ctx.t("Электрондық чек", "Электронный чек", "Electronic check");
     let dash = String::from("—");
-    let method = match payment.method.as_deref() {
-        Some("card") => ctx.t("Төлем картасы", "Платёжная карта", "Payment card"),
-        Some("wallet") => ctx.t("Электрондық әмиян", "Электронный кошелёк", "E-wallet"),
-        Some("mobile") => ctx.t(
+    let method = match payment.method {
+        Some(PaymentMethod::Card) => ctx.t("Төлем картасы", "Платёжная карта", "Payment card"),
+        Some(PaymentMethod::Wallet) => {
+            ctx.t("Электрондық әмиян", "Электронный кошелёк", "E-wallet")
+        }
+        Some(PaymentMethod::Mobile) => ctx.t(
             "Мобильді баланстан есептен шығару",
             "Списание с баланса мобильного телефона",
             "Write-off from the mobile balance",
         ),
-        _ => "—",
+        None => "—",
     };
     let rows: [(&str, String); 9] = [
         (
