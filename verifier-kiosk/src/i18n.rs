@@ -122,6 +122,7 @@ pub fn tr(lang: Language, key: &'static str) -> &'static str {
         "stayed" => ["Болған күндер", "Дней пребывания", "Days stayed"],
         "first_use" => ["Алғаш пайдаланылған", "Первое использование", "First used"],
         "kiosk_id" => ["Киоск", "Киоск", "Kiosk id"],
+        "kiosk_key" => ["Киоск кілті", "Ключ киоска", "Kiosk key"],
         "port" => ["Әуежай", "Аэропорт", "Airport"],
         "trust_dir" => ["Сенім кілттері", "Доверенные ключи", "Trust directory"],
         "ledger_path" => ["Журнал (SQLite)", "Журнал (SQLite)", "Ledger database"],
