@@ -107,14 +107,6 @@ impl std::fmt::Display for PaymentMethod {
     }
 }
 
-/// A status equals its wire name, for code that still holds statuses as text (SQL rows read
-/// as strings) until it reads them as [`PaymentStatus`].
-impl PartialEq<&str> for PaymentStatus {
-    fn eq(&self, other: &&str) -> bool {
-        self.as_str() == *other
-    }
-}
-
 impl UnknownName {
     pub(crate) fn new(what: &'static str, text: &str) -> Self {
         Self {
