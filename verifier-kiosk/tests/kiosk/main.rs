@@ -4,6 +4,7 @@
 mod bundle;
 mod cli;
 mod hostile;
+mod pictures;
 mod pipeline;
 mod render;
 mod sweep;

@@ -85,6 +85,28 @@ pub fn a4_page(text: &str, dpi: f32, module_mm: f32, angle_deg: f32) -> GrayImag
     page
 }
 
+/// The text of a hotel booking's QR code, the kind of second code a traveller prints on the same
+/// sheet as the e-visa.
+pub const BOOKING: &str =
+    "https://booking.example/confirmation/4711-0815?guest=DOE&checkin=2026-12-05";
+
+/// An A4 page like [`a4_page`] with a second, unrelated QR code (the booking confirmation) to the
+/// left of the visa's, at the same height and with smaller modules, as a traveller's own printout
+/// of both might look.
+pub fn a4_page_with_booking(text: &str, dpi: f32, module_mm: f32, angle_deg: f32) -> GrayImage {
+    let mut page = a4_page(text, dpi, module_mm, angle_deg);
+    let px_per_mm = dpi / 25.4;
+    draw_code(
+        &mut page,
+        BOOKING,
+        65.0 * px_per_mm,
+        215.0 * px_per_mm,
+        0.7 * px_per_mm,
+        angle_deg,
+    );
+    page
+}
+
 /// A phone photo of the printout's code on a desk: grey surroundings, light falling off from one
 /// corner, a slight blur, `angle_deg` of rotation.
 pub fn photo(text: &str, width: u32, height: u32, module_px: f32, angle_deg: f32) -> GrayImage {
