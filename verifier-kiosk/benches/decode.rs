@@ -192,6 +192,14 @@ fn image_to_verdict(zbar: bool) {
             render::jpeg(&render::a4_page(&token, 300.0, 0.85, 2.0), 85),
         ),
         (
+            "A4 scan, 300 dpi, TIFF (RGB, uncompressed)".to_owned(),
+            "a4-300.tif".to_owned(),
+            render::encoded(
+                &render::a4_page(&token, 300.0, 0.85, 0.0),
+                image::ImageFormat::Tiff,
+            ),
+        ),
+        (
             "A4 scan, 300 dpi, booking code beside the visa, PNG".to_owned(),
             "a4-300-booking.png".to_owned(),
             render::png(&render::a4_page_with_booking(&token, 300.0, 0.85, 0.0)),

@@ -1,5 +1,5 @@
-//! Renders a code as the kiosk's tests do (an A4 page, or a phone photo) into a PNG or JPEG file,
-//! for screenshots and manual trials: `render_printout TOKEN_FILE OUT [dpi|photo|booking]`
+//! Renders a code as the kiosk's tests do (an A4 page, or a phone photo) into a PNG, JPEG, TIFF,
+//! WebP or BMP file for screenshots and manual trials: `render_printout TOKEN_FILE OUT [dpi|photo|booking]`
 //! (`booking`: a 300-dpi page with a hotel booking's code beside the visa's).
 
 #[path = "../tests/kiosk/render.rs"]
@@ -8,7 +8,7 @@ mod render;
 fn main() -> std::process::ExitCode {
     let args: Vec<String> = std::env::args().collect();
     let [_, token_file, out, rest @ ..] = args.as_slice() else {
-        eprintln!("usage: render_printout TOKEN_FILE OUT.png|OUT.jpg [DPI|photo|booking]");
+        eprintln!("usage: render_printout TOKEN_FILE OUT.png|jpg|tif|webp|bmp [DPI|photo|booking]");
         return std::process::ExitCode::from(64);
     };
     let Ok(token) = std::fs::read_to_string(token_file) else {
@@ -26,10 +26,12 @@ fn main() -> std::process::ExitCode {
             0.0,
         ),
     };
-    let bytes = if out.ends_with(".jpg") {
-        render::jpeg(&picture, 85)
-    } else {
-        render::png(&picture)
+    let bytes = match out.rsplit('.').next() {
+        Some("jpg") => render::jpeg(&picture, 85),
+        Some("tif") => render::encoded(&picture, image::ImageFormat::Tiff),
+        Some("webp") => render::encoded(&picture, image::ImageFormat::WebP),
+        Some("bmp") => render::encoded(&picture, image::ImageFormat::Bmp),
+        _ => render::png(&picture),
     };
     match std::fs::write(out, bytes) {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -423,7 +423,8 @@ mod tests {
     #[test]
     fn a_picture_with_no_code_yields_no_code() {
         let blank = GrayImage::from_pixel(300, 200, image::Luma([255]));
-        let scan = Pipeline::default().scan_gray(blank, DEFAULT_BUDGET);
+        // A budget no debug build on a busy machine reaches: the outcome must not depend on it.
+        let scan = Pipeline::default().scan_gray(blank, Duration::from_secs(300));
         assert_eq!(scan, Err(ScanError::NoCode));
     }
 }

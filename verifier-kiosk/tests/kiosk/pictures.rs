@@ -10,7 +10,7 @@ use verifier_kiosk::cli::decide_image;
 use verifier_kiosk::decision::Verdict;
 use verifier_kiosk::scan::{Pipeline, Want};
 
-use crate::render::{BOOKING, a4_page_with_booking, jpeg, png};
+use crate::render::{BOOKING, a4_page, a4_page_with_booking, encoded, jpeg, png};
 use crate::{DURING, issuer, token};
 
 /// A budget generous enough for a debug build on a busy machine: these tests are about what is
@@ -21,6 +21,23 @@ fn pipeline() -> Pipeline {
         attempt_budget: Duration::from_secs(60),
         ..Pipeline::default()
     }
+}
+
+/// A multi-page TIFF, 8-bit gray, one page per picture, as a document scanner's "scan to TIFF"
+/// writes a stack of sheets.
+fn tiff_pages(pages: &[image::GrayImage]) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut encoder = tiff::encoder::TiffEncoder::new(&mut out).expect("a TIFF encoder");
+    for page in pages {
+        encoder
+            .write_image::<tiff::encoder::colortype::Gray8>(
+                page.width(),
+                page.height(),
+                page.as_raw(),
+            )
+            .expect("the page encodes");
+    }
+    out.into_inner()
 }
 
 /// The verdict and reason the kiosk gives for a picture file, at NQZ on a day inside the visa's
@@ -79,4 +96,60 @@ fn a_page_with_only_a_booking_code_is_not_a_visa_rather_than_unreadable() {
         verdict_of("booking.png", &png(&page)),
         (Verdict::Invalid, "not_a_visa".to_owned())
     );
+}
+
+#[test]
+fn the_printout_is_valid_from_tiff_webp_and_bmp_files_too() {
+    let code = token(|_| {});
+    let page = a4_page(&code, 200.0, 0.85, 0.0);
+    for (name, format) in [
+        ("scan.tif", image::ImageFormat::Tiff),
+        ("photo.webp", image::ImageFormat::WebP),
+        ("scan.bmp", image::ImageFormat::Bmp),
+    ] {
+        assert_eq!(
+            verdict_of(name, &encoded(&page, format)).0,
+            Verdict::Valid,
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn the_first_page_of_a_multi_page_tiff_is_the_one_read() {
+    let code = token(|_| {});
+    let mut booking = image::GrayImage::from_pixel(1000, 1400, image::Luma([250]));
+    crate::render::draw_code(&mut booking, BOOKING, 500.0, 700.0, 6.0, 0.0);
+    let visa_first = tiff_pages(&[a4_page(&code, 150.0, 0.85, 0.0), booking.clone()]);
+    let scan = pipeline().scan_bytes(&visa_first).expect("a code is read");
+    assert_eq!(scan.texts, vec![code.clone()]);
+    let booking_first = tiff_pages(&[booking, a4_page(&code, 150.0, 0.85, 0.0)]);
+    let scan = pipeline()
+        .scan_bytes(&booking_first)
+        .expect("a code is read");
+    assert_eq!(scan.texts, vec![BOOKING.to_owned()]);
+}
+
+#[test]
+fn sixteen_bit_and_transparent_pngs_are_read_as_printed() {
+    let code = token(|_| {});
+    let page = a4_page(&code, 150.0, 0.85, 0.0);
+    let deep = image::DynamicImage::ImageLuma8(page.clone()).into_rgb16();
+    // Dark modules opaque, paper fully transparent (and black underneath, as many tools store
+    // it): only laying alpha over white paper shows the code.
+    let clear = image::RgbaImage::from_fn(page.width(), page.height(), |x, y| {
+        let dark = page.get_pixel(x, y).0[0] < 128;
+        image::Rgba(if dark { [0, 0, 0, 255] } else { [0, 0, 0, 0] })
+    });
+    for (name, picture) in [
+        ("16-bit RGB", image::DynamicImage::ImageRgb16(deep)),
+        ("transparent RGBA", image::DynamicImage::ImageRgba8(clear)),
+    ] {
+        let mut bytes = std::io::Cursor::new(Vec::new());
+        picture
+            .write_to(&mut bytes, image::ImageFormat::Png)
+            .expect("encodes");
+        let scan = pipeline().scan_bytes(bytes.get_ref()).expect(name);
+        assert_eq!(scan.texts.first(), Some(&code), "{name}");
+    }
 }

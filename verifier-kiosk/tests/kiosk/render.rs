@@ -142,6 +142,17 @@ pub fn png(picture: &GrayImage) -> Vec<u8> {
     out.into_inner()
 }
 
+/// Encodes a picture in `format` (TIFF, WebP lossless, BMP…) as RGB, the way most scanner and
+/// phone software writes them.
+pub fn encoded(picture: &GrayImage, format: image::ImageFormat) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageLuma8(picture.clone())
+        .into_rgb8()
+        .write_to(&mut out, format)
+        .expect("the picture encodes");
+    out.into_inner()
+}
+
 /// Encodes a picture as JPEG bytes at `quality`.
 pub fn jpeg(picture: &GrayImage, quality: u8) -> Vec<u8> {
     let mut out = Vec::new();
