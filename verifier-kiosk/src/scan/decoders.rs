@@ -2,6 +2,8 @@
 
 use image::GrayImage;
 
+use super::Want;
+
 pub(super) fn rqrr_decode(picture: &GrayImage) -> Vec<String> {
     let mut prepared = rqrr::PreparedImage::prepare(picture.clone());
     prepared
@@ -11,16 +13,21 @@ pub(super) fn rqrr_decode(picture: &GrayImage) -> Vec<String> {
         .collect()
 }
 
-/// Every QR code rxing finds in the picture.
+/// The QR codes rxing finds in the picture: the first one; every one when `want` says so, or when
+/// it asks for the e-visa and the first code is not an e-visa's.
 ///
-/// rxing's port of zxing-cpp's reader (`QrReader`) reads several codes in one pass when asked
-/// through its `MultipleBarcodeReader` side: it tries every triple of finder patterns and sets
-/// aside the patterns of each code it decodes, so a booking code beside the visa does not hide
-/// it. The single-code helper used before stopped at the first code. When the port finds nothing,
-/// the older port of ZXing's Java reader gets the same binarised picture, as rxing's own
-/// `MultiFormatReader` does: it reads a few photos the other misses.
-pub(super) fn rxing_decode(picture: &GrayImage) -> Vec<String> {
+/// rxing's port of zxing-cpp's reader (`QrReader`) tries the triples of finder patterns in turn.
+/// Asked for one code it stops at the first that decodes, which on a page with a booking code
+/// beside the visa may be the booking code; asked through its `MultipleBarcodeReader` side it
+/// goes on through the remaining patterns and returns every code. The single read comes first
+/// because it is all a one-code picture needs; only a code that is not the e-visa costs the
+/// second pass. When the port finds nothing, the older port of ZXing's Java reader gets the same
+/// binarised picture, as rxing's own `MultiFormatReader` does: it reads a few photos the other
+/// misses.
+pub(super) fn rxing_decode(picture: &GrayImage, want: Want) -> Vec<String> {
     use rxing::multi::MultipleBarcodeReader;
+    use rxing::qrcode::QRCodeReader;
+    use rxing::qrcode::cpp_port::QrReader;
     use rxing::{BarcodeFormat, BinaryBitmap, DecodeHints, Luma8Source, Reader, common};
 
     let Ok(source) =
@@ -28,23 +35,29 @@ pub(super) fn rxing_decode(picture: &GrayImage) -> Vec<String> {
     else {
         return Vec::new();
     };
+    // The bitmap keeps its binarised matrix, so the second and third readers reuse it.
     let mut bitmap = BinaryBitmap::new(common::HybridBinarizer::new(source));
     let hints = DecodeHints {
         TryHarder: Some(true),
         PossibleFormats: Some(std::collections::HashSet::from([BarcodeFormat::QR_CODE])),
         ..DecodeHints::default()
     };
-    let texts: Vec<String> = rxing::qrcode::cpp_port::QrReader
-        .decode_multiple_with_hints(&mut bitmap, &hints)
-        .map(|results| results.iter().map(|r| r.getText().to_owned()).collect())
-        .unwrap_or_default();
-    if !texts.is_empty() {
-        return texts;
+    match QrReader.decode_with_hints(&mut bitmap, &hints) {
+        Ok(first) if want == Want::AnyCode || (want == Want::Visa && is_visa(first.getText())) => {
+            vec![first.getText().to_owned()]
+        }
+        Ok(first) => {
+            let mut texts = vec![first.getText().to_owned()];
+            if let Ok(all) = QrReader.decode_multiple_with_hints(&mut bitmap, &hints) {
+                texts.extend(all.iter().map(|r| r.getText().to_owned()));
+            }
+            texts
+        }
+        Err(_) => QRCodeReader
+            .decode_with_hints(&mut bitmap, &hints)
+            .map(|result| vec![result.getText().to_owned()])
+            .unwrap_or_default(),
     }
-    rxing::qrcode::QRCodeReader
-        .decode_with_hints(&mut bitmap, &hints)
-        .map(|result| vec![result.getText().to_owned()])
-        .unwrap_or_default()
 }
 
 /// Whether a code's text looks like an e-visa: the `KZV` prefix of every version of the token, so

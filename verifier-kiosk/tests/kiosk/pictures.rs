@@ -10,7 +10,9 @@ use verifier_kiosk::cli::decide_image;
 use verifier_kiosk::decision::Verdict;
 use verifier_kiosk::scan::{Pipeline, Want};
 
-use crate::render::{BOOKING, a4_page, a4_page_with_booking, encoded, jpeg, png};
+use crate::render::{
+    BOOKING, Shot, a4_page, a4_page_with_booking, encoded, jpeg, phone_photo, png,
+};
 use crate::{DURING, issuer, token};
 
 /// A budget generous enough for a debug build on a busy machine: these tests are about what is
@@ -75,11 +77,11 @@ fn both_codes_on_the_page_are_found_and_the_visa_comes_first() {
     let page = png(&a4_page_with_booking(&code, 300.0, 0.85, 0.0));
     let scan = pipeline().scan_bytes(&page).expect("codes are read");
     assert_eq!(scan.texts.first(), Some(&code));
-    let any = Pipeline {
-        want: Want::AnyCode,
+    let every = Pipeline {
+        want: Want::Every,
         ..pipeline()
     };
-    let scan = any.scan_bytes(&page).expect("codes are read");
+    let scan = every.scan_bytes(&page).expect("codes are read");
     assert!(scan.texts.contains(&code), "{:?}", scan.texts);
     assert!(scan.texts.contains(&BOOKING.to_owned()), "{:?}", scan.texts);
 }
@@ -151,5 +153,41 @@ fn sixteen_bit_and_transparent_pngs_are_read_as_printed() {
             .expect("encodes");
         let scan = pipeline().scan_bytes(bytes.get_ref()).expect(name);
         assert_eq!(scan.texts.first(), Some(&code), "{name}");
+    }
+}
+
+#[test]
+fn phone_photos_of_the_printout_turned_tilted_blurred_and_noisy_are_valid() {
+    let code = token(|_| {});
+    let shot = |angle_deg, tilt, blur, noise, booking| Shot {
+        width: 1600,
+        height: 1200,
+        angle_deg,
+        tilt,
+        fill: 1.0,
+        blur,
+        noise,
+        falloff: 0.3,
+        booking,
+        seed: 7,
+    };
+    for (name, shot) in [
+        ("turned 160°, flat", shot(160.0, 0.0, 0.5, 3.0, false)),
+        ("turned -35°, tilted", shot(-35.0, 0.25, 1.0, 6.0, true)),
+        (
+            "turned 80°, blurred and noisy",
+            shot(80.0, 0.1, 1.0, 9.0, false),
+        ),
+        (
+            "one of the benchmark's, made smaller",
+            Shot {
+                width: 1600,
+                height: 1200,
+                ..Shot::random(4)
+            },
+        ),
+    ] {
+        let bytes = jpeg(&phone_photo(&code, &shot), 80);
+        assert_eq!(verdict_of("photo.jpg", &bytes).0, Verdict::Valid, "{name}");
     }
 }
