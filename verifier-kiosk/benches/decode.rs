@@ -1,56 +1,162 @@
-//! Decode rate and speed of the kiosk's reading pipeline, side by side with `zbarimg`.
+//! Decode rate and speed of the kiosk's reading pipeline, with zxing-cpp and zbarimg in the same
+//! run as baselines.
 //!
-//! `cargo bench -p verifier-kiosk --bench decode` (release build). Reads the public set in
-//! `../shared/bench/qr-public` (or `KIOSK_BENCH_DIR`): every `N.png` with its expected text `N.txt`,
-//! through rqrr alone, rxing alone, and the kiosk's full cascade (both decoders, pyramid and
-//! retries, default 4 s budget), and through `zbarimg` when it is installed. Then times image →
-//! verdict for a 300-dpi A4 scan and a 1080p phone photo of a rendered e-visa code. Prints
-//! Markdown tables for `docs/performance.md`.
+//! `cargo bench -p verifier-kiosk --bench decode` (release build; `scripts/kiosk-bench-deps`
+//! installs the zxing-cpp baseline, `scripts/install-deps` zbarimg). Three parts, each printed as
+//! Markdown tables for `docs/performance.md`; `KIOSK_BENCH_ONLY=public,photos,verdict` picks some:
+//! - `public`: the public set in `../shared/bench/qr-public` (or `KIOSK_BENCH_DIR`), every `N.png`
+//!   with its expected text `N.txt`, through rqrr alone, rxing alone, the cascade rqrr first, and
+//!   the kiosk's cascade, each stopping at the first code; zxing-cpp and zbarimg on the same files.
+//! - `photos`: phone-like photos of printouts drawn by `tests/kiosk/render.rs` (2–12 megapixels,
+//!   any turn, perspective, blur, noise, uneven light, JPEG; a booking code beside the visa on
+//!   every third), written to `target/kiosk-bench/photos/`, read by the kiosk as at the border
+//!   (the e-visa's code wanted) and by zxing-cpp.
+//! - `verdict`: image → verdict for scans and photos of a rendered e-visa, zbarimg beside.
+//!
+//! Kiosk and zxing-cpp are timed picture by picture in turn (`KIOSK_BENCH_ROUNDS` times each,
+//! default 3, the median kept), from the file to the codes, so both see the same machine state.
 
+#[path = "decode/baseline.rs"]
+mod baseline;
 #[path = "../tests/kiosk/render.rs"]
 mod render;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use shared::{IssuerKey, TrustStore, VisaDraft};
 use time::macros::datetime;
 use verifier_kiosk::cli::decide_image;
-use verifier_kiosk::scan::Pipeline;
+use verifier_kiosk::scan::{Pipeline, Want};
 
+use baseline::{Zxing, zbarimg, zbarimg_available};
+
+/// One picture with the text its code holds.
 struct Sample {
-    folder: String,
+    group: String,
     path: PathBuf,
     expected: String,
 }
 
-#[derive(Default, Clone)]
+/// What one decoder did on a set: per picture, whether it read the expected text, and the time.
+#[derive(Default)]
 struct Tally {
-    read: usize,
-    times: Vec<Duration>,
+    name: String,
+    results: Vec<(String, bool, Duration)>,
+}
+
+impl Tally {
+    fn named(name: &str) -> Self {
+        Self {
+            name: name.to_owned(),
+            results: Vec::new(),
+        }
+    }
+
+    fn read(&self) -> usize {
+        self.results.iter().filter(|(_, ok, _)| *ok).count()
+    }
+
+    fn sorted_times(&self) -> Vec<Duration> {
+        let mut times: Vec<Duration> = self.results.iter().map(|(_, _, t)| *t).collect();
+        times.sort();
+        times
+    }
+
+    fn median(&self) -> Duration {
+        percentile(&self.sorted_times(), 50)
+    }
 }
 
 fn main() {
+    let only = std::env::var("KIOSK_BENCH_ONLY").unwrap_or_else(|_| "public,photos,verdict".into());
+    let rounds: usize = std::env::var("KIOSK_BENCH_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(3)
+        .max(1);
+    let mut zxing = match Zxing::start() {
+        Ok(zxing) => Some(zxing),
+        Err(why) => {
+            eprintln!("no zxing-cpp baseline: {why}");
+            None
+        }
+    };
+    println!("Load average at the start: {}", load_average());
+    if only.contains("public") {
+        public_set(zxing.as_mut(), rounds);
+    }
+    if only.contains("photos") {
+        photos(zxing.as_mut(), rounds);
+    }
+    if only.contains("verdict") {
+        image_to_verdict(zbarimg_available());
+    }
+    println!("\nLoad average at the end: {}", load_average());
+}
+
+/// The kiosk's time on one file: the median of `rounds` reads, and whether `check` accepts what
+/// the last one read.
+fn kiosk_time(
+    pipeline: &Pipeline,
+    path: &Path,
+    rounds: usize,
+    check: impl Fn(&[String]) -> bool,
+) -> (bool, Duration) {
+    let mut times = Vec::new();
+    let mut ok = false;
+    for _ in 0..rounds {
+        let started = Instant::now();
+        let result = pipeline.scan_file(path);
+        times.push(started.elapsed());
+        ok = result.is_ok_and(|scan| check(&scan.texts));
+    }
+    times.sort();
+    (ok, times[times.len() / 2])
+}
+
+fn zxing_time(
+    zxing: &mut Zxing,
+    path: &Path,
+    rounds: usize,
+    check: impl Fn(&[String]) -> bool,
+) -> (bool, Duration) {
+    let mut times = Vec::new();
+    let mut ok = false;
+    for _ in 0..rounds {
+        let Some(reading) = zxing.read(path) else {
+            return (false, Duration::ZERO);
+        };
+        times.push(reading.wall);
+        ok = check(&reading.texts);
+    }
+    times.sort();
+    (ok, times[times.len() / 2])
+}
+
+fn public_set(mut zxing: Option<&mut Zxing>, rounds: usize) {
     let dir = std::env::var_os("KIOSK_BENCH_DIR").map_or_else(
         || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/bench/qr-public"),
         PathBuf::from,
     );
-    let samples = samples(&dir);
-    let zbar = zbarimg_available();
+    let samples = public_samples(&dir);
     println!(
-        "# Decode benchmark ({} images in {})\n",
+        "\n## Public set ({} photos in {}, one code each; the kiosk stops at the first code)\n",
         samples.len(),
         dir.display()
     );
-
-    let configs: [(&str, Pipeline); 4] = [
+    // The public set's codes are not e-visas: each configuration stops at the first code read.
+    let any = Pipeline {
+        want: Want::AnyCode,
+        ..Pipeline::default()
+    };
+    let alone: [(&str, Pipeline); 3] = [
         (
             "rqrr alone (pyramid, no retries)",
             Pipeline {
                 rxing: false,
                 retries: false,
-                ..Pipeline::default()
+                ..any
             },
         ),
         (
@@ -58,123 +164,185 @@ fn main() {
             Pipeline {
                 rqrr: false,
                 retries: false,
-                ..Pipeline::default()
+                ..any
             },
         ),
         (
             "cascade, rqrr first",
             Pipeline {
                 rxing_first: false,
-                ..Pipeline::default()
+                ..any
             },
         ),
-        (
-            "kiosk cascade (rxing first, rqrr, retries)",
-            Pipeline::default(),
-        ),
     ];
-    let folders: Vec<String> = {
-        let mut f: Vec<String> = samples.iter().map(|s| s.folder.clone()).collect();
-        f.dedup();
-        f
-    };
-    let mut rows: Vec<(String, Vec<(String, Tally)>)> = Vec::new();
-    for (name, pipeline) in configs {
-        let mut per_folder: Vec<(String, Tally)> = folders
-            .iter()
-            .map(|f| (f.clone(), Tally::default()))
-            .collect();
-        let mut missed = Vec::new();
+    let mut tallies: Vec<Tally> = Vec::new();
+    for (name, pipeline) in alone {
+        let mut tally = Tally::named(name);
         for s in &samples {
-            let bytes = std::fs::read(&s.path).expect("readable sample");
-            let started = Instant::now();
-            let result = pipeline.scan_bytes(&bytes);
-            let elapsed = started.elapsed();
-            let ok = result
-                .as_ref()
-                .is_ok_and(|scan| scan.texts.iter().any(|t| same(t, &s.expected)));
-            let slot = per_folder
-                .iter_mut()
-                .find(|(f, _)| *f == s.folder)
-                .map(|(_, t)| t)
-                .expect("folder");
-            slot.times.push(elapsed);
-            if ok {
-                slot.read += 1;
-            } else {
-                missed.push(format!(
-                    "{}/{}",
-                    s.folder,
-                    s.path
-                        .file_name()
-                        .map(|n| n.to_string_lossy())
-                        .unwrap_or_default()
-                ));
-            }
+            let (ok, time) = kiosk_time(&pipeline, &s.path, 1, |texts| {
+                texts.iter().any(|t| same(t, &s.expected))
+            });
+            tally.results.push((s.group.clone(), ok, time));
         }
-        eprintln!("{name}: missed {}", missed.join(" "));
-        rows.push((name.to_owned(), per_folder));
+        tallies.push(tally);
     }
-    if zbar {
-        let mut per_folder: Vec<(String, Tally)> = folders
-            .iter()
-            .map(|f| (f.clone(), Tally::default()))
-            .collect();
+    // The kiosk and zxing-cpp in turn, picture by picture.
+    let mut kiosk = Tally::named("**kiosk cascade** (rxing first, rqrr, retries)");
+    let mut reference = Tally::named("zxing-cpp (Python binding, same run)");
+    let mut missed = Vec::new();
+    for s in &samples {
+        let check = |texts: &[String]| texts.iter().any(|t| same(t, &s.expected));
+        let (ok, time) = kiosk_time(&any, &s.path, rounds, check);
+        if !ok {
+            missed.push(format!("{}/{}", s.group, file_name(&s.path)));
+        }
+        kiosk.results.push((s.group.clone(), ok, time));
+        if let Some(zxing) = zxing.as_deref_mut() {
+            let (ok, time) = zxing_time(zxing, &s.path, rounds, check);
+            reference.results.push((s.group.clone(), ok, time));
+        }
+    }
+    eprintln!("kiosk cascade missed: {}", missed.join(" "));
+    let reference_median = (!reference.results.is_empty()).then(|| reference.median());
+    tallies.push(kiosk);
+    if !reference.results.is_empty() {
+        tallies.push(reference);
+    }
+    if zbarimg_available() {
+        let mut tally = Tally::named("zbarimg (zbar-tools, a process per picture)");
         for s in &samples {
             let started = Instant::now();
-            let text = zbarimg(&s.path);
-            let elapsed = started.elapsed();
-            let slot = per_folder
-                .iter_mut()
-                .find(|(f, _)| *f == s.folder)
-                .map(|(_, t)| t)
-                .expect("folder");
-            slot.times.push(elapsed);
-            if text.is_some_and(|t| same(&t, &s.expected)) {
-                slot.read += 1;
-            }
+            let ok = zbarimg(&s.path).is_some_and(|t| same(&t, &s.expected));
+            tally.results.push((s.group.clone(), ok, started.elapsed()));
         }
-        rows.push(("zbarimg (zbar-tools)".to_owned(), per_folder));
+        tallies.push(tally);
     }
+    print_table(&tallies, reference_median);
+}
 
+fn photos(mut zxing: Option<&mut Zxing>, rounds: usize) {
+    let token = sample_token();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/kiosk-bench/photos");
+    std::fs::create_dir_all(&dir).expect("photo folder");
+    let count: u64 = std::env::var("KIOSK_BENCH_PHOTOS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(36);
+    let mut samples = Vec::new();
+    for seed in 1..=count {
+        let shot = render::Shot::random(seed);
+        let quality = 70 + (seed * 7 % 23) as u8;
+        let path = dir.join(format!(
+            "{seed:02}-{}x{}-q{quality}{}.jpg",
+            shot.width,
+            shot.height,
+            if shot.booking { "-booking" } else { "" }
+        ));
+        // The same seed draws the same photo: made once, kept for the next run and for anyone
+        // who wants to look at them.
+        if !path.exists() {
+            let photo = render::phone_photo(&token, &shot);
+            std::fs::write(&path, render::jpeg(&photo, quality)).expect("photo written");
+        }
+        samples.push(Sample {
+            group: format!("{}x{}", shot.width, shot.height),
+            path,
+            expected: token.clone(),
+        });
+    }
     println!(
-        "| decoder | read | rate | median ms | p90 ms | max ms | {} |",
-        folders.join(" | ")
+        "\n## Phone-like photos of printouts ({count} in {}, the e-visa's code wanted)\n",
+        dir.display()
     );
-    println!("|---|---|---|---|---|---|{}", "---|".repeat(folders.len()));
-    for (name, per_folder) in &rows {
-        let read: usize = per_folder.iter().map(|(_, t)| t.read).sum();
-        let mut times: Vec<Duration> = per_folder
+    let pipeline = Pipeline::default();
+    let mut kiosk = Tally::named("**kiosk** (default pipeline, e-visa wanted)");
+    let mut reference = Tally::named("zxing-cpp (Python binding, same run)");
+    for s in &samples {
+        // The kiosk must put the visa first; zxing-cpp just has to have read it.
+        let (ok, time) = kiosk_time(&pipeline, &s.path, rounds, |texts| {
+            texts.first() == Some(&s.expected)
+        });
+        if !ok {
+            eprintln!("kiosk missed {}", s.path.display());
+        }
+        kiosk.results.push((s.group.clone(), ok, time));
+        if let Some(zxing) = zxing.as_deref_mut() {
+            let (ok, time) =
+                zxing_time(zxing, &s.path, rounds, |texts| texts.contains(&s.expected));
+            reference.results.push((s.group.clone(), ok, time));
+        }
+    }
+    let reference_median = (!reference.results.is_empty()).then(|| reference.median());
+    let mut tallies = vec![kiosk];
+    if !reference.results.is_empty() {
+        tallies.push(reference);
+    }
+    print_table(&tallies, reference_median);
+}
+
+fn print_table(tallies: &[Tally], reference_median: Option<Duration>) {
+    let mut groups: Vec<String> = Vec::new();
+    for (group, _, _) in tallies.iter().flat_map(|t| &t.results) {
+        if !groups.contains(group) {
+            groups.push(group.clone());
+        }
+    }
+    println!(
+        "| decoder | read | rate | median ms | × zxing-cpp | p90 ms | max ms | {} |",
+        groups.join(" | ")
+    );
+    println!(
+        "|---|---|---|---|---|---|---|{}",
+        "---|".repeat(groups.len())
+    );
+    for tally in tallies {
+        let times = tally.sorted_times();
+        let cells: Vec<String> = groups
             .iter()
-            .flat_map(|(_, t)| t.times.clone())
+            .map(|g| {
+                let of: Vec<_> = tally.results.iter().filter(|(x, _, _)| x == g).collect();
+                let read = of.iter().filter(|(_, ok, _)| *ok).count();
+                format!("{read}/{}", of.len())
+            })
             .collect();
-        times.sort();
-        let cells: Vec<String> = per_folder
-            .iter()
-            .map(|(_, t)| format!("{}/{}", t.read, t.times.len()))
-            .collect();
+        let ratio = reference_median.map_or_else(
+            || "–".to_owned(),
+            |r| {
+                format!(
+                    "{:.2}",
+                    tally.median().as_secs_f64() / r.as_secs_f64().max(1e-9)
+                )
+            },
+        );
         println!(
-            "| {name} | {read}/{} | {:.1} % | {} | {} | {} | {} |",
+            "| {} | {}/{} | {:.1} % | {:.1} | {ratio} | {:.1} | {:.1} | {} |",
+            tally.name,
+            tally.read(),
             times.len(),
-            100.0 * read as f64 / times.len().max(1) as f64,
+            100.0 * tally.read() as f64 / times.len().max(1) as f64,
             ms(percentile(&times, 50)),
             ms(percentile(&times, 90)),
             ms(times.last().copied().unwrap_or_default()),
             cells.join(" | ")
         );
     }
-
-    image_to_verdict(zbar);
 }
 
-/// Image → verdict for the two pictures an officer's kiosk sees most.
-fn image_to_verdict(zbar: bool) {
-    let key =
-        IssuerKey::from_pkcs8_pem(include_str!("../../keys/dev-issuer.key")).expect("dev key");
+/// The sample visa (valid 2026-12-01 to 2027-01-29 at NQZ and ALA), signed with the dev key.
+fn sample_token() -> String {
     let draft: VisaDraft =
         serde_json::from_str(include_str!("../../shared/tests/vectors/visa.json")).expect("JSON");
-    let token = shared::sign(&draft.into_visa().expect("visa"), &key);
-    let trust = TrustStore::from_keys([key.public_key()]);
+    shared::sign(&draft.into_visa().expect("visa"), &dev_key())
+}
+
+fn dev_key() -> IssuerKey {
+    IssuerKey::from_pkcs8_pem(include_str!("../../keys/dev-issuer.key")).expect("dev key")
+}
+
+/// Image → verdict for the pictures an officer's kiosk sees most.
+fn image_to_verdict(zbar: bool) {
+    let token = sample_token();
+    let trust = TrustStore::from_keys([dev_key().public_key()]);
     let at = datetime!(2026-12-05 05:00 UTC);
     let dir = std::env::temp_dir().join(format!("kiosk-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
@@ -190,6 +358,19 @@ fn image_to_verdict(zbar: bool) {
             render::jpeg(&render::a4_page(&token, 300.0, 0.85, 2.0), 85),
         ),
         (
+            "A4 scan, 300 dpi, TIFF (RGB, uncompressed)".to_owned(),
+            "a4-300.tif".to_owned(),
+            render::encoded(
+                &render::a4_page(&token, 300.0, 0.85, 0.0),
+                image::ImageFormat::Tiff,
+            ),
+        ),
+        (
+            "A4 scan, 300 dpi, booking code beside the visa, PNG".to_owned(),
+            "a4-300-booking.png".to_owned(),
+            render::png(&render::a4_page_with_booking(&token, 300.0, 0.85, 0.0)),
+        ),
+        (
             "1080p phone photo, 8°, JPEG q85".to_owned(),
             "photo-1080p.jpg".to_owned(),
             render::jpeg(&render::photo(&token, 1920, 1080, 7.0, 8.0), 85),
@@ -200,7 +381,9 @@ fn image_to_verdict(zbar: bool) {
     let extra = std::env::var("KIOSK_BENCH_PICTURES").unwrap_or_default();
     for (i, path) in extra.split(':').filter(|p| !p.is_empty()).enumerate() {
         if let Ok(bytes) = std::fs::read(path) {
-            let ext = if path.ends_with(".jpg") { "jpg" } else { "png" };
+            let ext = Path::new(path)
+                .extension()
+                .map_or_else(|| "png".to_owned(), |e| e.to_string_lossy().into_owned());
             cases.push((path.to_owned(), format!("extra-{i}.{ext}"), bytes));
         }
     }
@@ -234,19 +417,19 @@ fn image_to_verdict(zbar: bool) {
                 zt.push(started.elapsed());
             }
             zt.sort();
-            (ms(zt[1]).to_string(), if read { "yes" } else { "no" })
+            (format!("{:.0}", ms(zt[1])), if read { "yes" } else { "no" })
         } else {
             ("n/a".to_owned(), "n/a")
         };
         println!(
-            "| {name} | {verdict} | {} | {zms} | {zread} |",
+            "| {name} | {verdict} | {:.0} | {zms} | {zread} |",
             ms(times[3])
         );
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-fn samples(dir: &Path) -> Vec<Sample> {
+fn public_samples(dir: &Path) -> Vec<Sample> {
     let mut out = Vec::new();
     let mut folders: Vec<PathBuf> = std::fs::read_dir(dir)
         .map(|d| {
@@ -277,10 +460,7 @@ fn samples(dir: &Path) -> Vec<Sample> {
                 continue;
             };
             out.push(Sample {
-                folder: folder
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
+                group: file_name(&folder),
                 path,
                 expected,
             });
@@ -289,38 +469,21 @@ fn samples(dir: &Path) -> Vec<Sample> {
     out
 }
 
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
 /// Decoded text against the expected file; a trailing newline in the file is not part of the code.
 fn same(decoded: &str, expected: &str) -> bool {
     decoded == expected || decoded == expected.trim_end_matches(['\r', '\n'])
 }
 
-fn zbarimg_available() -> bool {
-    Command::new("zbarimg")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-/// The first QR code zbarimg reads, with a 20 s limit.
-fn zbarimg(path: &Path) -> Option<String> {
-    let output = Command::new("timeout")
-        .args([
-            "20",
-            "zbarimg",
-            "-q",
-            "--raw",
-            "-Sdisable",
-            "-Sqrcode.enable",
-        ])
-        .arg(path)
-        .output()
-        .ok()?;
-    if !output.status.success() {
-        return None;
-    }
-    let text = String::from_utf8_lossy(&output.stdout).into_owned();
-    // --raw ends each code with a newline.
-    Some(text.strip_suffix('\n').unwrap_or(&text).to_owned())
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".to_owned())
 }
 
 fn percentile(sorted: &[Duration], p: usize) -> Duration {
@@ -330,6 +493,6 @@ fn percentile(sorted: &[Duration], p: usize) -> Duration {
     sorted[(sorted.len() - 1) * p / 100]
 }
 
-fn ms(d: Duration) -> u128 {
-    d.as_millis()
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
 }

@@ -1,23 +1,35 @@
 //! From image bytes to the text of the QR code on them: the reading pipeline.
 //!
 //! Scanner output and phone photos are untrusted input. The pipeline first reads only the image
-//! header and refuses what is empty or absurdly large, decodes under allocation limits, then tries
-//! a cascade of decoders on prepared variants of the picture (a scaling pyramid, contrast
-//! stretching, a global threshold, inversion, blur). Every decoder call runs on its own named
-//! thread under a panic guard and a time budget, because rqrr 0.11 has been seen to panic on some
-//! photos and to spend minutes on others: a bad picture must cost the officer seconds, never the
-//! kiosk.
+//! header (PNG, JPEG, TIFF, WebP, BMP) and refuses what is empty or absurdly large, decodes
+//! straight to gray while streaming from the file, then tries a cascade of decoders on prepared
+//! variants of the picture (a scaling pyramid, contrast stretching, a global threshold, inversion,
+//! blur), reading every code on the picture and going on until an e-visa's is found. Every decoder
+//! call runs on its own named thread under a panic guard and a CPU-time budget, because rqrr 0.11
+//! has been seen to panic on some photos and to spend minutes on others: a bad picture must cost
+//! the officer seconds, never the kiosk, and a busy machine must not change what is read.
 
-use std::io::{Cursor, Read};
-use std::panic::{AssertUnwindSafe, catch_unwind};
+mod decoders;
+mod guard;
+mod picture;
+mod pixels;
+mod prepare;
+
+use std::io::{BufReader, Cursor, Read, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
-use std::thread;
 use std::time::{Duration, Instant};
 
-use image::{GrayImage, ImageReader, Limits};
+use image::GrayImage;
+
+use decoders::{is_visa, rqrr_decode, rxing_decode, visa_codes_first};
+pub use guard::{
+    Account, Guarded, IMAGE_SLOT, MAX_RUNAWAYS, RQRR_SLOT, RXING_SLOT, ThreadCpu, WALL_FACTOR,
+    guarded, guarded_cpu,
+};
+pub use picture::{EXTENSIONS, Format, Header};
+use picture::{HeaderError, read_header};
+use prepare::{blur, invert, shrink, stretch, threshold};
 
 /// The largest image file read, in bytes: a 600-dpi uncompressed A4 colour scan is ~105 MB.
 pub const MAX_FILE_BYTES: u64 = 160 * 1024 * 1024;
@@ -26,7 +38,8 @@ pub const MAX_PIXELS: u64 = 80_000_000;
 /// The longest side accepted, in pixels.
 pub const MAX_SIDE: u32 = 20_000;
 
-/// How long the whole cascade may take for one image by default.
+/// How much CPU time reading one picture may take by default (decoding included; in wall-clock
+/// time at most [`WALL_FACTOR`] times this).
 pub const DEFAULT_BUDGET: Duration = Duration::from_secs(4);
 
 /// Why no code text came out of an image.
@@ -36,7 +49,7 @@ pub enum ScanError {
     /// The file could not be read at all.
     #[error("the file could not be read: {0}")]
     Io(String),
-    /// The bytes are not a PNG or JPEG picture, or the picture is damaged.
+    /// The bytes are not a PNG, JPEG, TIFF, WebP or BMP picture, or the picture is damaged.
     #[error("the file is not a readable picture: {0}")]
     NotAPicture(String),
     /// The picture has no pixels.
@@ -70,11 +83,12 @@ pub enum Decoder {
 /// Codes found in a picture and how they were found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scan {
-    /// The distinct texts of the codes found by the successful attempt, e-visa codes first.
+    /// The distinct texts of the codes found, e-visa codes first: the first text is the one to
+    /// verify.
     pub texts: Vec<String>,
-    /// The decoder that found them.
+    /// The decoder that found the first text.
     pub decoder: Decoder,
-    /// The variant of the picture they were found in, for the benchmark and logs.
+    /// The variant of the picture the first text was found in, for the benchmark and logs.
     pub variant: String,
     /// How many decoder calls ran.
     pub attempts: usize,
@@ -91,13 +105,31 @@ pub struct Pipeline {
     pub rxing: bool,
     /// Try the preprocessed variants after the plain pyramid.
     pub retries: bool,
-    /// Budget for the whole cascade.
+    /// CPU-time budget for the whole picture, decoding included.
     pub budget: Duration,
-    /// Budget for one decoder call, so one stuck call leaves time for the others.
+    /// CPU-time budget for one decoder call, so one stuck call leaves time for the others.
     pub attempt_budget: Duration,
     /// Try rxing before rqrr on each variant. Measured on the public set and on the issuer's
     /// printouts, rxing reads more and answers 10–30 times faster, so it goes first by default.
     pub rxing_first: bool,
+    /// Which code ends the search.
+    pub want: Want,
+}
+
+/// Which code ends the cascade's search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Want {
+    /// The first code of any kind: what the benchmark measures on the public set, whose codes
+    /// are not e-visas.
+    AnyCode,
+    /// Every code on the picture: the first variant where any code is read is read whole (for
+    /// diagnostics, and to show that no code hides another).
+    Every,
+    /// A code that looks like an e-visa (`KZV` prefix). Other codes found on the way (a booking
+    /// code printed beside the visa, a shop's code on the desk) are kept and the search goes on,
+    /// through the other decoder and the other variants; they are reported only if no e-visa
+    /// code turns up, so the officer then sees "not an e-visa" rather than "unreadable".
+    Visa,
 }
 
 impl Default for Pipeline {
@@ -109,6 +141,7 @@ impl Default for Pipeline {
             budget: DEFAULT_BUDGET,
             attempt_budget: Duration::from_millis(1500),
             rxing_first: true,
+            want: Want::Visa,
         }
     }
 }
@@ -119,33 +152,40 @@ pub fn scan_file(path: &Path) -> Result<Scan, ScanError> {
 }
 
 impl Pipeline {
-    /// Reads a picture file (bounded in size) and finds its QR code.
+    /// Reads a picture file (its header checked first) and finds its QR codes.
     pub fn scan_file(&self, path: &Path) -> Result<Scan, ScanError> {
-        let bytes = read_bounded(path)?;
-        self.scan_bytes(&bytes)
+        let mut account = Account::new(self.budget);
+        let gray = load_file(path, &mut account)?;
+        self.scan_loaded(gray, &mut account)
     }
 
-    /// Finds the QR code in encoded picture bytes (PNG or JPEG).
+    /// Finds the QR codes in encoded picture bytes (PNG, JPEG, TIFF, WebP or BMP).
     pub fn scan_bytes(&self, bytes: &[u8]) -> Result<Scan, ScanError> {
-        let started = Instant::now();
-        let gray = load_gray(bytes, self.budget)?;
+        let mut account = Account::new(self.budget);
+        let gray = load_bytes(bytes, &mut account)?;
+        self.scan_loaded(gray, &mut account)
+    }
+
+    /// Runs the cascade on a grayscale picture within `budget` of CPU time.
+    pub fn scan_gray(&self, gray: GrayImage, budget: Duration) -> Result<Scan, ScanError> {
+        self.scan_loaded(gray, &mut Account::new(budget))
+    }
+
+    fn scan_loaded(&self, gray: GrayImage, account: &mut Account) -> Result<Scan, ScanError> {
         if trace() {
             eprintln!(
-                "scan: loaded {}x{} in {:?}",
+                "scan: loaded {}x{}, {:?} of CPU spent",
                 gray.width(),
                 gray.height(),
-                started.elapsed()
+                account.spent()
             );
         }
-        self.scan_gray(gray, self.budget.saturating_sub(started.elapsed()))
-    }
-
-    /// Runs the cascade on a grayscale picture within `budget`.
-    pub fn scan_gray(&self, gray: GrayImage, budget: Duration) -> Result<Scan, ScanError> {
-        let deadline = Instant::now() + budget;
         let mut attempts = 0;
         let mut failures = 0;
         let mut timed_out = false;
+        // Codes that are not what `want` asks for, with where the first of them was found.
+        let mut others: Vec<String> = Vec::new();
+        let mut first_other: Option<(Decoder, String)> = None;
         let full = Arc::new(gray);
         let long = full.width().max(full.height());
         // The pyramid: a working size that keeps an A4 scan's modules 3–5 pixels wide and is
@@ -191,7 +231,7 @@ impl Pipeline {
         }
         let mut levels: Vec<(u32, Arc<GrayImage>)> = vec![(long, Arc::clone(&full))];
         for (variant, side, prepare) in plan {
-            if Instant::now() >= deadline {
+            if account.left().is_zero() {
                 timed_out = true;
                 break;
             }
@@ -220,7 +260,7 @@ impl Pipeline {
                 if !enabled {
                     continue;
                 }
-                let left = deadline.saturating_duration_since(Instant::now());
+                let left = account.left();
                 if left.is_zero() {
                     timed_out = true;
                     break;
@@ -233,13 +273,16 @@ impl Pipeline {
                     Decoder::Rxing => &RXING_SLOT,
                 };
                 let budget = left.min(self.attempt_budget);
-                let result = guarded(slot, decoder_name(decoder), budget, move || match decoder {
-                    Decoder::Rqrr => rqrr_decode(&picture),
-                    Decoder::Rxing => rxing_decode(&picture),
-                });
+                let want = self.want;
+                let (result, spent) =
+                    guarded_cpu(slot, decoder_name(decoder), budget, move || match decoder {
+                        Decoder::Rqrr => rqrr_decode(&picture),
+                        Decoder::Rxing => rxing_decode(&picture, want),
+                    });
+                account.charge(spent);
                 if trace() {
                     eprintln!(
-                        "scan: {} on {variant}: {:?} in {:?}",
+                        "scan: {} on {variant}: {:?} in {:?} ({spent:?} CPU)",
                         decoder_name(decoder),
                         match &result {
                             Guarded::Done(texts) => format!("{} code(s)", texts.len()),
@@ -250,7 +293,12 @@ impl Pipeline {
                     );
                 }
                 match result {
-                    Guarded::Done(texts) if !texts.is_empty() => {
+                    Guarded::Done(texts)
+                        if !texts.is_empty()
+                            && (self.want != Want::Visa || texts.iter().any(|t| is_visa(t))) =>
+                    {
+                        let mut texts = texts;
+                        texts.append(&mut others);
                         return Ok(Scan {
                             texts: visa_codes_first(texts),
                             decoder,
@@ -259,7 +307,12 @@ impl Pipeline {
                             failures,
                         });
                     }
-                    Guarded::Done(_) => {}
+                    Guarded::Done(mut texts) => {
+                        if !texts.is_empty() && first_other.is_none() {
+                            first_other = Some((decoder, variant.clone()));
+                        }
+                        others.append(&mut texts);
+                    }
                     Guarded::Panicked => failures += 1,
                     Guarded::TimedOut => {
                         failures += 1;
@@ -268,7 +321,17 @@ impl Pipeline {
                 }
             }
         }
-        if timed_out && Instant::now() >= deadline {
+        if let Some((decoder, variant)) = first_other {
+            // Codes were read, none of them an e-visa: the caller's verification says so.
+            return Ok(Scan {
+                texts: visa_codes_first(others),
+                decoder,
+                variant,
+                attempts,
+                failures,
+            });
+        }
+        if timed_out && account.left().is_zero() {
             Err(ScanError::TimedOut)
         } else {
             Err(ScanError::NoCode)
@@ -276,118 +339,89 @@ impl Pipeline {
     }
 }
 
-/// Reads a file, refusing one larger than [`MAX_FILE_BYTES`] before reading it all.
-pub fn read_bounded(path: &Path) -> Result<Vec<u8>, ScanError> {
-    let file = std::fs::File::open(path).map_err(|e| ScanError::Io(e.to_string()))?;
-    let mut bytes = Vec::new();
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| ScanError::Io(e.to_string()))?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(ScanError::Io("the file is larger than any scan".to_owned()));
-    }
-    Ok(bytes)
+/// Reads a picture file's header, checks its format and size, and only then decodes it to gray,
+/// streaming from the file: the file is never held in memory whole next to its pixels. The
+/// decoder runs under the same panic guard and budget as the QR decoders, because a crafted file
+/// is exactly where a decoder bug would show.
+pub fn load_gray_file(path: &Path, budget: Duration) -> Result<GrayImage, ScanError> {
+    load_file(path, &mut Account::new(budget))
 }
 
-/// Decodes PNG or JPEG bytes to 8-bit gray, checking the header's dimensions before any pixel is
-/// decoded and decoding under allocation limits. The image crate's decoders are run under the same
-/// panic guard and budget as the QR decoders, because a crafted file is exactly where a decoder bug
-/// would show.
+fn load_file(path: &Path, account: &mut Account) -> Result<GrayImage, ScanError> {
+    let io = |e: std::io::Error| ScanError::Io(e.to_string());
+    let file = std::fs::File::open(path).map_err(io)?;
+    let length = file.metadata().map_err(io)?.len();
+    if length == 0 {
+        return Err(ScanError::Empty);
+    }
+    if length > MAX_FILE_BYTES {
+        return Err(ScanError::Io("the file is larger than any scan".to_owned()));
+    }
+    let mut reader = BufReader::with_capacity(64 * 1024, file);
+    let header = checked_header(&mut reader)?;
+    reader.seek(SeekFrom::Start(0)).map_err(io)?;
+    decode_guarded(account, move || pixels::decode_gray(reader, header))
+}
+
+/// Decodes picture bytes held in memory (a camera frame, a test's picture) like
+/// [`load_gray_file`]: header first, then the pixels.
 pub fn load_gray(bytes: &[u8], budget: Duration) -> Result<GrayImage, ScanError> {
-    let not_a_picture = |e: image::ImageError| ScanError::NotAPicture(e.to_string());
+    load_bytes(bytes, &mut Account::new(budget))
+}
+
+fn load_bytes(bytes: &[u8], account: &mut Account) -> Result<GrayImage, ScanError> {
     if bytes.is_empty() {
         return Err(ScanError::Empty);
     }
-    let reader = ImageReader::new(Cursor::new(bytes))
-        .with_guessed_format()
-        .map_err(|e| ScanError::NotAPicture(e.to_string()))?;
-    if reader.format().is_none() {
-        return Err(ScanError::NotAPicture("neither PNG nor JPEG".to_owned()));
-    }
-    let (width, height) = reader.into_dimensions().map_err(not_a_picture)?;
+    let header = checked_header(&mut Cursor::new(bytes))?;
+    let owned = bytes.to_vec();
+    decode_guarded(account, move || {
+        pixels::decode_gray(Cursor::new(owned.as_slice()), header)
+    })
+}
+
+/// Whether a path names a picture the kiosk reads (PNG, JPEG, TIFF, WebP, BMP), by its
+/// extension: what the scanner folder watch picks up.
+pub fn is_picture_name(path: &Path) -> bool {
+    picture::has_picture_extension(path)
+}
+
+/// The header of a picture, refused if it is of no format read, empty, or larger than any scan.
+fn checked_header<R: Read + Seek>(reader: &mut R) -> Result<Header, ScanError> {
+    let header = match read_header(reader) {
+        Ok(header) => header,
+        Err(HeaderError::Unknown) => {
+            return Err(ScanError::NotAPicture(
+                "neither PNG, JPEG, TIFF, WebP nor BMP".to_owned(),
+            ));
+        }
+        Err(HeaderError::Damaged(why)) => return Err(ScanError::NotAPicture(why.to_owned())),
+        Err(HeaderError::Io(e)) => return Err(ScanError::Io(e.to_string())),
+    };
+    let (width, height) = (header.width, header.height);
     if width == 0 || height == 0 {
         return Err(ScanError::Empty);
     }
     if width > MAX_SIDE || height > MAX_SIDE || u64::from(width) * u64::from(height) > MAX_PIXELS {
         return Err(ScanError::TooLarge { width, height });
     }
-    let owned = bytes.to_vec();
-    let decoded = guarded(&IMAGE_SLOT, "image-decode", budget, move || {
-        let mut reader = ImageReader::new(Cursor::new(owned.as_slice())).with_guessed_format()?;
-        let mut limits = Limits::default();
-        limits.max_image_width = Some(MAX_SIDE);
-        limits.max_image_height = Some(MAX_SIDE);
-        // Room for the largest accepted picture in RGBA plus the gray copy.
-        limits.max_alloc = Some(MAX_PIXELS * 5);
-        reader.limits(limits);
-        let picture = reader.decode()?;
-        Ok::<_, image::ImageError>(picture.into_luma8())
-    });
+    Ok(header)
+}
+
+fn decode_guarded(
+    account: &mut Account,
+    decode: impl FnOnce() -> Result<GrayImage, String> + Send + 'static,
+) -> Result<GrayImage, ScanError> {
+    let (decoded, spent) = guarded_cpu(&IMAGE_SLOT, "image-decode", account.left(), decode);
+    account.charge(spent);
     match decoded {
         Guarded::Done(Ok(gray)) if gray.width() > 0 && gray.height() > 0 => Ok(gray),
         Guarded::Done(Ok(_)) => Err(ScanError::Empty),
-        Guarded::Done(Err(e)) => Err(not_a_picture(e)),
+        Guarded::Done(Err(e)) => Err(ScanError::NotAPicture(e)),
         Guarded::Panicked => Err(ScanError::NotAPicture("the picture is damaged".to_owned())),
         Guarded::TimedOut => Err(ScanError::TimedOut),
     }
 }
-
-/// The outcome of a guarded call.
-#[derive(Debug)]
-pub enum Guarded<T> {
-    /// It returned.
-    Done(T),
-    /// It panicked (the panic was caught on its thread).
-    Panicked,
-    /// It ran past its budget and was abandoned, or too many abandoned calls still run.
-    TimedOut,
-}
-
-/// Runs `work` on a named thread, catching a panic, and stops waiting after `budget`.
-///
-/// Rust cannot kill a thread, so an abandoned call runs on to its end; to keep a stream of
-/// pathological pictures from eating every core, no new call starts in a `slot` while
-/// [`MAX_RUNAWAYS`] calls of that slot are still running. Each decoder has its own slot, so rqrr
-/// stuck on a photo of a screen does not stop rxing from reading the next printout.
-pub fn guarded<T: Send + 'static>(
-    slot: &'static AtomicUsize,
-    name: &str,
-    budget: Duration,
-    work: impl FnOnce() -> T + Send + 'static,
-) -> Guarded<T> {
-    if slot.load(Ordering::SeqCst) > MAX_RUNAWAYS {
-        return Guarded::TimedOut;
-    }
-    let (tx, rx) = mpsc::sync_channel(1);
-    slot.fetch_add(1, Ordering::SeqCst);
-    let spawned = thread::Builder::new()
-        .name(format!("qr-{name}"))
-        .spawn(move || {
-            let result = catch_unwind(AssertUnwindSafe(work));
-            slot.fetch_sub(1, Ordering::SeqCst);
-            // The receiver is gone when the caller stopped waiting; nothing to do then.
-            let _ = tx.send(result);
-        });
-    if spawned.is_err() {
-        slot.fetch_sub(1, Ordering::SeqCst);
-        return Guarded::Panicked;
-    }
-    match rx.recv_timeout(budget) {
-        Ok(Ok(value)) => Guarded::Done(value),
-        Ok(Err(_)) | Err(mpsc::RecvTimeoutError::Disconnected) => Guarded::Panicked,
-        Err(mpsc::RecvTimeoutError::Timeout) => Guarded::TimedOut,
-    }
-}
-
-/// How many abandoned decoder calls may run on before new ones are refused.
-pub const MAX_RUNAWAYS: usize = 2;
-
-/// Calls of rqrr still running (including abandoned ones).
-pub static RQRR_SLOT: AtomicUsize = AtomicUsize::new(0);
-/// Calls of rxing still running.
-pub static RXING_SLOT: AtomicUsize = AtomicUsize::new(0);
-/// Picture decodes (PNG, JPEG) still running.
-pub static IMAGE_SLOT: AtomicUsize = AtomicUsize::new(0);
 
 /// Whether `KIOSK_SCAN_TRACE` asks for one line per decoder call on standard error, to see where
 /// a hard picture's time goes.
@@ -402,143 +436,6 @@ fn decoder_name(decoder: Decoder) -> &'static str {
     }
 }
 
-fn longest(picture: &GrayImage) -> u32 {
-    picture.width().max(picture.height())
-}
-
-/// Scales a picture (down, or up for small ones) so its longest side is `side` pixels.
-fn shrink(picture: &GrayImage, side: u32) -> GrayImage {
-    let long = longest(picture).max(1);
-    let scale = |v: u32| ((u64::from(v) * u64::from(side) / u64::from(long)).max(1)) as u32;
-    let (width, height) = (scale(picture.width()), scale(picture.height()));
-    if side < long {
-        // Area averaging: several times faster than a filtered resize on a 9-megapixel scan, and
-        // averaging is what keeps thin modules grey rather than lost.
-        image::imageops::thumbnail(picture, width, height)
-    } else {
-        image::imageops::resize(
-            picture,
-            width,
-            height,
-            image::imageops::FilterType::Triangle,
-        )
-    }
-}
-
-/// Stretches the gray levels so the 2nd and 98th percentiles become black and white: helps faint
-/// prints, grey photocopies and photos under uneven light.
-fn stretch(picture: &GrayImage) -> GrayImage {
-    let mut histogram = [0u64; 256];
-    for p in picture.pixels() {
-        histogram[usize::from(p.0[0])] += 1;
-    }
-    let total: u64 = histogram.iter().sum();
-    let percentile = |fraction: u64| {
-        let mut seen = 0;
-        for (level, count) in histogram.iter().enumerate() {
-            seen += count;
-            if seen * 100 >= total * fraction {
-                return level as i32;
-            }
-        }
-        255
-    };
-    let (low, high) = (percentile(2), percentile(98));
-    let span = (high - low).max(1);
-    let mut out = picture.clone();
-    for p in out.pixels_mut() {
-        let v = (i32::from(p.0[0]) - low) * 255 / span;
-        p.0[0] = v.clamp(0, 255) as u8;
-    }
-    out
-}
-
-/// Black and white at Otsu's threshold: removes the gradients and paper texture the adaptive
-/// binarisers of the decoders sometimes mistake for modules.
-fn threshold(picture: &GrayImage) -> GrayImage {
-    let mut histogram = [0u64; 256];
-    for p in picture.pixels() {
-        histogram[usize::from(p.0[0])] += 1;
-    }
-    let total: u64 = histogram.iter().sum();
-    let sum_all: u64 = histogram
-        .iter()
-        .enumerate()
-        .map(|(i, c)| i as u64 * c)
-        .sum();
-    let (mut weight_low, mut sum_low, mut best, mut best_level) = (0u64, 0u64, 0f64, 128u8);
-    for (level, count) in histogram.iter().enumerate() {
-        weight_low += count;
-        if weight_low == 0 {
-            continue;
-        }
-        let weight_high = total - weight_low;
-        if weight_high == 0 {
-            break;
-        }
-        sum_low += level as u64 * count;
-        let mean_low = sum_low as f64 / weight_low as f64;
-        let mean_high = (sum_all - sum_low) as f64 / weight_high as f64;
-        let between = weight_low as f64 * weight_high as f64 * (mean_low - mean_high).powi(2);
-        if between > best {
-            best = between;
-            best_level = level as u8;
-        }
-    }
-    let mut out = picture.clone();
-    for p in out.pixels_mut() {
-        p.0[0] = if p.0[0] > best_level { 255 } else { 0 };
-    }
-    out
-}
-
-/// A light Gaussian blur: smooths JPEG blocks, moiré and halftone dots into solid modules.
-fn blur(picture: &GrayImage) -> GrayImage {
-    image::imageops::blur(picture, 1.2)
-}
-
-/// Light modules on dark ground (a code shown on a phone in dark mode, a negative photocopy).
-fn invert(picture: &GrayImage) -> GrayImage {
-    let mut out = picture.clone();
-    image::imageops::invert(&mut out);
-    out
-}
-
-fn rqrr_decode(picture: &GrayImage) -> Vec<String> {
-    let mut prepared = rqrr::PreparedImage::prepare(picture.clone());
-    prepared
-        .detect_grids()
-        .into_iter()
-        .filter_map(|grid| grid.decode().ok().map(|(_, text)| text))
-        .collect()
-}
-
-fn rxing_decode(picture: &GrayImage) -> Vec<String> {
-    let mut hints = rxing::DecodeHints::default().with(rxing::DecodeHintValue::TryHarder(true));
-    rxing::helpers::detect_in_luma_slice_with_hints(
-        picture.as_raw(),
-        picture.width(),
-        picture.height(),
-        Some(rxing::BarcodeFormat::QR_CODE),
-        &mut hints,
-    )
-    .map(|result| vec![result.getText().to_owned()])
-    .unwrap_or_default()
-}
-
-/// Deduplicates and puts codes that look like e-visas (the `KZV` prefix) first, so a page with a
-/// second, unrelated code still yields the visa.
-fn visa_codes_first(texts: Vec<String>) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for text in texts {
-        if !out.contains(&text) {
-            out.push(text);
-        }
-    }
-    out.sort_by_key(|t| !t.starts_with("KZV"));
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -546,47 +443,8 @@ mod tests {
     #[test]
     fn a_picture_with_no_code_yields_no_code() {
         let blank = GrayImage::from_pixel(300, 200, image::Luma([255]));
-        let scan = Pipeline::default().scan_gray(blank, DEFAULT_BUDGET);
+        // A budget no debug build on a busy machine reaches: the outcome must not depend on it.
+        let scan = Pipeline::default().scan_gray(blank, Duration::from_secs(300));
         assert_eq!(scan, Err(ScanError::NoCode));
-    }
-
-    #[test]
-    fn a_panicking_decoder_is_caught_and_reported() {
-        static SLOT: AtomicUsize = AtomicUsize::new(0);
-        let outcome = guarded(&SLOT, "test", Duration::from_secs(5), || -> u8 {
-            panic!("boom")
-        });
-        assert!(matches!(outcome, Guarded::Panicked));
-    }
-
-    #[test]
-    fn a_decoder_past_its_budget_is_abandoned() {
-        static SLOT: AtomicUsize = AtomicUsize::new(0);
-        let outcome = guarded(&SLOT, "test", Duration::from_millis(10), || {
-            thread::sleep(Duration::from_millis(300));
-            1
-        });
-        assert!(matches!(outcome, Guarded::TimedOut));
-    }
-
-    #[test]
-    fn stretching_maps_the_percentiles_to_black_and_white() {
-        let mut picture = GrayImage::from_pixel(10, 10, image::Luma([100]));
-        for x in 0..10 {
-            picture.put_pixel(x, 0, image::Luma([150]));
-        }
-        let out = stretch(&picture);
-        assert_eq!(out.get_pixel(0, 0).0[0], 255);
-        assert_eq!(out.get_pixel(0, 5).0[0], 0);
-    }
-
-    #[test]
-    fn visa_codes_come_first_and_duplicates_go() {
-        let texts = vec![
-            "http://x".to_owned(),
-            "KZV1:ABC".to_owned(),
-            "http://x".to_owned(),
-        ];
-        assert_eq!(visa_codes_first(texts), vec!["KZV1:ABC", "http://x"]);
     }
 }

@@ -253,11 +253,9 @@ impl ScannerWatch {
     }
 }
 
-/// Whether a path names a PNG or JPEG file by its extension.
+/// Whether a path names a picture the kiosk reads, by its extension.
 pub fn is_picture(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "png" | "jpg" | "jpeg"))
+    crate::scan::is_picture_name(path)
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use verifier_kiosk::scan::{Pipeline, ScanError, load_gray};
 
-use crate::render::{a4_page, png};
+use crate::render::{BOOKING, a4_page, draw_code, encoded, png};
 use crate::{token, trust_dir};
 
 /// The CRC-32 of PNG chunks, so the crafted headers below are otherwise well-formed.
@@ -49,6 +49,52 @@ fn png_header(width: u32, height: u32) -> Vec<u8> {
     out
 }
 
+/// A little-endian TIFF whose first directory claims `width`×`height` 8-bit gray and holds no
+/// strips.
+fn tiff_header(width: u32, height: u32) -> Vec<u8> {
+    let mut out = b"II".to_vec();
+    out.extend(42u16.to_le_bytes());
+    out.extend(8u32.to_le_bytes());
+    out.extend(3u16.to_le_bytes());
+    for (tag, kind, value) in [(256u16, 4u16, width), (257, 4, height), (258, 3, 8)] {
+        out.extend(tag.to_le_bytes());
+        out.extend(kind.to_le_bytes());
+        out.extend(1u32.to_le_bytes());
+        out.extend(value.to_le_bytes());
+    }
+    out.extend(0u32.to_le_bytes());
+    out
+}
+
+/// A BMP file and info header claiming `width`×`height` 24-bit pixels, with none of them.
+fn bmp_header(width: i32, height: i32) -> Vec<u8> {
+    let mut out = b"BM".to_vec();
+    out.extend(54u32.to_le_bytes());
+    out.extend([0; 4]);
+    out.extend(54u32.to_le_bytes());
+    out.extend(40u32.to_le_bytes());
+    out.extend(width.to_le_bytes());
+    out.extend(height.to_le_bytes());
+    out.extend(1u16.to_le_bytes());
+    out.extend(24u16.to_le_bytes());
+    out.extend([0; 24]);
+    out
+}
+
+/// An extended WebP whose canvas is `width`×`height`, with no frame.
+fn webp_header(width: u32, height: u32) -> Vec<u8> {
+    let mut chunk = b"VP8X".to_vec();
+    chunk.extend(10u32.to_le_bytes());
+    chunk.extend([0; 4]);
+    chunk.extend(&(width - 1).to_le_bytes()[..3]);
+    chunk.extend(&(height - 1).to_le_bytes()[..3]);
+    let mut out = b"RIFF".to_vec();
+    out.extend(u32::try_from(chunk.len() + 4).expect("small").to_le_bytes());
+    out.extend(b"WEBP");
+    out.extend(chunk);
+    out
+}
+
 /// Deterministic noise.
 fn random_bytes(len: usize) -> Vec<u8> {
     let mut state = 0x2545_F491_4F6C_DD1Du64;
@@ -86,7 +132,63 @@ fn hostile_cases() -> Vec<(&'static str, Vec<u8>)> {
             ],
         ),
         ("a text file", b"KZV1:this is not a picture\n".to_vec()),
+        (
+            "a TIFF claiming 100000×100000 pixels",
+            tiff_header(100_000, 100_000),
+        ),
+        ("a TIFF claiming 0×10 pixels", tiff_header(0, 10)),
+        ("a TIFF with no strips", tiff_header(64, 64)),
+        ("a TIFF whose directory lies past its end", {
+            let mut bytes = tiff_header(64, 64);
+            bytes[4..8].copy_from_slice(&0xFFFF_FF00u32.to_le_bytes());
+            bytes
+        }),
+        (
+            "a BMP claiming 70000×70000 pixels",
+            bmp_header(70_000, 70_000),
+        ),
+        ("a BMP of negative width", bmp_header(-640, 480)),
+        ("a BMP with no pixels", bmp_header(640, -480)),
+        (
+            "a WebP claiming 16384×16384 pixels",
+            webp_header(16_384, 16_384),
+        ),
+        ("a WebP canvas with no frame", webp_header(640, 480)),
+        ("a JPEG of comments that never reaches a frame", {
+            let mut bytes = vec![0xFF, 0xD8];
+            for _ in 0..3000 {
+                bytes.extend([0xFF, 0xFE, 0x00, 0x04, b'h', b'i']);
+            }
+            bytes
+        }),
+        ("a JPEG whose first segment runs past the end", {
+            vec![0xFF, 0xD8, 0xFF, 0xE1, 0xFF, 0xFF, 0x45, 0x78]
+        }),
     ]
+}
+
+/// The printout in every format read, each cut at half its length and after its first 64 bytes.
+fn truncated_cases() -> Vec<(String, Vec<u8>)> {
+    let page = a4_page(&token(|_| {}), 100.0, 0.85, 0.0);
+    let mut out = Vec::new();
+    for format in [
+        image::ImageFormat::Png,
+        image::ImageFormat::Jpeg,
+        image::ImageFormat::Tiff,
+        image::ImageFormat::WebP,
+        image::ImageFormat::Bmp,
+    ] {
+        let bytes = encoded(&page, format);
+        out.push((
+            format!("{format:?} cut in half"),
+            bytes[..bytes.len() / 2].to_vec(),
+        ));
+        out.push((
+            format!("{format:?} cut after 64 bytes"),
+            bytes[..64].to_vec(),
+        ));
+    }
+    out
 }
 
 #[test]
@@ -101,6 +203,47 @@ fn hostile_pictures_are_refused_before_any_decoder_sees_them() {
             "{name}: {result:?}"
         );
     }
+}
+
+#[test]
+fn truncated_files_of_every_format_are_read_as_far_as_they_go_or_refused_never_crashed_on() {
+    // A budget no debug build reaches: what is read or refused must not depend on speed.
+    let generous = Pipeline {
+        budget: Duration::from_secs(300),
+        attempt_budget: Duration::from_secs(120),
+        ..Pipeline::default()
+    };
+    for (name, bytes) in truncated_cases() {
+        let result = generous.scan_bytes(&bytes);
+        // A cut file may still show the code (a BMP is stored bottom row first, so its first half
+        // is the bottom of the page, code included); a refusal must say why.
+        match result {
+            Ok(scan) => assert_eq!(scan.texts, vec![token(|_| {})], "{name}"),
+            Err(ScanError::NotAPicture(_) | ScanError::NoCode | ScanError::Empty) => {}
+            Err(other) => panic!("{name}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn a_page_tiled_with_dozens_of_other_codes_still_yields_the_visa() {
+    let code = token(|_| {});
+    let mut page = a4_page(&code, 200.0, 0.85, 0.0);
+    // Six rows of six booking-like codes across the top of the page, each with its own text.
+    for row in 0..6 {
+        for column in 0..6 {
+            let text = format!("{BOOKING}&seat={row}{column}");
+            let (x, y) = (140.0 + column as f32 * 260.0, 130.0 + row as f32 * 190.0);
+            draw_code(&mut page, &text, x, y, 2.0, 0.0);
+        }
+    }
+    let generous = Pipeline {
+        budget: Duration::from_secs(120),
+        attempt_budget: Duration::from_secs(60),
+        ..Pipeline::default()
+    };
+    let scan = generous.scan_bytes(&png(&page)).expect("codes are read");
+    assert_eq!(scan.texts.first(), Some(&code));
 }
 
 #[test]

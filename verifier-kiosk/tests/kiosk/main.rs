@@ -6,6 +6,7 @@ mod bundle;
 mod cli;
 mod exchange;
 mod hostile;
+mod pictures;
 mod pipeline;
 mod render;
 mod sweep;
