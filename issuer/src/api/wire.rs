@@ -425,6 +425,10 @@ impl PartialSchema for EmailAddress {
         );
         ObjectBuilder::new()
             .schema_type(Type::String)
+            .description(Some(
+                "ASCII (an internationalised domain in its xn-- form): local@domain with a dot \
+                 inside the domain, no spaces; surrounding spaces are ignored, capitals lowered",
+            ))
             .max_length(Some(MAX_EMAIL_CHARS))
             .pattern(Some(pattern))
             .examples(["anna@example.com"])
@@ -442,6 +446,10 @@ impl PartialSchema for FreeText {
     fn schema() -> RefOr<Schema> {
         ObjectBuilder::new()
             .schema_type(Type::String)
+            .description(Some(
+                "One line of text: at least one visible character, no control or bidirectional \
+                 control characters; runs of spaces count as one, surrounding spaces are dropped",
+            ))
             .max_length(Some(MAX_TEXT_CHARS))
             .pattern(Some(format!(
                 "^[^{FORBIDDEN}]*[^{FORBIDDEN}{SPACE}][^{FORBIDDEN}]*$"
@@ -461,6 +469,7 @@ impl PartialSchema for CountryCode {
     fn schema() -> RefOr<Schema> {
         ObjectBuilder::new()
             .schema_type(Type::String)
+            .description(Some("ISO 3166-1 alpha-3 (lower case is raised)"))
             .enum_values(Some(country_codes()))
             .examples(["SWE"])
             .into()
