@@ -1,38 +1,48 @@
 //! The JSON API under `/api/v1`: the same steps as the pages (register, log in, create, confirm
-//! and read applications) for scripts and other front ends, with an OpenAPI document. Clients
-//! authenticate with a bearer token from `POST /api/v1/sessions`; no cookies, so no CSRF.
+//! and read applications) for scripts and other front ends. Clients authenticate with a bearer
+//! token from `POST /api/v1/sessions`; no cookies, so no CSRF. Its OpenAPI document is derived
+//! from the handlers' annotations and the wire types (`api/openapi.rs`, `api/wire.rs`).
+
+mod openapi;
+pub mod wire;
 
 use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
 use axum::http::request::Parts;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use serde_json::{Value, json};
 
-use crate::domain::account::{SignupForm, User};
-use crate::domain::application::{Application, ApplicationForm, ApplicationStatus};
+use crate::domain::account::User;
+use crate::domain::application::ApplicationForm;
 use crate::domain::problem::{Problem, Problems};
-use crate::i18n::Lang;
 use crate::ids::{hash_token, new_token};
 use crate::service::account::{check_login, create_account};
 use crate::store::{self, Checked};
 use crate::web::AppState;
 use crate::web::session::{FAILURES_PER_ACCOUNT, SESSION_SECONDS};
+pub use openapi::openapi_document;
+use wire::{
+    AccountCreated, ApplicationList, ApplicationRequest, ApplicationView, ConfirmRequest,
+    ErrorBody, ErrorCode, LoginRequest, SignupRequest, TokenIssued, TokenType,
+};
 
 /// The API's routes, to be nested under `/api/v1`.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/openapi.json", get(openapi))
+        .route("/openapi.json", get(openapi::serve))
         .route("/accounts", post(register))
         .route("/sessions", post(login).delete(logout))
         .route("/applications", get(list).post(create))
         .route("/applications/{id}", get(read))
         .route("/applications/{id}/confirm", post(confirm))
         .fallback(|| async {
-            ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint")
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                ErrorCode::NotFound,
+                "no such endpoint",
+            )
         })
 }
 
@@ -40,7 +50,7 @@ pub fn router() -> Router<AppState> {
 #[derive(Debug)]
 pub struct ApiError {
     status: StatusCode,
-    code: &'static str,
+    code: ErrorCode,
     message: String,
     fields: Problems,
 }
@@ -56,8 +66,12 @@ pub struct ApiUser {
     token_hash: Vec<u8>,
 }
 
+/// An application id from the path; anything but 32 hexadecimal digits is no application.
+#[derive(Debug)]
+pub struct ApplicationId(String);
+
 impl ApiError {
-    fn new(status: StatusCode, code: &'static str, message: &str) -> Self {
+    fn new(status: StatusCode, code: ErrorCode, message: &str) -> Self {
         Self {
             status,
             code,
@@ -69,14 +83,18 @@ impl ApiError {
     fn invalid(fields: Problems) -> Self {
         Self {
             status: StatusCode::UNPROCESSABLE_ENTITY,
-            code: "invalid_fields",
+            code: ErrorCode::InvalidFields,
             message: "some fields are invalid; see fields".to_owned(),
             fields,
         }
     }
 
     fn not_found() -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found", "no such application")
+        Self::new(
+            StatusCode::NOT_FOUND,
+            ErrorCode::NotFound,
+            "no such application",
+        )
     }
 }
 
@@ -85,7 +103,7 @@ impl From<anyhow::Error> for ApiError {
         tracing::error!(error = format!("{cause:#}"), "api request failed");
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
+            ErrorCode::Internal,
             "the service is temporarily unavailable",
         )
     }
@@ -93,21 +111,15 @@ impl From<anyhow::Error> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let fields: serde_json::Map<String, Value> = self
-            .fields
-            .iter()
-            .map(|(name, p)| {
-                (
-                    (*name).to_owned(),
-                    json!({"code": p.code(), "message": p.message(Lang::En)}),
-                )
-            })
-            .collect();
-        let mut body = json!({"error": self.code, "message": self.message});
-        if !fields.is_empty() {
-            body["fields"] = Value::Object(fields);
+        let body = ErrorBody::new(self.code, self.message, &self.fields);
+        let mut response = (self.status, Json(body)).into_response();
+        if self.code == ErrorCode::Unauthorized {
+            // RFC 6750: a 401 names the scheme the client should use.
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
-        (self.status, Json(body)).into_response()
+        response
     }
 }
 
@@ -120,9 +132,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             Err(rejection) => {
                 let status = rejection.status();
                 let code = match status {
-                    StatusCode::PAYLOAD_TOO_LARGE => "too_large",
-                    StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
-                    _ => "bad_json",
+                    StatusCode::PAYLOAD_TOO_LARGE => ErrorCode::TooLarge,
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE => ErrorCode::UnsupportedMediaType,
+                    _ => ErrorCode::BadJson,
                 };
                 let status = if status.is_client_error() {
                     status
@@ -142,7 +154,7 @@ impl FromRequestParts<AppState> for ApiUser {
         let unauthorized = || {
             ApiError::new(
                 StatusCode::UNAUTHORIZED,
-                "unauthorized",
+                ErrorCode::Unauthorized,
                 "send Authorization: Bearer <token> from POST /api/v1/sessions",
             )
         };
@@ -171,25 +183,47 @@ impl FromRequestParts<AppState> for ApiUser {
     }
 }
 
+impl<S: Send + Sync> FromRequestParts<S> for ApplicationId {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        // A path that does not even decode (say, `%FF`) names no application either.
+        let Path(id) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| ApiError::not_found())?;
+        if id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()) {
+            Ok(Self(id))
+        } else {
+            Err(ApiError::not_found())
+        }
+    }
+}
+
+/// Register an applicant account.
+#[utoipa::path(
+    post,
+    path = "/accounts",
+    tag = "accounts",
+    request_body = SignupRequest,
+    responses(
+        (status = 201, description = "The account is created; log in next", body = AccountCreated),
+        (status = 400, description = "The body is not JSON", body = ErrorBody),
+        (status = 409, description = "The e-mail address has an account (`fields.email.code` is `email_taken`)", body = ErrorBody),
+        (status = 413, description = "The body is larger than 32 KiB", content(
+            (ErrorBody = "application/json"), (String = "text/plain"))),
+        (status = 415, description = "The body is not sent as application/json", body = ErrorBody),
+        (status = 422, description = "Invalid fields (see `fields`), or a value of the wrong JSON type", body = ErrorBody),
+        (status = 500, description = "A failure on the server's side", body = ErrorBody),
+    )
+)]
 async fn register(
     State(state): State<AppState>,
-    ApiJson(form): ApiJson<SignupForm>,
+    ApiJson(request): ApiJson<SignupRequest>,
 ) -> Result<Response, ApiError> {
-    let form = SignupForm {
-        password_again: if form.password_again.is_empty() {
-            form.password.clone()
-        } else {
-            form.password_again.clone()
-        },
-        ..form
-    };
-    let account = form.parse().map_err(ApiError::invalid)?;
+    let account = request.parse().map_err(ApiError::invalid)?;
     let email = account.email.as_str().to_owned();
-    let id = create_account(&state.db, &state.clock, account).await?;
-    match id {
-        Some(id) => {
-            Ok((StatusCode::CREATED, Json(json!({"id": id, "email": email}))).into_response())
-        }
+    match create_account(&state.db, &state.clock, account).await? {
+        Some(id) => Ok((StatusCode::CREATED, Json(AccountCreated { id, email })).into_response()),
         None => Err(ApiError {
             status: StatusCode::CONFLICT,
             ..ApiError::invalid(Problems::from([("email", Problem::EmailTaken)]))
@@ -197,27 +231,35 @@ async fn register(
     }
 }
 
-/// The API's login body.
-#[derive(Debug, Deserialize)]
-pub struct LoginBody {
-    /// IIN, BIN or e-mail.
-    #[serde(default)]
-    pub identifier: String,
-    /// Password.
-    #[serde(default)]
-    pub password: String,
-}
-
+/// Log in with an e-mail address (or an inviting party's IIN or BIN) and password; returns a
+/// bearer token.
+#[utoipa::path(
+    post,
+    path = "/sessions",
+    tag = "sessions",
+    request_body = LoginRequest,
+    responses(
+        (status = 201, description = "Logged in", body = TokenIssued),
+        (status = 400, description = "The body is not JSON", body = ErrorBody),
+        (status = 401, description = "Wrong identifier or password", body = ErrorBody),
+        (status = 413, description = "The body is larger than 32 KiB", content(
+            (ErrorBody = "application/json"), (String = "text/plain"))),
+        (status = 415, description = "The body is not sent as application/json", body = ErrorBody),
+        (status = 422, description = "A value of the wrong JSON type", body = ErrorBody),
+        (status = 429, description = "Five failed logins for this identifier: wait 15 minutes", body = ErrorBody),
+        (status = 500, description = "A failure on the server's side", body = ErrorBody),
+    )
+)]
 async fn login(
     State(state): State<AppState>,
-    ApiJson(body): ApiJson<LoginBody>,
+    ApiJson(body): ApiJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
     let identifier = body.identifier.trim().to_lowercase();
     let keys = vec![(format!("id:{identifier}"), FAILURES_PER_ACCOUNT)];
     if state.limiter.blocked(&keys, state.clock.unix()) {
         return Err(ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
-            "too_many_attempts",
+            ErrorCode::TooManyAttempts,
             "too many failed logins; try again in 15 minutes",
         ));
     }
@@ -225,7 +267,7 @@ async fn login(
         state.limiter.fail(&keys, state.clock.unix());
         return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
-            "wrong_credentials",
+            ErrorCode::WrongCredentials,
             "wrong IIN, BIN, e-mail or password",
         ));
     };
@@ -240,13 +282,27 @@ async fn login(
             store::account::insert_session(conn, &hash, "api", Some(user_id), &csrf, expires)
         })
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({"token": token, "token_type": "Bearer", "expires_in": SESSION_SECONDS})),
-    )
-        .into_response())
+    let issued = TokenIssued {
+        token,
+        token_type: TokenType::Bearer,
+        expires_in: SESSION_SECONDS,
+    };
+    Ok((StatusCode::CREATED, Json(issued)).into_response())
 }
 
+/// Log out: end this token.
+#[utoipa::path(
+    delete,
+    path = "/sessions",
+    tag = "sessions",
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Logged out"),
+        (status = 401, description = "No valid bearer token", body = ErrorBody,
+            headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
+        (status = 500, description = "A failure on the server's side", body = ErrorBody),
+    )
+)]
 async fn logout(State(state): State<AppState>, user: ApiUser) -> Result<StatusCode, ApiError> {
     let hash = user.token_hash;
     state
@@ -256,64 +312,69 @@ async fn logout(State(state): State<AppState>, user: ApiUser) -> Result<StatusCo
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// An application as the API shows it, with its visa number once issued.
-pub fn application_json(app: &Application, visa_number: Option<&str>) -> Value {
-    let inv = &app.invitation;
-    let visa = visa_number.map(
-        |number| json!({"number": number, "pdf": format!("/applications/{}/visa.pdf", app.id)}),
-    );
-    json!({
-        "visa": visa,
-        "next": crate::web::cabinet::next_step(app),
-        "id": app.id,
-        "status": app.status,
-        "status_text": crate::web::cabinet::status_text(Lang::En, app.status),
-        "created_at": app.created_at,
-        "applicant": app.applicant.to_form(),
-        "inviting_party": {
-            "kind": inv.inviter.kind.as_str(),
-            "bin_iin": inv.inviter.tax_id.as_str(),
-            "name": inv.inviter.name,
-            "description": inv.inviter.description,
-        },
-        "visit": {
-            "purpose": inv.purpose,
-            "valid_from": inv.valid_from.to_string(),
-            "valid_until": inv.valid_until.to_string(),
-            "stay_days": inv.stay_days,
-        },
-        "planned_address": {
-            "city": inv.address.city,
-            "street": inv.address.street,
-            "house": inv.address.house,
-        },
-    })
-}
-
-async fn list(State(state): State<AppState>, user: ApiUser) -> Result<Json<Value>, ApiError> {
+/// The caller's applications.
+#[utoipa::path(
+    get,
+    path = "/applications",
+    tag = "applications",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The caller's applications", body = ApplicationList),
+        (status = 401, description = "No valid bearer token", body = ErrorBody,
+            headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
+        (status = 500, description = "A failure on the server's side", body = ErrorBody),
+    )
+)]
+async fn list(
+    State(state): State<AppState>,
+    user: ApiUser,
+) -> Result<Json<ApplicationList>, ApiError> {
     let id = user.user.id;
-    let apps = state
+    let applications = state
         .db
         .call(move |conn| {
             store::application::applications_of(conn, id)?
                 .into_iter()
                 .map(|app| {
                     let visa = store::visa::visa_number_of(conn, &app.id)?;
-                    Ok(application_json(&app, visa.as_deref()))
+                    Ok(ApplicationView::new(&app, visa.as_deref()))
                 })
                 .collect::<anyhow::Result<Vec<_>>>()
         })
         .await?;
-    Ok(Json(json!({ "applications": apps })))
+    Ok(Json(ApplicationList { applications }))
 }
 
+/// Step 1: create (or update) the caller's draft application on an invitation. Besides the
+/// field rules, the data must match the invitation, which must be valid and not used by another
+/// application.
+#[utoipa::path(
+    post,
+    path = "/applications",
+    tag = "applications",
+    security(("bearer" = [])),
+    request_body = ApplicationRequest,
+    responses(
+        (status = 201, description = "The draft", body = ApplicationView),
+        (status = 400, description = "The body is not JSON", body = ErrorBody),
+        (status = 401, description = "No valid bearer token", body = ErrorBody,
+            headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
+        (status = 413, description = "The body is larger than 32 KiB", content(
+            (ErrorBody = "application/json"), (String = "text/plain"))),
+        (status = 415, description = "The body is not sent as application/json", body = ErrorBody),
+        (status = 422, description = "Invalid fields, no such invitation, or data that differs from the invitation (see `fields`); or a value of the wrong JSON type", body = ErrorBody),
+        (status = 500, description = "A failure on the server's side", body = ErrorBody),
+    )
+)]
 async fn create(
     State(state): State<AppState>,
     user: ApiUser,
-    ApiJson(form): ApiJson<ApplicationForm>,
+    ApiJson(request): ApiJson<ApplicationRequest>,
 ) -> Result<Response, ApiError> {
     let today = state.clock.today();
-    let applicant = form.parse(today).map_err(ApiError::invalid)?;
+    let applicant = ApplicationForm::from(request)
+        .parse(today)
+        .map_err(ApiError::invalid)?;
     let user_id = user.user.id;
     let now = state.clock.rfc3339();
     let app = state
@@ -332,25 +393,31 @@ async fn create(
         Checked::Refused(problems) => return Err(ApiError::invalid(problems)),
     }
     .ok_or_else(|| anyhow::anyhow!("a saved draft vanished"))?;
-    Ok((StatusCode::CREATED, Json(application_json(&app, None))).into_response())
+    Ok((StatusCode::CREATED, Json(ApplicationView::new(&app, None))).into_response())
 }
 
-fn valid_id(id: &str) -> Result<(), ApiError> {
-    if id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()) {
-        Ok(())
-    } else {
-        Err(ApiError::not_found())
-    }
-}
-
+/// One of the caller's applications.
+#[utoipa::path(
+    get,
+    path = "/applications/{id}",
+    tag = "applications",
+    security(("bearer" = [])),
+    params(("id" = String, Path, pattern = "^[0-9a-f]{32}$", description = "The application's id")),
+    responses(
+        (status = 200, description = "The application", body = ApplicationView),
+        (status = 401, description = "No valid bearer token", body = ErrorBody,
+            headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
+        (status = 404, description = "No such application of the caller", body = ErrorBody),
+        (status = 500, description = "A failure on the server's side", body = ErrorBody),
+    )
+)]
 async fn read(
     State(state): State<AppState>,
     user: ApiUser,
-    Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
-    valid_id(&id)?;
+    ApplicationId(id): ApplicationId,
+) -> Result<Json<ApplicationView>, ApiError> {
     let user_id = user.user.id;
-    let app = state
+    let (app, visa) = state
         .db
         .call(move |conn| {
             let app = store::application::application_of(conn, &id, user_id)?;
@@ -359,24 +426,37 @@ async fn read(
         })
         .await?
         .ok_or_else(ApiError::not_found)?;
-    Ok(Json(application_json(&app.0, app.1.as_deref())))
+    Ok(Json(ApplicationView::new(&app, visa.as_deref())))
 }
 
-/// The confirmation body.
-#[derive(Debug, Deserialize)]
-pub struct ConfirmBody {
-    /// Must be `true`: the applicant confirms the accuracy of the data.
-    #[serde(default)]
-    pub confirm: bool,
-}
-
+/// Confirm the accuracy of the data (the checkbox of the confirmation page); the application
+/// then waits for the state duty, paid in the portal.
+#[utoipa::path(
+    post,
+    path = "/applications/{id}/confirm",
+    tag = "applications",
+    security(("bearer" = [])),
+    params(("id" = String, Path, pattern = "^[0-9a-f]{32}$", description = "The application's id")),
+    request_body = ConfirmRequest,
+    responses(
+        (status = 200, description = "The confirmed application (confirming again changes nothing)", body = ApplicationView),
+        (status = 400, description = "The body is not JSON", body = ErrorBody),
+        (status = 401, description = "No valid bearer token", body = ErrorBody,
+            headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
+        (status = 404, description = "No such application of the caller", body = ErrorBody),
+        (status = 413, description = "The body is larger than 32 KiB", content(
+            (ErrorBody = "application/json"), (String = "text/plain"))),
+        (status = 415, description = "The body is not sent as application/json", body = ErrorBody),
+        (status = 422, description = "`confirm` is not true, or a value of the wrong JSON type", body = ErrorBody),
+        (status = 500, description = "A failure on the server's side", body = ErrorBody),
+    )
+)]
 async fn confirm(
     State(state): State<AppState>,
     user: ApiUser,
-    Path(id): Path<String>,
-    ApiJson(body): ApiJson<ConfirmBody>,
-) -> Result<Json<Value>, ApiError> {
-    valid_id(&id)?;
+    ApplicationId(id): ApplicationId,
+    ApiJson(body): ApiJson<ConfirmRequest>,
+) -> Result<Json<ApplicationView>, ApiError> {
     if !body.confirm {
         return Err(ApiError::invalid(Problems::from([(
             "confirm",
@@ -393,105 +473,5 @@ async fn confirm(
         })
         .await?
         .ok_or_else(ApiError::not_found)?;
-    if app.status == ApplicationStatus::Draft {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "not_confirmed",
-            "the application could not be confirmed",
-        ));
-    }
-    Ok(Json(application_json(&app, None)))
-}
-
-async fn openapi() -> Json<Value> {
-    Json(openapi_document())
-}
-
-/// The OpenAPI 3.1 description of this API.
-pub fn openapi_document() -> Value {
-    let error = json!({"$ref": "#/components/schemas/Error"});
-    let err = |description: &str| json!({"description": description, "content": {"application/json": {"schema": error}}});
-    let app_ref = json!({"$ref": "#/components/schemas/Application"});
-    let ok_app = |description: &str| json!({"description": description, "content": {"application/json": {"schema": app_ref}}});
-    let bearer = json!([{"bearer": []}]);
-    let string = json!({"type": "string"});
-    json!({
-        "openapi": "3.1.0",
-        "info": {
-            "title": "Kazakhstan e-visa issuer API",
-            "version": "1",
-            "description": "Register, log in, and create, confirm and read e-visa applications. Errors are JSON with a code, a message and, for invalid input, a reason per field."
-        },
-        "servers": [{"url": "/api/v1"}],
-        "paths": {
-            "/accounts": {"post": {
-                "summary": "Register an applicant account",
-                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Signup"}}}},
-                "responses": {"201": {"description": "Created"}, "409": err("The e-mail has an account"), "422": err("Invalid fields")}
-            }},
-            "/sessions": {
-                "post": {
-                    "summary": "Log in with IIN, BIN or e-mail and password; returns a bearer token",
-                    "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Login"}}}},
-                    "responses": {"201": {"description": "Token", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Token"}}}},
-                                  "401": err("Wrong credentials"), "429": err("Too many failed attempts")}
-                },
-                "delete": {"summary": "Log out (end this token)", "security": bearer, "responses": {"204": {"description": "Logged out"}, "401": err("No valid token")}}
-            },
-            "/applications": {
-                "get": {"summary": "The caller's applications", "security": bearer,
-                        "responses": {"200": {"description": "List", "content": {"application/json": {"schema": {"type": "object", "properties": {"applications": {"type": "array", "items": app_ref}}}}}}, "401": err("No valid token")}},
-                "post": {"summary": "Step 1: create (or update) a draft application on an invitation", "security": bearer,
-                         "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApplicationForm"}}}},
-                         "responses": {"201": ok_app("The draft"), "401": err("No valid token"), "422": err("Invalid fields or a mismatch with the invitation")}}
-            },
-            "/applications/{id}": {"get": {
-                "summary": "One of the caller's applications", "security": bearer,
-                "parameters": [{"name": "id", "in": "path", "required": true, "schema": string}],
-                "responses": {"200": ok_app("The application"), "401": err("No valid token"), "404": err("No such application of the caller")}
-            }},
-            "/applications/{id}/confirm": {"post": {
-                "summary": "Confirm the accuracy of the data (the checkbox of the confirmation page)", "security": bearer,
-                "parameters": [{"name": "id", "in": "path", "required": true, "schema": string}],
-                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["confirm"], "properties": {"confirm": {"type": "boolean", "const": true}}}}}},
-                "responses": {"200": ok_app("The confirmed application"), "404": err("No such application of the caller"), "409": err("Not a draft"), "422": err("confirm is not true")}
-            }}
-        },
-        "components": {
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {
-                "Error": {"type": "object", "required": ["error", "message"], "properties": {
-                    "error": string, "message": string,
-                    "fields": {"type": "object", "additionalProperties": {"type": "object", "properties": {"code": string, "message": string}}}
-                }},
-                "Signup": {"type": "object", "required": ["email", "full_name", "password"], "properties": {
-                    "email": string, "full_name": string, "password": {"type": "string", "minLength": 10, "maxLength": 128}}},
-                "Login": {"type": "object", "required": ["identifier", "password"], "properties": {"identifier": string, "password": string}},
-                "Token": {"type": "object", "properties": {"token": string, "token_type": string, "expires_in": {"type": "integer"}}},
-                "ApplicationForm": {"type": "object",
-                    "required": ["invitation_number", "category", "surname", "sex", "date_of_birth", "citizenship", "passport_number", "passport_expiry", "with_children"],
-                    "properties": {
-                        "invitation_number": string,
-                        "category": {"type": "string", "enum": ["business", "tourist", "treatment"]},
-                        "surname": {"type": "string", "description": "Latin letters as in the passport's MRZ"},
-                        "given_names": string, "surname_native": string, "given_names_native": string,
-                        "sex": {"type": "string", "enum": ["F", "M", "X"]},
-                        "date_of_birth": {"type": "string", "format": "date"},
-                        "citizenship": {"type": "string", "description": "ISO 3166-1 alpha-3"},
-                        "passport_number": string,
-                        "passport_expiry": {"type": "string", "format": "date"},
-                        "with_children": {"type": "string", "enum": ["no", "yes"], "description": "yes is refused: e-visas are not issued to foreigners travelling with children"}
-                    }},
-                "Application": {"type": "object", "properties": {
-                    "id": string,
-                    "status": {"type": "string", "enum": ["draft", "submitted", "paid", "issued"]},
-                    "status_text": string, "created_at": string,
-                    "next": {"type": "string", "description": "the portal page of the next step"},
-                    "visa": {"type": ["object", "null"], "properties": {"number": string, "pdf": string}},
-                    "applicant": {"$ref": "#/components/schemas/ApplicationForm"},
-                    "inviting_party": {"type": "object"}, "visit": {"type": "object"}, "planned_address": {"type": "object"}
-                }}
-            }
-        }
-    })
+    Ok(Json(ApplicationView::new(&app, None)))
 }

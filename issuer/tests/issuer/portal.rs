@@ -1285,20 +1285,140 @@ async fn api_errors_are_json_with_a_reason_per_field_and_a_4xx_status() {
 }
 
 #[tokio::test]
-async fn the_openapi_document_describes_every_endpoint() {
+async fn the_openapi_document_declares_every_route_with_the_statuses_it_answers() {
     let (app, _) = portal();
     let (status, doc) = api(&app, "GET", "/api/v1/openapi.json", None, None).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(doc["openapi"], "3.1.0");
-    for path in [
-        "/accounts",
-        "/sessions",
-        "/applications",
-        "/applications/{id}",
-        "/applications/{id}/confirm",
-    ] {
-        assert!(doc["paths"][path].is_object(), "{path}");
+    assert_eq!(doc["servers"][0]["url"], "/api/v1");
+    // Path, method, whether it needs a bearer token, and every status it can answer.
+    let expected: [(&str, &str, bool, &[&str]); 7] = [
+        (
+            "/accounts",
+            "post",
+            false,
+            &["201", "400", "409", "413", "415", "422", "500"],
+        ),
+        (
+            "/sessions",
+            "post",
+            false,
+            &["201", "400", "401", "413", "415", "422", "429", "500"],
+        ),
+        ("/sessions", "delete", true, &["204", "401", "500"]),
+        ("/applications", "get", true, &["200", "401", "500"]),
+        (
+            "/applications",
+            "post",
+            true,
+            &["201", "400", "401", "413", "415", "422", "500"],
+        ),
+        (
+            "/applications/{id}",
+            "get",
+            true,
+            &["200", "401", "404", "500"],
+        ),
+        (
+            "/applications/{id}/confirm",
+            "post",
+            true,
+            &["200", "400", "401", "404", "413", "415", "422", "500"],
+        ),
+    ];
+    for (path, method, secured, statuses) in expected {
+        let operation = &doc["paths"][path][method];
+        let declared: Vec<&str> = operation["responses"]
+            .as_object()
+            .unwrap_or_else(|| panic!("{method} {path} is declared"))
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(declared, statuses, "{method} {path}");
+        for status in statuses.iter().filter(|s| s.starts_with(['4', '5'])) {
+            assert_eq!(
+                operation["responses"][status]["content"]["application/json"]["schema"]["$ref"],
+                "#/components/schemas/ErrorBody",
+                "{method} {path} {status}"
+            );
+        }
+        assert_eq!(
+            operation["security"][0]["bearer"].is_array(),
+            secured,
+            "{method} {path} and its token"
+        );
     }
+    let declared_paths = doc["paths"].as_object().map(|p| p.len());
+    assert_eq!(declared_paths, Some(5), "no undocumented path is declared");
+    let email = &doc["components"]["schemas"]["EmailAddress"];
+    assert_eq!(email["maxLength"], 254);
+    let form = &doc["components"]["schemas"]["ApplicationRequest"];
+    assert_eq!(form["properties"]["date_of_birth"]["format"], "date");
+    assert_eq!(form["properties"]["surname"]["maxLength"], 39);
+    assert!(
+        form["required"]
+            .as_array()
+            .is_some_and(|r| r.iter().any(|f| f == "with_children")),
+        "{form}"
+    );
+}
+
+#[tokio::test]
+async fn the_api_answers_with_the_statuses_its_document_declares_for_bad_bodies() {
+    let (app, _) = portal();
+    let token = api_user(&app, "api@example.com").await;
+    let send = |content_type: &'static str, body: &'static str| {
+        let app = app.clone();
+        let token = token.clone();
+        async move {
+            let request = Request::post("/api/v1/applications")
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .header(header::CONTENT_TYPE, content_type)
+                .body(Body::from(body))
+                .expect("request");
+            let response = app.oneshot(request).await.expect("infallible");
+            let status = response.status();
+            let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+                .await
+                .expect("body");
+            let body: Value = serde_json::from_slice(&bytes).expect("a JSON error");
+            (
+                status,
+                body["error"].as_str().unwrap_or_default().to_owned(),
+            )
+        }
+    };
+    assert_eq!(
+        send("application/json", "{not json").await,
+        (StatusCode::BAD_REQUEST, "bad_json".to_owned())
+    );
+    assert_eq!(
+        send("text/plain", "{}").await,
+        (
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type".to_owned()
+        )
+    );
+    assert_eq!(
+        send("application/json", r#"{"surname": 7}"#).await,
+        (StatusCode::UNPROCESSABLE_ENTITY, "bad_json".to_owned())
+    );
+    let request = Request::get("/api/v1/applications")
+        .body(Body::empty())
+        .expect("request");
+    let response = app.clone().oneshot(request).await.expect("infallible");
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(response.headers()[header::WWW_AUTHENTICATE], "Bearer");
+    let (status, body) = api(
+        &app,
+        "POST",
+        "/api/v1/accounts",
+        None,
+        Some(json!({"email": "anna@пример.kz", "full_name": "A", "password": "long enough password"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["fields"]["email"]["code"], "invalid_email");
 }
 
 // ---------------------------------------------------------------- CLI
