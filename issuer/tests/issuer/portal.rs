@@ -767,7 +767,7 @@ async fn sign_up_checks_its_fields_and_refuses_a_taken_e_mail() {
     );
     assert_eq!(
         error_of(&reply.body, "password").as_deref(),
-        Some("The password has 10 to 128 characters")
+        Some("The password has 12 to 128 characters")
     );
     let reply = anna
         .post(
