@@ -53,15 +53,6 @@ impl Lang {
             Self::En => "ENG",
         }
     }
-
-    /// Picks one of three translations.
-    pub fn t(self, kk: &'static str, ru: &'static str, en: &'static str) -> &'static str {
-        match self {
-            Self::Kk => kk,
-            Self::Ru => ru,
-            Self::En => en,
-        }
-    }
 }
 
 impl From<Lang> for Language {

@@ -204,11 +204,6 @@ impl Ctx {
             .ok_or_else(|| AppError::LoginRequired(self.path.clone()))
     }
 
-    /// Shorthand for the language's `t`.
-    pub fn t(&self, kk: &'static str, ru: &'static str, en: &'static str) -> &'static str {
-        self.lang.t(kk, ru, en)
-    }
-
     /// A message of the catalogue, in the request's language.
     pub fn msg(&self, msg: impl Into<Msg>) -> &'static str {
         msg.into().text(self.lang)
