@@ -1,10 +1,15 @@
 //! The portal's three languages (Kazakh, Russian, English) and the words of the domain's values
 //! in each. Pure data: how a request picks its language is the web layer's business.
 //!
-//! Every text on a page is written as `lang.t(kk, ru, en)` next to where it is shown, so no page can
-//! forget a translation: the function needs all three.
+//! Every text a page shows is an id of the message catalogue ([`msg`]), declared once with its
+//! three texts; the names of the visa's printed fields come from `shared::labels` ([`label`]), the
+//! words the printout and the kiosk use.
 
+pub mod msg;
 mod problem;
+
+pub use msg::Msg;
+use shared::labels::{Field, Language};
 
 /// A language of the portal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,13 +53,19 @@ impl Lang {
             Self::En => "ENG",
         }
     }
+}
 
-    /// Picks one of three translations.
-    pub fn t(self, kk: &'static str, ru: &'static str, en: &'static str) -> &'static str {
-        match self {
-            Self::Kk => kk,
-            Self::Ru => ru,
-            Self::En => en,
+impl From<Lang> for Language {
+    fn from(lang: Lang) -> Self {
+        match lang {
+            Lang::Kk => Language::Kk,
+            Lang::Ru => Language::Ru,
+            Lang::En => Language::En,
         }
     }
+}
+
+/// The name of one of the visa's printed fields, in the printout's words.
+pub fn label(lang: Lang, field: Field) -> &'static str {
+    field.label().get(lang.into())
 }

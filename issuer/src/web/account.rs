@@ -10,11 +10,13 @@ use serde::Deserialize;
 
 use super::layout::{Kind, csrf, field, notice, page};
 use super::session::{
-    Ctx, FAILURES_PER_ACCOUNT, FAILURES_PER_ADDRESS, Posted, safe_next, with_session_cookie,
+    Ctx, FAILURES_PER_ACCOUNT, FAILURES_PER_ADDRESS, LIMIT_SECONDS, Posted, safe_next,
+    with_session_cookie,
 };
 use super::{AppError, AppState};
-use crate::domain::account::SignupForm;
+use crate::domain::account::{Password, SignupForm};
 use crate::domain::problem::{Problem, Problems};
+use crate::i18n::msg::{Account, Counted, Frame};
 use crate::service::account::{check_login, create_account};
 use crate::store;
 
@@ -49,6 +51,9 @@ pub struct LoginForm {
     pub next: String,
 }
 
+/// How long a blocked login waits, as the page says it.
+const LIMIT_MINUTES: u64 = LIMIT_SECONDS.unsigned_abs() / 60;
+
 /// What the login page shows above the form.
 enum LoginNotice {
     None,
@@ -69,17 +74,17 @@ fn tabs(ctx: &Ctx, next: &str, eds: bool) -> Markup {
     html! {
         nav.tabs {
             a class=(if eds { "tab" } else { "tab current" }) href=(format!("/login?next={q}")) {
-                (ctx.t("Логин/Құпиясөз", "Логин/Пароль", "Login/Password"))
+                (ctx.msg(Account::LoginPassword))
             }
             a class=(if eds { "tab current" } else { "tab" }) href=(format!("/login?tab=eds&next={q}")) {
-                (ctx.t("Электрондық цифрлық қолтаңба", "Электронная цифровая подпись", "Digital signature"))
+                (ctx.msg(Account::DigitalSignature))
             }
         }
     }
 }
 
 fn eds_page(ctx: &Ctx, next: &str) -> axum::response::Html<String> {
-    let title = ctx.t("Кіру", "Вход", "Log In");
+    let title = ctx.msg(Account::LogInTitle);
     page(
         ctx,
         title,
@@ -87,10 +92,7 @@ fn eds_page(ctx: &Ctx, next: &str) -> axum::response::Html<String> {
             section.card.narrow {
                 h1 { (title) }
                 (tabs(ctx, next, true))
-                (notice("info", ctx.t(
-                    "ЭЦҚ арқылы кіру ҚР ҰКО тіркелген сертификаты бар Қазақстан азаматтары мен ұйымдарына арналған. Шетел азаматтары үшін қолжетімді емес: электрондық пошта мен құпиясөз арқылы кіріңіз.",
-                    "Вход по ЭЦП доступен гражданам и организациям Казахстана с сертификатом НУЦ РК. Для иностранных граждан он недоступен: войдите по электронной почте и паролю.",
-                    "Login with a digital signature is for citizens and organisations of Kazakhstan holding an NCA RK certificate. It is not available for foreign citizens: please log in with your e-mail and password.")))
+                (notice("info", ctx.msg(Account::DigitalSignatureNotice)))
             }
         },
     )
@@ -102,7 +104,7 @@ fn login_view(
     next: &str,
     state: LoginNotice,
 ) -> axum::response::Html<String> {
-    let title = ctx.t("Кіру", "Вход", "Log In");
+    let title = ctx.msg(Account::LogInTitle);
     let none = Problems::new();
     page(
         ctx,
@@ -111,31 +113,22 @@ fn login_view(
             section.card.narrow {
                 h1 { (title) }
                 (tabs(ctx, next, false))
-                p.muted { (ctx.t(
-                    "Деректеріңізді порталмен үйлестіру үшін тіркелу кезінде көрсеткен электрондық поштаны пайдаланыңыз.",
-                    "Чтобы синхронизировать ваши данные с порталом, используйте адрес электронной почты, указанный при регистрации.",
-                    "To synchronise your data with the portal, use the e-mail address you gave when registering.")) }
+                p.muted { (ctx.msg(Account::UseYourEmail)) }
                 @match state {
                     LoginNotice::None => {},
-                    LoginNotice::Failed => (notice("error", ctx.t(
-                        "ЖСН, БСН, электрондық пошта немесе құпиясөз қате",
-                        "Неверный ИИН, БИН, адрес электронной почты или пароль",
-                        "Wrong IIN, BIN, e-mail or password"))),
-                    LoginNotice::Blocked => (notice("error", ctx.t(
-                        "Сәтсіз әрекеттер тым көп. 15 минуттан кейін қайталап көріңіз.",
-                        "Слишком много неудачных попыток. Повторите через 15 минут.",
-                        "Too many failed attempts. Please try again in 15 minutes."))),
+                    LoginNotice::Failed => (notice("error", ctx.msg(Account::WrongCredentials))),
+                    LoginNotice::Blocked => (notice("error", &ctx.counted(Counted::RetryInMinutes(LIMIT_MINUTES)))),
                 }
                 form method="post" action="/login" {
                     (csrf(ctx))
                     input type="hidden" name="next" value=(next);
-                    (field(ctx.lang, "identifier", ctx.t("ЖСН, БСН немесе e-mail", "ИИН, БИН или e-mail", "IIN, BIN or e-mail"), identifier, true, Kind::Text, None, &none))
-                    (field(ctx.lang, "password", ctx.t("Құпиясөз", "Пароль", "Password"), "", true, Kind::Password, None, &none))
-                    button.primary type="submit" { (ctx.t("Кіру", "Войти", "Log in")) }
+                    (field(ctx.lang, "identifier", ctx.msg(Account::Identifier), identifier, true, Kind::Text, None, &none))
+                    (field(ctx.lang, "password", ctx.msg(Account::Password), "", true, Kind::Password, None, &none))
+                    button.primary type="submit" { (ctx.msg(Frame::LogIn)) }
                 }
                 p.links {
-                    (ctx.t("Тіркелгіңіз жоқ па?", "Нет учётной записи?", "No account yet?")) " "
-                    a href=(format!("/signup?next={}", super::session::encode_next(next))) { (ctx.t("Тіркелу", "Регистрация", "Sign Up")) }
+                    (ctx.msg(Account::NoAccountYet)) " "
+                    a href=(format!("/signup?next={}", super::session::encode_next(next))) { (ctx.msg(Frame::SignUp)) }
                 }
             }
         },
@@ -221,30 +214,27 @@ fn signup_view(
     next: &str,
 ) -> axum::response::Html<String> {
     let l = ctx.lang;
-    let title = ctx.t("Тіркелу", "Регистрация", "Sign Up");
+    let title = ctx.msg(Frame::SignUp);
     page(
         ctx,
         title,
         html! {
             section.card.narrow {
                 h1 { (title) }
-                p.muted { (ctx.t(
-                    "Өрістер * белгісімен толтырылуы міндетті.",
-                    "Поля, отмеченные *, обязательны для заполнения.",
-                    "Fields marked * are required.")) }
+                p.muted { (ctx.msg(Account::FieldsMarkedRequired)) }
                 form method="post" action="/signup" novalidate {
                     (csrf(ctx))
                     input type="hidden" name="next" value=(next);
                     (field(l, "email", "E-mail", &form.email, true, Kind::Email, None, problems))
-                    (field(l, "full_name", ctx.t("Аты-жөні", "ФИО", "Full name"), &form.full_name, true, Kind::Text, None, problems))
-                    (field(l, "password", ctx.t("Құпиясөз", "Пароль", "Password"), "", true, Kind::Password,
-                        Some(ctx.t("Кемінде 10 таңба", "Не менее 10 символов", "At least 10 characters")), problems))
-                    (field(l, "password_again", ctx.t("Құпиясөзді қайталаңыз", "Повторите пароль", "Repeat the password"), "", true, Kind::Password, None, problems))
-                    button.primary type="submit" { (ctx.t("Тіркелу", "Зарегистрироваться", "Sign up")) }
+                    (field(l, "full_name", ctx.msg(Account::FullName), &form.full_name, true, Kind::Text, None, problems))
+                    (field(l, "password", ctx.msg(Account::Password), "", true, Kind::Password,
+                        Some(&ctx.counted(Counted::AtLeastChars(Password::MIN_CHARS))), problems))
+                    (field(l, "password_again", ctx.msg(Account::RepeatPassword), "", true, Kind::Password, None, problems))
+                    button.primary type="submit" { (ctx.msg(Account::SignUpButton)) }
                 }
                 p.links {
-                    (ctx.t("Тіркелгіңіз бар ма?", "Уже есть учётная запись?", "Already registered?")) " "
-                    a href="/login" { (ctx.t("Кіру", "Войти", "Log in")) }
+                    (ctx.msg(Account::AlreadyRegistered)) " "
+                    a href="/login" { (ctx.msg(Frame::LogIn)) }
                 }
             }
         },

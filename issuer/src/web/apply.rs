@@ -8,6 +8,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use maud::{Markup, html};
 use serde::Deserialize;
+use shared::labels::Field;
 
 use super::layout::{
     self, Kind, category_name, csrf, field, notice, page, select, sex_name, steps,
@@ -18,6 +19,7 @@ use crate::domain::application::{Application, ApplicationForm, ApplicationStatus
 use crate::domain::invitation::Invitation;
 use crate::domain::problem::{Problem, Problems};
 use crate::domain::taxid::PartyKind;
+use crate::i18n::msg::{Apply, Counted, Frame};
 use crate::store::{self, Checked};
 
 /// The routes of this step.
@@ -69,7 +71,7 @@ async fn form_page(
 
 fn form_view(ctx: &Ctx, form: &ApplicationForm, p: &Problems) -> Html<String> {
     let l = ctx.lang;
-    let title = ctx.t("Жеке деректер", "Личные данные", "Personal data");
+    let title = ctx.msg(Frame::PersonalData);
     let sexes = [
         ("F", sex_name(l, shared::Sex::Female)),
         ("M", sex_name(l, shared::Sex::Male)),
@@ -83,46 +85,40 @@ fn form_view(ctx: &Ctx, form: &ApplicationForm, p: &Problems) -> Html<String> {
             section.card {
                 (steps(l, 1))
                 h1 { (title) }
-                (notice("info", ctx.t(
-                    "Маңызды! Деректер шетел азаматының жарамды құжатымен және шақырудағы деректермен сәйкес келуі тиіс. * белгісімен белгіленген өрістер міндетті.",
-                    "Важно! Данные должны совпадать с действующим документом иностранного гражданина и с данными приглашения. Поля, отмеченные *, обязательны.",
-                    "Important! The data must coincide with the current document of the foreign citizen and with the invitation. Fields marked * are required.")))
+                (notice("info", ctx.msg(Apply::StepOneNotice)))
                 @if !p.is_empty() {
-                    (notice("error", ctx.t(
-                        "Форманы тексеріңіз: қателер өрістердің жанында көрсетілген.",
-                        "Проверьте форму: ошибки указаны рядом с полями.",
-                        "Please check the form: the errors are shown beside the fields.")))
+                    (notice("error", ctx.msg(Apply::CheckTheFields)))
                 }
                 form method="post" action="/apply" novalidate {
                     (csrf(ctx))
                     fieldset {
-                        legend { (ctx.t("Шақыру", "Приглашение", "Invitation")) }
-                        (field(l, "invitation_number", ctx.t("Шақыру нөмірі", "Номер приглашения", "Invitation number"), &form.invitation_number, true, Kind::Text,
-                            Some(ctx.t("Шақырушы тараптан алынған нөмір", "Номер, полученный от приглашающей стороны", "The number you received from the inviting party")), p))
-                        (select(l, "category", ctx.t("Виза санаты", "Категория визы", "Visa category"), &form.category, &layout::category_options(l), p))
+                        legend { (ctx.msg(Frame::Invitation)) }
+                        (field(l, "invitation_number", ctx.label(Field::InvitationNumber), &form.invitation_number, true, Kind::Text,
+                            Some(ctx.msg(Apply::InvitationNumberHint)), p))
+                        (select(l, "category", ctx.label(Field::Category), &form.category, &layout::category_options(l), p))
                     }
                     fieldset {
-                        legend { (ctx.t("Паспорт деректері", "Паспортные данные", "Passport data")) }
-                        (field(l, "surname", ctx.t("Тегі (латынша)", "Фамилия (латиницей)", "Surname (Latin letters)"), &form.surname, true, Kind::Text,
-                            Some(ctx.t("Паспорттың машинамен оқылатын аймағындағыдай", "Как в машиносчитываемой зоне паспорта", "As in the passport's machine-readable zone")), p))
-                        (field(l, "given_names", ctx.t("Аты (латынша)", "Имя (латиницей)", "Given names (Latin letters)"), &form.given_names, false, Kind::Text, None, p))
-                        (field(l, "surname_native", ctx.t("Тегі (ана тілінде)", "Фамилия (на родном языке)", "Surname (native script)"), &form.surname_native, false, Kind::Text,
-                            Some(ctx.t("Паспортта көрсетілсе", "Если указана в паспорте", "If the passport shows it")), p))
-                        (field(l, "given_names_native", ctx.t("Аты (ана тілінде)", "Имя (на родном языке)", "Given names (native script)"), &form.given_names_native, false, Kind::Text, None, p))
-                        (select(l, "sex", ctx.t("Жынысы", "Пол", "Sex"), &form.sex, &sexes, p))
-                        (field(l, "date_of_birth", ctx.t("Туған күні", "Дата рождения", "Date of birth"), &form.date_of_birth, true, Kind::Date, Some("YYYY-MM-DD"), p))
-                        (field(l, "citizenship", ctx.t("Азаматтығы", "Гражданство", "Citizenship"), &form.citizenship, true, Kind::Text,
-                            Some(ctx.t("Үш әріпті код, мысалы DEU, SWE, USA", "Трёхбуквенный код, например DEU, SWE, USA", "Three-letter code, e.g. DEU, SWE, USA")), p))
-                        (field(l, "passport_number", ctx.t("Паспорт нөмірі", "Номер паспорта", "Passport number"), &form.passport_number, true, Kind::Text, None, p))
-                        (field(l, "passport_expiry", ctx.t("Паспорттың қолданылу мерзімі", "Срок действия паспорта", "Passport valid until"), &form.passport_expiry, true, Kind::Date, Some("YYYY-MM-DD"), p))
+                        legend { (ctx.msg(Apply::PassportData)) }
+                        (field(l, "surname", ctx.msg(Frame::SurnameLatin), &form.surname, true, Kind::Text,
+                            Some(ctx.msg(Apply::AsInTheMrz)), p))
+                        (field(l, "given_names", ctx.msg(Frame::GivenNamesLatin), &form.given_names, false, Kind::Text, None, p))
+                        (field(l, "surname_native", ctx.msg(Apply::SurnameNative), &form.surname_native, false, Kind::Text,
+                            Some(ctx.msg(Apply::IfThePassportShowsIt)), p))
+                        (field(l, "given_names_native", ctx.msg(Apply::GivenNamesNative), &form.given_names_native, false, Kind::Text, None, p))
+                        (select(l, "sex", ctx.label(Field::Sex), &form.sex, &sexes, p))
+                        (field(l, "date_of_birth", ctx.label(Field::DateOfBirth), &form.date_of_birth, true, Kind::Date, Some("YYYY-MM-DD"), p))
+                        (field(l, "citizenship", ctx.label(Field::Citizenship), &form.citizenship, true, Kind::Text,
+                            Some(ctx.msg(Apply::CitizenshipHint)), p))
+                        (field(l, "passport_number", ctx.label(Field::PassportNumber), &form.passport_number, true, Kind::Text, None, p))
+                        (field(l, "passport_expiry", ctx.msg(Apply::PassportValidUntil), &form.passport_expiry, true, Kind::Date, Some("YYYY-MM-DD"), p))
                     }
                     fieldset class=(if children_problem.is_some() { "field invalid" } else { "field" }) {
-                        legend { (ctx.t("Балаларыңызбен бірге жүресіз бе?", "Следуете ли вы вместе с детьми?", "Are you travelling together with children?")) span.req { " *" } }
-                        label.radio { input type="radio" name="with_children" value="no" checked[form.with_children == "no"]; " " (ctx.t("Жоқ", "Нет", "No")) }
-                        label.radio { input type="radio" name="with_children" value="yes" checked[form.with_children == "yes"]; " " (ctx.t("Иә", "Да", "Yes")) }
+                        legend { (ctx.msg(Apply::WithChildren)) span.req { " *" } }
+                        label.radio { input type="radio" name="with_children" value="no" checked[form.with_children == "no"]; " " (ctx.msg(Frame::No)) }
+                        label.radio { input type="radio" name="with_children" value="yes" checked[form.with_children == "yes"]; " " (ctx.msg(Frame::Yes)) }
                         @if let Some(problem) = &children_problem { span.error id="e-with_children" role="alert" { (problem) } }
                     }
-                    p.actions { button.primary type="submit" { (ctx.t("Келесі", "Далее", "Next")) } }
+                    p.actions { button.primary type="submit" { (ctx.msg(Frame::Next)) } }
                 }
             }
         },
@@ -186,48 +182,27 @@ pub fn applicant_table(ctx: &Ctx, app: &Application) -> Markup {
     let a = &app.applicant;
     let rows: Vec<(&str, String)> = vec![
         (
-            ctx.t("Шақыру нөмірі", "Номер приглашения", "Invitation number"),
+            ctx.label(Field::InvitationNumber),
             a.invitation_number.as_str().to_owned(),
         ),
         (
-            ctx.t("Виза санаты", "Категория визы", "Visa category"),
+            ctx.label(Field::Category),
             category_name(l, a.category).to_owned(),
         ),
+        (ctx.msg(Apply::NameLatin), a.full_name()),
         (
-            ctx.t(
-                "Тегі, аты (латынша)",
-                "Фамилия, имя (латиницей)",
-                "Name (Latin letters)",
-            ),
-            a.full_name(),
-        ),
-        (
-            ctx.t(
-                "Тегі, аты (ана тілінде)",
-                "Фамилия, имя (на родном языке)",
-                "Name (native script)",
-            ),
+            ctx.msg(Apply::NameNative),
             a.full_name_native().unwrap_or_default(),
         ),
-        (ctx.t("Жынысы", "Пол", "Sex"), sex_name(l, a.sex).to_owned()),
+        (ctx.label(Field::Sex), sex_name(l, a.sex).to_owned()),
+        (ctx.label(Field::DateOfBirth), a.date_of_birth.to_string()),
+        (ctx.label(Field::Citizenship), a.citizenship.to_string()),
         (
-            ctx.t("Туған күні", "Дата рождения", "Date of birth"),
-            a.date_of_birth.to_string(),
-        ),
-        (
-            ctx.t("Азаматтығы", "Гражданство", "Citizenship"),
-            a.citizenship.to_string(),
-        ),
-        (
-            ctx.t("Паспорт нөмірі", "Номер паспорта", "Passport number"),
+            ctx.label(Field::PassportNumber),
             a.passport_number.as_str().to_owned(),
         ),
         (
-            ctx.t(
-                "Паспорттың қолданылу мерзімі",
-                "Срок действия паспорта",
-                "Passport valid until",
-            ),
+            ctx.msg(Apply::PassportValidUntil),
             a.passport_expiry.to_string(),
         ),
     ];
@@ -243,30 +218,28 @@ pub fn applicant_table(ctx: &Ctx, app: &Application) -> Markup {
 /// The inviting party and the planned address of stay.
 pub fn invitation_box(ctx: &Ctx, inv: &Invitation) -> Markup {
     let kind = match inv.inviter.kind {
-        PartyKind::Organisation => ctx.t("Ұйым, БСН", "Организация, БИН", "Organisation, BIN"),
-        PartyKind::Individual => {
-            ctx.t("Жеке тұлға, ЖСН", "Физическое лицо, ИИН", "Individual, IIN")
-        }
+        PartyKind::Organisation => ctx.msg(Apply::OrganisationBin),
+        PartyKind::Individual => ctx.msg(Apply::IndividualIin),
     };
     html! {
         div.columns {
             div {
-                h3 { (ctx.t("Шақырушы тарап", "Приглашающая сторона", "Inviting party")) }
+                h3 { (ctx.label(Field::InvitingParty)) }
                 table.data {
-                    tr { th scope="row" { (ctx.t("Атауы", "Наименование", "Name")) } td { (inv.inviter.name) } }
+                    tr { th scope="row" { (ctx.msg(Apply::Name)) } td { (inv.inviter.name) } }
                     tr { th scope="row" { (kind) } td { (inv.inviter.tax_id) } }
-                    tr { th scope="row" { (ctx.t("Сипаттамасы", "Описание", "Description")) } td { (inv.inviter.description) } }
-                    tr { th scope="row" { (ctx.t("Сапар мақсаты", "Цель поездки", "Purpose of the visit")) } td { (inv.purpose) } }
-                    tr { th scope="row" { (ctx.t("Сапар мерзімі", "Сроки поездки", "Period of the visit")) }
-                         td { (inv.valid_from) " — " (inv.valid_until) ", " (inv.stay_days) " " (ctx.t("күн", "дн.", "days")) } }
+                    tr { th scope="row" { (ctx.msg(Apply::Description)) } td { (inv.inviter.description) } }
+                    tr { th scope="row" { (ctx.msg(Frame::PurposeOfVisit)) } td { (inv.purpose) } }
+                    tr { th scope="row" { (ctx.msg(Apply::PeriodOfVisit)) }
+                         td { (inv.valid_from) " — " (inv.valid_until) ", " (ctx.counted(Counted::Days(u64::from(inv.stay_days)))) } }
                 }
             }
             div {
-                h3 { (ctx.t("Қазақстан Республикасында болудың жоспарланған мекенжайы", "Планируемый адрес пребывания в Республике Казахстан", "Planned address of stay in the Republic of Kazakhstan")) }
+                h3 { (ctx.msg(Apply::PlannedAddressOfStay)) }
                 table.data {
-                    tr { th scope="row" { (ctx.t("Қала", "Город", "City")) } td { (inv.address.city) } }
-                    tr { th scope="row" { (ctx.t("Көше", "Улица", "Street")) } td { (inv.address.street) } }
-                    tr { th scope="row" { (ctx.t("Үй", "Дом", "House")) } td { (inv.address.house) } }
+                    tr { th scope="row" { (ctx.msg(Frame::City)) } td { (inv.address.city) } }
+                    tr { th scope="row" { (ctx.msg(Frame::Street)) } td { (inv.address.street) } }
+                    tr { th scope="row" { (ctx.msg(Frame::House)) } td { (inv.address.house) } }
                 }
             }
         }
@@ -286,7 +259,7 @@ async fn confirm_page(
 }
 
 fn confirm_view(ctx: &Ctx, app: &Application, p: &Problems) -> Html<String> {
-    let title = ctx.t("Деректерді тексеру", "Проверка данных", "Check the data");
+    let title = ctx.msg(Apply::CheckTheData);
     let problem = p.get("confirm").map(|p| p.message(ctx.lang));
     page(
         ctx,
@@ -303,16 +276,13 @@ fn confirm_view(ctx: &Ctx, app: &Application, p: &Problems) -> Html<String> {
                         label.checkbox {
                             input type="checkbox" name="confirm" value="yes";
                             " "
-                            (ctx.t(
-                                "Ұсынылған деректердің дұрыстығын растаймын және жалған деректерді ұсыну қызмет нәтижелерінің жарамсыз болуына әкелетіні туралы хабардармын",
-                                "Подтверждаю достоверность предоставленных данных и уведомлен(а), что предоставление ложных данных повлечёт недействительность результатов услуги",
-                                "I confirm the accuracy of the data provided and I am notified that the provision of false data will cause invalid results of services"))
+                            (ctx.msg(Apply::ConfirmAccuracy))
                         }
                         @if let Some(problem) = &problem { span.error id="e-confirm" role="alert" { (problem) } }
                     }
                     p.actions {
-                        a.button href=(format!("/apply?application={}", app.id)) { (ctx.t("Артқа", "Назад", "Back")) }
-                        button.primary type="submit" { (ctx.t("Келесі", "Далее", "Next")) }
+                        a.button href=(format!("/apply?application={}", app.id)) { (ctx.msg(Frame::Back)) }
+                        button.primary type="submit" { (ctx.msg(Frame::Next)) }
                     }
                 }
             }

@@ -12,7 +12,9 @@ use super::session::Ctx;
 use super::{AppError, AppState};
 use crate::domain::application::{Application, ApplicationStatus};
 use crate::i18n::Lang;
+use crate::i18n::msg::{Apply, Frame};
 use crate::store;
+use shared::labels::Field;
 
 /// The routes of this section.
 pub fn router() -> Router<AppState> {
@@ -38,26 +40,10 @@ pub fn next_step(app: &Application) -> String {
 /// The status in the instruction's words.
 pub fn status_text(l: Lang, status: ApplicationStatus) -> &'static str {
     match status {
-        ApplicationStatus::Draft => l.t(
-            "Жоба: деректер расталмаған",
-            "Черновик: данные не подтверждены",
-            "Draft: data not confirmed",
-        ),
-        ApplicationStatus::Submitted => l.t(
-            "Төлем жасалмады",
-            "Оплата не произведена",
-            "Payment not done",
-        ),
-        ApplicationStatus::Paid => l.t(
-            "Төлем алынды, виза ресімделуде",
-            "Оплата получена, виза оформляется",
-            "Payment received, the visa is being issued",
-        ),
-        ApplicationStatus::Issued => l.t(
-            "Мақұлданды. Төлем жасалды",
-            "Одобрено. Оплата произведена",
-            "Approved. Payment completed",
-        ),
+        ApplicationStatus::Draft => Apply::StatusDraft.text(l),
+        ApplicationStatus::Submitted => Apply::StatusPaymentNotDone.text(l),
+        ApplicationStatus::Paid => Apply::StatusPaid.text(l),
+        ApplicationStatus::Issued => Apply::StatusApproved.text(l),
     }
 }
 
@@ -73,25 +59,25 @@ async fn visas(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, 
         })
         .await?;
     let l = ctx.lang;
-    let title = ctx.t("Визалар", "Визы", "Visas");
+    let title = ctx.msg(Apply::Visas);
     Ok(page(
         &ctx,
         title,
         html! {
             section.card {
-                p.crumbs { (ctx.t("Жеке кабинет", "Личный кабинет", "Personal account")) }
+                p.crumbs { (ctx.msg(Frame::PersonalAccount)) }
                 h1 { (title) }
                 @if apps.is_empty() {
-                    p { (ctx.t("Әзірге өтініштер жоқ.", "Заявлений пока нет.", "No applications yet.")) " "
-                        a href="/services/e-visa" { (ctx.t("Виза алу", "Получить визу", "Get a visa")) } }
+                    p { (ctx.msg(Apply::NoApplicationsYet)) " "
+                        a href="/services/e-visa" { (ctx.msg(Frame::GetAVisa)) } }
                 } @else {
                     table.list {
                         thead { tr {
-                            th { (ctx.t("Өтініш берілген күн", "Дата заявления", "Applied")) }
-                            th { (ctx.t("Шақыру", "Приглашение", "Invitation")) }
-                            th { (ctx.t("Өтініш беруші", "Заявитель", "Applicant")) }
-                            th { (ctx.t("Санат", "Категория", "Category")) }
-                            th { (ctx.t("Мәртебесі", "Статус", "Status")) }
+                            th { (ctx.msg(Apply::Applied)) }
+                            th { (ctx.label(Field::InvitationNumber)) }
+                            th { (ctx.msg(Apply::Applicant)) }
+                            th { (ctx.label(Field::Category)) }
+                            th { (ctx.msg(Apply::Status)) }
                             th { }
                         } }
                         tbody {
@@ -103,19 +89,19 @@ async fn visas(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, 
                                     td { (category_name(l, app.applicant.category)) }
                                     td {
                                         @if let Some(r) = revoked.get(&app.id) {
-                                            span.status.revoked { (ctx.t("Виза жойылды", "Виза аннулирована", "Visa revoked")) }
+                                            span.status.revoked { (ctx.msg(Frame::VisaRevoked)) }
                                             br; small { (r.reason) }
                                         } @else {
                                             span class=(format!("status {}", app.status.as_str())) { (status_text(l, app.status)) }
                                         }
                                     }
                                     td.links {
-                                        a href=(next_step(app)) { (ctx.t("Ашу", "Открыть", "Open")) }
+                                        a href=(next_step(app)) { (ctx.msg(Apply::Open)) }
                                         @if matches!(app.status, ApplicationStatus::Paid | ApplicationStatus::Issued) {
-                                            " · " a href=(format!("/applications/{}/receipt", app.id)) { (ctx.t("Чек", "Чек", "Receipt")) }
+                                            " · " a href=(format!("/applications/{}/receipt", app.id)) { (ctx.msg(Apply::Receipt)) }
                                         }
                                         @if app.status == ApplicationStatus::Issued && !revoked.contains_key(&app.id) {
-                                            " · " a href=(format!("/applications/{}/visa.pdf", app.id)) { (ctx.t("Электрондық виза (PDF)", "Электронная виза (PDF)", "E-visa (PDF)")) }
+                                            " · " a href=(format!("/applications/{}/visa.pdf", app.id)) { (ctx.msg(Apply::EVisaPdf)) }
                                         }
                                     }
                                 }

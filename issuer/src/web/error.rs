@@ -4,6 +4,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 
+use crate::i18n::Lang;
+use crate::i18n::msg::Frame;
+
 /// The one error type of the page handlers. Users see a plain page in three languages; the cause
 /// of a server error is logged once, here, and never shown.
 #[derive(Debug, thiserror::Error)]
@@ -33,60 +36,30 @@ pub enum AppError {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        let (status, kk, ru, en) = match &self {
-            AppError::NotFound => (
-                StatusCode::NOT_FOUND,
-                "Бет табылмады",
-                "Страница не найдена",
-                "Page not found",
-            ),
+        let (status, message) = match &self {
+            AppError::NotFound => (StatusCode::NOT_FOUND, Frame::PageNotFound),
             AppError::LoginRequired(next) => {
                 let target = format!("/login?next={}", super::session::encode_next(next));
                 return Redirect::to(&target).into_response();
             }
-            AppError::Csrf => (
-                StatusCode::FORBIDDEN,
-                "Форманың мерзімі өтіп кетті. Бетті жаңартып, қайталап көріңіз",
-                "Срок действия формы истёк. Обновите страницу и повторите",
-                "The form has expired. Reload the page and try again",
-            ),
-            AppError::BadRequest => (
-                StatusCode::BAD_REQUEST,
-                "Сұрау қате",
-                "Неверный запрос",
-                "The request could not be understood",
-            ),
-            AppError::TooLarge => (
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "Жіберілген деректер тым үлкен",
-                "Отправленные данные слишком велики",
-                "The data sent is too large",
-            ),
+            AppError::Csrf => (StatusCode::FORBIDDEN, Frame::FormExpired),
+            AppError::BadRequest => (StatusCode::BAD_REQUEST, Frame::BadRequest),
+            AppError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, Frame::TooLarge),
             AppError::Gateway(cause) => {
                 tracing::error!(error = format!("{cause:#}"), "the payment gateway failed");
-                (
-                    StatusCode::BAD_GATEWAY,
-                    "Төлем шлюзі қолжетімсіз. Бірнеше минуттан кейін қайталап көріңіз",
-                    "Платёжный шлюз недоступен. Повторите через несколько минут",
-                    "The payment gateway is not available. Please try again in a few minutes",
-                )
+                (StatusCode::BAD_GATEWAY, Frame::GatewayUnavailable)
             }
             AppError::Internal(cause) => {
                 tracing::error!(error = format!("{cause:#}"), "request failed");
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "Қызмет уақытша қолжетімсіз. Кейінірек қайталап көріңіз",
-                    "Сервис временно недоступен. Повторите позже",
-                    "The service is temporarily unavailable. Please try again later",
-                )
+                (StatusCode::INTERNAL_SERVER_ERROR, Frame::ServiceUnavailable)
             }
         };
-        error_page(status, [kk, ru, en])
+        error_page(status, message)
     }
 }
 
 /// The generic error page: the same message in all three languages, nothing from the request.
-pub fn error_page(status: StatusCode, texts: [&str; 3]) -> Response {
+pub fn error_page(status: StatusCode, message: Frame) -> Response {
     let markup = html! {
         (maud::DOCTYPE)
         html lang="kk" {
@@ -97,10 +70,10 @@ pub fn error_page(status: StatusCode, texts: [&str; 3]) -> Response {
                 link rel="stylesheet" href="/static/style.css";
             }
             body {
-                header.top { div.brand { a href="/services" { "Visa-migration portal of the Republic of Kazakhstan" } } }
+                header.top { div.brand { a href="/services" { (Frame::PortalName.text(Lang::En)) } } }
                 main.card.error-page {
                     h1 { (status.as_u16()) }
-                    @for text in texts { p { (text) } }
+                    @for lang in Lang::ALL { p { (message.text(lang)) } }
                     p { a href="/services" { "← ҚАЗ · РУС · ENG" } }
                 }
             }

@@ -7,12 +7,14 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use maud::html;
+use shared::labels::Field;
 
 use super::layout::{self, Kind, category_name, csrf, field, notice, page, select};
 use super::session::{Ctx, Posted};
 use super::{AppError, AppState};
 use crate::domain::invitation::{InvitationForm, Inviter, InviterForm};
 use crate::domain::problem::Problems;
+use crate::i18n::msg::{Frame, Invite};
 use crate::store::{self, Checked};
 
 /// The routes of this section.
@@ -48,7 +50,7 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, A
                 .call(move |conn| store::invitation::invitations_of(conn, id))
                 .await?;
             let l = ctx.lang;
-            let title = ctx.t("Шақырулар", "Приглашения", "Invitations");
+            let title = ctx.msg(Invite::Invitations);
             Ok(page(
                 &ctx,
                 title,
@@ -56,17 +58,17 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, A
                     section.card {
                         p.crumbs { (inviter.name) " · " (inviter.tax_id) }
                         h1 { (title) }
-                        p.actions { a.button.primary href="/inviter/invitations/new" { (ctx.t("Жаңа шақыру", "Новое приглашение", "New invitation")) } }
+                        p.actions { a.button.primary href="/inviter/invitations/new" { (ctx.msg(Invite::NewInvitation)) } }
                         @if list.is_empty() {
-                            p { (ctx.t("Әзірге шақырулар жоқ.", "Приглашений пока нет.", "No invitations yet.")) }
+                            p { (ctx.msg(Invite::NoInvitationsYet)) }
                         } @else {
                             table.list {
                                 thead { tr {
-                                    th { (ctx.t("Нөмірі", "Номер", "Number")) }
-                                    th { (ctx.t("Шақырылушы", "Приглашённый", "Guest")) }
-                                    th { (ctx.t("Санат", "Категория", "Category")) }
-                                    th { (ctx.t("Мерзімі", "Срок", "Period")) }
-                                    th { (ctx.t("Пайдаланылды", "Использовано", "Used")) }
+                                    th { (ctx.msg(Invite::Number)) }
+                                    th { (ctx.msg(Invite::Guest)) }
+                                    th { (ctx.label(Field::Category)) }
+                                    th { (ctx.msg(Invite::Period)) }
+                                    th { (ctx.msg(Invite::Used)) }
                                 } }
                                 tbody {
                                     @for (inv, used) in &list {
@@ -75,7 +77,7 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, A
                                             td { (inv.guest.full_name()) }
                                             td { (category_name(l, inv.guest.category)) }
                                             td { (inv.valid_from) " — " (inv.valid_until) }
-                                            td { @if *used { (ctx.t("Иә", "Да", "Yes")) } @else { (ctx.t("Жоқ", "Нет", "No")) } }
+                                            td { @if *used { (ctx.msg(Frame::Yes)) } @else { (ctx.msg(Frame::No)) } }
                                         }
                                     }
                                 }
@@ -90,24 +92,10 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, A
 
 fn register_view(ctx: &Ctx, form: &InviterForm, p: &Problems) -> Html<String> {
     let l = ctx.lang;
-    let title = ctx.t(
-        "Шақырушы тарапты тіркеу",
-        "Регистрация приглашающей стороны",
-        "Register as an inviting party",
-    );
+    let title = ctx.msg(Invite::RegisterInvitingParty);
     let kinds = [
-        (
-            "organisation",
-            ctx.t("Ұйым (БСН)", "Организация (БИН)", "Organisation (BIN)"),
-        ),
-        (
-            "individual",
-            ctx.t(
-                "Жеке тұлға (ЖСН)",
-                "Физическое лицо (ИИН)",
-                "Individual (IIN)",
-            ),
-        ),
+        ("organisation", ctx.msg(Invite::Organisation)),
+        ("individual", ctx.msg(Invite::Individual)),
     ];
     page(
         ctx,
@@ -115,18 +103,15 @@ fn register_view(ctx: &Ctx, form: &InviterForm, p: &Problems) -> Html<String> {
         html! {
             section.card.narrow {
                 h1 { (title) }
-                p.muted { (ctx.t(
-                    "Шетел азаматын шақыратын Қазақстан ұйымдары мен жеке тұлғаларына арналған. Тіркелгеннен кейін БСН/ЖСН арқылы да кіре аласыз.",
-                    "Для казахстанских организаций и физических лиц, приглашающих иностранца. После регистрации можно входить также по БИН/ИИН.",
-                    "For Kazakh organisations and individuals who invite a foreigner. Once registered you can also log in with the BIN/IIN.")) }
+                p.muted { (ctx.msg(Invite::WhoRegisters)) }
                 form method="post" action="/inviter" novalidate {
                     (csrf(ctx))
-                    (select(l, "kind", ctx.t("Тұлға түрі", "Вид лица", "Kind of party"), &form.kind, &kinds, p))
-                    (field(l, "tax_id", ctx.t("БСН / ЖСН", "БИН / ИИН", "BIN / IIN"), &form.tax_id, true, Kind::Text, Some(ctx.t("12 цифр", "12 цифр", "12 digits")), p))
-                    (field(l, "name", ctx.t("Атауы немесе аты-жөні", "Наименование или ФИО", "Name"), &form.name, true, Kind::Text, None, p))
-                    (field(l, "description", ctx.t("Қысқаша сипаттама", "Краткое описание", "Brief description"), &form.description, true, Kind::Text,
-                        Some(ctx.t("Өтініш берушіге көрсетіледі", "Показывается заявителю", "Shown to the applicant")), p))
-                    button.primary type="submit" { (ctx.t("Тіркеу", "Зарегистрировать", "Register")) }
+                    (select(l, "kind", ctx.msg(Invite::KindOfParty), &form.kind, &kinds, p))
+                    (field(l, "tax_id", ctx.msg(Invite::TaxId), &form.tax_id, true, Kind::Text, Some(ctx.msg(Invite::TwelveDigits)), p))
+                    (field(l, "name", ctx.msg(Invite::NameOrFullName), &form.name, true, Kind::Text, None, p))
+                    (field(l, "description", ctx.msg(Invite::BriefDescription), &form.description, true, Kind::Text,
+                        Some(ctx.msg(Invite::ShownToTheApplicant)), p))
+                    button.primary type="submit" { (ctx.msg(Invite::Register)) }
                 }
             }
         },
@@ -183,7 +168,7 @@ fn invitation_view(
     created: Option<&str>,
 ) -> Html<String> {
     let l = ctx.lang;
-    let title = ctx.t("Жаңа шақыру", "Новое приглашение", "New invitation");
+    let title = ctx.msg(Invite::NewInvitation);
     page(
         ctx,
         title,
@@ -192,38 +177,38 @@ fn invitation_view(
                 h1 { (title) }
                 @if let Some(number) = created {
                     div.notice.success role="status" {
-                        (ctx.t("Шақыру тіркелді. Нөмірі:", "Приглашение зарегистрировано. Номер:", "The invitation is registered. Its number:"))
+                        (ctx.msg(Invite::Registered))
                         " " strong { code { (number) } }
                     }
                 }
                 form method="post" action="/inviter/invitations" novalidate {
                     (csrf(ctx))
                     fieldset {
-                        legend { (ctx.t("Шақырылатын адам", "Приглашаемое лицо", "The invited person")) }
-                        (field(l, "surname", ctx.t("Тегі (латынша)", "Фамилия (латиницей)", "Surname (Latin letters)"), &form.surname, true, Kind::Text, None, p))
-                        (field(l, "given_names", ctx.t("Аты (латынша)", "Имя (латиницей)", "Given names (Latin letters)"), &form.given_names, false, Kind::Text, None, p))
-                        (field(l, "passport_number", ctx.t("Паспорт нөмірі", "Номер паспорта", "Passport number"), &form.passport_number, true, Kind::Text, None, p))
-                        (field(l, "citizenship", ctx.t("Азаматтығы", "Гражданство", "Citizenship"), &form.citizenship, true, Kind::Text, Some("ISO 3166-1 alpha-3"), p))
-                        (field(l, "date_of_birth", ctx.t("Туған күні", "Дата рождения", "Date of birth"), &form.date_of_birth, true, Kind::Date, None, p))
-                        (select(l, "category", ctx.t("Виза санаты", "Категория визы", "Visa category"), &form.category, &layout::category_options(l), p))
-                        (field(l, "purpose", ctx.t("Сапар мақсаты", "Цель поездки", "Purpose of the visit"), &form.purpose, true, Kind::Text, None, p))
+                        legend { (ctx.msg(Invite::InvitedPerson)) }
+                        (field(l, "surname", ctx.msg(Frame::SurnameLatin), &form.surname, true, Kind::Text, None, p))
+                        (field(l, "given_names", ctx.msg(Frame::GivenNamesLatin), &form.given_names, false, Kind::Text, None, p))
+                        (field(l, "passport_number", ctx.label(Field::PassportNumber), &form.passport_number, true, Kind::Text, None, p))
+                        (field(l, "citizenship", ctx.label(Field::Citizenship), &form.citizenship, true, Kind::Text, Some("ISO 3166-1 alpha-3"), p))
+                        (field(l, "date_of_birth", ctx.label(Field::DateOfBirth), &form.date_of_birth, true, Kind::Date, None, p))
+                        (select(l, "category", ctx.label(Field::Category), &form.category, &layout::category_options(l), p))
+                        (field(l, "purpose", ctx.msg(Frame::PurposeOfVisit), &form.purpose, true, Kind::Text, None, p))
                     }
                     fieldset {
-                        legend { (ctx.t("Болудың жоспарланған мекенжайы", "Планируемый адрес пребывания", "Planned address of stay")) }
-                        (field(l, "city", ctx.t("Қала", "Город", "City"), &form.city, true, Kind::Text, None, p))
-                        (field(l, "street", ctx.t("Көше", "Улица", "Street"), &form.street, true, Kind::Text, None, p))
-                        (field(l, "house", ctx.t("Үй", "Дом", "House"), &form.house, true, Kind::Text, None, p))
+                        legend { (ctx.msg(Invite::PlannedAddress)) }
+                        (field(l, "city", ctx.msg(Frame::City), &form.city, true, Kind::Text, None, p))
+                        (field(l, "street", ctx.msg(Frame::Street), &form.street, true, Kind::Text, None, p))
+                        (field(l, "house", ctx.msg(Frame::House), &form.house, true, Kind::Text, None, p))
                     }
                     fieldset {
-                        legend { (ctx.t("Мерзімі", "Срок", "Period")) }
-                        (field(l, "valid_from", ctx.t("Басталуы", "С", "From"), &form.valid_from, true, Kind::Date, None, p))
-                        (field(l, "valid_until", ctx.t("Аяқталуы", "По", "Until"), &form.valid_until, true, Kind::Date, None, p))
-                        (field(l, "stay_days", ctx.t("Болу ұзақтығы, күн", "Срок пребывания, дней", "Length of stay, days"), &form.stay_days, true, Kind::Number, Some("1–90"), p))
+                        legend { (ctx.msg(Invite::Period)) }
+                        (field(l, "valid_from", ctx.msg(Invite::From), &form.valid_from, true, Kind::Date, None, p))
+                        (field(l, "valid_until", ctx.msg(Invite::Until), &form.valid_until, true, Kind::Date, None, p))
+                        (field(l, "stay_days", ctx.msg(Invite::LengthOfStay), &form.stay_days, true, Kind::Number, Some("1–90"), p))
                     }
-                    p.actions { button.primary type="submit" { (ctx.t("Тіркеу", "Зарегистрировать", "Register")) } }
+                    p.actions { button.primary type="submit" { (ctx.msg(Invite::Register)) } }
                 }
                 @if created.is_none() && !p.is_empty() {
-                    (notice("error", ctx.t("Форманы тексеріңіз.", "Проверьте форму.", "Please check the form.")))
+                    (notice("error", ctx.msg(Invite::CheckTheForm)))
                 }
             }
         },

@@ -6,7 +6,9 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::session::Ctx;
 use crate::domain::problem::Problems;
-use crate::i18n::Lang;
+use crate::i18n::msg::Frame;
+use crate::i18n::{Lang, label};
+use shared::labels::Field;
 
 /// A page in the portal's frame.
 pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Html<String> {
@@ -18,13 +20,13 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Html<String> {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " · " (l.t("Виза-көші-қон порталы", "Визово-миграционный портал", "Visa-migration portal")) }
+                title { (title) " · " (Frame::PortalShortName.text(l)) }
                 link rel="stylesheet" href="/static/style.css";
             }
             body {
                 div.topbar {
                     div.wrap {
-                        nav.langs aria-label=(l.t("Тіл", "Язык", "Language")) {
+                        nav.langs aria-label=(Frame::Language.text(l)) {
                             @for lang in Lang::ALL {
                                 @if lang == l {
                                     span.current lang=(lang.code()) { (lang.label()) }
@@ -34,20 +36,20 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Html<String> {
                             }
                         }
                         nav.main {
-                            a href="/services" { (l.t("Қызметтер", "Услуги", "Services")) }
-                            a href="/account/visas" { (l.t("Жеке кабинет", "Личный кабинет", "Personal account")) }
-                            a href="/inviter" { (l.t("Шақырушы тарап", "Приглашающая сторона", "Inviting party")) }
+                            a href="/services" { (Frame::Services.text(l)) }
+                            a href="/account/visas" { (Frame::PersonalAccount.text(l)) }
+                            a href="/inviter" { (label(l, Field::InvitingParty)) }
                         }
                         div.who {
                             @if let Some(user) = user {
                                 span.user { (user.email) }
                                 form.inline method="post" action="/logout" {
                                     input type="hidden" name="csrf" value=(ctx.session.csrf);
-                                    button.link type="submit" { (l.t("Шығу", "Выйти", "Log out")) }
+                                    button.link type="submit" { (Frame::LogOut.text(l)) }
                                 }
                             } @else {
-                                a href="/login" { (l.t("Кіру", "Войти", "Log in")) }
-                                a.button.small href="/signup" { (l.t("Тіркелу", "Регистрация", "Sign Up")) }
+                                a href="/login" { (Frame::LogIn.text(l)) }
+                                a.button.small href="/signup" { (Frame::SignUp.text(l)) }
                             }
                         }
                     }
@@ -56,14 +58,8 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Html<String> {
                     div.wrap {
                         div.emblem aria-hidden="true" { "KZ" }
                         div {
-                            div.portal-name { (l.t(
-                                "Қазақстан Республикасының виза-көші-қон порталы",
-                                "Визово-миграционный портал Республики Казахстан",
-                                "Visa-migration portal of the Republic of Kazakhstan")) }
-                            div.portal-sub { (l.t(
-                                "Шетел азаматтарына арналған электрондық қызметтер",
-                                "Электронные услуги для иностранных граждан",
-                                "Electronic services for foreign citizens")) }
+                            div.portal-name { (Frame::PortalName.text(l)) }
+                            div.portal-sub { (Frame::PortalSubtitle.text(l)) }
                         }
                     }
                 }
@@ -71,10 +67,7 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Html<String> {
                     (body)
                 }
                 footer.wrap {
-                    p { (l.t(
-                        "Бұл — оқу жобасы: нақты визалар берілмейді.",
-                        "Это учебный проект: настоящие визы не выдаются.",
-                        "This is a demonstration project: no real visas are issued.")) }
+                    p { (Frame::Footer.text(l)) }
                 }
             }
         }
@@ -90,24 +83,17 @@ pub fn csrf(ctx: &Ctx) -> Markup {
 /// The three steps of the e-visa service, with the current one marked.
 pub fn steps(l: Lang, current: u8) -> Markup {
     let items = [
-        (1, l.t("Жеке деректер", "Личные данные", "Personal data")),
-        (
-            2,
-            l.t(
-                "Мемлекеттік бажды төлеу",
-                "Оплата госпошлины",
-                "Payment of state duty",
-            ),
-        ),
-        (3, l.t("Нәтиже", "Результат", "Result")),
+        (1, Frame::PersonalData),
+        (2, Frame::PaymentOfStateDuty),
+        (3, Frame::Result),
     ];
     html! {
-        h2.process { (l.t("Шақыру арқылы электрондық визаны ресімдеу", "Оформление электронной визы по приглашению", "E-visa processing through invitation")) }
+        h2.process { (Frame::Process.text(l)) }
         ol.steps {
             @for (n, name) in items {
                 li class=(if n == current { "step current" } else if n < current { "step done" } else { "step" }) {
-                    span.step-no { (l.t("ҚАДАМ", "ШАГ", "STEP")) " " (n) }
-                    span.step-name { (name) }
+                    span.step-no { (Frame::Step.text(l)) " " (n) }
+                    span.step-name { (name.text(l)) }
                 }
             }
         }
@@ -161,7 +147,7 @@ pub fn field(
     };
     html! {
         div class=(if problem.is_some() { "field invalid" } else { "field" }) {
-            label for=(id) { (label) @if required { span.req title="required" { " *" } } }
+            label for=(id) { (label) @if required { span.req title=(Frame::Required.text(l)) { " *" } } }
             input id=(id) name=(name) type=(input_type) value=(value)
                 required[required]
                 aria-invalid=[problem.as_ref().map(|_| "true")]
@@ -210,18 +196,11 @@ pub fn dash() -> Markup {
 /// The translated name of a visa category.
 pub fn category_name(l: Lang, category: shared::Category) -> &'static str {
     match category {
-        shared::Category::Business => l.t(
-            "Бір реттік іскерлік виза",
-            "Однократная деловая виза",
-            "Single-entry business visa",
-        ),
-        shared::Category::Tourist => l.t("Туристік виза", "Туристическая виза", "Tourist visa"),
-        shared::Category::Treatment => l.t(
-            "Емделуге арналған виза",
-            "Виза на лечение",
-            "Treatment visa",
-        ),
+        shared::Category::Business => Frame::BusinessVisa,
+        shared::Category::Tourist => Frame::TouristVisa,
+        shared::Category::Treatment => Frame::TreatmentVisa,
     }
+    .text(l)
 }
 
 /// The category options of a select.
@@ -235,8 +214,9 @@ pub fn category_options(l: Lang) -> Vec<(&'static str, &'static str)> {
 /// The translated sex.
 pub fn sex_name(l: Lang, sex: shared::Sex) -> &'static str {
     match sex {
-        shared::Sex::Female => l.t("Әйел", "Женский", "Female"),
-        shared::Sex::Male => l.t("Ер", "Мужской", "Male"),
-        shared::Sex::Unspecified => l.t("Көрсетілмеген (X)", "Не указан (X)", "Unspecified (X)"),
+        shared::Sex::Female => Frame::Female,
+        shared::Sex::Male => Frame::Male,
+        shared::Sex::Unspecified => Frame::SexUnspecified,
     }
+    .text(l)
 }

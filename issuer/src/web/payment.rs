@@ -11,6 +11,7 @@ use axum::routing::{get, post};
 use maud::html;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
+use shared::labels::Field;
 
 use super::apply::{applicant_table, own_application};
 use super::cabinet::{next_step, status_text};
@@ -22,6 +23,7 @@ use crate::domain::fees::{Fees, format_minor};
 use crate::domain::payment::{NoticeOutcome, Payment, PaymentMethod, PaymentNotice, PaymentStatus};
 use crate::domain::taxid::PartyKind;
 use crate::epay::PaymentOrder;
+use crate::i18n::msg::{Duty, Frame};
 use crate::service::issuance::{issue_logged, settle};
 use crate::store;
 use crate::store::trust::RevocationNote;
@@ -53,11 +55,7 @@ pub fn router() -> Router<AppState> {
 pub struct Empty {}
 
 fn recipient(ctx: &Ctx) -> &'static str {
-    ctx.t(
-        "«Астана қаласы бойынша Мемлекеттік кірістер департаменті» РММ",
-        "РГУ «Департамент государственных доходов по городу Астане»",
-        "State Revenue Department of Astana (RSI)",
-    )
+    ctx.msg(Duty::RecipientName)
 }
 
 async fn payment_page(
@@ -83,54 +81,25 @@ fn payment_view(
     app: &Application,
     latest: Option<&Payment>,
 ) -> Html<String> {
-    let title = ctx.t(
-        "Мемлекеттік бажды төлеу",
-        "Оплата государственной пошлины",
-        "Payment of state duty",
-    );
+    let title = ctx.msg(Frame::PaymentOfStateDuty);
     let amount = state.settings.fees.minor(app.applicant.category);
     let rows: [(&str, String); 7] = [
+        (ctx.msg(Duty::Payer), app.applicant.full_name()),
         (
-            ctx.t("Төлеуші", "Плательщик", "Payer"),
-            app.applicant.full_name(),
-        ),
-        (
-            ctx.t(
-                "Төлемді алушы",
-                "Получатель платежа",
-                "Payment will be received",
-            ),
+            ctx.msg(Duty::PaymentWillBeReceived),
             recipient(ctx).to_owned(),
         ),
         (
-            ctx.t(
-                "Салық органының коды",
-                "Код налогового органа",
-                "Code of the tax authority",
-            ),
+            ctx.msg(Duty::TaxAuthorityCode),
             codes::TAX_AUTHORITY.to_owned(),
         ),
+        (ctx.msg(Duty::PaymentPurposeCode), codes::PURPOSE.to_owned()),
         (
-            ctx.t(
-                "Төлем мақсатының коды",
-                "Код назначения платежа",
-                "Payment purpose code",
-            ),
-            codes::PURPOSE.to_owned(),
-        ),
-        (
-            ctx.t(
-                "Бюджеттік сыныптама коды",
-                "Код бюджетной классификации",
-                "Budget classification code",
-            ),
+            ctx.msg(Duty::BudgetClassificationCode),
             codes::BUDGET_CLASSIFICATION.to_owned(),
         ),
-        (
-            ctx.t("Валюта", "Валюта", "Currency"),
-            Fees::CURRENCY.to_owned(),
-        ),
-        (ctx.t("Сомасы", "Сумма", "Amount"), format_minor(amount)),
+        (ctx.msg(Duty::Currency), Fees::CURRENCY.to_owned()),
+        (ctx.msg(Duty::Amount), format_minor(amount)),
     ];
     page(
         ctx,
@@ -138,30 +107,21 @@ fn payment_view(
         html! {
             section.card {
                 (steps(ctx.lang, 2))
-                h1 { (ctx.t("Қызметті көрсету үшін мемлекеттік бажды төлеңіз", "Оплатите государственную пошлину за оказание услуги", "Pay the state fee for issuing the service")) }
+                h1 { (ctx.msg(Duty::PayTheStateFee)) }
                 @if latest.is_some_and(|p| p.status == PaymentStatus::Declined) {
-                    (notice("error", ctx.t(
-                        "Алдыңғы төлем қабылданбады. Қайта төлеп көріңіз.",
-                        "Предыдущий платёж отклонён. Попробуйте оплатить ещё раз.",
-                        "The previous payment was declined. Please try again.")))
+                    (notice("error", ctx.msg(Duty::PreviousDeclined)))
                 }
                 table.data.payment {
                     @for (label, value) in rows {
                         tr { th scope="row" { (label) } td { (value) } }
                     }
                 }
-                p.muted { (ctx.t(
-                    "Төленген консулдық алымдар қайтарылмайды.",
-                    "Оплаченные консульские сборы не возвращаются.",
-                    "Paid consular fees are non-refundable.")) }
+                p.muted { (ctx.msg(Duty::NonRefundable)) }
                 form.pay method="post" action=(format!("/applications/{}/payment", app.id)) {
                     (csrf(ctx))
                     p.actions {
-                        span.muted { (ctx.t(
-                            "Төлем Қазақстан Республикасының «Электрондық үкіметтің төлем шлюзі» (E-Pay) бетінде жүргізіледі",
-                            "Оплата будет произведена на странице «Платёжного шлюза электронного правительства» Республики Казахстан (E-Pay)",
-                            "Payment will be made on the page of the Electronic Government Payment Gateway of the Republic of Kazakhstan (E-Pay)")) }
-                        button.primary type="submit" { (ctx.t("Төлеуге", "Оплатить", "To pay")) " ›" }
+                        span.muted { (ctx.msg(Duty::PaidOnEpay)) }
+                        button.primary type="submit" { (ctx.msg(Duty::ToPay)) " ›" }
                     }
                 }
             }
@@ -263,7 +223,7 @@ async fn result_page(
 
 /// The result page of a visa the migration service revoked: no PDF, the reason instead.
 fn revoked_view(ctx: &Ctx, app: &Application, revocation: &RevocationNote) -> Html<String> {
-    let title = ctx.t("Нәтиже", "Результат", "Result");
+    let title = ctx.msg(Frame::Result);
     page(
         ctx,
         title,
@@ -272,17 +232,14 @@ fn revoked_view(ctx: &Ctx, app: &Application, revocation: &RevocationNote) -> Ht
                 (steps(ctx.lang, 3))
                 h1 { (title) }
                 div class="result revoked" {
-                    p.result-status { (ctx.t("Виза жойылды", "Виза аннулирована", "Visa revoked")) }
-                    p { (ctx.t("Виза нөмірі", "Номер визы", "Visa number")) ": " strong { (revocation.visa_number) } }
-                    p { (ctx.t("Себебі", "Причина", "Reason")) ": " (revocation.reason) }
+                    p.result-status { (ctx.msg(Frame::VisaRevoked)) }
+                    p { (ctx.label(Field::VisaNumber)) ": " strong { (revocation.visa_number) } }
+                    p { (ctx.msg(Duty::Reason)) ": " (revocation.reason) }
                     p.muted { (revocation.revoked_at.get(..10).unwrap_or(&revocation.revoked_at)) }
-                    p.muted { (ctx.t(
-                        "Бұл визамен шекарадан өтуге болмайды. Сұрақтар бойынша көші-қон қызметіне хабарласыңыз.",
-                        "По этой визе въезд невозможен. По вопросам обращайтесь в миграционную службу.",
-                        "This visa can no longer be used to cross the border. Contact the migration service with any questions.")) }
+                    p.muted { (ctx.msg(Duty::RevokedVisaUnusable)) }
                 }
                 details {
-                    summary { (ctx.t("Өтініш деректері", "Данные заявления", "Application data")) }
+                    summary { (ctx.msg(Duty::ApplicationData)) }
                     (applicant_table(ctx, app))
                 }
             }
@@ -296,7 +253,7 @@ fn result_view(
     latest: Option<&Payment>,
     warning: Option<&str>,
 ) -> Html<String> {
-    let title = ctx.t("Нәтиже", "Результат", "Result");
+    let title = ctx.msg(Frame::Result);
     let issued = app.status == ApplicationStatus::Issued;
     let declined = !issued && latest.is_some_and(|p| p.status == PaymentStatus::Declined);
     page(
@@ -311,35 +268,29 @@ fn result_view(
                     p.result-status { (status_text(ctx.lang, app.status)) }
                     @if issued {
                         p { a.button.primary href=(format!("/applications/{}/visa.pdf", app.id)) {
-                            (ctx.t("Визаның PDF форматындағы көшірмесі", "Копия визы в формате PDF", "Copy the visa in PDF format")) } }
-                        p { a href=(format!("/applications/{}/receipt", app.id)) { (ctx.t("Электрондық чек", "Электронный чек", "Electronic check (receipt)")) } }
-                        p.muted { (ctx.t(
-                            "Электрондық визаны басып шығарып, төлқұжат бақылауында көрсетіңіз. Кіру/шығу тек Астана (Нұр-Сұлтан) және Алматы халықаралық әуежайлары арқылы. Басып шығарылған визаны Қазақстанда болған бүкіл уақыт бойы төлқұжатпен бірге сақтаңыз.",
-                            "Распечатайте электронную визу и предъявите её на паспортном контроле. Въезд/выезд только через международные аэропорты Астаны (Нур-Султана) и Алматы. Храните распечатку вместе с паспортом в течение всего пребывания в Казахстане.",
-                            "Print the e-visa and present it at passport control. Entry/exit only through the international airports of Astana (Nur-Sultan) and Almaty. Keep the printout with the passport during the entire stay in Kazakhstan.")) }
+                            (ctx.msg(Duty::CopyThePdf)) } }
+                        p { a href=(format!("/applications/{}/receipt", app.id)) { (ctx.msg(Duty::ElectronicCheckLink)) } }
+                        p.muted { (ctx.msg(Duty::PrintAndPresent)) }
                     } @else {
                         @if declined {
-                            p { (ctx.t("Төлем қабылданбады.", "Платёж отклонён.", "The payment was declined.")) " "
-                                a href=(format!("/applications/{}/payment", app.id)) { (ctx.t("Қайта төлеу", "Оплатить снова", "Pay again")) } }
+                            p { (ctx.msg(Duty::PaymentDeclined)) " "
+                                a href=(format!("/applications/{}/payment", app.id)) { (ctx.msg(Duty::PayAgain)) } }
                         } @else {
-                            p.muted { (ctx.t(
-                                "Егер төлем картасынан қаражат алынса, бірақ «Төлем жасалмады» мәртебесі көрсетілсе, «Мәртебені жаңарту» түймесін басыңыз.",
-                                "Если средства с платёжной карты списаны, а отображается статус «Оплата не произведена», нажмите кнопку «Обновить статус».",
-                                "If the funds were withdrawn but the status says \"Payment not done\", press \"Update Status\".")) }
+                            p.muted { (ctx.msg(Duty::UpdateStatusHint)) }
                         }
                         form method="post" action=(format!("/applications/{}/status", app.id)) {
                             (csrf(ctx))
                             p.actions {
-                                button.primary type="submit" { (ctx.t("Мәртебені жаңарту", "Обновить статус", "Update Status")) }
+                                button.primary type="submit" { (ctx.msg(Duty::UpdateStatus)) }
                                 @if app.status == ApplicationStatus::Submitted && latest.is_none() {
-                                    a.button href=(format!("/applications/{}/payment", app.id)) { (ctx.t("Төлеуге", "Оплатить", "To pay")) }
+                                    a.button href=(format!("/applications/{}/payment", app.id)) { (ctx.msg(Duty::ToPay)) }
                                 }
                             }
                         }
                     }
                 }
                 details {
-                    summary { (ctx.t("Өтініш деректері", "Данные заявления", "Application data")) }
+                    summary { (ctx.msg(Duty::ApplicationData)) }
                     (applicant_table(ctx, app))
                 }
             }
@@ -382,11 +333,7 @@ async fn update_status(
                 error = format!("{error:#}"),
                 "the gateway's status could not be read"
             );
-            let warning = ctx.t(
-                "Төлем шлюзі жауап бермеді. Біраз уақыттан кейін қайталап көріңіз.",
-                "Платёжный шлюз не ответил. Повторите немного позже.",
-                "The payment gateway did not answer. Please try again in a moment.",
-            );
+            let warning = ctx.msg(Duty::GatewayDidNotAnswer);
             return Ok((
                 StatusCode::BAD_GATEWAY,
                 result_view(&ctx, &app, latest.as_ref(), Some(warning)),
@@ -457,58 +404,39 @@ async fn receipt_page(
         .await?
         .filter(Payment::is_paid)
         .ok_or(AppError::NotFound)?;
-    let title = ctx.t("Электрондық чек", "Электронный чек", "Electronic check");
+    let title = ctx.msg(Duty::ElectronicCheck);
     let dash = String::from("—");
     let method = match payment.method {
-        Some(PaymentMethod::Card) => ctx.t("Төлем картасы", "Платёжная карта", "Payment card"),
-        Some(PaymentMethod::Wallet) => {
-            ctx.t("Электрондық әмиян", "Электронный кошелёк", "E-wallet")
-        }
-        Some(PaymentMethod::Mobile) => ctx.t(
-            "Мобильді баланстан есептен шығару",
-            "Списание с баланса мобильного телефона",
-            "Write-off from the mobile balance",
-        ),
+        Some(PaymentMethod::Card) => ctx.msg(Duty::PaymentCard),
+        Some(PaymentMethod::Wallet) => ctx.msg(Duty::EWallet),
+        Some(PaymentMethod::Mobile) => ctx.msg(Duty::MobileBalance),
         None => "—",
     };
     let rows: [(&str, String); 9] = [
         (
-            ctx.t("Чек нөмірі", "Номер чека", "Receipt number"),
+            ctx.msg(Duty::ReceiptNumber),
             payment
                 .receipt_number
                 .clone()
                 .unwrap_or_else(|| dash.clone()),
         ),
         (
-            ctx.t("Төленген уақыты", "Время оплаты", "Paid at"),
+            ctx.msg(Duty::PaidAt),
             payment.paid_at.clone().unwrap_or_else(|| dash.clone()),
         ),
+        (ctx.msg(Duty::Payer), app.applicant.full_name()),
+        (ctx.msg(Duty::Recipient), recipient(&ctx).to_owned()),
         (
-            ctx.t("Төлеуші", "Плательщик", "Payer"),
-            app.applicant.full_name(),
-        ),
-        (
-            ctx.t("Төлемді алушы", "Получатель платежа", "Recipient"),
-            recipient(&ctx).to_owned(),
-        ),
-        (
-            ctx.t(
-                "Бюджеттік сыныптама коды",
-                "Код бюджетной классификации",
-                "Budget classification code",
-            ),
+            ctx.msg(Duty::BudgetClassificationCode),
             codes::BUDGET_CLASSIFICATION.to_owned(),
         ),
+        (ctx.msg(Duty::Method), method.to_owned()),
         (
-            ctx.t("Төлем тәсілі", "Способ оплаты", "Method"),
-            method.to_owned(),
-        ),
-        (
-            ctx.t("Төлеуші деректемесі", "Реквизит плательщика", "Paid with"),
+            ctx.msg(Duty::PaidWith),
             payment.payer_hint.clone().unwrap_or_else(|| dash.clone()),
         ),
         (
-            ctx.t("Сомасы", "Сумма", "Amount"),
+            ctx.msg(Duty::Amount),
             format!(
                 "{} {}",
                 format_minor(payment.amount_minor),
@@ -516,7 +444,7 @@ async fn receipt_page(
             ),
         ),
         (
-            ctx.t("Тапсырыс", "Заказ", "Order"),
+            ctx.msg(Duty::Order),
             payment.order_id.get(..12).unwrap_or("").to_owned(),
         ),
     ];
@@ -527,7 +455,7 @@ async fn receipt_page(
             section.card.narrow.receipt {
                 h1 { (title) }
                 table.data { @for (label, value) in rows { tr { th scope="row" { (label) } td { (value) } } } }
-                p { a href=(format!("/applications/{}/result", app.id)) { "← " (ctx.t("Нәтиже", "Результат", "Result")) } }
+                p { a href=(format!("/applications/{}/result", app.id)) { "← " (ctx.msg(Frame::Result)) } }
             }
         },
     ))

@@ -12,6 +12,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use serde::de::DeserializeOwned;
+use shared::labels::Field;
 use subtle::ConstantTimeEq;
 
 use super::cookie::cookie;
@@ -19,6 +20,7 @@ use super::lang::{LANG_COOKIE, query_lang};
 use super::{AppError, AppState};
 use crate::domain::account::User;
 use crate::i18n::Lang;
+use crate::i18n::msg::{Counted, Msg};
 use crate::ids::{hash_token, new_token};
 use crate::store;
 
@@ -202,9 +204,19 @@ impl Ctx {
             .ok_or_else(|| AppError::LoginRequired(self.path.clone()))
     }
 
-    /// Shorthand for the language's `t`.
-    pub fn t(&self, kk: &'static str, ru: &'static str, en: &'static str) -> &'static str {
-        self.lang.t(kk, ru, en)
+    /// A message of the catalogue, in the request's language.
+    pub fn msg(&self, msg: impl Into<Msg>) -> &'static str {
+        msg.into().text(self.lang)
+    }
+
+    /// A message with a number in it, in the request's language.
+    pub fn counted(&self, counted: Counted) -> String {
+        counted.text(self.lang)
+    }
+
+    /// The name of one of the visa's printed fields, in the printout's words.
+    pub fn label(&self, field: Field) -> &'static str {
+        crate::i18n::label(self.lang, field)
     }
 }
 

@@ -767,7 +767,7 @@ async fn sign_up_checks_its_fields_and_refuses_a_taken_e_mail() {
     );
     assert_eq!(
         error_of(&reply.body, "password").as_deref(),
-        Some("The password has 10 to 128 characters")
+        Some("The password has 12 to 128 characters")
     );
     let reply = anna
         .post(
@@ -2452,4 +2452,45 @@ fn the_demo_invitation_is_added_even_when_its_organisation_was_registered_first(
         })
         .expect("query");
     assert!(found.is_some());
+}
+
+/// The confirmation page names the visa's fields with the printout's words (`shared::labels`)
+/// in each language, counts the invitation's stay in days, and its step bar calls Step 2 as the
+/// official instruction does.
+#[tokio::test]
+async fn the_confirmation_page_labels_the_visa_fields_with_the_printouts_words_in_every_language() {
+    use shared::labels::{Field, Language};
+
+    let (app, _) = portal();
+    let mut anna = Client::new(&app);
+    anna.sign_up("anna@example.com").await;
+    let confirm_path = location(&anna.apply(&[]).await);
+    let fields = [
+        Field::InvitationNumber,
+        Field::Category,
+        Field::Sex,
+        Field::DateOfBirth,
+        Field::Citizenship,
+        Field::PassportNumber,
+        Field::InvitingParty,
+    ];
+    for (language, code, stay) in [
+        (Language::Kk, "kk", "30 күн"),
+        (Language::Ru, "ru", "30 дней"),
+        (Language::En, "en", "30 days"),
+    ] {
+        let page = anna.get(&format!("{confirm_path}?lang={code}")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        for field in fields {
+            let words = field.label().get(language);
+            assert!(
+                page.body.contains(&format!(">{words}<")),
+                "{code}: the label {words:?} is missing"
+            );
+        }
+        assert!(page.body.contains(stay), "{code}: {stay:?} is missing");
+    }
+    let russian = anna.get(&format!("{confirm_path}?lang=ru")).await;
+    assert!(russian.body.contains("Оплата государственной пошлины"));
+    assert!(!russian.body.contains("госпошлины"));
 }
