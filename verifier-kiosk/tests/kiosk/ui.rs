@@ -74,7 +74,7 @@ fn a_wedge_scan_shows_valid_then_records_the_entry_and_the_next_scan_is_refused(
 
     h.get_by_label("Next traveller").click();
     h.run();
-    assert_eq!(h.state().screen(), Screen::Scan);
+    assert!(matches!(h.state().screen(), Screen::Scan));
     wedge(&mut h, &code);
     wait_for(&mut h, "This single-entry visa was already used");
     assert!(h.query_by_label("INVALID").is_some());
@@ -284,7 +284,7 @@ fn a_camera_that_cannot_be_used_is_named_on_the_status_line() {
     let mut h = Harness::builder()
         .with_size([1280.0, 800.0])
         .build_ui_state(|ui, app: &mut KioskApp| app.ui(ui), app);
-    wait_for_part(&mut h, "camera /nonexistent/video9");
+    wait_for_part(&mut h, "Camera /nonexistent/video9");
 }
 
 #[test]
