@@ -19,7 +19,7 @@ pub(super) fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
         (
             Msg::Airport,
             format!(
-                "{} ({})",
+                "{} · {}",
                 settings.port.code(),
                 tr(lang, Msg::Port(settings.port))
             ),

@@ -307,11 +307,15 @@ impl Msg {
                 "Время на чтение снимка",
                 "Time per picture",
             ),
-            Self::Seconds(s) => owned(
-                format!("{s:.1} с"),
-                format!("{s:.1} с"),
-                format!("{s:.1} s"),
-            ),
+            Self::Seconds(s) => {
+                // Kazakh and Russian write a decimal comma.
+                let comma = format!("{s:.1}").replace('.', ",");
+                owned(
+                    format!("{comma} с"),
+                    format!("{comma} с"),
+                    format!("{s:.1} s"),
+                )
+            }
             Self::NotSet => fixed("жоқ", "нет", "none"),
             Self::BundleFile => fixed(
                 "Сенім пакетінің файлы",
@@ -571,6 +575,8 @@ mod tests {
         assert_eq!(tr(Language::Ru, Msg::Days(22)), "22 дня");
         assert_eq!(tr(Language::Ru, Msg::Days(1)), "1 день");
         assert_eq!(tr(Language::Kk, Msg::Days(30)), "30 күн");
+        assert_eq!(tr(Language::Ru, Msg::Seconds(4.0)), "4,0 с");
+        assert_eq!(tr(Language::En, Msg::Seconds(1.5)), "1.5 s");
         assert_eq!(
             tr(
                 Language::En,
