@@ -158,7 +158,7 @@ kiosk_faults() {
     # Removed first: the shell opens the new output only in the child, after the loop below
     # may already look at it.
     rm -f "$WORK/record.out"
-    "$KIOSK_BIN" record --trust "$ROOT/keys" --port NQZ --ledger "$ledger" --direction entry \
+    "$KIOSK_BIN" record --trust "$ROOT/keys/dev-trust" --port NQZ --ledger "$ledger" --direction entry \
       --at "$at" --kiosk-id NQZ-09 --text "$token" >"$WORK/record.out" 2>/dev/null &
     KIOSK_PID=$!
     if [ $((i % 2)) = 0 ]; then
@@ -180,7 +180,7 @@ kiosk_faults() {
     [ -f "$ledger" ] && entries_after_kill=$(sqlite3 "$ledger" "SELECT count(*) FROM records WHERE kind = 'entry' AND visa_number = '$number'" 2>/dev/null) || entries_after_kill=unreadable
     [ "$first" = valid ] && [ "$entries_after_kill" != 1 ] && lost=$((lost + 1))
     # The officer scans the same printout again.
-    "$KIOSK_BIN" record --trust "$ROOT/keys" --port NQZ --ledger "$ledger" --direction entry \
+    "$KIOSK_BIN" record --trust "$ROOT/keys/dev-trust" --port NQZ --ledger "$ledger" --direction entry \
       --at "$at" --kiosk-id NQZ-09 --text "$token" >"$WORK/again.out" 2>/dev/null || true
     local entries
     entries=$(sqlite3 "$ledger" "SELECT count(*) FROM records WHERE kind = 'entry' AND visa_number = '$number'")

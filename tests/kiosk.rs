@@ -1,5 +1,5 @@
-//! The border kiosk's headless commands (`verifier-kiosk verify`, `record`, `bundle import`,
-//! `ledger export`) and what they answer: one JSON object per line and an exit code (0 valid,
+//! The border kiosk's headless commands (`verifier-kiosk identity`, `verify`, `record`,
+//! `bundle import`, `ledger export`, `ledger import`) and what they answer: one JSON object per line and an exit code (0 valid,
 //! 1 invalid or refused, 2 cannot verify).
 
 use std::path::{Path, PathBuf};
@@ -112,15 +112,48 @@ impl Kiosk {
         run(command, "verifier-kiosk bundle import")
     }
 
-    /// `verifier-kiosk ledger export --ledger … --out FILE`.
-    pub fn export_ledger(&self, file: &Path) -> Result<Answer> {
+    /// `verifier-kiosk identity --trust … --kiosk-id … --port …`: the kiosk's own key, made in its
+    /// trust directory (the answer's `kid` is what the migration service registers).
+    pub fn identity(&self) -> Result<Answer> {
+        let mut command = binaries::command(&binaries::verifier_kiosk()?);
+        command
+            .args(["identity", "--trust"])
+            .arg(&self.trust)
+            .args(["--kiosk-id", self.id, "--port", self.port]);
+        run(command, "verifier-kiosk identity")
+    }
+
+    /// The kiosk's public key file, for `issuer kiosk add --key`.
+    pub fn public_key(&self) -> PathBuf {
+        self.trust.join("kiosk.pub")
+    }
+
+    /// `verifier-kiosk ledger export --ledger … --trust … --out FILE`, signed at `at` or now.
+    pub fn export_ledger(&self, file: &Path, at: Option<&str>) -> Result<Answer> {
         let mut command = binaries::command(&binaries::verifier_kiosk()?);
         command
             .args(["ledger", "export", "--ledger"])
             .arg(&self.ledger)
+            .arg("--trust")
+            .arg(&self.trust)
             .arg("--out")
             .arg(file);
+        if let Some(at) = at {
+            command.args(["--at", at]);
+        }
         run(command, "verifier-kiosk ledger export")
+    }
+
+    /// `verifier-kiosk ledger import --ledger … --trust … FILE`.
+    pub fn import_ledger(&self, file: &Path) -> Result<Answer> {
+        let mut command = binaries::command(&binaries::verifier_kiosk()?);
+        command
+            .args(["ledger", "import", "--ledger"])
+            .arg(&self.ledger)
+            .arg("--trust")
+            .arg(&self.trust)
+            .arg(file);
+        run(command, "verifier-kiosk ledger import")
     }
 
     fn command(&self, subcommand: &str) -> Result<Command> {

@@ -54,7 +54,7 @@ rm -rf $S/scanner $S/ledger.db*; mkdir -p $S/scanner
 Xvfb :99 -screen 0 1280x800x24 -nolisten tcp & XPID=$!
 sleep 2
 cd $ROOT
-$K --kiosk-trust keys --kiosk-ledger $S/ledger.db --kiosk-id NQZ-03 --kiosk-port NQZ --scanner-dir $S/scanner --kiosk-scan-budget 30 --lang ${LANG_UI:-en} > $S/kiosk.log 2>&1 & KPID=$!
+$K --kiosk-trust keys/dev-trust --kiosk-ledger $S/ledger.db --kiosk-id NQZ-03 --kiosk-port NQZ --scanner-dir $S/scanner --kiosk-scan-budget 30 --lang ${LANG_UI:-en} > $S/kiosk.log 2>&1 & KPID=$!
 sleep 4
 # By class: the title is in the kiosk's language.
 W=$(xdotool search --class verifier-kiosk | head -1)

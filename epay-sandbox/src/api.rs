@@ -7,66 +7,14 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use serde::{Deserialize, Serialize};
+use epay_contract::{ApiError, CreatePayment, PaymentCreated, PaymentNotice, PaymentStatus};
+use serde::Serialize;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::AppState;
-use crate::payment::{Payment, Status};
-use crate::signature::{self, SignatureError};
+use crate::payment::Payment;
 use crate::store::Created;
-
-/// The create request's body.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CreatePayment {
-    /// The merchant's unguessable id for this payment.
-    pub order_id: String,
-    /// Amount in minor units (cents).
-    pub amount_minor: u64,
-    /// ISO 4217 code: `USD`.
-    pub currency: String,
-    /// What is paid for.
-    pub description: String,
-    /// Who pays.
-    pub payer: String,
-    /// Where the applicant returns to.
-    pub return_url: String,
-    /// Where callbacks go.
-    pub callback_url: String,
-}
-
-/// The create response's body.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct PaymentCreated {
-    /// The gateway's id.
-    pub payment_id: String,
-    /// Where to send the applicant's browser.
-    pub pay_url: String,
-}
-
-/// A payment as the status API and the callbacks show it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PaymentView {
-    /// The gateway's id.
-    pub payment_id: String,
-    /// The merchant's order id.
-    pub order_id: String,
-    /// `created`, `pending`, `paid` or `declined`.
-    pub status: String,
-    /// Amount in minor units.
-    pub amount_minor: u64,
-    /// ISO 4217 code.
-    pub currency: String,
-    /// `card`, `wallet` or `mobile`, once submitted.
-    pub method: Option<String>,
-    /// When it was paid (RFC 3339, UTC).
-    pub paid_at: Option<String>,
-    /// The electronic check's number, once paid.
-    pub receipt_number: Option<String>,
-    /// A masked hint of what paid: `**** 1111`, `WAL-****01`, `+7 701 *** **01`.
-    pub payer_hint: Option<String>,
-}
 
 /// The API's routes.
 pub fn router() -> Router<AppState> {
@@ -75,19 +23,18 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/payments/{id}", get(status))
 }
 
-impl From<&Payment> for PaymentView {
-    fn from(p: &Payment) -> Self {
-        Self {
-            payment_id: p.id.clone(),
-            order_id: p.order_id.clone(),
-            status: p.status.as_str().to_owned(),
-            amount_minor: p.amount_minor,
-            currency: p.currency.clone(),
-            method: p.method.map(|m| m.as_str().to_owned()),
-            paid_at: p.paid_at.and_then(|t| t.format(&Rfc3339).ok()),
-            receipt_number: p.receipt_number.clone(),
-            payer_hint: p.payer_hint.clone(),
-        }
+/// A payment as the status API answers and the callbacks carry it.
+pub fn notice(p: &Payment) -> PaymentNotice {
+    PaymentNotice {
+        payment_id: p.id.clone(),
+        order_id: p.order_id.clone(),
+        status: p.status,
+        amount_minor: p.amount_minor,
+        currency: p.currency.clone(),
+        method: p.method,
+        paid_at: p.paid_at.and_then(|t| t.format(&Rfc3339).ok()),
+        receipt_number: p.receipt_number.clone(),
+        payer_hint: p.payer_hint.clone(),
     }
 }
 
@@ -117,7 +64,7 @@ async fn create(State(state): State<AppState>, headers: HeaderMap, body: Bytes) 
         payer: request.payer,
         return_url: request.return_url,
         callback_url: request.callback_url,
-        status: Status::Created,
+        status: PaymentStatus::Created,
         method: None,
         payer_hint: None,
         operator: None,
@@ -129,6 +76,7 @@ async fn create(State(state): State<AppState>, headers: HeaderMap, body: Bytes) 
         callback_due: false,
         paid_at: None,
         receipt_number: None,
+        lang: request.lang,
     };
     let created = match state.store().create(payment) {
         Ok(created) => created,
@@ -168,7 +116,7 @@ async fn status(
         return refuse(&state, StatusCode::UNAUTHORIZED, &error.to_string());
     }
     match state.store().get(&id, OffsetDateTime::now_utc()) {
-        Ok(Some(payment)) => signed_json(&state, StatusCode::OK, &PaymentView::from(&payment)),
+        Ok(Some(payment)) => signed_json(&state, StatusCode::OK, &notice(&payment)),
         Ok(None) => refuse(&state, StatusCode::NOT_FOUND, "no such payment"),
         Err(error) => {
             tracing::error!(%error, "reading a payment failed");
@@ -178,20 +126,15 @@ async fn status(
 }
 
 /// Checks the merchant and the signature of a request.
-fn authenticate(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<(), SignatureError> {
-    let get = |name: &'static str| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .ok_or(SignatureError::Missing(name))
-    };
-    let config = state.config();
-    signature::check_merchant(&config.merchant_id, get(signature::MERCHANT_HEADER)?)?;
-    signature::verify(
-        &config.secrets,
-        get(signature::TIMESTAMP_HEADER)?,
+fn authenticate(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<(), epay_contract::SignatureError> {
+    state.secrets().authenticate(
+        &state.config().merchant_id,
+        |name| headers.get(name).and_then(|v| v.to_str().ok()),
         body,
-        get(signature::SIGNATURE_HEADER)?,
         OffsetDateTime::now_utc().unix_timestamp(),
     )
 }
@@ -206,7 +149,7 @@ fn check(request: &CreatePayment) -> Result<(), &'static str> {
     {
         return Err("order_id is 1 to 128 letters, digits and - _ . :");
     }
-    if request.amount_minor == 0 || request.amount_minor > 100_000_000 {
+    if !(1..=100_000_000).contains(&request.amount_minor) {
         return Err("amount_minor must be between 1 and 100000000");
     }
     if request.currency != "USD" && request.currency != "KZT" {
@@ -229,7 +172,6 @@ fn check(request: &CreatePayment) -> Result<(), &'static str> {
 /// A JSON response with the gateway's signature headers.
 pub fn signed_json(state: &AppState, code: StatusCode, value: &impl Serialize) -> Response {
     let body = serde_json::to_vec(value).unwrap_or_else(|_| b"{}".to_vec());
-    let config = state.config();
     let now = OffsetDateTime::now_utc().unix_timestamp();
     let mut response = (
         code,
@@ -237,7 +179,10 @@ pub fn signed_json(state: &AppState, code: StatusCode, value: &impl Serialize) -
         body.clone(),
     )
         .into_response();
-    for (name, value) in signature::headers(&config.merchant_id, &config.secrets, now, &body) {
+    for (name, value) in state
+        .secrets()
+        .headers(&state.config().merchant_id, now, &body)
+    {
         if let Ok(value) = value.parse() {
             response.headers_mut().insert(name, value);
         }
@@ -247,7 +192,10 @@ pub fn signed_json(state: &AppState, code: StatusCode, value: &impl Serialize) -
 
 fn refuse(state: &AppState, code: StatusCode, message: &str) -> Response {
     tracing::warn!(%code, message, "API request refused");
-    signed_json(state, code, &serde_json::json!({ "error": message }))
+    let error = ApiError {
+        error: message.to_owned(),
+    };
+    signed_json(state, code, &error)
 }
 
 /// A new unguessable id: `pay_` and 32 hex digits.

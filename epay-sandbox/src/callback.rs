@@ -7,9 +7,8 @@ use std::time::Duration;
 use time::OffsetDateTime;
 
 use crate::AppState;
-use crate::api::PaymentView;
+use crate::api::notice;
 use crate::payment::{Outcome, Payment};
-use crate::signature;
 use crate::store::settle;
 
 /// After `delay`, settles the payment and delivers its callback(s), in a background task.
@@ -47,7 +46,7 @@ pub fn spawn_settlement(state: AppState, payment_id: String, delay: Duration) {
 /// Sends one callback, retrying on any failure; returns whether the merchant took it.
 pub async fn deliver(state: &AppState, payment: &Payment) -> bool {
     let policy = state.config().callbacks;
-    let body = serde_json::to_vec(&PaymentView::from(payment)).unwrap_or_default();
+    let body = serde_json::to_vec(&notice(payment)).unwrap_or_default();
     let mut wait = policy.first_retry;
     for attempt in 1..=policy.attempts.max(1) {
         match send(state, &payment.callback_url, &body).await {
@@ -76,13 +75,15 @@ async fn send(
     url: &str,
     body: &[u8],
 ) -> Result<reqwest::StatusCode, reqwest::Error> {
-    let config = state.config();
     let now = OffsetDateTime::now_utc().unix_timestamp();
     let mut request = state
         .http()
         .post(url)
         .header(reqwest::header::CONTENT_TYPE, "application/json");
-    for (name, value) in signature::headers(&config.merchant_id, &config.secrets, now, body) {
+    for (name, value) in state
+        .secrets()
+        .headers(&state.config().merchant_id, now, body)
+    {
         request = request.header(name, value);
     }
     Ok(request.body(body.to_vec()).send().await?.status())

@@ -4,16 +4,17 @@
 //! as docs/epay-gateway.md describes. Test cards, wallets and phones decide the outcome.
 //!
 //! The issuer may start it in-process ([`serve`] on its own listener) or run the `epay-sandbox`
-//! binary. The only module meant for the merchant side is [`signature`].
+//! binary. What the merchant side shares with it (signatures, JSON bodies, statuses) is the
+//! `epay-contract` crate; nothing of this crate is meant for the merchant.
 //!
 //! Architecture invariant: card numbers never leave the request that carries them; a payment
 //! keeps and sends only a masked hint (`**** 1111`).
 
 pub mod api;
 pub mod callback;
+pub mod messages;
 pub mod pages;
 pub mod payment;
-pub mod signature;
 pub mod store;
 
 use std::net::SocketAddr;
@@ -25,6 +26,7 @@ use axum::Router;
 use axum::http::{HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
+use epay_contract::{Secrets, SecretsError};
 
 /// The development merchant id, as in docs/epay-gateway.md.
 pub const DEV_MERCHANT_ID: &str = "evisa-dev";
@@ -74,9 +76,22 @@ pub struct AppState {
     inner: Arc<Shared>,
 }
 
+/// Why the gateway could not start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StartError {
+    /// The payments' database could not be opened.
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+    /// The configured secrets are unusable.
+    #[error(transparent)]
+    Secrets(#[from] SecretsError),
+}
+
 #[derive(Debug)]
 struct Shared {
     config: Config,
+    secrets: Secrets,
     public_url: String,
     store: store::Store,
     http: reqwest::Client,
@@ -111,7 +126,8 @@ impl Default for CallbackPolicy {
 impl AppState {
     /// The state for a gateway reachable at `public_url` (no trailing slash), with its payments
     /// in `config.database` (or in memory).
-    pub fn new(config: Config, public_url: &str) -> Result<Self, store::StoreError> {
+    pub fn new(config: Config, public_url: &str) -> Result<Self, StartError> {
+        let secrets = Secrets::new(&config.secrets)?;
         let store = match &config.database {
             Some(path) => store::Store::open(path)?,
             None => store::Store::in_memory()?,
@@ -125,6 +141,7 @@ impl AppState {
             inner: Arc::new(Shared {
                 public_url: public_url.trim_end_matches('/').to_owned(),
                 config,
+                secrets,
                 store,
                 http,
             }),
@@ -134,6 +151,11 @@ impl AppState {
     /// The configuration.
     pub fn config(&self) -> &Config {
         &self.inner.config
+    }
+
+    /// The shared HMAC secrets: the first signs, every one is accepted.
+    pub fn secrets(&self) -> &Secrets {
+        &self.inner.secrets
     }
 
     /// The payments.

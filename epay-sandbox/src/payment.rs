@@ -2,34 +2,8 @@
 //! value here ([`CardDetails`], [`Wallet`], [`Phone`]), and each value decides the sandbox
 //! outcome from the documented test data (docs/epay-gateway.md, "Sandbox test data").
 
-use serde::Serialize;
+use epay_contract::{Lang, PaymentMethod, PaymentStatus};
 use time::OffsetDateTime;
-
-/// Where a payment is in its life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    /// Created by the merchant; the applicant has not paid yet.
-    Created,
-    /// Submitted; the gateway is waiting for the bank or operator's answer.
-    Pending,
-    /// Paid: final.
-    Paid,
-    /// Declined: final.
-    Declined,
-}
-
-/// How the applicant paid.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Method {
-    /// A payment card.
-    Card,
-    /// An e-wallet.
-    Wallet,
-    /// A write-off from a mobile phone balance.
-    Mobile,
-}
 
 /// What the sandbox does with a submitted payment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,13 +88,29 @@ pub struct CardErrors {
     pub holder: Option<FieldError>,
 }
 
-/// Why a field was refused, in English and Russian.
+/// Why a field was refused; the pages say it in the payer's language (`messages.rs`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FieldError {
-    /// The message in English.
-    pub en: &'static str,
-    /// The message in Russian.
-    pub ru: &'static str,
+pub enum FieldError {
+    /// The field is empty.
+    Required,
+    /// A card number is not 12 to 19 digits.
+    CardLength,
+    /// A card number fails the Luhn check.
+    CardCheckDigit,
+    /// An expiry is not `MM/YY`.
+    ExpiryFormat,
+    /// An expiry is in the past.
+    Expired,
+    /// A CVV is not 3 digits.
+    CvvDigits,
+    /// A holder's name is too long or has control characters.
+    HolderName,
+    /// A wallet number is not `WAL-` and six digits.
+    WalletFormat,
+    /// A phone number is not a Kazakh mobile number.
+    PhoneFormat,
+    /// A phone number of an operator the gateway does not serve.
+    OperatorNotSupported,
 }
 
 /// A payment as the gateway keeps it. Card numbers are never part of it.
@@ -131,7 +121,7 @@ pub struct Payment {
     /// The merchant's order id.
     pub order_id: String,
     /// Amount in minor units.
-    pub amount_minor: u64,
+    pub amount_minor: i64,
     /// ISO 4217 code.
     pub currency: String,
     /// What is paid for.
@@ -143,9 +133,9 @@ pub struct Payment {
     /// Where callbacks go.
     pub callback_url: String,
     /// Where the payment is in its life.
-    pub status: Status,
+    pub status: PaymentStatus,
     /// How it was paid, once submitted.
-    pub method: Option<Method>,
+    pub method: Option<PaymentMethod>,
     /// A masked hint of the card, wallet or phone, once submitted.
     pub payer_hint: Option<String>,
     /// The operator, for mobile payments.
@@ -166,12 +156,8 @@ pub struct Payment {
     pub paid_at: Option<OffsetDateTime>,
     /// The electronic check's number, once paid.
     pub receipt_number: Option<String>,
-}
-
-impl FieldError {
-    const fn new(en: &'static str, ru: &'static str) -> Self {
-        Self { en, ru }
-    }
+    /// The language the merchant asked the pages to open in.
+    pub lang: Option<Lang>,
 }
 
 impl CardErrors {
@@ -195,37 +181,25 @@ impl CardForm {
             .filter(|c| !matches!(c, ' ' | '-'))
             .collect();
         if digits.is_empty() {
-            errors.number = Some(REQUIRED);
+            errors.number = Some(FieldError::Required);
         } else if !digits.bytes().all(|b| b.is_ascii_digit()) || !(12..=19).contains(&digits.len())
         {
-            errors.number = Some(FieldError::new(
-                "A card number has 12 to 19 digits",
-                "Номер карты состоит из 12–19 цифр",
-            ));
+            errors.number = Some(FieldError::CardLength);
         } else if !luhn(&digits) {
-            errors.number = Some(FieldError::new(
-                "This card number is not valid (check digit)",
-                "Неверный номер карты (контрольная цифра)",
-            ));
+            errors.number = Some(FieldError::CardCheckDigit);
         }
         errors.expiry = check_expiry(&self.expiry, today).err();
         let cvv = self.cvv.trim();
         if cvv.is_empty() {
-            errors.cvv = Some(REQUIRED);
+            errors.cvv = Some(FieldError::Required);
         } else if cvv.len() != 3 || !cvv.bytes().all(|b| b.is_ascii_digit()) {
-            errors.cvv = Some(FieldError::new(
-                "The CVV is the 3 digits on the back of the card",
-                "CVV — 3 цифры на обороте карты",
-            ));
+            errors.cvv = Some(FieldError::CvvDigits);
         }
         let holder = self.holder.trim();
         if holder.is_empty() {
-            errors.holder = Some(REQUIRED);
+            errors.holder = Some(FieldError::Required);
         } else if holder.chars().count() > 60 || holder.chars().any(char::is_control) {
-            errors.holder = Some(FieldError::new(
-                "Type the name as printed on the card (at most 60 characters)",
-                "Введите имя как на карте (не более 60 символов)",
-            ));
+            errors.holder = Some(FieldError::HolderName);
         }
         if errors.any() {
             Err(Box::new(errors))
@@ -235,14 +209,12 @@ impl CardForm {
     }
 }
 
-const REQUIRED: FieldError = FieldError::new("Required", "Обязательное поле");
-
 fn check_expiry(text: &str, (year, month): (i32, u8)) -> Result<(), FieldError> {
     let text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     if text.is_empty() {
-        return Err(REQUIRED);
+        return Err(FieldError::Required);
     }
-    let format = FieldError::new("Write the expiry as MM/YY", "Срок действия в виде ММ/ГГ");
+    let format = FieldError::ExpiryFormat;
     let (mm, yy) = text.split_once('/').ok_or(format)?;
     if mm.len() != 2 || yy.len() != 2 || !(mm.bytes().chain(yy.bytes())).all(|b| b.is_ascii_digit())
     {
@@ -255,10 +227,7 @@ fn check_expiry(text: &str, (year, month): (i32, u8)) -> Result<(), FieldError> 
     }
     let card_year = 2000 + yy;
     if (card_year, mm) < (year, month) {
-        return Err(FieldError::new(
-            "This card has expired",
-            "Срок действия карты истёк",
-        ));
+        return Err(FieldError::Expired);
     }
     Ok(())
 }
@@ -305,16 +274,13 @@ impl Wallet {
     pub fn parse(text: &str) -> Result<Self, FieldError> {
         let text = text.trim().to_ascii_uppercase();
         if text.is_empty() {
-            return Err(REQUIRED);
+            return Err(FieldError::Required);
         }
         match text.strip_prefix("WAL-") {
             Some(digits) if digits.len() == 6 && digits.bytes().all(|b| b.is_ascii_digit()) => {
                 Ok(Self(text))
             }
-            _ => Err(FieldError::new(
-                "An e-wallet number is WAL- and six digits, e.g. WAL-100001",
-                "Номер электронного кошелька: WAL- и шесть цифр, например WAL-100001",
-            )),
+            _ => Err(FieldError::WalletFormat),
         }
     }
 
@@ -338,12 +304,9 @@ impl Phone {
     pub fn parse(text: &str) -> Result<Self, FieldError> {
         let trimmed = text.trim();
         if trimmed.is_empty() {
-            return Err(REQUIRED);
+            return Err(FieldError::Required);
         }
-        let format = FieldError::new(
-            "Write a Kazakhstan mobile number, e.g. +7 701 555 0101",
-            "Введите номер мобильного телефона Казахстана, например +7 701 555 0101",
-        );
+        let format = FieldError::PhoneFormat;
         if !trimmed
             .chars()
             .all(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '-' | '(' | ')'))
@@ -361,10 +324,7 @@ impl Phone {
             "775" | "778" => Operator::Activ,
             "705" | "771" | "776" | "777" => Operator::Beeline,
             _ => {
-                return Err(FieldError::new(
-                    "This operator is not supported: pay from an Activ, Kcell or Beeline number",
-                    "Оператор не поддерживается: оплата с номеров Activ, Kcell или Beeline",
-                ));
+                return Err(FieldError::OperatorNotSupported);
             }
         };
         Ok(Self {
@@ -457,66 +417,6 @@ impl DeclineReason {
         ]
         .into_iter()
         .find(|r| r.code() == code)
-    }
-
-    /// The reason in English and Russian.
-    pub fn text(self) -> FieldError {
-        match self {
-            Self::CardDeclined => FieldError::new(
-                "The card issuer declined the payment",
-                "Банк-эмитент отклонил платёж",
-            ),
-            Self::InsufficientFunds => FieldError::new(
-                "Insufficient funds in the e-wallet",
-                "Недостаточно средств в электронном кошельке",
-            ),
-            Self::InsufficientBalance => FieldError::new(
-                "Insufficient balance on the phone account",
-                "Недостаточно средств на балансе телефона",
-            ),
-        }
-    }
-}
-
-impl Status {
-    /// Whether the payment can no longer change.
-    pub fn is_final(self) -> bool {
-        matches!(self, Self::Paid | Self::Declined)
-    }
-
-    /// The name used in the API.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Created => "created",
-            Self::Pending => "pending",
-            Self::Paid => "paid",
-            Self::Declined => "declined",
-        }
-    }
-
-    /// The status with this API name.
-    pub fn from_code(code: &str) -> Option<Self> {
-        [Self::Created, Self::Pending, Self::Paid, Self::Declined]
-            .into_iter()
-            .find(|s| s.as_str() == code)
-    }
-}
-
-impl Method {
-    /// The name used in the API.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Card => "card",
-            Self::Wallet => "wallet",
-            Self::Mobile => "mobile",
-        }
-    }
-
-    /// The method with this API name.
-    pub fn from_code(code: &str) -> Option<Self> {
-        [Self::Card, Self::Wallet, Self::Mobile]
-            .into_iter()
-            .find(|m| m.as_str() == code)
     }
 }
 

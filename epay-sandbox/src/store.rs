@@ -11,10 +11,12 @@ use std::sync::Mutex;
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 use time::OffsetDateTime;
 
-use crate::payment::{DeclineReason, Method, Operator, Outcome, Payment, Status};
+use epay_contract::{Lang, PaymentStatus};
+
+use crate::payment::{DeclineReason, Operator, Outcome, Payment};
 
 /// The schema version this code writes; a newer database is refused.
-const SCHEMA_VERSION: i64 = 1;
+const SCHEMA_VERSION: i64 = 2;
 
 /// All payments.
 #[derive(Debug)]
@@ -103,6 +105,15 @@ impl Store {
                  COMMIT;",
             )?;
         }
+        if version < 2 {
+            // The language the merchant asked the pages to open in (`kk`, `ru`, `en`).
+            conn.execute_batch(
+                "BEGIN;
+                 ALTER TABLE payment ADD COLUMN lang TEXT;
+                 PRAGMA user_version = 2;
+                 COMMIT;",
+            )?;
+        }
         Ok(Self {
             conn: Mutex::new(conn),
         })
@@ -135,20 +146,20 @@ impl Store {
             None => {
                 tx.execute(
                     "INSERT INTO payment (id, order_id, amount_minor, currency, description, payer,
-                         return_url, callback_url, status, created_at, callback_due)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0)",
+                         return_url, callback_url, status, created_at, callback_due, lang)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, ?11)",
                     params![
                         payment.id,
                         payment.order_id,
-                        i64::try_from(payment.amount_minor)
-                            .map_err(|_| StoreError::Corrupt("amount"))?,
+                        payment.amount_minor,
                         payment.currency,
                         payment.description,
                         payment.payer,
                         payment.return_url,
                         payment.callback_url,
-                        payment.status.as_str(),
+                        payment.status,
                         millis(payment.created_at),
+                        payment.lang.map(Lang::code),
                     ],
                 )?;
                 Created::New(payment)
@@ -161,7 +172,9 @@ impl Store {
     /// The payment with this id, settled first if its pending time is over.
     pub fn get(&self, id: &str, now: OffsetDateTime) -> Result<Option<Payment>, StoreError> {
         let settled = self.update(id, |payment, receipts| {
-            if payment.status == Status::Pending && payment.settles_at.is_some_and(|at| at <= now) {
+            if payment.status == PaymentStatus::Pending
+                && payment.settles_at.is_some_and(|at| at <= now)
+            {
                 settle(payment, receipts);
             }
             payment.clone()
@@ -238,18 +251,18 @@ impl Store {
 /// Makes a pending payment final according to the outcome decided when it was submitted.
 /// Returns whether it changed.
 pub fn settle(payment: &mut Payment, receipts: &mut u64) -> bool {
-    if payment.status != Status::Pending {
+    if payment.status != PaymentStatus::Pending {
         return false;
     }
     let at = payment.settles_at.unwrap_or_else(OffsetDateTime::now_utc);
     match payment.outcome {
         Some(Outcome::Declined(reason)) => {
-            payment.status = Status::Declined;
+            payment.status = PaymentStatus::Declined;
             payment.decline_reason = Some(reason);
         }
         _ => {
             *receipts += 1;
-            payment.status = Status::Paid;
+            payment.status = PaymentStatus::Paid;
             payment.paid_at = Some(at);
             payment.receipt_number = Some(format!("EP-{}-{:06}", at.year(), *receipts));
         }
@@ -259,7 +272,7 @@ pub fn settle(payment: &mut Payment, receipts: &mut u64) -> bool {
 
 const COLUMNS: &str = "id, order_id, amount_minor, currency, description, payer, return_url, \
      callback_url, status, method, payer_hint, operator, decline_reason, created_at, \
-     submitted_at, settles_at, outcome, callback_due, paid_at, receipt_number";
+     submitted_at, settles_at, outcome, callback_due, paid_at, receipt_number, lang";
 
 fn same_state(a: &Payment, b: &Payment) -> bool {
     a.status == b.status
@@ -283,8 +296,8 @@ fn save(tx: &rusqlite::Transaction<'_>, p: &Payment) -> Result<(), StoreError> {
          WHERE id = ?1",
         params![
             p.id,
-            p.status.as_str(),
-            p.method.map(Method::as_str),
+            p.status,
+            p.method,
             p.payer_hint,
             p.operator.map(Operator::name),
             p.decline_reason.map(DeclineReason::code),
@@ -305,24 +318,22 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Result<Payment, StoreError>> {
     let time = |i: usize| -> rusqlite::Result<Option<OffsetDateTime>> {
         Ok(r.get::<_, Option<i64>>(i)?.and_then(from_millis))
     };
-    let status = r.get::<_, String>(8)?;
-    let method = text(9)?;
     let operator = text(11)?;
     let decline = text(12)?;
     let outcome = text(16)?;
-    let amount: i64 = r.get(2)?;
+    let lang = text(20)?;
     let parsed = (|| {
         Ok(Payment {
             id: r.get(0)?,
             order_id: r.get(1)?,
-            amount_minor: u64::try_from(amount).map_err(|_| StoreError::Corrupt("amount"))?,
+            amount_minor: r.get(2)?,
             currency: r.get(3)?,
             description: r.get(4)?,
             payer: r.get(5)?,
             return_url: r.get(6)?,
             callback_url: r.get(7)?,
-            status: Status::from_code(&status).ok_or(StoreError::Corrupt("status"))?,
-            method: opt(method.as_deref(), Method::from_code, "method")?,
+            status: r.get(8)?,
+            method: r.get(9)?,
             payer_hint: text(10)?,
             operator: opt(operator.as_deref(), Operator::from_name, "operator")?,
             decline_reason: opt(
@@ -337,6 +348,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Result<Payment, StoreError>> {
             callback_due: r.get(17)?,
             paid_at: time(18)?,
             receipt_number: text(19)?,
+            lang: opt(lang.as_deref(), |code| code.parse().ok(), "lang")?,
         })
     })();
     match parsed {
@@ -366,6 +378,8 @@ fn from_millis(ms: i64) -> Option<OffsetDateTime> {
 
 #[cfg(test)]
 mod tests {
+    use epay_contract::PaymentMethod;
+
     use super::*;
 
     fn payment(id: &str, order: &str) -> Payment {
@@ -378,7 +392,7 @@ mod tests {
             payer: "ANNA".into(),
             return_url: "http://r".into(),
             callback_url: "http://c".into(),
-            status: Status::Created,
+            status: PaymentStatus::Created,
             method: None,
             payer_hint: None,
             operator: None,
@@ -390,6 +404,7 @@ mod tests {
             callback_due: false,
             paid_at: None,
             receipt_number: None,
+            lang: Some(Lang::Ru),
         }
     }
 
@@ -406,8 +421,8 @@ mod tests {
             let at = OffsetDateTime::from_unix_timestamp(1_795_000_100).expect("time");
             store
                 .update("p1", |p, _| {
-                    p.status = Status::Pending;
-                    p.method = Some(Method::Mobile);
+                    p.status = PaymentStatus::Pending;
+                    p.method = Some(PaymentMethod::Mobile);
                     p.operator = Some(Operator::Kcell);
                     p.payer_hint = Some("+7 701 *** **01".into());
                     p.outcome = Some(Outcome::PaidWithDuplicateCallbacks);
@@ -416,7 +431,7 @@ mod tests {
                 })
                 .expect("update");
             let paid = store.get("p1", at).expect("get").expect("found");
-            assert_eq!(paid.status, Status::Paid);
+            assert_eq!(paid.status, PaymentStatus::Paid);
             assert_eq!(paid.receipt_number.as_deref(), Some("EP-2026-000001"));
         }
         let store = Store::open(&path).expect("reopen");
@@ -424,10 +439,11 @@ mod tests {
             .get("p1", OffsetDateTime::now_utc())
             .expect("get")
             .expect("found");
-        assert_eq!(again.status, Status::Paid);
+        assert_eq!(again.status, PaymentStatus::Paid);
         assert_eq!(again.operator, Some(Operator::Kcell));
         assert_eq!(again.outcome, Some(Outcome::PaidWithDuplicateCallbacks));
         assert_eq!(again.receipt_number.as_deref(), Some("EP-2026-000001"));
+        assert_eq!(again.lang, Some(Lang::Ru));
         assert_eq!(store.callbacks_due().expect("due").len(), 1);
         assert!(
             matches!(store.create(payment("p2", "o1")), Ok(Created::Existing(p)) if p.id == "p1")
@@ -435,6 +451,34 @@ mod tests {
         let mut other = payment("p3", "o1");
         other.amount_minor = 1;
         assert!(matches!(store.create(other), Ok(Created::Conflict)));
+    }
+
+    #[test]
+    fn a_first_version_database_gains_the_language_and_keeps_its_payments() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let path = dir.path().join("epay.sqlite");
+        {
+            let store = Store::open(&path).expect("open");
+            let mut old = payment("p1", "o1");
+            old.lang = None;
+            assert!(matches!(store.create(old), Ok(Created::New(_))));
+        }
+        {
+            // What a database written before the language existed looks like.
+            let conn = Connection::open(&path).expect("open");
+            conn.execute_batch("ALTER TABLE payment DROP COLUMN lang; PRAGMA user_version = 1;")
+                .expect("downgrade");
+        }
+        let store = Store::open(&path).expect("reopen");
+        let now = OffsetDateTime::now_utc();
+        let old = store.get("p1", now).expect("get").expect("found");
+        assert_eq!((old.order_id.as_str(), old.lang), ("o1", None));
+        assert!(matches!(
+            store.create(payment("p2", "o2")),
+            Ok(Created::New(_))
+        ));
+        let new = store.get("p2", now).expect("get").expect("found");
+        assert_eq!(new.lang, Some(Lang::Ru));
     }
 
     #[test]

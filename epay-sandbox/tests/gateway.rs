@@ -6,8 +6,10 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use epay_sandbox::api::{PaymentCreated, PaymentView};
-use epay_sandbox::signature;
+use epay_contract::signature::{MERCHANT_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER};
+use epay_contract::{
+    PaymentCreated, PaymentMethod, PaymentNotice, PaymentStatus, Secrets, SignatureError,
+};
 use epay_sandbox::{AppState, CallbackPolicy, Config, app};
 use serde_json::{Value, json};
 use tower::ServiceExt;
@@ -54,12 +56,11 @@ impl Reply {
     }
 
     /// Checks the gateway's signature on this response with `secrets`.
-    fn verify(&self, secrets: &[&str]) -> Result<(), signature::SignatureError> {
-        signature::verify(
-            secrets,
-            self.header(signature::TIMESTAMP_HEADER),
+    fn verify(&self, secrets: &[&str]) -> Result<(), SignatureError> {
+        Secrets::new(secrets).expect("secrets").verify(
+            self.header(TIMESTAMP_HEADER),
             self.body.as_bytes(),
-            self.header(signature::SIGNATURE_HEADER),
+            self.header(SIGNATURE_HEADER),
             now(),
         )
     }
@@ -95,10 +96,15 @@ fn api(
         .method(method)
         .uri(uri)
         .header(header::CONTENT_TYPE, "application/json");
-    for (name, value) in signature::headers(merchant, &[secret], at, body.as_bytes()) {
+    for (name, value) in signing(secret).headers(merchant, at, body.as_bytes()) {
         request = request.header(name, value);
     }
     request.body(Body::from(body.to_owned())).expect("request")
+}
+
+/// The secrets of a sender that signs with `secret`.
+fn signing(secret: &str) -> Secrets {
+    Secrets::new([secret]).expect("a secret")
 }
 
 fn order(order_id: &str, callback_url: &str) -> String {
@@ -110,6 +116,7 @@ fn order(order_id: &str, callback_url: &str) -> String {
         "payer": "ERIKSSON ANNA MARIA",
         "return_url": RETURN,
         "callback_url": callback_url,
+        "lang": "en",
     })
     .to_string()
 }
@@ -132,7 +139,7 @@ async fn create(state: &AppState, order_id: &str, callback_url: &str) -> Payment
     serde_json::from_str(&reply.body).expect("created JSON")
 }
 
-async fn status(state: &AppState, payment_id: &str) -> PaymentView {
+async fn status(state: &AppState, payment_id: &str) -> PaymentNotice {
     let reply = call(
         state,
         api(
@@ -285,7 +292,7 @@ async fn a_signed_create_returns_a_pay_url_and_the_same_order_returns_the_same_p
     assert!(conflict.json()["error"].is_string());
 
     let view = status(&state, &created.payment_id).await;
-    assert_eq!(view.status, "created");
+    assert_eq!(view.status, PaymentStatus::Created);
     assert_eq!((view.amount_minor, view.currency.as_str()), (8000, "USD"));
     assert_eq!(view.order_id, "order-1");
 }
@@ -420,6 +427,83 @@ async fn bad_signatures_stale_timestamps_wrong_merchants_and_bad_bodies_are_refu
     assert_eq!(call(&state, request).await.status, StatusCode::UNAUTHORIZED);
 }
 
+/// A create request with the given raw timestamp and signature headers.
+fn raw_signed(body: &str, timestamp: &str, signature: &str) -> Request<Body> {
+    Request::builder()
+        .method("POST")
+        .uri("/api/v1/payments")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(MERCHANT_HEADER, "evisa-dev")
+        .header(TIMESTAMP_HEADER, timestamp)
+        .header(SIGNATURE_HEADER, signature)
+        .body(Body::from(body.to_owned()))
+        .expect("request")
+}
+
+#[tokio::test]
+async fn signed_or_hostile_timestamps_that_are_not_plain_recent_digits_get_a_signed_401_not_a_crash()
+ {
+    let state = state();
+    let body = order("hostile-time", NOWHERE);
+    let secret = signing(epay_sandbox::DEV_SECRET);
+    let forty = "1".repeat(40);
+    for timestamp in [
+        i64::MIN.to_string(),
+        i64::MAX.to_string(),
+        "-0".to_owned(),
+        "+5".to_owned(),
+        "-5".to_owned(),
+        forty,
+        "0".to_owned(),
+        format!("0{}", now()),
+        format!(" {}", now()),
+    ] {
+        // Where an i64 can say it, the entry is the right MAC for that number, so only the
+        // timestamp can be what refuses the request.
+        let signature = secret.sign(timestamp.trim().parse().unwrap_or(0), body.as_bytes());
+        let reply = call(&state, raw_signed(&body, &timestamp, &signature)).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNAUTHORIZED,
+            "{timestamp:?}: {}",
+            reply.body
+        );
+        assert!(reply.json()["error"].is_string(), "{timestamp:?}");
+        reply
+            .verify(&[epay_sandbox::DEV_SECRET])
+            .expect("the refusal is signed");
+    }
+}
+
+#[tokio::test]
+async fn a_signature_header_with_too_many_or_malformed_entries_is_refused_even_beside_a_good_one() {
+    let state = state();
+    let body = order("hostile-entries", NOWHERE);
+    let at = now();
+    let good = signing(epay_sandbox::DEV_SECRET).sign(at, body.as_bytes());
+    for (what, signature) in [
+        ("10,000 entries", vec![good.as_str(); 10_000].join(",")),
+        ("9 entries", [good.as_str(); 9].join(",")),
+        ("a short entry first", format!("v1=00ff,{good}")),
+        (
+            "an uppercase entry",
+            format!("{good},{}", good.to_uppercase()),
+        ),
+        ("an empty entry", format!("{good},")),
+    ] {
+        let reply = call(&state, raw_signed(&body, &at.to_string(), &signature)).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNAUTHORIZED,
+            "{what}: {}",
+            reply.body
+        );
+    }
+    let both = format!("{good},{good}");
+    let reply = call(&state, raw_signed(&body, &at.to_string(), &both)).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+}
+
 #[tokio::test]
 async fn during_rotation_both_secrets_are_accepted_and_responses_are_signed_with_the_first() {
     let state = AppState::new(
@@ -502,14 +586,168 @@ async fn the_method_page_offers_card_wallet_and_mobile_balance_with_the_amount()
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
 }
 
+/// Creates a payment whose create request names `lang` (or no language at all).
+async fn create_in(state: &AppState, order_id: &str, lang: Option<&str>) -> PaymentCreated {
+    let mut body: Value = serde_json::from_str(&order(order_id, NOWHERE)).expect("JSON");
+    match lang {
+        Some(lang) => body["lang"] = json!(lang),
+        None => {
+            body.as_object_mut().expect("object").remove("lang");
+        }
+    }
+    let body = body.to_string();
+    let reply = call(
+        state,
+        api(
+            "POST",
+            "/api/v1/payments",
+            &body,
+            epay_sandbox::DEV_SECRET,
+            now(),
+            "evisa-dev",
+        ),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    serde_json::from_str(&reply.body).expect("created JSON")
+}
+
+fn assert_shows(page: &Reply, texts: &[&str]) {
+    for text in texts {
+        assert!(page.body.contains(text), "{text:?} in:\n{}", page.body);
+    }
+}
+
+#[tokio::test]
+async fn a_payment_without_a_language_opens_in_kazakh_with_a_switch_to_russian_and_english() {
+    let state = state();
+    let created = create_in(&state, "lang-none", None).await;
+    let id = &created.payment_id;
+    let page = call(&state, get(&format!("/pay/{id}"), None)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_shows(
+        &page,
+        &[
+            "<html lang=\"kk\">",
+            "Төлем тәсілін таңдау",
+            "Төлем картасы",
+            "Электрондық әмиян",
+            "Ұялы телефон балансынан есептен шығару",
+            "Алушы",
+            "Порталға оралу",
+            "Электрондық үкіметтің төлем шлюзі",
+            &format!("href=\"/pay/{id}?lang=ru\""),
+            &format!("href=\"/pay/{id}?lang=en\""),
+        ],
+    );
+    assert!(!page.body.contains("Payment card") && !page.body.contains("Платёжная карта"));
+    let form = call(&state, get(&format!("/pay/{id}/card"), None)).await;
+    assert_shows(
+        &form,
+        &[
+            "<html lang=\"kk\">",
+            "Карта деректері",
+            "Карта нөмірі",
+            "Карта иесінің аты",
+            "Тестілеу деректері",
+            &format!("href=\"/pay/{id}/card?lang=ru\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn the_merchants_language_opens_the_pages_and_the_payers_switch_holds_for_the_next_pages() {
+    let state = state();
+    let created = create_in(&state, "lang-ru", Some("ru")).await;
+    let id = &created.payment_id;
+    let page = call(&state, get(&format!("/pay/{id}"), None)).await;
+    assert_shows(
+        &page,
+        &[
+            "<html lang=\"ru\">",
+            "Выбор способа оплаты",
+            "Платёжная карта",
+        ],
+    );
+
+    // The payer switches to Kazakh; the choice is kept in a cookie for the form.
+    let switched = call(&state, get(&format!("/pay/{id}?lang=kk"), None)).await;
+    assert_shows(&switched, &["<html lang=\"kk\">", "Төлем картасы"]);
+    let cookie = switched.header("set-cookie");
+    assert!(cookie.starts_with("epay_lang=kk;"), "{cookie}");
+    let form = call(
+        &state,
+        get(&format!("/pay/{id}/wallet"), Some("epay_lang=kk")),
+    )
+    .await;
+    assert_shows(&form, &["<html lang=\"kk\">", "Электрондық әмиян нөмірі"]);
+
+    // A refused field is explained in the language chosen last.
+    let uri = format!("/pay/{id}/wallet");
+    let (csrf_cookie, token) = open_form(&state, &uri).await;
+    let cookies = format!("{csrf_cookie}; epay_lang=kk");
+    let reply = call(
+        &state,
+        post_form(
+            &uri,
+            Some(&cookies),
+            &[("wallet", "12345"), ("csrf", &token)],
+        ),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_shows(
+        &reply,
+        &["Электрондық әмиян нөмірі: WAL- және алты цифр, мысалы WAL-100001"],
+    );
+
+    // An unknown code changes nothing.
+    let unknown = call(&state, get(&format!("/pay/{id}?lang=de"), None)).await;
+    assert_shows(&unknown, &["<html lang=\"ru\">"]);
+    assert_eq!(unknown.header("set-cookie"), "");
+}
+
+#[tokio::test]
+async fn the_check_and_the_decline_read_in_the_payers_language() {
+    let state = state();
+    let paid = create_in(&state, "lang-paid", Some("ru")).await;
+    let page = pay_card(&state, &paid.payment_id, "4111 1111 1111 1111").await;
+    assert_shows(
+        &page,
+        &[
+            "<html lang=\"ru\">",
+            "Электронный чек",
+            "Оплата прошла успешно",
+            "Номер чека",
+            "Вернуться на портал",
+            "Печать",
+            "80.00 USD",
+        ],
+    );
+    let declined = create_in(&state, "lang-declined", Some("kk")).await;
+    let page = pay_card(&state, &declined.payment_id, "4000 0000 0000 0002").await;
+    assert_shows(
+        &page,
+        &[
+            "<html lang=\"kk\">",
+            "Төлем қабылданбады",
+            "Картаны шығарған банк төлемді қабылдамады",
+            "Ақша есептен шығарылған жоқ",
+        ],
+    );
+    let missing = call(&state, get("/pay/pay_nothing?lang=ru", None)).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_shows(&missing, &["<html lang=\"ru\">", "Платёж не найден"]);
+}
+
 #[tokio::test]
 async fn each_documented_card_gives_its_outcome_and_only_a_masked_hint_is_kept() {
     let cases = [
-        ("4111 1111 1111 1111", "paid", "**** 1111"),
-        ("5555 5555 5555 4444", "paid", "**** 4444"),
-        ("4000 0000 0000 0002", "declined", "**** 0002"),
-        ("4000 0000 0000 0069", "paid", "**** 0069"),
-        ("4242 4242 4242 4242", "paid", "**** 4242"),
+        ("4111 1111 1111 1111", PaymentStatus::Paid, "**** 1111"),
+        ("5555 5555 5555 4444", PaymentStatus::Paid, "**** 4444"),
+        ("4000 0000 0000 0002", PaymentStatus::Declined, "**** 0002"),
+        ("4000 0000 0000 0069", PaymentStatus::Paid, "**** 0069"),
+        ("4242 4242 4242 4242", PaymentStatus::Paid, "**** 4242"),
     ];
     let state = state();
     for (i, (number, outcome, hint)) in cases.into_iter().enumerate() {
@@ -517,14 +755,14 @@ async fn each_documented_card_gives_its_outcome_and_only_a_masked_hint_is_kept()
         let page = pay_card(&state, &created.payment_id, number).await;
         let view = status(&state, &created.payment_id).await;
         assert_eq!(view.status, outcome, "{number}");
-        assert_eq!(view.method.as_deref(), Some("card"));
+        assert_eq!(view.method, Some(PaymentMethod::Card));
         assert_eq!(view.payer_hint.as_deref(), Some(hint));
         let digits: String = number.chars().filter(char::is_ascii_digit).collect();
         assert!(
             !page.body.contains(&digits) && !page.body.contains(number),
             "{number} leaked"
         );
-        if outcome == "paid" {
+        if outcome == PaymentStatus::Paid {
             let receipt = view.receipt_number.expect("a receipt number");
             assert!(receipt.starts_with("EP-"), "{receipt}");
             assert!(view.paid_at.is_some());
@@ -557,7 +795,7 @@ async fn the_pending_card_waits_with_a_refreshing_page_and_then_reads_as_paid() 
     assert!(page.body.contains("http-equiv=\"refresh\""));
     assert_eq!(
         status(&waiting, &created.payment_id).await.status,
-        "pending"
+        PaymentStatus::Pending
     );
     // A second submission while pending changes nothing.
     let again = call(
@@ -579,16 +817,16 @@ async fn the_pending_card_waits_with_a_refreshing_page_and_then_reads_as_paid() 
     let page = pay_card(&settled, &created.payment_id, "4000 0000 0000 0044").await;
     assert!(page.body.contains("Electronic check"), "{}", page.body);
     let view = status(&settled, &created.payment_id).await;
-    assert_eq!(view.status, "paid");
+    assert_eq!(view.status, PaymentStatus::Paid);
 }
 
 #[tokio::test]
 async fn wallets_pay_or_are_declined_and_a_malformed_number_is_refused_beside_the_field() {
     let state = state();
     for (i, (wallet, outcome)) in [
-        ("WAL-100001", "paid"),
-        ("wal-100002", "declined"),
-        ("WAL-555555", "paid"),
+        ("WAL-100001", PaymentStatus::Paid),
+        ("wal-100002", PaymentStatus::Declined),
+        ("WAL-555555", PaymentStatus::Paid),
     ]
     .into_iter()
     .enumerate()
@@ -597,8 +835,8 @@ async fn wallets_pay_or_are_declined_and_a_malformed_number_is_refused_beside_th
         let page = pay(&state, &created.payment_id, "wallet", &[("wallet", wallet)]).await;
         let view = status(&state, &created.payment_id).await;
         assert_eq!(view.status, outcome, "{wallet}");
-        assert_eq!(view.method.as_deref(), Some("wallet"));
-        if outcome == "declined" {
+        assert_eq!(view.method, Some(PaymentMethod::Wallet));
+        if outcome == PaymentStatus::Declined {
             assert!(page.body.contains("Insufficient funds in the e-wallet"));
         }
     }
@@ -620,17 +858,20 @@ async fn wallets_pay_or_are_declined_and_a_malformed_number_is_refused_beside_th
         reply.body.contains("value=\"12345\""),
         "the typed value is kept"
     );
-    assert_eq!(status(&state, &created.payment_id).await.status, "created");
+    assert_eq!(
+        status(&state, &created.payment_id).await.status,
+        PaymentStatus::Created
+    );
 }
 
 #[tokio::test]
 async fn mobile_numbers_pay_by_operator_prefix_and_other_operators_are_refused_on_the_form() {
     let state = state();
     for (i, (phone, outcome, operator)) in [
-        ("+7 701 555 0101", "paid", "Kcell"),
-        ("+7 775 555 0101", "paid", "Activ"),
-        ("8 777 555 0101", "paid", "Beeline"),
-        ("+7 701 000 0000", "declined", ""),
+        ("+7 701 555 0101", PaymentStatus::Paid, "Kcell"),
+        ("+7 775 555 0101", PaymentStatus::Paid, "Activ"),
+        ("8 777 555 0101", PaymentStatus::Paid, "Beeline"),
+        ("+7 701 000 0000", PaymentStatus::Declined, ""),
     ]
     .into_iter()
     .enumerate()
@@ -639,9 +880,9 @@ async fn mobile_numbers_pay_by_operator_prefix_and_other_operators_are_refused_o
         let page = pay(&state, &created.payment_id, "mobile", &[("phone", phone)]).await;
         let view = status(&state, &created.payment_id).await;
         assert_eq!(view.status, outcome, "{phone}");
-        assert_eq!(view.method.as_deref(), Some("mobile"));
+        assert_eq!(view.method, Some(PaymentMethod::Mobile));
         assert!(page.body.contains(operator), "{phone}");
-        if outcome == "declined" {
+        if outcome == PaymentStatus::Declined {
             assert!(
                 page.body
                     .contains("Insufficient balance on the phone account")
@@ -744,7 +985,10 @@ async fn card_form_errors_appear_beside_each_field_and_keep_the_data_but_not_the
             "{field}"
         );
     }
-    assert_eq!(status(&state, &created.payment_id).await.status, "created");
+    assert_eq!(
+        status(&state, &created.payment_id).await.status,
+        PaymentStatus::Created
+    );
 }
 
 #[tokio::test]
@@ -770,7 +1014,10 @@ async fn a_form_without_the_matching_csrf_token_is_refused_and_changes_nothing()
     assert_eq!(wrong_cookie.status, StatusCode::FORBIDDEN);
     let no_token = call(&state, post_form(&uri, Some(&cookie), &fields(""))).await;
     assert_eq!(no_token.status, StatusCode::FORBIDDEN);
-    assert_eq!(status(&state, &created.payment_id).await.status, "created");
+    assert_eq!(
+        status(&state, &created.payment_id).await.status,
+        PaymentStatus::Created
+    );
 }
 
 mod loopback {
@@ -792,7 +1039,7 @@ mod loopback {
     #[derive(Clone)]
     struct Receiver {
         calls: Arc<AtomicUsize>,
-        sent: mpsc::UnboundedSender<(bool, PaymentView)>,
+        sent: mpsc::UnboundedSender<(bool, PaymentNotice)>,
         secrets: Vec<String>,
     }
 
@@ -808,17 +1055,18 @@ mod loopback {
                 .unwrap_or("")
                 .to_owned()
         };
-        let verified = signature::verify(
-            &receiver.secrets,
-            &header(signature::TIMESTAMP_HEADER),
-            &body,
-            &header(signature::SIGNATURE_HEADER),
-            now(),
-        )
-        .is_ok()
-            && header(signature::MERCHANT_HEADER) == "evisa-dev";
+        let verified = Secrets::new(&receiver.secrets)
+            .expect("secrets")
+            .verify(
+                &header(TIMESTAMP_HEADER),
+                &body,
+                &header(SIGNATURE_HEADER),
+                now(),
+            )
+            .is_ok()
+            && header(MERCHANT_HEADER) == "evisa-dev";
         assert!(!String::from_utf8_lossy(&body).contains("4111111111111111"));
-        let view: PaymentView = serde_json::from_slice(&body).expect("callback JSON");
+        let view: PaymentNotice = serde_json::from_slice(&body).expect("callback JSON");
         // The very first callback is answered with an error, so the gateway must retry it.
         if receiver.calls.fetch_add(1, Ordering::SeqCst) == 0 {
             return StatusCode::SERVICE_UNAVAILABLE;
@@ -827,7 +1075,9 @@ mod loopback {
         StatusCode::NO_CONTENT
     }
 
-    async fn next(rx: &mut mpsc::UnboundedReceiver<(bool, PaymentView)>) -> (bool, PaymentView) {
+    async fn next(
+        rx: &mut mpsc::UnboundedReceiver<(bool, PaymentNotice)>,
+    ) -> (bool, PaymentNotice) {
         // A bound so a broken gateway fails the test instead of hanging it.
         tokio::time::timeout(Duration::from_secs(20), rx.recv())
             .await
@@ -879,7 +1129,7 @@ mod loopback {
         let mut request = client
             .post(format!("{base}/api/v1/payments"))
             .header("content-type", "application/json");
-        for (name, value) in signature::headers("evisa-dev", &[secret], now(), body.as_bytes()) {
+        for (name, value) in signing(secret).headers("evisa-dev", now(), body.as_bytes()) {
             request = request.header(name, value);
         }
         let reply = request.body(body).send().await.expect("create");
@@ -933,7 +1183,7 @@ mod loopback {
         let (verified, view) = next(&mut rx).await;
         assert!(verified, "the callback signature verifies");
         assert_eq!(view.payment_id, first.payment_id);
-        assert_eq!(view.status, "paid");
+        assert_eq!(view.status, PaymentStatus::Paid);
         assert_eq!(view.payer_hint.as_deref(), Some("**** 1111"));
         assert_eq!(
             receiver.calls.load(Ordering::SeqCst),
@@ -954,17 +1204,17 @@ mod loopback {
                 view.payment_id, duplicate.payment_id,
                 "only the duplicate card calls back"
             );
-            assert_eq!(view.status, "paid");
+            assert_eq!(view.status, PaymentStatus::Paid);
         }
         // The pending card's payment is paid all the same, for "Update Status" to find.
         let mut request = client.get(format!("{base}/api/v1/payments/{}", pending.payment_id));
-        for (name, value) in signature::headers("evisa-dev", &["old-secret"], now(), b"") {
+        for (name, value) in signing("old-secret").headers("evisa-dev", now(), b"") {
             request = request.header(name, value);
         }
         let reply = request.send().await.expect("status");
         assert_eq!(reply.status(), reqwest::StatusCode::OK);
-        let view: PaymentView = reply.json().await.expect("JSON");
-        assert_eq!(view.status, "paid");
+        let view: PaymentNotice = reply.json().await.expect("JSON");
+        assert_eq!(view.status, PaymentStatus::Paid);
 
         // One more ordinary payment: its callback is the next one, so no fourth duplicate and
         // no pending-card callback was sent in between.

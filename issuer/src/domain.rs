@@ -1,6 +1,6 @@
 //! The issuer's domain: typed values and the rules between them (accounts, inviting parties and
 //! invitations, applications, tax ids, fees, payment states, the visa a paid application gets,
-//! the problems a form can have). Parsed once at the boundary, used everywhere as types.
+//! the problems a form can have, why a kiosk's ledger export is refused). Parsed once at the boundary, used everywhere as types.
 //!
 //! Architecture Invariant: no IO, no axum, no SQL, no tracing and no clock reads here; "now" is
 //! always a parameter (the layering test in `tests/issuer/layers.rs` keeps it so).
@@ -10,6 +10,7 @@ pub mod application;
 pub mod fees;
 pub mod invitation;
 pub mod issuance;
+pub mod kiosk;
 pub mod payment;
 pub mod problem;
 pub mod taxid;

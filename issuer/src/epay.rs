@@ -1,48 +1,23 @@
-//! The merchant side of the e-pay gateway contract (docs/epay-gateway.md): HMAC-SHA256 signatures
-//! over `"<timestamp>.<body>"` in both directions, with secret rotation and a 300-second window,
-//! creating a payment, asking for its status, and the message a callback or status answer carries.
+//! The merchant side of the e-pay gateway contract (docs/epay-gateway.md): the HTTP client that
+//! creates a payment and asks for its status, and the check of the gateway's signed messages.
+//! The signature scheme, the JSON bodies and the payment status are the `epay-contract` crate,
+//! the same code the gateway compiles, so the two sides cannot drift apart. The payment pages
+//! open in the applicant's portal language, sent as the create request's `lang`.
 
 use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow, bail};
 use axum::http::HeaderMap;
-use hmac::{Hmac, Mac};
-use serde::{Deserialize, Serialize};
-use sha2::Sha256;
-use subtle::ConstantTimeEq;
+use epay_contract::signature::{MERCHANT_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER};
+
+/// The issuer calls the create request its payment order.
+pub use epay_contract::CreatePayment as PaymentOrder;
+/// The gateway's answer to a new payment.
+pub use epay_contract::PaymentCreated as CreatedPayment;
+pub use epay_contract::{PaymentMethod, PaymentNotice, PaymentStatus, Secrets, SignatureError};
 
 use crate::clock::Clock;
-pub use crate::domain::payment::PaymentNotice;
-
-/// How far a message's timestamp may be from our clock, in seconds.
-pub const MAX_SKEW_SECONDS: i64 = 300;
-/// The header carrying the merchant id.
-pub const MERCHANT_HEADER: &str = "x-epay-merchant";
-/// The header carrying the Unix timestamp.
-pub const TIMESTAMP_HEADER: &str = "x-epay-timestamp";
-/// The header carrying the signatures.
-pub const SIGNATURE_HEADER: &str = "x-epay-signature";
-
-/// The shared HMAC secrets: the first signs, every one verifies.
-#[derive(Clone)]
-pub struct Secrets(Vec<Vec<u8>>);
-
-/// Why a signed message is refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum SignatureError {
-    /// A header is missing or malformed.
-    #[error("missing or malformed signature headers")]
-    Missing,
-    /// The merchant id is not ours.
-    #[error("unknown merchant")]
-    Merchant,
-    /// The timestamp is too far from our clock (a replay, or a broken clock).
-    #[error("stale or future timestamp")]
-    Stale,
-    /// No signature matches any of our secrets.
-    #[error("bad signature")]
-    Mismatch,
-}
+use crate::i18n::Lang;
 
 /// The gateway as the issuer sees it: where it is, who we are, and the secrets.
 #[derive(Clone)]
@@ -54,37 +29,14 @@ pub struct Gateway {
     clock: Clock,
 }
 
-/// A payment order sent to the gateway.
-#[derive(Debug, Clone, Serialize)]
-pub struct PaymentOrder {
-    /// Our unguessable order id.
-    pub order_id: String,
-    /// Amount in minor units (cents).
-    pub amount_minor: i64,
-    /// ISO 4217 currency.
-    pub currency: String,
-    /// What is paid for.
-    pub description: String,
-    /// The payer's name.
-    pub payer: String,
-    /// Where the browser comes back to.
-    pub return_url: String,
-    /// Where the gateway posts the result.
-    pub callback_url: String,
-}
-
-/// The gateway's answer to a new payment.
-#[derive(Debug, Clone, Deserialize)]
-pub struct CreatedPayment {
-    /// The gateway's id.
-    pub payment_id: String,
-    /// Where to send the browser.
-    pub pay_url: String,
-}
-
-impl std::fmt::Debug for Secrets {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Secrets({} hidden)", self.0.len())
+/// The gateway's pages open in the applicant's portal language.
+impl From<Lang> for epay_contract::Lang {
+    fn from(lang: Lang) -> Self {
+        match lang {
+            Lang::Kk => Self::Kk,
+            Lang::Ru => Self::Ru,
+            Lang::En => Self::En,
+        }
     }
 }
 
@@ -95,91 +47,6 @@ impl std::fmt::Debug for Gateway {
             .field("merchant_id", &self.merchant_id)
             .finish_non_exhaustive()
     }
-}
-
-impl Secrets {
-    /// Parses a comma-separated list; empty entries are dropped, at least one must remain.
-    pub fn parse(list: &str) -> Result<Self> {
-        let secrets: Vec<Vec<u8>> = list
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(|s| s.as_bytes().to_vec())
-            .collect();
-        if secrets.is_empty() {
-            bail!("at least one e-pay secret is needed");
-        }
-        Ok(Self(secrets))
-    }
-
-    /// `v1=<hex>` with the first secret.
-    pub fn sign(&self, timestamp: i64, body: &[u8]) -> String {
-        let first = self.0.first().map(Vec::as_slice).unwrap_or_default();
-        format!("v1={}", hex::encode(mac(first, timestamp, body)))
-    }
-
-    /// Checks the signature headers of a message against every secret.
-    pub fn verify(
-        &self,
-        headers: &HeaderMap,
-        body: &[u8],
-        merchant_id: &str,
-        now: i64,
-    ) -> Result<(), SignatureError> {
-        let header = |name: &str| {
-            headers
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .ok_or(SignatureError::Missing)
-        };
-        if header(MERCHANT_HEADER)? != merchant_id {
-            return Err(SignatureError::Merchant);
-        }
-        let timestamp: i64 = header(TIMESTAMP_HEADER)?
-            .trim()
-            .parse()
-            .map_err(|_| SignatureError::Missing)?;
-        if (now - timestamp).abs() > MAX_SKEW_SECONDS {
-            return Err(SignatureError::Stale);
-        }
-        let signature = header(SIGNATURE_HEADER)?;
-        // A few entries during a rotation; anything longer is not a gateway's header.
-        if signature.len() > 1024 {
-            return Err(SignatureError::Missing);
-        }
-        let sent: Vec<Vec<u8>> = signature
-            .split(',')
-            .filter_map(|entry| entry.trim().strip_prefix("v1="))
-            .filter_map(|h| hex::decode(h).ok())
-            .collect();
-        if sent.is_empty() {
-            return Err(SignatureError::Missing);
-        }
-        let mut ok = subtle::Choice::from(0);
-        for secret in &self.0 {
-            let expected = mac(secret, timestamp, body);
-            for candidate in &sent {
-                ok |= expected.as_slice().ct_eq(candidate.as_slice());
-            }
-        }
-        if bool::from(ok) {
-            Ok(())
-        } else {
-            Err(SignatureError::Mismatch)
-        }
-    }
-}
-
-fn mac(secret: &[u8], timestamp: i64, body: &[u8]) -> Vec<u8> {
-    // HMAC accepts keys of every length, so the error branch is never taken; an empty result
-    // would match no 32-byte signature anyway.
-    let Ok(mut mac) = <Hmac<Sha256> as Mac>::new_from_slice(secret) else {
-        return Vec::new();
-    };
-    mac.update(timestamp.to_string().as_bytes());
-    mac.update(b".");
-    mac.update(body);
-    mac.finalize().into_bytes().to_vec()
 }
 
 impl Gateway {
@@ -215,9 +82,20 @@ impl Gateway {
         &self.merchant_id
     }
 
-    /// The secrets, to verify callbacks.
+    /// The secrets: the first signs, every one verifies.
     pub fn secrets(&self) -> &Secrets {
         &self.secrets
+    }
+
+    /// Checks a message of the gateway (a callback or a status answer): our merchant id, a
+    /// timestamp within 300 s of `now` (Unix seconds) and a signature under one of our secrets.
+    pub fn verify(&self, headers: &HeaderMap, body: &[u8], now: i64) -> Result<(), SignatureError> {
+        self.secrets.authenticate(
+            &self.merchant_id,
+            |name| headers.get(name).and_then(|v| v.to_str().ok()),
+            body,
+            now,
+        )
     }
 
     fn signed(&self, builder: reqwest::RequestBuilder, body: &[u8]) -> reqwest::RequestBuilder {
@@ -274,17 +152,7 @@ impl Gateway {
         if !status.is_success() {
             bail!("the payment gateway answered {status}");
         }
-        let mut http_headers = HeaderMap::new();
-        for (name, value) in &headers {
-            if let (Ok(name), Ok(value)) = (
-                axum::http::HeaderName::from_bytes(name.as_str().as_bytes()),
-                axum::http::HeaderValue::from_bytes(value.as_bytes()),
-            ) {
-                http_headers.insert(name, value);
-            }
-        }
-        self.secrets
-            .verify(&http_headers, &body, &self.merchant_id, self.clock.unix())
+        self.verify(&headers, &body, self.clock.unix())
             .map_err(|e| anyhow!("the gateway's status answer: {e}"))?;
         serde_json::from_slice(&body).context("reading the gateway's status JSON")
     }
@@ -294,82 +162,98 @@ impl Gateway {
 mod tests {
     use super::*;
 
-    fn headers(merchant: &str, ts: i64, signature: &str) -> HeaderMap {
+    const NOW: i64 = 1_795_000_000;
+
+    fn gateway(secrets: &str) -> Gateway {
+        Gateway::new(
+            "http://127.0.0.1:9",
+            "evisa-dev",
+            Secrets::parse(secrets).expect("secrets"),
+        )
+        .expect("gateway")
+    }
+
+    fn headers(merchant: &str, timestamp: &str, signature: &str) -> HeaderMap {
         let mut h = HeaderMap::new();
         h.insert(MERCHANT_HEADER, merchant.parse().expect("header"));
-        h.insert(TIMESTAMP_HEADER, ts.to_string().parse().expect("header"));
+        h.insert(TIMESTAMP_HEADER, timestamp.parse().expect("header"));
         h.insert(SIGNATURE_HEADER, signature.parse().expect("header"));
         h
     }
 
     #[test]
-    fn a_signature_verifies_within_the_window_and_with_a_rotated_secret() {
-        let old = Secrets::parse("old-secret").expect("secrets");
-        let both = Secrets::parse("new-secret, old-secret").expect("secrets");
+    fn a_gateway_message_verifies_within_the_window_and_with_a_rotated_secret() {
         let body = br#"{"order_id":"x"}"#;
-        let sig = old.sign(1_000, body);
+        let sig = Secrets::parse("old-secret")
+            .expect("secrets")
+            .sign(NOW, body);
+        let t = NOW.to_string();
+        let both = gateway("new-secret, old-secret");
         assert_eq!(
-            both.verify(&headers("m", 1_000, &sig), body, "m", 1_299),
+            both.verify(&headers("evisa-dev", &t, &sig), body, NOW + 300),
             Ok(())
         );
-        let listed = format!("v1=00ff,{sig}");
+        assert!(matches!(
+            both.verify(&headers("evisa-dev", &t, &sig), body, NOW + 301),
+            Err(SignatureError::Stale { skew: 301 })
+        ));
         assert_eq!(
-            both.verify(&headers("m", 1_000, &listed), body, "m", 1_000),
-            Ok(())
-        );
-        assert_eq!(
-            both.verify(&headers("m", 1_000, &sig), body, "m", 1_301),
-            Err(SignatureError::Stale)
-        );
-        assert_eq!(
-            both.verify(&headers("m", 1_000, &sig), b"{}", "m", 1_000),
+            both.verify(&headers("evisa-dev", &t, &sig), b"{}", NOW),
             Err(SignatureError::Mismatch)
         );
         assert_eq!(
-            both.verify(&headers("other", 1_000, &sig), body, "m", 1_000),
-            Err(SignatureError::Merchant)
+            both.verify(&headers("other", &t, &sig), body, NOW),
+            Err(SignatureError::WrongMerchant)
         );
-        let new_only = Secrets::parse("new-secret").expect("secrets");
         assert_eq!(
-            new_only.verify(&headers("m", 1_000, &sig), body, "m", 1_000),
+            gateway("new-secret").verify(&headers("evisa-dev", &t, &sig), body, NOW),
             Err(SignatureError::Mismatch)
         );
-        assert_eq!(
-            both.verify(&HeaderMap::new(), body, "m", 1_000),
-            Err(SignatureError::Missing)
-        );
+        assert!(matches!(
+            both.verify(&HeaderMap::new(), body, NOW),
+            Err(SignatureError::Missing { .. })
+        ));
     }
 
     #[test]
-    fn the_signature_is_hmac_sha256_over_timestamp_dot_body() {
-        // From: printf '1700000000.{}' | openssl dgst -sha256 -hmac k
-        let s = Secrets::parse("k").expect("secrets");
-        assert_eq!(
-            s.sign(1_700_000_000, b"{}"),
-            "v1=c6ef4734033cee2367414a0939385eca0397754aa7a59716da7463a9298b5146"
-        );
-    }
-
-    #[test]
-    fn our_signatures_and_the_sandbox_gateways_agree_both_ways() {
-        let body = br#"{"payment_id":"p","order_id":"o","status":"paid"}"#;
-        let ours = Secrets::parse("shared-secret").expect("secrets");
-        assert_eq!(
-            ours.sign(1_700_000_123, body),
-            epay_sandbox::signature::sign(b"shared-secret", 1_700_000_123, body)
-        );
-        let mut h = HeaderMap::new();
-        for (name, value) in
-            epay_sandbox::signature::headers("m", &["shared-secret"], 1_700_000_123, body)
-        {
-            h.insert(name, value.parse().expect("header"));
+    fn a_payment_order_carries_the_portal_language_as_the_gateways_code() {
+        for (portal, code) in [(Lang::Kk, "kk"), (Lang::Ru, "ru"), (Lang::En, "en")] {
+            let order = PaymentOrder {
+                order_id: "ord-1".into(),
+                amount_minor: 8000,
+                currency: "USD".into(),
+                description: "State duty".into(),
+                payer: "ERIKSSON ANNA MARIA".into(),
+                return_url: "http://127.0.0.1:8080/applications/1/result".into(),
+                callback_url: "http://127.0.0.1:8080/epay/callback".into(),
+                lang: Some(portal.into()),
+            };
+            let json: serde_json::Value = serde_json::to_value(&order).expect("the order is JSON");
+            assert_eq!(json["lang"], code);
         }
-        assert_eq!(ours.verify(&h, body, "m", 1_700_000_000), Ok(()));
-        let too_long = format!("v1={}", "0".repeat(2000));
-        let h = headers("m", 1_700_000_123, &too_long);
-        assert_eq!(
-            ours.verify(&h, body, "m", 1_700_000_123),
-            Err(SignatureError::Missing)
-        );
+    }
+
+    #[test]
+    fn signed_timestamps_with_a_sign_or_too_many_digits_are_refused_at_any_clock() {
+        // A well-formed entry (signed at -5, the only one of these an i64 can say), so only the
+        // timestamp's form can be what refuses each message.
+        let signature = Secrets::parse("k").expect("secrets").sign(-5, b"");
+        let forty = "1".repeat(40);
+        for timestamp in [
+            "-5",
+            "+5",
+            "-0",
+            "-9223372036854775808",
+            "9223372036854775807",
+            &forty,
+        ] {
+            for now in [i64::MIN, 0, NOW, i64::MAX] {
+                assert_eq!(
+                    gateway("k").verify(&headers("evisa-dev", timestamp, &signature), b"", now),
+                    Err(SignatureError::BadTimestamp),
+                    "{timestamp} at {now}"
+                );
+            }
+        }
     }
 }

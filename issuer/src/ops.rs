@@ -1,6 +1,7 @@
 //! The operator's adapter: the `issuer` command line. No subcommand serves the portal; the others
 //! are the migration service's commands for invitations, keys, signing and offline trust.
 
+pub mod kiosk;
 pub mod trust;
 
 use std::path::PathBuf;
@@ -113,8 +114,12 @@ pub enum Command {
     /// Trust bundles for the kiosks.
     #[command(subcommand)]
     Bundle(crate::ops::trust::BundleCommand),
-    /// Import a kiosk's ledger export: entries on single-entry visas go into the next bundle.
-    LedgerImport(crate::ops::trust::LedgerImportArgs),
+    /// Register or revoke a border kiosk's own key; the next bundle lists the registered ones.
+    #[command(subcommand)]
+    Kiosk(crate::ops::kiosk::KioskCommand),
+    /// Import a registered kiosk's signed ledger export: entries on single-entry visas go into the
+    /// next bundle; a file not signed by a registered, unrevoked kiosk is refused.
+    LedgerImport(crate::ops::kiosk::LedgerImportArgs),
     /// Print the signed QR token text for a visa described in JSON (see docs/visa-token.md).
     Sign {
         /// The private signing key (PKCS#8 PEM).
@@ -155,7 +160,13 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Bundle(crate::ops::trust::BundleCommand::Export(args))) => {
             crate::ops::trust::export_bundle(&args)
         }
-        Some(Command::LedgerImport(args)) => crate::ops::trust::ledger_import(&args),
+        Some(Command::Kiosk(crate::ops::kiosk::KioskCommand::Add(args))) => {
+            crate::ops::kiosk::add(&args)
+        }
+        Some(Command::Kiosk(crate::ops::kiosk::KioskCommand::Revoke(args))) => {
+            crate::ops::kiosk::revoke(&args)
+        }
+        Some(Command::LedgerImport(args)) => crate::ops::kiosk::ledger_import(&args),
         Some(Command::Sign { key, visa }) => sign(&key, &visa),
         Some(Command::Render {
             key,

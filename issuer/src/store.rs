@@ -8,6 +8,7 @@
 pub mod account;
 pub mod application;
 pub mod invitation;
+pub mod kiosk;
 pub mod payment;
 mod schema;
 mod sql;

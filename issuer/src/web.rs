@@ -5,6 +5,7 @@ pub mod account;
 pub mod api;
 pub mod apply;
 pub mod cabinet;
+mod cookie;
 mod error;
 pub mod inviter;
 pub mod lang;
@@ -93,7 +94,7 @@ async fn security_headers(State(state): State<AppState>, req: Request, next: Nex
         header::REFERRER_POLICY,
         HeaderValue::from_static("same-origin"),
     );
-    if !is_static {
+    if !is_static && !headers.contains_key(header::CACHE_CONTROL) {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     response

@@ -2,6 +2,9 @@
 //! bundle that carries those certificates, the revoked visas and keys, and the single-entry visas
 //! already used at some port. Kiosks hold only the root public key and the latest bundle.
 //!
+//! Since format version 2 the bundle also lists the registered, unrevoked kiosks with their own
+//! Ed25519 keys: the only keys whose signed ledger exports another kiosk believes.
+//!
 //! Both documents are COSE_Sign1 by the root key, told apart by a type string inside the signed
 //! payload, so a certificate can never be replayed as a bundle or the other way round. The format
 //! is specified in `docs/trust-bundle.md`.
@@ -11,6 +14,8 @@ use time::{Duration, OffsetDateTime};
 use crate::cbor::{CborError, Reader, Writer};
 use crate::cose::{self, CoseError};
 use crate::keys::{IssuerKey, Kid, PublicKey, TrustStore};
+pub use crate::kiosk::MAX_KIOSK_ID_BYTES;
+use crate::kiosk::{KioskId, RegisteredKiosk};
 use crate::token::{VerifiedVisa, end_of_validity};
 use crate::visa::{Port, VisaNumber};
 
@@ -18,11 +23,13 @@ use crate::visa::{Port, VisaNumber};
 pub const MAX_BUNDLE_BYTES: usize = 32 * 1024 * 1024;
 /// Longest revocation reason, in bytes.
 pub const MAX_REASON_BYTES: usize = 200;
-/// Longest kiosk id, in bytes.
-pub const MAX_KIOSK_ID_BYTES: usize = 64;
 
 const CERTIFICATE_TYPE: &str = "kz-evisa-key-certificate-v1";
-const BUNDLE_TYPE: &str = "kz-evisa-trust-bundle-v1";
+/// Format version 1: no kiosk keys. Still read, so an installed bundle keeps working until the
+/// next one arrives; a kiosk holding one believes no ledger export.
+const BUNDLE_TYPE_V1: &str = "kz-evisa-trust-bundle-v1";
+/// Format version 2 (written now): version 1 and the registered kiosks.
+const BUNDLE_TYPE: &str = "kz-evisa-trust-bundle-v2";
 
 /// The root's statement that an issuer key may sign visas issued within a period.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,6 +72,7 @@ pub struct TrustBundle {
     revoked_visas: Vec<Revocation>,
     revoked_keys: Vec<Kid>,
     used_entries: Vec<UsedEntry>,
+    kiosks: Vec<RegisteredKiosk>,
 }
 
 /// How old trust data may get before a kiosk warns, and before it stops deciding.
@@ -319,9 +327,32 @@ impl TrustBundle {
             revoked_visas,
             revoked_keys,
             used_entries,
+            kiosks: Vec::new(),
         })
     }
 
+    /// The same bundle listing these registered kiosks. Two kiosks may share neither an id nor
+    /// a key, since either would make a signed ledger export ambiguous.
+    pub fn with_kiosks(mut self, kiosks: Vec<RegisteredKiosk>) -> Result<Self, BundleError> {
+        for (i, kiosk) in kiosks.iter().enumerate() {
+            if let Some(other) = kiosks[..i]
+                .iter()
+                .find(|k| k.id == kiosk.id || k.kid() == kiosk.kid())
+            {
+                return Err(BundleError::Content(format!(
+                    "kiosks {} and {} share an id or a key",
+                    other.id, kiosk.id
+                )));
+            }
+        }
+        self.kiosks = kiosks;
+        Ok(self)
+    }
+
+    /// The registered, unrevoked kiosks whose signed ledger exports may be imported.
+    pub fn kiosks(&self) -> &[RegisteredKiosk] {
+        &self.kiosks
+    }
     /// The bundle's sequence number.
     pub fn sequence(&self) -> u64 {
         self.sequence
@@ -400,7 +431,7 @@ impl TrustBundle {
     /// The bundle as a root-signed file.
     pub fn sign(&self, root: &IssuerKey) -> Vec<u8> {
         let mut w = Writer::new();
-        w.map(7).uint(0).text(BUNDLE_TYPE);
+        w.map(8).uint(0).text(BUNDLE_TYPE);
         w.uint(1).uint(self.sequence);
         w.uint(2).int(self.created_at.unix_timestamp());
         w.uint(3).array(self.certificates.len());
@@ -426,6 +457,13 @@ impl TrustBundle {
                 .text(u.port.code())
                 .text(&u.kiosk_id);
         }
+        w.uint(7).array(self.kiosks.len());
+        for k in &self.kiosks {
+            w.array(3)
+                .text(k.id.as_str())
+                .text(k.port.code())
+                .bytes(k.key.as_bytes());
+        }
         cose::sign1(root, &w.into_bytes())
     }
 
@@ -433,7 +471,7 @@ impl TrustBundle {
     pub fn verify(bytes: &[u8], root: &PublicKey) -> Result<Self, BundleError> {
         let payload = open(bytes, root)?;
         let mut r = Reader::new(payload);
-        expect_map_type(&mut r, 7, BUNDLE_TYPE, "trust bundle")?;
+        let version = expect_bundle_type(&mut r)?;
         expect_key(&mut r, 1)?;
         let sequence = r.uint().map_err(content)?;
         expect_key(&mut r, 2)?;
@@ -460,11 +498,26 @@ impl TrustBundle {
             Ok(UsedEntry {
                 visa_number: read_visa_number(r)?,
                 at: read_time(r)?,
-                port: Port::parse(r.text().map_err(content)?)
-                    .map_err(|e| BundleError::Content(e.to_string()))?,
+                port: read_port(r)?,
                 kiosk_id: r.text().map_err(content)?.to_owned(),
             })
         })?;
+        let kiosks = if version == 2 {
+            expect_key(&mut r, 7)?;
+            read_array(&mut r, |r| {
+                expect_array(r, 3)?;
+                let id = KioskId::parse(r.text().map_err(content)?)
+                    .map_err(|e| BundleError::Content(format!("kiosk id: {e}")))?;
+                let port = read_port(r)?;
+                Ok(RegisteredKiosk {
+                    id,
+                    port,
+                    key: read_public_key(r)?,
+                })
+            })?
+        } else {
+            Vec::new()
+        };
         r.finish().map_err(content)?;
         Self::new(
             sequence,
@@ -473,7 +526,8 @@ impl TrustBundle {
             revoked_visas,
             revoked_keys,
             used_entries,
-        )
+        )?
+        .with_kiosks(kiosks)
     }
 }
 
@@ -511,7 +565,7 @@ fn expect_map_type(
     if found != wanted {
         let found = match found {
             CERTIFICATE_TYPE => "key certificate".to_owned(),
-            BUNDLE_TYPE => "trust bundle".to_owned(),
+            BUNDLE_TYPE | BUNDLE_TYPE_V1 => "trust bundle".to_owned(),
             _ => "document of unknown type".to_owned(),
         };
         return Err(BundleError::WrongType {
@@ -523,6 +577,52 @@ fn expect_map_type(
         return Err(BundleError::Content(format!("a {what} has {len} fields")));
     }
     Ok(())
+}
+
+/// Reads the bundle's map header and type string: version 1 (seven fields) or 2 (eight).
+fn expect_bundle_type(r: &mut Reader<'_>) -> Result<u8, BundleError> {
+    let len = r.map().map_err(content)?;
+    expect_key(r, 0)?;
+    let (version, fields) = match r.text().map_err(content)? {
+        BUNDLE_TYPE => (2, 8),
+        BUNDLE_TYPE_V1 => (1, 7),
+        CERTIFICATE_TYPE => {
+            return Err(BundleError::WrongType {
+                expected: "trust bundle",
+                found: "key certificate".to_owned(),
+            });
+        }
+        _ => {
+            return Err(BundleError::WrongType {
+                expected: "trust bundle",
+                found: "document of unknown type".to_owned(),
+            });
+        }
+    };
+    if len != fields {
+        return Err(BundleError::Content(format!(
+            "a trust bundle of version {version} has {fields} fields"
+        )));
+    }
+    Ok(version)
+}
+
+/// Reads an airport code in its one spelling, `NQZ` or `ALA`.
+fn read_port(r: &mut Reader<'_>) -> Result<Port, BundleError> {
+    match r.text().map_err(content)? {
+        "NQZ" => Ok(Port::Nqz),
+        "ALA" => Ok(Port::Ala),
+        other => Err(BundleError::Content(format!("{other:?} is not NQZ or ALA"))),
+    }
+}
+
+fn read_public_key(r: &mut Reader<'_>) -> Result<PublicKey, BundleError> {
+    let raw: &[u8; 32] = r
+        .bytes()
+        .map_err(content)?
+        .try_into()
+        .map_err(|_| BundleError::Content("an Ed25519 public key has 32 bytes".into()))?;
+    PublicKey::from_bytes(raw).map_err(|e| BundleError::Content(e.to_string()))
 }
 
 fn expect_key(r: &mut Reader<'_>, key: u64) -> Result<(), BundleError> {
@@ -578,12 +678,7 @@ fn write_certificate_body(w: &mut Writer, c: &KeyCertificate) {
 
 fn read_certificate_body(r: &mut Reader<'_>) -> Result<KeyCertificate, BundleError> {
     expect_array(r, 3)?;
-    let raw: &[u8; 32] = r
-        .bytes()
-        .map_err(content)?
-        .try_into()
-        .map_err(|_| BundleError::Content("an Ed25519 public key has 32 bytes".into()))?;
-    let key = PublicKey::from_bytes(raw).map_err(|e| BundleError::Content(e.to_string()))?;
+    let key = read_public_key(r)?;
     let not_before = read_time(r)?;
     let not_after = read_time(r)?;
     KeyCertificate::new(key, not_before, not_after)

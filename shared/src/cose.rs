@@ -56,8 +56,9 @@ impl<'a> Sign1<'a> {
     }
 }
 
-/// Signs a payload into COSE_Sign1 bytes.
-pub(crate) fn sign1(key: &IssuerKey, payload: &[u8]) -> Vec<u8> {
+/// Signs a payload into COSE_Sign1 bytes. Public so that tests elsewhere can make envelopes around
+/// payloads the typed API would never write (respelled claims), and see them refused.
+pub fn sign1(key: &IssuerKey, payload: &[u8]) -> Vec<u8> {
     let protected = protected_header(key.kid());
     let signature = key.sign(&sig_structure(&protected, payload));
     envelope(&protected, payload, &signature)

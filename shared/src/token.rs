@@ -4,7 +4,8 @@
 //! Verification reads untrusted text in this order and stops at the first failure: size, prefix,
 //! Base45, the COSE envelope (exact structure, no trailing bytes), the protected header (`alg` must
 //! be EdDSA, `kid` must be trusted), the signature (`verify_strict` over the bytes received), and
-//! only then the claims. The result is a [`VerifiedVisa`], which nothing else can construct.
+//! only then the claims, which must re-encode to exactly the signed bytes. The result is a
+//! [`VerifiedVisa`], which nothing else can construct.
 
 use std::ops::Deref;
 
@@ -250,6 +251,15 @@ pub fn verify(text: &str, trust: &TrustStore) -> Result<VerifiedVisa, VerifyErro
         .verified_payload(key)
         .ok_or(VerifyError::BadSignature)?;
     let visa = decode_claims(payload)?;
+    // One byte form per visa: the claims must be exactly what signing this visa writes. This
+    // refuses every spelling the field parsers would normalise (lower case, fillers, spaces,
+    // ports out of order or repeated), so a verifier written from the specification and this
+    // one never disagree about a signed token.
+    if encode_claims(&visa) != payload {
+        return Err(VerifyError::Claims(
+            "the claims are not in their one canonical form".to_owned(),
+        ));
+    }
     Ok(VerifiedVisa {
         visa,
         kid: envelope.kid(),

@@ -67,3 +67,50 @@ fn the_decoded_vector_matches_its_json() {
     let verified = shared::verify(&vector("valid.txt"), &dev_trust()).expect("valid");
     assert_eq!(verified.to_draft(), draft("visa.json"));
 }
+
+/// The worked example of docs/ledger-exchange.md: kiosk NQZ-01 (the development kiosk key) records
+/// the sample visa's entry and exports its ledger. The file must keep opening, with that record.
+#[test]
+fn the_committed_ledger_export_opens_with_the_development_kiosk_key() {
+    use shared::kiosk::{KioskId, RegisteredKiosk};
+    let path = format!(
+        "{}/tests/vectors/ledger-export.kzledger",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let kiosk = RegisteredKiosk {
+        id: KioskId::parse("NQZ-01").expect("id"),
+        port: shared::Port::Nqz,
+        key: PublicKey::from_spki_pem(include_str!("../../keys/kiosk/dev-kiosk-nqz-01.pub"))
+            .expect("the development kiosk key"),
+    };
+    assert_eq!(kiosk.kid().to_string(), "574b4c36131c3f54");
+    let export = shared::ledger::open_export(&bytes, &[kiosk]).expect("the vector opens");
+    assert_eq!(export.signed_at(), datetime!(2026-12-05 05:30 UTC));
+    let [record] = export.records() else {
+        panic!("one record expected");
+    };
+    assert_eq!(
+        (
+            record.seq,
+            record.at.as_str(),
+            record.visa_number.as_deref()
+        ),
+        (1, "2026-12-05T05:00:00Z", Some("KZ2600017"))
+    );
+    assert_eq!(
+        record.hash,
+        "0ec2543ca66ba80149280f39c75fb3705bb89460b81bf9d57d7b2efdcc531a9a"
+    );
+    // Signing is deterministic: the same key, record and time give the same bytes.
+    let key = IssuerKey::from_pkcs8_pem(include_str!("../../keys/kiosk/dev-kiosk-nqz-01.key"))
+        .expect("the development kiosk key");
+    let again = shared::ledger::sign_export(
+        &key,
+        &KioskId::parse("NQZ-01").expect("id"),
+        shared::Port::Nqz,
+        export.signed_at(),
+        export.records(),
+    );
+    assert_eq!(again, bytes);
+}

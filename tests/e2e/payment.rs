@@ -52,7 +52,7 @@ const LUCA: Person = Person {
 /// A kiosk at Astana that trusts the development issuer key, as README's kiosk example.
 fn dev_kiosk(portal: &Portal, id: &'static str) -> Kiosk {
     Kiosk {
-        trust: workspace_root().join("keys"),
+        trust: workspace_root().join("keys/dev-trust"),
         ledger: portal.scratch().join(format!("{id}.ledger.db")),
         port: "NQZ",
         id,

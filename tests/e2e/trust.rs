@@ -201,15 +201,33 @@ fn a_kiosk_holding_only_the_root_key_enforces_key_rotation_revocation_bundle_ord
     nqz.record(Shown::Image(&b.picture), "entry", Some(&in_2_hours))?
         .expect("cannot_verify", "clock_suspicious", 2)?;
 
-    // Astana's ledger reaches the issuer; the next bundle tells Almaty the single-entry visa is
-    // used, while its sibling still enters there.
-    let ledger_export = bundles.path().join("nqz-ledger.jsonl");
-    let exported = nqz.export_ledger(&ledger_export)?;
+    // Astana's ledger reaches the issuer signed with the kiosk's own key, which the migration
+    // service registered; the next bundle tells Almaty the single-entry visa is used, while its
+    // sibling still enters there. Until the kiosk is registered its export proves nothing.
+    let ledger_export = bundles.path().join("nqz-ledger.kzledger");
+    let after_last_record = rfc3339(now + Duration::days(1) + Duration::minutes(1))?;
+    let exported = nqz.export_ledger(&ledger_export, Some(&after_last_record))?;
     ensure!(
         exported.code == 0,
         "exporting the ledger: {}",
         exported.output
     );
+    let unregistered = portal.issuer_command(&["ledger-import", &path(&ledger_export)])?;
+    ensure!(
+        !unregistered.status.success(),
+        "an export of an unregistered kiosk was imported"
+    );
+    let registered = portal.issuer_command(&[
+        "kiosk",
+        "add",
+        "--id",
+        nqz.id,
+        "--port",
+        nqz.port,
+        "--key",
+        &path(&nqz.public_key()),
+    ])?;
+    succeeded("issuer kiosk add", &registered)?;
     let imported = portal.issuer_command(&["ledger-import", &path(&ledger_export)])?;
     let said = succeeded("issuer ledger-import", &imported)?;
     ensure!(
@@ -220,7 +238,7 @@ fn a_kiosk_holding_only_the_root_key_enforces_key_rotation_revocation_bundle_ord
     let ala = kiosk_with_root(bundles.path(), &root_pub, "ALA", "ALA-02")?;
     let installed = ala.import_bundle(&bundle4)?;
     ensure!(
-        installed.code == 0 && installed.json["used_entries"] == 1,
+        installed.code == 0 && installed.json["used_entries"] == 1 && installed.json["kiosks"] == 1,
         "bundle 4 was not installed: {}",
         installed.output
     );
@@ -428,12 +446,19 @@ fn kiosk_with_root(
     let trust = dir.join("trust");
     std::fs::create_dir_all(&trust)?;
     std::fs::copy(root_pub, trust.join("root.pub"))?;
-    Ok(Kiosk {
+    let kiosk = Kiosk {
         trust,
         ledger: dir.join("ledger.db"),
         port,
         id,
-    })
+    };
+    let made = kiosk.identity()?;
+    ensure!(
+        made.code == 0 && made.json["kiosk_id"] == id,
+        "verifier-kiosk identity: {}",
+        made.output
+    );
+    Ok(kiosk)
 }
 
 fn certify(

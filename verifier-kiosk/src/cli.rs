@@ -13,6 +13,7 @@ use time::format_description::well_known::Rfc3339;
 
 use crate::config::KioskArgs;
 use crate::decision::{self, Decision, Verdict};
+use crate::identity::Identity;
 use crate::kiosk::{Direction, Kiosk};
 use crate::ledger::Ledger;
 use crate::scan;
@@ -36,6 +37,9 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Make this kiosk's own Ed25519 key (kiosk.key, kiosk.pub) in the trust directory if it is
+    /// missing, and print its id, port and key id as JSON for registration (`issuer kiosk add`).
+    Identity(IdentityArgs),
     /// Verify e-visa codes offline and print one JSON verdict per input.
     Verify(VerifyArgs),
     /// Judge a code presented for entry or exit here, record it in the ledger, print JSON.
@@ -54,15 +58,29 @@ pub enum Command {
     },
 }
 
-/// Arguments of `record`.
+/// Arguments of `identity`.
 #[derive(Debug, clap::Args)]
-pub struct RecordArgs {
-    /// Directory whose *.pub files are the trusted issuer keys.
+pub struct IdentityArgs {
+    /// The trust directory the identity is kept in.
     #[arg(long, env = "KIOSK_TRUST")]
     pub trust: PathBuf,
+    /// This kiosk's id, like NQZ-01 (capital letters, digits, hyphens).
+    #[arg(long, value_parser = parse_kiosk_id)]
+    pub kiosk_id: shared::kiosk::KioskId,
     /// This kiosk's airport: NQZ or ALA.
     #[arg(long, value_parser = parse_port)]
     pub port: Port,
+}
+
+/// Arguments of `record`.
+#[derive(Debug, clap::Args)]
+pub struct RecordArgs {
+    /// The trust directory: issuer keys or root key and bundle, and the kiosk's identity.
+    #[arg(long, env = "KIOSK_TRUST")]
+    pub trust: PathBuf,
+    /// This kiosk's airport: NQZ or ALA; taken from the identity when there is one.
+    #[arg(long, value_parser = parse_port)]
+    pub port: Option<Port>,
     /// The ledger database (created if missing).
     #[arg(long, env = "KIOSK_LEDGER")]
     pub ledger: PathBuf,
@@ -72,7 +90,8 @@ pub struct RecordArgs {
     /// The time of the crossing (RFC 3339); defaults to now.
     #[arg(long, value_parser = parse_time)]
     pub at: Option<OffsetDateTime>,
-    /// This kiosk's id in the ledger; defaults to the port and `-01`.
+    /// This kiosk's id in the ledger; taken from the identity when there is one, otherwise it
+    /// defaults to the port and `-01`.
     #[arg(long, env = "KIOSK_ID")]
     pub kiosk_id: Option<String>,
     /// The passport's machine-readable zone (two lines, or 88 characters), to cross-check.
@@ -106,20 +125,35 @@ pub enum BundleAction {
 /// The `ledger` actions.
 #[derive(Debug, Subcommand)]
 pub enum LedgerAction {
-    /// Write every record as JSON lines.
+    /// Write this kiosk's own records as an export signed with its key (docs/ledger-exchange.md).
     Export {
         /// The ledger database.
         #[arg(long, env = "KIOSK_LEDGER")]
         ledger: PathBuf,
+        /// The trust directory holding the kiosk's identity (`verifier-kiosk identity`).
+        #[arg(long, env = "KIOSK_TRUST")]
+        trust: PathBuf,
         /// The file to write; standard output when absent.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// The signing time (RFC 3339); defaults to now. No record may be later than it plus 10
+        /// minutes.
+        #[arg(long, value_parser = parse_time)]
+        at: Option<OffsetDateTime>,
     },
-    /// Merge exports of other kiosks: no duplicates; visas entered at two kiosks are flagged.
+    /// Merge signed exports of registered kiosks: no duplicates; visas entered at two kiosks are
+    /// flagged; a file not signed by a kiosk of the installed bundle is refused whole.
     Import {
         /// The ledger database.
         #[arg(long, env = "KIOSK_LEDGER")]
         ledger: PathBuf,
+        /// The trust directory whose installed bundle lists the registered kiosks.
+        #[arg(long, env = "KIOSK_TRUST")]
+        trust: PathBuf,
+        /// This kiosk's time (RFC 3339), against which future-dated records are flagged;
+        /// defaults to now.
+        #[arg(long, value_parser = parse_time)]
+        at: Option<OffsetDateTime>,
         /// Export files to merge.
         #[arg(required = true)]
         files: Vec<PathBuf>,
@@ -135,10 +169,10 @@ pub enum LedgerAction {
 /// Arguments of `verify`.
 #[derive(Debug, clap::Args)]
 pub struct VerifyArgs {
-    /// Directory whose *.pub files are the trusted issuer keys.
+    /// The trust directory: issuer keys or root key and bundle, and the kiosk's identity.
     #[arg(long, env = "KIOSK_TRUST")]
     pub trust: PathBuf,
-    /// Check entry at this airport too: NQZ or ALA.
+    /// Check entry at this airport too: NQZ or ALA; the identity's airport when there is one.
     #[arg(long, value_parser = parse_port)]
     pub port: Option<Port>,
     /// The time of the check (RFC 3339); defaults to now.
@@ -171,6 +205,7 @@ pub fn parse() -> Cli {
 /// Runs a headless command.
 pub fn run(command: Command) -> ExitCode {
     let result = match command {
+        Command::Identity(args) => identity(&args),
         Command::Verify(args) => verify(args),
         Command::Record(args) => record(args),
         Command::Ledger { action } => ledger(action),
@@ -184,7 +219,22 @@ pub fn run(command: Command) -> ExitCode {
     })
 }
 
-fn verify(args: VerifyArgs) -> Result<ExitCode> {
+fn identity(args: &IdentityArgs) -> Result<ExitCode> {
+    let identity = Identity::create(&args.trust, &args.kiosk_id, args.port)?;
+    println!(
+        "{}",
+        serde_json::json!({
+            "kiosk_id": identity.kiosk_id().as_str(),
+            "port": identity.port().code(),
+            "kid": identity.kid().to_string(),
+        })
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn verify(mut args: VerifyArgs) -> Result<ExitCode> {
+    let identity = Identity::load(&args.trust)?;
+    args.port = Identity::resolve(identity.as_ref(), None, args.port)?.1;
     let loaded = trust::load(&args.trust)?;
     let trust = loaded.store.clone();
     let at = args.at.unwrap_or_else(OffsetDateTime::now_utc);
@@ -247,14 +297,14 @@ pub fn decide_image(
 }
 
 fn record(args: RecordArgs) -> Result<ExitCode> {
+    let identity = Identity::load(&args.trust)?;
+    let (kiosk_id, port) =
+        Identity::resolve(identity.as_ref(), args.kiosk_id.as_deref(), args.port)?;
+    let port = port.context("give --port NQZ or ALA, or make the kiosk's identity first")?;
     let trust = trust::load(&args.trust)?;
-    let kiosk_id = args
-        .kiosk_id
-        .unwrap_or_else(|| format!("{}-01", args.port.code()));
     let ledger = Ledger::open(&args.ledger, &kiosk_id)
         .with_context(|| format!("opening the ledger {}", args.ledger.display()))?;
-    let mut kiosk =
-        Kiosk::new(args.port, trust.store, ledger).with_pipeline(pipeline(args.scan_budget));
+    let mut kiosk = Kiosk::new(port, trust.store, ledger).with_pipeline(pipeline(args.scan_budget));
     if let Some(bundle) = trust.bundle {
         kiosk = kiosk.with_bundle(bundle, shared::bundle::FreshnessPolicy::default());
     }
@@ -302,6 +352,7 @@ fn import_bundle(dir: &std::path::Path, file: &std::path::Path) -> Result<ExitCo
             "revoked_visas": bundle.revoked_visas().len(),
             "revoked_keys": bundle.revoked_keys().len(),
             "used_entries": bundle.used_entries().len(),
+            "kiosks": bundle.kiosks().len(),
         }),
         Err(error) => {
             println!("{}", serde_json::json!({ "refused": format!("{error:#}") }));
@@ -318,42 +369,74 @@ fn ledger(action: LedgerAction) -> Result<ExitCode> {
     };
     let mut out = std::io::stdout().lock();
     match action {
-        LedgerAction::Export { ledger, out: file } => {
-            let ledger = open(&ledger)?;
-            let count = match file {
+        LedgerAction::Export {
+            ledger,
+            trust,
+            out: file,
+            at,
+        } => {
+            let identity = Identity::load(&trust)?.with_context(|| {
+                format!(
+                    "{} holds no kiosk identity: make one with `verifier-kiosk identity --trust {} --kiosk-id ID --port NQZ|ALA` and have it registered",
+                    trust.display(),
+                    trust.display()
+                )
+            })?;
+            let ledger = Ledger::open(&ledger, identity.kiosk_id().as_str())
+                .with_context(|| format!("opening the ledger {}", ledger.display()))?;
+            let (bytes, count) = ledger.export_signed(
+                identity.key(),
+                identity.kiosk_id(),
+                identity.port(),
+                at.unwrap_or_else(OffsetDateTime::now_utc),
+            )?;
+            match file {
                 Some(path) => {
-                    let mut writer = std::io::BufWriter::new(
-                        std::fs::File::create(&path)
-                            .with_context(|| format!("creating {}", path.display()))?,
-                    );
-                    let count = ledger.export(&mut writer)?;
-                    writeln!(
-                        out,
-                        "{}",
-                        serde_json::json!({ "exported": count, "file": path })
-                    )?;
-                    count
+                    crate::trust::write_synced(&path, &bytes)?;
+                    let line = serde_json::json!({
+                        "exported": count,
+                        "file": path,
+                        "kiosk_id": identity.kiosk_id().as_str(),
+                        "kid": identity.kid().to_string(),
+                    });
+                    writeln!(out, "{line}")?;
                 }
-                None => ledger.export(&mut out)?,
-            };
-            let _ = count;
+                None => out.write_all(&bytes)?,
+            }
             Ok(ExitCode::SUCCESS)
         }
-        LedgerAction::Import { ledger, files } => {
+        LedgerAction::Import {
+            ledger,
+            trust,
+            at,
+            files,
+        } => {
+            let now = at.unwrap_or_else(OffsetDateTime::now_utc);
+            let loaded = trust::load(&trust)?;
+            let bundle = loaded.bundle.with_context(|| {
+                format!(
+                    "no trust bundle is installed in {}: only the kiosks a root-signed bundle lists may send ledger records",
+                    trust.display()
+                )
+            })?;
             let mut ledger = open(&ledger)?;
             let mut failed = false;
             for path in files {
-                let file = std::fs::File::open(&path)
-                    .with_context(|| format!("opening {}", path.display()))?;
-                let line = match ledger.import(std::io::BufReader::new(file)) {
-                    Ok(report) => {
-                        failed |= !report.flagged.is_empty();
-                        serde_json::json!({ "file": path, "report": report })
-                    }
+                let line = match read_export(&path) {
                     Err(error) => {
                         failed = true;
-                        serde_json::json!({ "file": path, "error": error.to_string() })
+                        serde_json::json!({ "file": path, "error": format!("{error:#}") })
                     }
+                    Ok(bytes) => match ledger.import(&bytes, bundle.kiosks(), now) {
+                        Ok(report) => {
+                            failed |= !report.flagged.is_empty();
+                            serde_json::json!({ "file": path, "report": report })
+                        }
+                        Err(error) => {
+                            failed = true;
+                            serde_json::json!({ "file": path, "error": error.to_string() })
+                        }
+                    },
                 };
                 writeln!(out, "{line}")?;
             }
@@ -394,6 +477,22 @@ pub fn parse_budget(text: &str) -> Result<f64, String> {
         Ok(s) if s > 0.0 && s <= 3600.0 => Ok(s),
         _ => Err("a budget is a number of seconds between 0 and 3600".to_owned()),
     }
+}
+
+/// Reads an export file, refusing one larger than an export can be before reading it.
+fn read_export(path: &std::path::Path) -> Result<Vec<u8>> {
+    let size = std::fs::metadata(path)
+        .with_context(|| format!("reading {}", path.display()))?
+        .len();
+    if size > shared::ledger::MAX_EXPORT_BYTES as u64 {
+        anyhow::bail!("{} is larger than a ledger export can be", path.display());
+    }
+    std::fs::read(path).with_context(|| format!("reading {}", path.display()))
+}
+
+/// Parses a kiosk id in its one spelling.
+pub fn parse_kiosk_id(text: &str) -> Result<shared::kiosk::KioskId, String> {
+    shared::kiosk::KioskId::parse(text).map_err(|e| e.to_string())
 }
 
 /// Parses NQZ or ALA.

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use shared::Port;
 
 use crate::i18n::Language;
+use crate::identity::Identity;
 
 /// The config file's shape (JSON); every field optional.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -53,6 +54,8 @@ pub struct Settings {
     pub scan_budget: Duration,
     /// The camera device, if one is configured.
     pub camera: Option<PathBuf>,
+    /// The key id of the kiosk's own identity (`verifier-kiosk identity`), if it has one.
+    pub kiosk_kid: Option<String>,
 }
 
 /// What flags and environment gave (clap fills it).
@@ -68,7 +71,7 @@ pub struct KioskArgs {
     /// The airport: NQZ or ALA.
     #[arg(long = "kiosk-port", env = "KIOSK_PORT")]
     pub port: Option<String>,
-    /// Directory of trusted issuer keys (*.pub).
+    /// The trust directory: issuer keys (*.pub) or root key and bundle, and the kiosk's identity.
     #[arg(long = "kiosk-trust", env = "KIOSK_TRUST")]
     pub trust: Option<PathBuf>,
     /// The SQLite ledger file.
@@ -95,12 +98,21 @@ impl Settings {
             Some(path) => read_file(path)?,
             None => FileConfig::default(),
         };
-        let port_text = args
-            .port
+        let given_port = match args.port.clone().or(file.port) {
+            Some(text) => Some(Port::parse(&text).with_context(|| format!("the port {text:?}"))?),
+            None => None,
+        };
+        let trust_dir = args
+            .trust
             .clone()
-            .or(file.port)
-            .unwrap_or_else(|| "NQZ".to_owned());
-        let port = Port::parse(&port_text).with_context(|| format!("the port {port_text:?}"))?;
+            .or(file.trust)
+            .unwrap_or_else(|| "keys/dev-trust".into());
+        // The kiosk's identity, when it has one, says who and where it is; settings may only agree.
+        let identity = Identity::load(&trust_dir)?;
+        let given_id = args.kiosk_id.clone().or(file.kiosk_id);
+        let (kiosk_id, port) =
+            Identity::resolve(identity.as_ref(), given_id.as_deref(), given_port)?;
+        let port = port.unwrap_or(Port::Nqz);
         let lang_text = args
             .lang
             .clone()
@@ -109,17 +121,13 @@ impl Settings {
         let language = Language::parse(&lang_text)
             .with_context(|| format!("the language {lang_text:?} is not kk, ru or en"))?;
         Ok(Self {
-            kiosk_id: args
-                .kiosk_id
-                .clone()
-                .or(file.kiosk_id)
-                .unwrap_or_else(|| format!("{}-01", port.code())),
+            kiosk_id: if kiosk_id.is_empty() {
+                format!("{}-01", port.code())
+            } else {
+                kiosk_id
+            },
             port,
-            trust_dir: args
-                .trust
-                .clone()
-                .or(file.trust)
-                .unwrap_or_else(|| "keys".into()),
+            trust_dir,
             ledger_path: args
                 .ledger
                 .clone()
@@ -129,6 +137,7 @@ impl Settings {
             language,
             config_file: args.config.clone(),
             camera: args.camera.clone().or(file.camera),
+            kiosk_kid: identity.as_ref().map(|i| i.kid().to_string()),
             scan_budget: Duration::from_secs_f64(
                 args.scan_budget
                     .or(file.scan_budget)
@@ -169,6 +178,28 @@ mod tests {
         assert_eq!(settings.port, Port::Ala);
         assert_eq!(settings.language, Language::Ru);
         assert_eq!(settings.ledger_path, PathBuf::from("kiosk-ledger.db"));
+    }
+
+    #[test]
+    fn the_identity_names_the_kiosk_and_a_contradicting_setting_is_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let id = shared::kiosk::KioskId::parse("ALA-02").expect("id");
+        Identity::create(dir.path(), &id, Port::Ala).expect("identity");
+        let args = KioskArgs {
+            trust: Some(dir.path().to_owned()),
+            ..KioskArgs::default()
+        };
+        let settings = Settings::resolve(&args).expect("resolves");
+        assert_eq!(
+            (settings.kiosk_id.as_str(), settings.port),
+            ("ALA-02", Port::Ala)
+        );
+        let contradicting = KioskArgs {
+            port: Some("NQZ".to_owned()),
+            ..args
+        };
+        let error = Settings::resolve(&contradicting).expect_err("refused");
+        assert!(format!("{error:#}").contains("contradicts"), "{error:#}");
     }
 
     #[test]

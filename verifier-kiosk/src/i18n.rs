@@ -232,6 +232,8 @@ pub enum Msg {
     // The settings screen.
     /// The kiosk's id.
     KioskId,
+    /// The kiosk's own key id, from its identity (read out for registration).
+    KioskKey,
     /// The airport.
     Airport,
     /// The trust directory.

@@ -182,7 +182,7 @@ impl Kiosk {
                 return refusal;
             }
         }
-        let mut decision = match shared::verify(crate::decision::code_text(text), &self.trust) {
+        let mut decision = match shared::verify(text, &self.trust) {
             Ok(verified) => Decision::verified(verified),
             Err(_) => return Decision::of_text(text, &self.trust, None, at),
         };

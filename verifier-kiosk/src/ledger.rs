@@ -5,17 +5,24 @@
 //! never shown but never show one that was not kept.
 //!
 //! Records are tamper-evident: each carries the SHA-256 of its content and of the previous record
-//! of the same kiosk, so every kiosk's records form a hash chain that `verify` walks. Records from
-//! other kiosks arrive by `import` with their own chains and are merged by hash, never duplicated.
-//! All SQL of the crate lives in this file.
+//! of the same kiosk, so every kiosk's records form a hash chain that `verify` walks. Records
+//! leave only in an export signed with the kiosk's own key (`docs/ledger-exchange.md`), and
+//! records of other kiosks arrive only in such an export, signed by a kiosk the installed trust
+//! bundle lists; they are merged by hash, never duplicated, and a fork of a chain refuses the
+//! whole file.
+//!
+//! Architecture Invariant: the clock's high-water mark ([`Ledger::latest_at`]) comes from this
+//! kiosk's own records only. An imported record, however dated, never tells this kiosk what time
+//! it is. All SQL of the crate lives in this file.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead, Write};
 use std::path::Path;
 
 use rusqlite::{Connection, OptionalExtension, params};
-use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
+use serde::Serialize;
+use shared::Port;
+use shared::kiosk::{KioskId, RegisteredKiosk};
+use shared::ledger::{ExchangeError, SIGNING_TOLERANCE};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -24,52 +31,9 @@ use crate::decision::PriorUse;
 /// The schema version this code writes (`PRAGMA user_version`).
 pub const SCHEMA_VERSION: i64 = 1;
 
-/// The `prev_hash` of a kiosk's first record.
-pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
-
-/// What a record stands for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Kind {
-    /// A decision shown to the officer.
-    Check,
-    /// An entry the officer recorded.
-    Entry,
-    /// An exit the officer recorded.
-    Exit,
-}
-
-/// One ledger record, as stored and as exported (one JSON object per line).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Record {
-    /// The kiosk that wrote it.
-    pub kiosk_id: String,
-    /// Its position in that kiosk's chain, from 1.
-    pub seq: i64,
-    /// When, RFC 3339 in UTC.
-    pub at: String,
-    /// The airport, NQZ or ALA.
-    pub port: String,
-    /// Decision, entry or exit.
-    pub kind: Kind,
-    /// Which way the traveller was crossing: `entry` or `exit` (absent when unknown).
-    pub direction: Option<String>,
-    /// The visa number, when the code verified.
-    pub visa_number: Option<String>,
-    /// The passport number on the visa, when the code verified.
-    pub passport_number: Option<String>,
-    /// `valid`, `invalid` or `cannot_verify`.
-    pub verdict: String,
-    /// The machine-readable reason.
-    pub reason: String,
-    /// The reason in words and any details.
-    pub detail: String,
-    /// The hash of the kiosk's previous record ([`GENESIS`] for the first).
-    pub prev_hash: String,
-    /// SHA-256 over all the fields above.
-    pub hash: String,
-}
+pub use shared::ledger::{
+    GENESIS, LedgerRecord as Record, RecordKind as Kind, record_hash, rfc3339_utc,
+};
 
 /// A record before it is chained.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,15 +68,26 @@ pub enum LedgerError {
     /// The database was written by a newer kiosk.
     #[error("the ledger has schema version {0}, newer than this kiosk's {SCHEMA_VERSION}")]
     TooNew(i64),
-    /// An export file line is not a record.
-    #[error("line {line}: {error}")]
-    BadLine {
-        /// 1-based line number.
-        line: usize,
-        /// What is wrong.
-        error: String,
+    /// The export file's signature, signer or records were refused.
+    #[error(transparent)]
+    Refused(#[from] ExchangeError),
+    /// The file holds another record at a place this ledger already holds: the kiosk's chain was
+    /// forked, which only tampering does.
+    #[error(
+        "record {kiosk_id}#{seq} differs from the one already held (hash {offered} instead of {held}): \
+         the chain was forked, evidence of tampering; nothing was imported"
+    )]
+    Fork {
+        /// Kiosk.
+        kiosk_id: String,
+        /// Position.
+        seq: i64,
+        /// The hash of the record this ledger holds there.
+        held: String,
+        /// The hash of the record the file offers.
+        offered: String,
     },
-    /// An imported record's hash or chain does not hold.
+    /// An imported record does not continue what this ledger holds of its kiosk.
     #[error("record {kiosk_id}#{seq}: {problem}")]
     Tampered {
         /// Kiosk.
@@ -136,6 +111,20 @@ pub struct ImportReport {
     pub duplicates: usize,
     /// Visas with entries recorded at more than one kiosk.
     pub flagged: Vec<MultiKioskUse>,
+    /// Imported records dated after this kiosk's clock at import (plus the tolerance): kept as
+    /// evidence, never trusted as the time.
+    pub future_dated: Vec<FutureRecord>,
+}
+
+/// An imported record dated in the future of the importing kiosk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FutureRecord {
+    /// The kiosk that wrote it.
+    pub kiosk_id: String,
+    /// Its position.
+    pub seq: i64,
+    /// The time it claims.
+    pub at: String,
 }
 
 /// A visa whose entries were recorded at several kiosks.
@@ -281,22 +270,36 @@ impl Ledger {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// The time of the newest record, from any kiosk (the clock's high-water mark).
+    /// The time of this kiosk's newest own record: with the bundle's creation time, the clock's
+    /// high-water mark. Imported records of other kiosks never count.
     pub fn latest_at(&self) -> Result<Option<OffsetDateTime>, LedgerError> {
-        let latest: Option<String> =
-            self.conn
-                .query_row("SELECT max(at) FROM records", [], |r| r.get(0))?;
+        let latest: Option<String> = self.conn.query_row(
+            "SELECT max(at) FROM records WHERE kiosk_id = ?1",
+            [&self.kiosk_id],
+            |r| r.get(0),
+        )?;
         Ok(latest.and_then(|t| OffsetDateTime::parse(&t, &Rfc3339).ok()))
     }
 
     /// Every record, in kiosk and chain order.
     pub fn records(&self) -> Result<Vec<Record>, LedgerError> {
-        let mut stmt = self.conn.prepare(
+        self.select("", None)
+    }
+
+    /// This kiosk's own records, in chain order.
+    pub fn own_records(&self) -> Result<Vec<Record>, LedgerError> {
+        self.select("WHERE kiosk_id = ?1", Some(&self.kiosk_id))
+    }
+
+    fn select(&self, filter: &str, kiosk_id: Option<&str>) -> Result<Vec<Record>, LedgerError> {
+        let mut stmt = self.conn.prepare(&format!(
             "SELECT kiosk_id, seq, at, port, kind, visa_number, passport_number, verdict, reason,
                     detail, prev_hash, hash, direction
-             FROM records ORDER BY kiosk_id, seq",
-        )?;
-        let rows = stmt.query_map([], |r| {
+             FROM records {filter} ORDER BY kiosk_id, seq"
+        ))?;
+        let params: Vec<&dyn rusqlite::ToSql> =
+            kiosk_id.iter().map(|k| k as &dyn rusqlite::ToSql).collect();
+        let rows = stmt.query_map(params.as_slice(), |r| {
             let kind: String = r.get(4)?;
             Ok(Record {
                 kiosk_id: r.get(0)?,
@@ -321,40 +324,36 @@ impl Ledger {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Writes every record as JSON lines; returns how many.
-    pub fn export(&self, out: &mut impl Write) -> Result<usize, LedgerError> {
-        let records = self.records()?;
-        for record in &records {
-            serde_json::to_writer(&mut *out, record).map_err(std::io::Error::other)?;
-            writeln!(out)?;
-        }
-        out.flush()?;
-        Ok(records.len())
+    /// This kiosk's own chain as an export signed with the kiosk's key (`docs/ledger-exchange.md`);
+    /// returns the file and how many records it carries.
+    pub fn export_signed(
+        &self,
+        key: &shared::IssuerKey,
+        kiosk_id: &KioskId,
+        port: Port,
+        signed_at: OffsetDateTime,
+    ) -> Result<(Vec<u8>, usize), LedgerError> {
+        let records = self.own_records()?;
+        let file = shared::ledger::sign_export(key, kiosk_id, port, signed_at, &records);
+        Ok((file, records.len()))
     }
 
-    /// Merges an export of another kiosk (or of this one): every record's hash and chain link is
-    /// checked, records already present are skipped, and a record that would fork a chain (same
-    /// kiosk and position, other content) refuses the whole file. All or nothing.
-    pub fn import(&mut self, input: impl BufRead) -> Result<ImportReport, LedgerError> {
-        let mut incoming = Vec::new();
-        for (i, line) in input.lines().enumerate() {
-            let line = line?;
-            if line.trim().is_empty() {
-                continue;
-            }
-            let record: Record = serde_json::from_str(&line).map_err(|e| LedgerError::BadLine {
-                line: i + 1,
-                error: e.to_string(),
-            })?;
-            if record_hash(&record) != record.hash {
-                return Err(tampered(&record, "its hash does not match its content"));
-            }
-            incoming.push(record);
-        }
-        incoming.sort_by(|a, b| (&a.kiosk_id, a.seq).cmp(&(&b.kiosk_id, b.seq)));
+    /// Merges an export signed by one of `kiosks` (the installed bundle's): the signature, signer
+    /// and every record are checked by [`shared::ledger::open_export`]; records already present are
+    /// skipped; a record that would fork a chain (same kiosk and position, other content) or does
+    /// not continue what this ledger holds refuses the whole file. All or nothing. Records dated
+    /// after `now` (this kiosk's clock) plus the tolerance are kept and reported, never trusted.
+    pub fn import(
+        &mut self,
+        file: &[u8],
+        kiosks: &[RegisteredKiosk],
+        now: OffsetDateTime,
+    ) -> Result<ImportReport, LedgerError> {
+        let export = shared::ledger::open_export(file, kiosks)?;
         let tx = self.conn.transaction()?;
         let (mut imported, mut duplicates) = (0, 0);
-        for record in &incoming {
+        let mut future_dated = Vec::new();
+        for record in export.records() {
             let existing: Option<String> = tx
                 .query_row(
                     "SELECT hash FROM records WHERE kiosk_id = ?1 AND seq = ?2",
@@ -367,11 +366,13 @@ impl Ledger {
                     duplicates += 1;
                     continue;
                 }
-                Some(_) => {
-                    return Err(tampered(
-                        record,
-                        "another record holds this place in the chain",
-                    ));
+                Some(held) => {
+                    return Err(LedgerError::Fork {
+                        kiosk_id: record.kiosk_id.clone(),
+                        seq: record.seq,
+                        held,
+                        offered: record.hash.clone(),
+                    });
                 }
                 None => {}
             }
@@ -386,7 +387,17 @@ impl Ledger {
                 .optional()?
             };
             if prev.as_deref() != Some(record.prev_hash.as_str()) {
-                return Err(tampered(record, "it does not follow the previous record"));
+                return Err(tampered(
+                    record,
+                    "it does not continue the records of this kiosk already held",
+                ));
+            }
+            if record.time().is_some_and(|at| at > now + SIGNING_TOLERANCE) {
+                future_dated.push(FutureRecord {
+                    kiosk_id: record.kiosk_id.clone(),
+                    seq: record.seq,
+                    at: record.at.clone(),
+                });
             }
             insert(&tx, record)?;
             imported += 1;
@@ -396,6 +407,7 @@ impl Ledger {
             imported,
             duplicates,
             flagged: self.multi_kiosk_uses()?,
+            future_dated,
         })
     }
 
@@ -461,34 +473,6 @@ impl Ledger {
     }
 }
 
-/// The SHA-256 (hex) of a record's content and its link, in a fixed JSON form.
-pub fn record_hash(r: &Record) -> String {
-    let content = serde_json::json!([
-        r.kiosk_id,
-        r.seq,
-        r.at,
-        r.port,
-        r.kind,
-        r.direction,
-        r.visa_number,
-        r.passport_number,
-        r.verdict,
-        r.reason,
-        r.detail,
-        r.prev_hash,
-    ]);
-    hex::encode(Sha256::digest(content.to_string().as_bytes()))
-}
-
-/// An instant as RFC 3339 in UTC, the ledger's one time format (sorts as text).
-pub fn rfc3339_utc(at: OffsetDateTime) -> String {
-    at.to_offset(time::UtcOffset::UTC)
-        .replace_nanosecond(0)
-        .unwrap_or(at)
-        .format(&Rfc3339)
-        .unwrap_or_default()
-}
-
 fn insert(conn: &Connection, r: &Record) -> Result<(), LedgerError> {
     let kind = match r.kind {
         Kind::Check => "check",
@@ -529,6 +513,7 @@ fn tampered(record: &Record, problem: &str) -> LedgerError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use shared::IssuerKey;
     use time::macros::datetime;
 
     fn entry(visa: &str, at: OffsetDateTime) -> NewRecord {
@@ -545,10 +530,24 @@ mod tests {
         }
     }
 
-    fn export(ledger: &Ledger) -> Vec<u8> {
-        let mut out = Vec::new();
-        ledger.export(&mut out).expect("export");
-        out
+    /// A kiosk at NQZ with its own key, registered under `id`.
+    fn registered(id: &str) -> (IssuerKey, RegisteredKiosk) {
+        let key = IssuerKey::generate(&mut rand_core::OsRng);
+        let kiosk = RegisteredKiosk {
+            id: KioskId::parse(id).expect("id"),
+            port: Port::Nqz,
+            key: key.public_key(),
+        };
+        (key, kiosk)
+    }
+
+    const NOW: OffsetDateTime = datetime!(2026-12-06 10:00 UTC);
+
+    fn export(ledger: &Ledger, key: &IssuerKey, kiosk: &RegisteredKiosk) -> Vec<u8> {
+        ledger
+            .export_signed(key, &kiosk.id, kiosk.port, NOW)
+            .expect("export")
+            .0
     }
 
     #[test]
@@ -582,27 +581,54 @@ mod tests {
 
     #[test]
     fn importing_twice_adds_nothing_the_second_time() {
+        let (key, kiosk) = registered("A");
         let mut a = Ledger::open_in_memory("A").expect("open");
         a.append(entry("V1", datetime!(2026-12-01 10:00 UTC)))
             .expect("append");
-        let file = export(&a);
+        let file = export(&a, &key, &kiosk);
         let mut b = Ledger::open_in_memory("B").expect("open");
-        let first = b.import(file.as_slice()).expect("import");
-        let second = b.import(file.as_slice()).expect("import");
+        let kiosks = std::slice::from_ref(&kiosk);
+        let first = b.import(&file, kiosks, NOW).expect("import");
+        let second = b.import(&file, kiosks, NOW).expect("import");
         assert_eq!((first.imported, first.duplicates), (1, 0));
         assert_eq!((second.imported, second.duplicates), (0, 1));
         assert_eq!(b.records().expect("records").len(), 1);
     }
 
     #[test]
+    fn an_export_carries_only_the_kiosks_own_records() {
+        let (key_a, a_kiosk) = registered("A");
+        let (key_b, b_kiosk) = registered("B");
+        let mut a = Ledger::open_in_memory("A").expect("open");
+        a.append(entry("V1", datetime!(2026-12-01 10:00 UTC)))
+            .expect("append");
+        let mut b = Ledger::open_in_memory("B").expect("open");
+        b.append(entry("V2", datetime!(2026-12-01 11:00 UTC)))
+            .expect("append");
+        b.import(
+            &export(&a, &key_a, &a_kiosk),
+            std::slice::from_ref(&a_kiosk),
+            NOW,
+        )
+        .expect("import");
+        let from_b = export(&b, &key_b, &b_kiosk);
+        let opened = shared::ledger::open_export(&from_b, &[b_kiosk]).expect("opens");
+        assert_eq!(opened.records().len(), 1);
+        assert_eq!(opened.records()[0].visa_number.as_deref(), Some("V2"));
+    }
+
+    #[test]
     fn a_visa_entered_at_two_kiosks_is_flagged_on_import() {
+        let (key, kiosk) = registered("ALA-1");
         let mut a = Ledger::open_in_memory("ALA-1").expect("open");
         a.append(entry("V1", datetime!(2026-12-01 10:00 UTC)))
             .expect("append");
         let mut b = Ledger::open_in_memory("NQZ-1").expect("open");
         b.append(entry("V1", datetime!(2026-12-02 10:00 UTC)))
             .expect("append");
-        let report = b.import(export(&a).as_slice()).expect("import");
+        let report = b
+            .import(&export(&a, &key, &kiosk), &[kiosk], NOW)
+            .expect("import");
         assert_eq!(
             report.flagged,
             vec![MultiKioskUse {
@@ -615,18 +641,77 @@ mod tests {
     }
 
     #[test]
-    fn an_export_edited_by_hand_is_refused_whole() {
+    fn a_fork_of_a_chain_already_held_is_refused_whole_as_tampering() {
+        let (key, kiosk) = registered("A");
         let mut a = Ledger::open_in_memory("A").expect("open");
         a.append(entry("V1", datetime!(2026-12-01 10:00 UTC)))
             .expect("append");
-        a.append(entry("V2", datetime!(2026-12-01 11:00 UTC)))
-            .expect("append");
-        let edited = String::from_utf8(export(&a))
-            .expect("utf-8")
-            .replace("\"V2\"", "\"V3\"");
         let mut b = Ledger::open_in_memory("B").expect("open");
-        let error = b.import(edited.as_bytes()).expect_err("refused");
-        assert!(matches!(error, LedgerError::Tampered { seq: 2, .. }));
+        let kiosks = std::slice::from_ref(&kiosk);
+        b.import(&export(&a, &key, &kiosk), kiosks, NOW)
+            .expect("import");
+        // The same kiosk key signs another first record: a second history of kiosk A.
+        let mut forked = Ledger::open_in_memory("A").expect("open");
+        forked
+            .append(entry("V7", datetime!(2026-12-01 10:00 UTC)))
+            .expect("append");
+        forked
+            .append(entry("V8", datetime!(2026-12-01 11:00 UTC)))
+            .expect("append");
+        let error = b
+            .import(&export(&forked, &key, &kiosk), kiosks, NOW)
+            .expect_err("refused");
+        assert!(matches!(error, LedgerError::Fork { seq: 1, .. }), "{error}");
+        assert!(error.to_string().contains("evidence of tampering"));
+        assert_eq!(b.records().expect("records").len(), 1);
+    }
+
+    #[test]
+    fn imported_records_never_move_the_clock_and_future_ones_are_flagged() {
+        let (key, kiosk) = registered("A");
+        let mut broken_clock = Ledger::open_in_memory("A").expect("open");
+        broken_clock
+            .append(entry("V1", datetime!(2099-01-01 00:00 UTC)))
+            .expect("append");
+        let file = broken_clock
+            .export_signed(&key, &kiosk.id, kiosk.port, datetime!(2099-01-01 00:05 UTC))
+            .expect("export")
+            .0;
+        let mut b = Ledger::open_in_memory("B").expect("open");
+        b.append(entry("V2", datetime!(2026-12-05 10:00 UTC)))
+            .expect("append");
+        let report = b.import(&file, &[kiosk], NOW).expect("import");
+        assert_eq!(report.imported, 1);
+        assert_eq!(
+            report.future_dated,
+            vec![FutureRecord {
+                kiosk_id: "A".to_owned(),
+                seq: 1,
+                at: "2099-01-01T00:00:00Z".to_owned(),
+            }]
+        );
+        assert_eq!(
+            b.latest_at().expect("latest"),
+            Some(datetime!(2026-12-05 10:00 UTC))
+        );
+        assert_eq!(b.entries_of("V1").expect("entries").len(), 1);
+    }
+
+    #[test]
+    fn an_export_by_a_kiosk_the_bundle_does_not_list_is_refused_whole() {
+        let (key, kiosk) = registered("A");
+        let (_, other) = registered("C");
+        let mut a = Ledger::open_in_memory("A").expect("open");
+        a.append(entry("V1", datetime!(2026-12-01 10:00 UTC)))
+            .expect("append");
+        let mut b = Ledger::open_in_memory("B").expect("open");
+        let error = b
+            .import(&export(&a, &key, &kiosk), &[other], NOW)
+            .expect_err("refused");
+        assert!(matches!(
+            error,
+            LedgerError::Refused(ExchangeError::UnknownKiosk(_))
+        ));
         assert!(b.records().expect("records").is_empty());
     }
 

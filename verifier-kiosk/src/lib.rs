@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod decision;
 pub mod i18n;
+pub mod identity;
 pub mod kiosk;
 pub mod ledger;
 pub mod passport;

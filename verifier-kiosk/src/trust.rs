@@ -6,7 +6,9 @@
 //!   issuer keys and lists revoked visas and keys and single-entry visas already used.
 //!
 //! When `bundle.kztrust` is present the bundle is the only source of issuer keys, so a stray
-//! `*.pub` file cannot widen what the kiosk trusts.
+//! `*.pub` file cannot widen what the kiosk trusts; a root key without a bundle trusts nothing.
+//! The kiosk's own identity (`kiosk.key`, `kiosk.pub`, `kiosk.json`, see [`crate::identity`])
+//! lives here too, and `kiosk.pub` is never read as an issuer key.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -40,9 +42,10 @@ pub fn load(dir: &Path) -> Result<Trust> {
             bundle: Some(bundle),
         });
     }
-    // A root key is never an issuer key: a production directory without its bundle trusts nothing
-    // rather than falling back to reading the root key as if it signed visas.
-    if dir.join("root.pub").exists() {
+    // A root key is never an issuer key: a production directory (root.pub or root/) without its
+    // bundle trusts nothing rather than falling back to loose keys that nothing certified, with no
+    // revocation and no freshness checks.
+    if dir.join("root.pub").exists() || dir.join("root").is_dir() {
         bail!(
             "no trust bundle is installed in {}: import one on the settings screen (F10) or with `verifier-kiosk bundle import`",
             dir.display()
@@ -118,7 +121,11 @@ fn pub_files(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut paths: Vec<_> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.is_file() && p.extension().is_some_and(|ext| ext == "pub"))
-        .filter(|p| p.file_name().is_some_and(|name| name != "root.pub"))
+        // The root key certifies, the kiosk's own key signs ledgers: neither ever signs a visa.
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|name| name != "root.pub" && name != crate::identity::PUB_FILE)
+        })
         .collect();
     paths.sort();
     Ok(paths)
@@ -134,7 +141,8 @@ fn read_bundle(path: &Path) -> Result<Vec<u8>> {
     fs::read(path).with_context(|| format!("reading {}", path.display()))
 }
 
-fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
+/// Writes a file and syncs it to the disk before returning.
+pub fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
     use std::io::Write;
     let mut file = fs::File::create(path).with_context(|| format!("writing {}", path.display()))?;
     file.write_all(bytes)

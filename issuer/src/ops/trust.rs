@@ -1,5 +1,6 @@
 //! The migration officer's trust commands: certifying issuer keys with the root key, and (with the
-//! database) revoking visas and keys and exporting the kiosks' trust bundle.
+//! database) revoking visas and keys and exporting the kiosks' trust bundle, which lists the
+//! registered kiosks of `ops/kiosk.rs`.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -7,8 +8,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, anyhow, bail};
 use sha2::{Digest, Sha256};
-use shared::Port;
-use shared::bundle::{TrustBundle, UsedEntry};
+use shared::bundle::TrustBundle;
 use shared::visa::VisaNumber;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -82,7 +82,8 @@ pub struct DataArgs {
 }
 
 impl DataArgs {
-    fn open(&self) -> Result<Db> {
+    /// Opens the existing database.
+    pub fn open(&self) -> Result<Db> {
         let path = self.data_dir.join("issuer.sqlite3");
         if !path.exists() {
             bail!("no issuer database at {}", path.display());
@@ -142,15 +143,6 @@ pub struct ExportArgs {
     pub data: DataArgs,
 }
 
-/// Options of `issuer ledger-import`.
-#[derive(Debug, Clone, clap::Args)]
-pub struct LedgerImportArgs {
-    /// A kiosk ledger export (`verifier-kiosk ledger export`): JSON lines.
-    pub file: PathBuf,
-    #[command(flatten)]
-    pub data: DataArgs,
-}
-
 /// `issuer revoke`.
 pub fn revoke(args: &RevokeArgs) -> Result<ExitCode> {
     let number = VisaNumber::parse(&args.visa_number.to_ascii_uppercase())
@@ -188,6 +180,7 @@ pub fn export_bundle(args: &ExportArgs) -> Result<ExitCode> {
     let db = args.data.open()?;
     let created_at = Clock::system().now();
     let content = db.with(|conn| store::trust::trust_content(conn))?;
+    let kiosks = db.with(|conn| store::kiosk::active_kiosks(conn))?;
     let mut written = None;
     let sequence = db.with(|conn| {
         store::trust::record_bundle_export(conn, created_at, |sequence| {
@@ -198,7 +191,8 @@ pub fn export_bundle(args: &ExportArgs) -> Result<ExitCode> {
                 content.revoked_visas.clone(),
                 content.revoked_keys.clone(),
                 content.used_entries.clone(),
-            )?;
+            )?
+            .with_kiosks(kiosks.clone())?;
             let bytes = bundle.sign(&root);
             let digest = hex::encode(Sha256::digest(&bytes));
             written = Some(bytes);
@@ -208,71 +202,16 @@ pub fn export_bundle(args: &ExportArgs) -> Result<ExitCode> {
     let bytes = written.context("the bundle was not made")?;
     write_atomically(&args.out, &bytes)?;
     println!(
-        "wrote {}: bundle {sequence}, {} certified keys, {} revoked visas, {} revoked keys, {} used entries, {} bytes",
+        "wrote {}: bundle {sequence}, {} certified keys, {} revoked visas, {} revoked keys, {} used entries, {} kiosks, {} bytes",
         args.out.display(),
         keyring.certificates().len(),
         content.revoked_visas.len(),
         content.revoked_keys.len(),
         content.used_entries.len(),
+        kiosks.len(),
         bytes.len()
     );
     Ok(ExitCode::SUCCESS)
-}
-
-/// `issuer ledger-import`: keeps the entries on single-entry visas, so the next bundle tells
-/// every kiosk they are used.
-pub fn ledger_import(args: &LedgerImportArgs) -> Result<ExitCode> {
-    let text = std::fs::read_to_string(&args.file)
-        .with_context(|| format!("reading {}", args.file.display()))?;
-    let mut entries = Vec::new();
-    for (i, line) in text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-    {
-        let record: LedgerLine = serde_json::from_str(line).with_context(|| {
-            format!(
-                "{} line {}: not a ledger record",
-                args.file.display(),
-                i + 1
-            )
-        })?;
-        if let Some(entry) = record.into_entry() {
-            entries.push(entry);
-        }
-    }
-    let db = args.data.open()?;
-    let now = Clock::system().rfc3339();
-    let added = db.with(|conn| store::trust::record_used_entries(conn, &entries, &now))?;
-    println!(
-        "read {} entries, recorded {added} new entries on single-entry visas",
-        entries.len()
-    );
-    Ok(ExitCode::SUCCESS)
-}
-
-/// The fields of a kiosk ledger record this issuer uses (the kiosk's export has more).
-#[derive(Debug, serde::Deserialize)]
-struct LedgerLine {
-    kiosk_id: String,
-    at: String,
-    port: String,
-    kind: String,
-    visa_number: Option<String>,
-}
-
-impl LedgerLine {
-    fn into_entry(self) -> Option<UsedEntry> {
-        if self.kind != "entry" {
-            return None;
-        }
-        Some(UsedEntry {
-            visa_number: VisaNumber::parse(self.visa_number.as_deref()?).ok()?,
-            at: OffsetDateTime::parse(&self.at, &Rfc3339).ok()?,
-            port: Port::parse(&self.port).ok()?,
-            kiosk_id: self.kiosk_id,
-        })
-    }
 }
 
 /// Writes a file whole or not at all: a temporary file, synced, then renamed over the target.

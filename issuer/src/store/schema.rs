@@ -122,4 +122,29 @@ pub(super) const MIGRATIONS: &[&str] = &[
         created_at TEXT NOT NULL,
         sha256 TEXT NOT NULL
     );",
+    // 4: registered kiosks and what is known of their ledger chains (store/kiosk.rs).
+    "CREATE TABLE kiosks (
+        id TEXT PRIMARY KEY CHECK (length(id) BETWEEN 1 AND 64),
+        port TEXT NOT NULL CHECK (port IN ('NQZ', 'ALA')),
+        public_key TEXT NOT NULL UNIQUE CHECK (length(public_key) = 64),
+        kid TEXT NOT NULL UNIQUE CHECK (length(kid) = 16),
+        registered_at TEXT NOT NULL,
+        revoked_at TEXT,
+        revoke_reason TEXT
+    );
+    CREATE TABLE kiosk_records (
+        kiosk_id TEXT NOT NULL REFERENCES kiosks(id),
+        seq INTEGER NOT NULL CHECK (seq > 0),
+        hash TEXT NOT NULL,
+        at TEXT NOT NULL,
+        imported_at TEXT NOT NULL,
+        PRIMARY KEY (kiosk_id, seq)
+    );",
+    // 5: each visa's printout, rendered once and served from here (with its SHA-256 as ETag).
+    "CREATE TABLE visa_pdfs (
+        visa_number TEXT PRIMARY KEY REFERENCES visas(number),
+        pdf BLOB NOT NULL,
+        sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+        rendered_at TEXT NOT NULL
+    );",
 ];

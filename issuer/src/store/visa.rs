@@ -79,10 +79,55 @@ pub fn issuable(conn: &Connection, application_id: &str) -> Result<Issuable> {
     Ok(Issuable::Ready(Box::new(row.into_application(conn)?)))
 }
 
-/// The number the next visa gets.
+/// A visa's printout as stored: the PDF and its SHA-256 (hex), which is also its ETag.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredPdf {
+    /// The PDF.
+    pub bytes: Vec<u8>,
+    /// SHA-256 of the bytes, lower-case hex.
+    pub sha256: String,
+}
+
+/// The number the next visa gets: one more than the highest so far, read from the primary key's
+/// index (the numbers are fixed-width, so their text order is their numeric order) rather than by
+/// counting every row.
 pub fn next_number(conn: &Connection) -> Result<String> {
-    let count: i64 = conn.query_row("SELECT COUNT(*) FROM visas", [], |r| r.get(0))?;
-    Ok(format!("KZ{:07}", count + 1))
+    let last: Option<String> = conn.query_row("SELECT MAX(number) FROM visas", [], |r| r.get(0))?;
+    let last = match last {
+        Some(text) => text
+            .strip_prefix("KZ")
+            .and_then(|digits| digits.parse::<u64>().ok())
+            .ok_or_else(|| anyhow!("a stored visa number {text:?} is not KZ and digits"))?,
+        None => 0,
+    };
+    Ok(format!("KZ{:07}", last + 1))
+}
+
+/// The stored printout of a visa, if it was rendered already.
+pub fn pdf_of(conn: &Connection, number: &str) -> Result<Option<StoredPdf>> {
+    conn.query_row(
+        "SELECT pdf, sha256 FROM visa_pdfs WHERE visa_number = ?1",
+        [number],
+        |r| {
+            Ok(StoredPdf {
+                bytes: r.get(0)?,
+                sha256: r.get(1)?,
+            })
+        },
+    )
+    .optional()
+    .map_err(Into::into)
+}
+
+/// Keeps a visa's printout; if two downloads rendered it at once, the first one stored wins and
+/// both are given the stored one.
+pub fn store_pdf(conn: &Connection, number: &str, pdf: &StoredPdf, now: &str) -> Result<StoredPdf> {
+    conn.execute(
+        "INSERT INTO visa_pdfs (visa_number, pdf, sha256, rendered_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (visa_number) DO NOTHING",
+        params![number, pdf.bytes, pdf.sha256, now],
+    )?;
+    pdf_of(conn, number)?.ok_or_else(|| anyhow!("the printout of {number} vanished"))
 }
 
 /// Records a signed visa, its signature, and the application's new status. Fails (and the

@@ -12,7 +12,7 @@ pub fn of_request(query: Option<&str>, headers: &HeaderMap) -> Lang {
     if let Some(lang) = query.and_then(query_lang) {
         return lang;
     }
-    if let Some(lang) = super::session::cookie(headers, LANG_COOKIE).and_then(Lang::parse) {
+    if let Some(lang) = super::cookie::cookie(headers, LANG_COOKIE).and_then(Lang::parse) {
         return lang;
     }
     let accept = headers

@@ -10,6 +10,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use maud::html;
 use serde::Deserialize;
+use sha2::{Digest, Sha256};
 
 use super::apply::{applicant_table, own_application};
 use super::cabinet::{next_step, status_text};
@@ -18,12 +19,13 @@ use super::session::{Ctx, Posted};
 use super::{AppError, AppState};
 use crate::domain::application::{Application, ApplicationStatus};
 use crate::domain::fees::{Fees, format_minor};
-use crate::domain::payment::{NoticeOutcome, Payment, PaymentNotice, PaymentStatus};
+use crate::domain::payment::{NoticeOutcome, Payment, PaymentMethod, PaymentNotice, PaymentStatus};
 use crate::domain::taxid::PartyKind;
-use crate::epay::{PaymentOrder, SignatureError};
+use crate::epay::PaymentOrder;
 use crate::service::issuance::{issue_logged, settle};
 use crate::store;
 use crate::store::trust::RevocationNote;
+use crate::store::visa::StoredPdf;
 
 /// The payment recipient and budget codes shown on Step 2. They are the sandbox's illustrative
 /// values, in the shape of the real ones (the state revenue department and its codes).
@@ -205,6 +207,7 @@ async fn to_pay(
         payer: app.applicant.full_name(),
         return_url: format!("{base}/applications/{}/result", app.id),
         callback_url: format!("{base}/epay/callback"),
+        lang: Some(ctx.lang.into()),
     };
     let created = state
         .gateway
@@ -404,22 +407,10 @@ async fn update_status(
 
 /// `POST /epay/callback`: the gateway's signed notice of a final payment state.
 pub async fn callback(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let verdict = state.gateway.secrets().verify(
-        &headers,
-        &body,
-        state.gateway.merchant_id(),
-        state.clock.unix(),
-    );
-    if let Err(error) = verdict {
+    if let Err(error) = state.gateway.verify(&headers, &body, state.clock.unix()) {
         tracing::warn!(%error, "a payment callback was refused");
-        let status = match error {
-            SignatureError::Stale
-            | SignatureError::Mismatch
-            | SignatureError::Missing
-            | SignatureError::Merchant => StatusCode::UNAUTHORIZED,
-        };
         return (
-            status,
+            StatusCode::UNAUTHORIZED,
             axum::Json(serde_json::json!({"error": error.to_string()})),
         )
             .into_response();
@@ -468,15 +459,17 @@ async fn receipt_page(
         .ok_or(AppError::NotFound)?;
     let title = ctx.t("Электрондық чек", "Электронный чек", "Electronic check");
     let dash = String::from("—");
-    let method = match payment.method.as_deref() {
-        Some("card") => ctx.t("Төлем картасы", "Платёжная карта", "Payment card"),
-        Some("wallet") => ctx.t("Электрондық әмиян", "Электронный кошелёк", "E-wallet"),
-        Some("mobile") => ctx.t(
+    let method = match payment.method {
+        Some(PaymentMethod::Card) => ctx.t("Төлем картасы", "Платёжная карта", "Payment card"),
+        Some(PaymentMethod::Wallet) => {
+            ctx.t("Электрондық әмиян", "Электронный кошелёк", "E-wallet")
+        }
+        Some(PaymentMethod::Mobile) => ctx.t(
             "Мобильді баланстан есептен шығару",
             "Списание с баланса мобильного телефона",
             "Write-off from the mobile balance",
         ),
-        _ => "—",
+        None => "—",
     };
     let rows: [(&str, String); 9] = [
         (
@@ -554,6 +547,7 @@ async fn visa_pdf(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let app = own_application(&state, &ctx, id).await?;
     let user = ctx.user()?.id;
@@ -572,18 +566,30 @@ async fn visa_pdf(
         // A revoked visa is not printed again; the result page says why.
         return Ok(Redirect::to(&format!("/applications/{}/result", app.id)).into_response());
     }
-    let inviter = inviter_line(&app);
     let filename = format!(
         "e-visa-{}-{}.pdf",
         issued.number,
         app.applicant.surname.as_str().replace(' ', "-")
     );
-    let bytes = tokio::task::spawn_blocking(move || {
-        crate::pdf::render(&issued.visa, &issued.token, Some(&inviter))
-    })
-    .await
-    .map_err(|e| anyhow::anyhow!("the PDF task failed: {e}"))?
-    .map_err(|e| anyhow::anyhow!("rendering the visa PDF: {e}"))?;
+    let pdf = printout(&state, &app, issued).await?;
+    let etag = format!("\"{}\"", pdf.sha256);
+    let cached = headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|tag| tag.trim() == etag);
+    let etag = HeaderValue::from_str(&etag).map_err(|e| anyhow::anyhow!("an ETag header: {e}"))?;
+    // The owner's browser may keep the printout but must ask again each time (the visa can be
+    // revoked); an unchanged printout is then answered without its body.
+    let cache = HeaderValue::from_static("private, no-cache");
+    if cached {
+        return Ok((
+            StatusCode::NOT_MODIFIED,
+            [(header::ETAG, etag), (header::CACHE_CONTROL, cache)],
+        )
+            .into_response());
+    }
     let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\""))
         .map_err(|e| anyhow::anyhow!("a file name header: {e}"))?;
     Ok((
@@ -593,8 +599,44 @@ async fn visa_pdf(
                 HeaderValue::from_static("application/pdf"),
             ),
             (header::CONTENT_DISPOSITION, disposition),
+            (header::ETAG, etag),
+            (header::CACHE_CONTROL, cache),
         ],
-        bytes,
+        pdf.bytes,
     )
         .into_response())
+}
+
+/// The visa's printout: made once, on its first download, then served from storage. Rendering
+/// runs on a blocking thread outside the database lock; two first downloads at once both get the
+/// copy stored first (the same visa renders to the same bytes anyway).
+async fn printout(
+    state: &AppState,
+    app: &Application,
+    issued: store::visa::IssuedVisa,
+) -> Result<StoredPdf, AppError> {
+    let number = issued.number.clone();
+    if let Some(pdf) = state
+        .db
+        .call(move |conn| store::visa::pdf_of(conn, &number))
+        .await?
+    {
+        return Ok(pdf);
+    }
+    let inviter = inviter_line(app);
+    let number = issued.number.clone();
+    let pdf = tokio::task::spawn_blocking(move || {
+        crate::pdf::render(&issued.visa, &issued.token, Some(&inviter)).map(|bytes| StoredPdf {
+            sha256: hex::encode(Sha256::digest(&bytes)),
+            bytes,
+        })
+    })
+    .await
+    .map_err(|e| anyhow::anyhow!("the PDF task failed: {e}"))?
+    .map_err(|e| anyhow::anyhow!("rendering the visa PDF: {e}"))?;
+    let now = state.clock.rfc3339();
+    Ok(state
+        .db
+        .call(move |conn| store::visa::store_pdf(conn, &number, &pdf, &now))
+        .await?)
 }

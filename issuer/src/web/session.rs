@@ -8,12 +8,13 @@ use std::sync::Mutex;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use serde::de::DeserializeOwned;
 use subtle::ConstantTimeEq;
 
+use super::cookie::cookie;
 use super::lang::{LANG_COOKIE, query_lang};
 use super::{AppError, AppState};
 use crate::domain::account::User;
@@ -67,18 +68,6 @@ pub struct Posted<T>(pub T);
 #[derive(Debug, Default)]
 pub struct LoginLimiter {
     failures: Mutex<HashMap<String, (u32, i64)>>,
-}
-
-/// The value of a cookie in the request.
-pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(key, _)| *key == name)
-        .map(|(_, value)| value)
 }
 
 impl AppState {

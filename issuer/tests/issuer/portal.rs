@@ -1812,6 +1812,88 @@ fn scan_pdf(pdf: &[u8]) -> (Vec<String>, String) {
 }
 
 #[tokio::test]
+async fn the_printout_is_made_once_stored_and_served_again_with_its_sha256_as_etag() {
+    let (app, state) = portal();
+    let (anna, id, order) = submitted_with_order(&app, &state).await;
+    callback(&app, &notice(&order, "paid", 8000, "USD"), SECRET, now()).await;
+    let download = |etag: Option<String>| {
+        let mut request = Request::get(format!("/applications/{id}/visa.pdf"))
+            .header(header::COOKIE, anna.cookie_header());
+        if let Some(etag) = etag {
+            request = request.header(header::IF_NONE_MATCH, etag);
+        }
+        app.clone()
+            .oneshot(request.body(Body::empty()).expect("request"))
+    };
+    let first = download(None).await.expect("infallible");
+    assert_eq!(first.status(), StatusCode::OK);
+    let etag = first.headers()[header::ETAG]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    assert_eq!(first.headers()[header::CACHE_CONTROL], "private, no-cache");
+    let first = axum::body::to_bytes(first.into_body(), usize::MAX)
+        .await
+        .expect("body");
+    {
+        use sha2::Digest;
+        let digest = hex::encode(sha2::Sha256::digest(&first));
+        assert_eq!(
+            etag,
+            format!("\"{digest}\""),
+            "the ETag is the PDF's SHA-256"
+        );
+    }
+
+    let second = download(None).await.expect("infallible");
+    assert_eq!(
+        second.headers()[header::ETAG].to_str().expect("ascii"),
+        etag
+    );
+    let second = axum::body::to_bytes(second.into_body(), usize::MAX)
+        .await
+        .expect("body");
+    assert_eq!(first, second, "the same bytes every time");
+    let stored: i64 = state
+        .db
+        .with(|conn| Ok(conn.query_row("SELECT COUNT(*) FROM visa_pdfs", [], |r| r.get(0))?))
+        .expect("count");
+    assert_eq!(stored, 1, "rendered once, kept once");
+
+    let unchanged = download(Some(etag.clone())).await.expect("infallible");
+    assert_eq!(unchanged.status(), StatusCode::NOT_MODIFIED);
+    let body = axum::body::to_bytes(unchanged.into_body(), usize::MAX)
+        .await
+        .expect("body");
+    assert!(body.is_empty());
+    let stale = download(Some("\"0000\"".to_owned()))
+        .await
+        .expect("infallible");
+    assert_eq!(stale.status(), StatusCode::OK);
+
+    // Rendering the stored visa again gives the stored bytes: the printout is a function of the visa.
+    let (application, visa) = state
+        .db
+        .with(|conn| {
+            let user = issuer::store::account::find_login(conn, "anna@example.com")?
+                .map(|(id, _)| id)
+                .ok_or_else(|| anyhow::anyhow!("anna"))?;
+            Ok((
+                issuer::store::application::application_of(conn, &id, user)?,
+                issuer::store::visa::visa_of(conn, &id, user)?,
+            ))
+        })
+        .expect("visa");
+    let (application, visa) = (application.expect("applied"), visa.expect("issued"));
+    let inviter = issuer::web::payment::inviter_line(&application);
+    let again = issuer::pdf::render(&visa.visa, &visa.token, Some(&inviter)).expect("renders");
+    assert!(
+        again == first,
+        "a fresh rendering differs from the stored printout"
+    );
+}
+
+#[tokio::test]
 async fn the_downloaded_pdf_carries_a_qr_that_verifies_with_the_development_key_and_the_mrz() {
     let (app, state) = portal();
     let (anna, id, order) = submitted_with_order(&app, &state).await;

@@ -1017,6 +1017,69 @@ async fn hostile_callbacks_get_a_4xx_or_are_settled_once_and_shown_escaped() {
     check_page("visas after hostile callbacks", &visas);
 }
 
+#[tokio::test]
+async fn callbacks_with_signed_or_hostile_timestamps_and_huge_signature_lists_get_a_4xx() {
+    let (app, state) = portal();
+    let (_anna, _id, order) = with_order(&app, &state).await;
+    let body = json!({
+        "payment_id": "pay-1", "order_id": order, "status": "paid", "amount_minor": 8000,
+        "currency": "USD", "method": "card", "paid_at": "2026-11-25T10:00:00Z",
+        "receipt_number": "EP-2026-000123", "payer_hint": "**** 1111"
+    })
+    .to_string()
+    .into_bytes();
+    let secrets = issuer::epay::Secrets::parse(SECRET).expect("secret");
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let mut cases: Vec<(String, Headers)> = Vec::new();
+    for timestamp in [
+        i64::MIN.to_string(),
+        i64::MAX.to_string(),
+        "-0".to_owned(),
+        "+5".to_owned(),
+        "-5".to_owned(),
+        format!("+{now}"),
+        format!("0{now}"),
+        "1".repeat(40),
+    ] {
+        // Where an i64 can say the timestamp, the entry is the right MAC for it, so only the
+        // timestamp's form or age can be what refuses the callback.
+        let at = timestamp.parse().unwrap_or(now);
+        let mut headers = good_headers(&body);
+        headers[1].1 = timestamp.clone().into_bytes();
+        headers[2].1 = secrets.sign(at, &body).into_bytes();
+        cases.push((format!("timestamp {timestamp}"), headers));
+    }
+    let good = good_headers(&body);
+    let entry = String::from_utf8(good[2].1.clone()).expect("ASCII");
+    for (what, signature) in [
+        ("10,000 v1= entries", vec![entry.as_str(); 10_000].join(",")),
+        ("9 v1= entries", [entry.as_str(); 9].join(",")),
+        (
+            "a malformed entry beside a good one",
+            format!("v1=00ff,{entry}"),
+        ),
+    ] {
+        let mut headers = good.clone();
+        headers[2].1 = signature.into_bytes();
+        cases.push((what.to_owned(), headers));
+    }
+    for (what, headers) in cases {
+        let (status, text) = send_callback(&app, signed_callback(body.clone(), &headers)).await;
+        assert!(
+            status.is_client_error(),
+            "callback with {what}: {status} {text}"
+        );
+    }
+    assert_eq!(issued(&state), 0, "no refused callback paid anything");
+    let (status, text) = send_callback(&app, signed_callback(body.clone(), &good)).await;
+    assert_eq!(
+        status,
+        StatusCode::NO_CONTENT,
+        "the same callback, well signed: {text}"
+    );
+    assert_eq!(issued(&state), 1);
+}
+
 fn issued(state: &AppState) -> i64 {
     state
         .db

@@ -375,3 +375,211 @@ proptest! {
         }
     }
 }
+
+/// One claim value, to write claims maps the way a careless or hostile issuer might.
+#[derive(Debug, Clone)]
+enum Claim {
+    Int(i64),
+    Text(String),
+    Texts(Vec<String>),
+}
+
+/// The claims of `visa` as (key, value) pairs, in the order and spelling `encode_claims` uses.
+fn claim_list(visa: &Visa) -> Vec<(u64, Claim)> {
+    let text = |s: &str| Claim::Text(s.to_owned());
+    let mut list = vec![
+        (claim::ISSUER, text("KAZ")),
+        (
+            claim::ISSUED_AT,
+            Claim::Int(visa.issued_at().unix_timestamp()),
+        ),
+        (claim::NUMBER, text(visa.number().as_str())),
+        (claim::CATEGORY, Claim::Int(visa.category().code() as i64)),
+        (claim::ENTRIES, Claim::Int(visa.entries().count() as i64)),
+        (claim::VALID_FROM, Claim::Int(epoch_days(visa.valid_from()))),
+        (
+            claim::VALID_UNTIL,
+            Claim::Int(epoch_days(visa.valid_until())),
+        ),
+        (claim::STAY_DAYS, Claim::Int(visa.stay_days().into())),
+        (
+            claim::PORTS,
+            Claim::Texts(visa.ports().iter().map(|p| p.code().to_owned()).collect()),
+        ),
+        (claim::SURNAME, text(visa.surname().as_str())),
+    ];
+    if let Some(given) = visa.given_names() {
+        list.push((claim::GIVEN_NAMES, text(given.as_str())));
+    }
+    if let Some(native) = visa.surname_native() {
+        list.push((claim::SURNAME_NATIVE, text(native.as_str())));
+    }
+    if let Some(native) = visa.given_names_native() {
+        list.push((claim::GIVEN_NAMES_NATIVE, text(native.as_str())));
+    }
+    list.extend([
+        (claim::PASSPORT, text(visa.passport_number().as_str())),
+        (claim::CITIZENSHIP, text(visa.citizenship().as_str())),
+        (
+            claim::BIRTH_DATE,
+            Claim::Int(epoch_days(visa.date_of_birth())),
+        ),
+        (claim::SEX, text(visa.sex().as_str())),
+        (claim::INVITATION, text(visa.invitation_number().as_str())),
+    ]);
+    list
+}
+
+fn encode_list(list: &[(u64, Claim)]) -> Vec<u8> {
+    let mut w = Writer::new();
+    w.map(list.len());
+    for (key, value) in list {
+        w.uint(*key);
+        match value {
+            Claim::Int(n) => {
+                w.int(*n);
+            }
+            Claim::Text(s) => {
+                w.text(s);
+            }
+            Claim::Texts(items) => {
+                w.array(items.len());
+                for item in items {
+                    w.text(item);
+                }
+            }
+        }
+    }
+    w.into_bytes()
+}
+
+fn sign_payload(key: &IssuerKey, payload: &[u8]) -> String {
+    let protected = protected_header(key.kid());
+    let signature = key.sign(&sig_structure(&protected, payload));
+    token_from(&envelope(&protected, payload, &signature))
+}
+
+/// The outcome of the sample visa with one claim replaced, signed by the trusted key.
+fn with_claim(key_of_claim: u64, value: Claim) -> &'static str {
+    let key = key(1);
+    let mut list = claim_list(&sample_visa());
+    if let Some(slot) = list.iter_mut().find(|(k, _)| *k == key_of_claim) {
+        slot.1 = value;
+    }
+    outcome(&sign_payload(&key, &encode_list(&list)), &trust(&key))
+}
+
+#[test]
+fn the_claim_list_helper_writes_exactly_what_signing_writes() {
+    let visa = sample_visa();
+    assert_eq!(encode_list(&claim_list(&visa)), encode_claims(&visa));
+}
+
+#[test]
+fn every_other_spelling_of_a_signed_visa_is_refused_as_invalid_claims() {
+    let texts = |items: &[&str]| Claim::Texts(items.iter().map(|s| (*s).to_owned()).collect());
+    let text = |s: &str| Claim::Text(s.to_owned());
+    let cases = [
+        (claim::PORTS, texts(&["ALA", "NQZ"])),
+        (claim::PORTS, texts(&["NQZ", "NQZ"])),
+        (claim::PORTS, texts(&["nqz", "ala"])),
+        (claim::PORTS, texts(&[" NQZ"])),
+        (claim::SURNAME, text("eriksson")),
+        (claim::SURNAME, text(" ERIKSSON ")),
+        (claim::SURNAME, text("ERIKSSON<<")),
+        (claim::SURNAME, text("ERIK<SSON")),
+        (claim::GIVEN_NAMES, text("ANNA  MARIA")),
+        (claim::PASSPORT, text("l898902c3")),
+        (claim::PASSPORT, text("L898 902C3")),
+        (claim::SEX, text("f")),
+        (claim::CITIZENSHIP, text("swe")),
+        (claim::ISSUER, text("kaz")),
+        (claim::INVITATION, text(" INV-2026-000001 ")),
+        (claim::INVITATION, text("inv-2026-000001")),
+        (claim::SURNAME_NATIVE, text(" Эрикссон")),
+        (claim::GIVEN_NAMES_NATIVE, text("Анна  Мария")),
+        (claim::GIVEN_NAMES_NATIVE, text("Анна Мария ")),
+    ];
+    for (claim_key, value) in cases {
+        let shown = format!("{claim_key}: {value:?}");
+        assert_eq!(with_claim(claim_key, value), "invalid_claims", "{shown}");
+    }
+    // The canonical spelling of the same claims still verifies.
+    assert_eq!(with_claim(claim::PORTS, texts(&["NQZ", "ALA"])), "ok");
+}
+
+/// A valid visa drawn at random: names, passport, ports, sex and optional claims vary.
+fn arbitrary_visa() -> impl Strategy<Value = Visa> {
+    (
+        "[A-Z]{1,12}( [A-Z]{1,10})?",
+        proptest::option::of("[A-Z]{1,10}( [A-Z]{1,8})?"),
+        proptest::option::of("[А-Я][а-я]{1,10}( [А-Я][а-я]{1,8})?"),
+        "[A-Z0-9]{1,9}",
+        prop::sample::select(vec![vec!["NQZ"], vec!["ALA"], vec!["NQZ", "ALA"]]),
+        prop::sample::select(vec!["F", "M", "X"]),
+        "INV-[0-9]{4}-[0-9]{6}",
+    )
+        .prop_map(
+            |(surname, given, native, passport, ports, sex, invitation)| {
+                let mut draft = sample_draft();
+                draft.surname = surname;
+                draft.given_names = given;
+                draft.surname_native = native;
+                draft.given_names_native = None;
+                draft.passport_number = passport;
+                draft.ports = ports.into_iter().map(str::to_owned).collect();
+                draft.sex = sex.to_owned();
+                draft.invitation_number = invitation;
+                draft.into_visa().expect("the strategy makes valid visas")
+            },
+        )
+}
+
+/// Ways to spell a claims map differently while meaning the same visa to a lenient reader.
+fn respell(list: &mut [(u64, Claim)], how: u8, position: prop::sample::Index) {
+    let texts: Vec<usize> = (0..list.len())
+        .filter(|i| matches!(list[*i].1, Claim::Text(_)))
+        .collect();
+    let i = texts[position.index(texts.len())];
+    // Native-script names keep their letter case (it is part of the name, not a spelling), so
+    // lower case is a respelling only for the MRZ-form claims.
+    let native = matches!(list[i].0, claim::SURNAME_NATIVE | claim::GIVEN_NAMES_NATIVE);
+    match (&mut list[i].1, how % 6) {
+        (Claim::Text(s), 0) if !native => *s = s.to_lowercase(),
+        (Claim::Text(s), 0) => *s = format!("{s}  "),
+        (Claim::Text(s), 1) => *s = format!(" {s}"),
+        (Claim::Text(s), 2) => *s = format!("{s} "),
+        (Claim::Text(s), 3) => *s = s.replacen(' ', "  ", 1),
+        (Claim::Text(s), 4) => *s = s.replace(' ', "<"),
+        _ => {
+            if let Some((_, Claim::Texts(ports))) =
+                list.iter_mut().find(|(k, _)| *k == claim::PORTS)
+            {
+                if ports.len() == 2 {
+                    ports.reverse();
+                } else {
+                    ports.push(ports[0].clone());
+                }
+            }
+        }
+    }
+}
+
+proptest! {
+    #[test]
+    fn any_spelling_of_a_random_visa_but_the_canonical_one_is_refused(
+        visa in arbitrary_visa(),
+        how in any::<u8>(),
+        position in any::<prop::sample::Index>(),
+    ) {
+        let key = key(1);
+        let canonical = claim_list(&visa);
+        prop_assert_eq!(encode_list(&canonical), encode_claims(&visa));
+        prop_assert_eq!(outcome(&sign_payload(&key, &encode_list(&canonical)), &trust(&key)), "ok");
+        let mut other = canonical.clone();
+        respell(&mut other, how, position);
+        let payload = encode_list(&other);
+        prop_assume!(payload != encode_claims(&visa));
+        prop_assert!(verify(&sign_payload(&key, &payload), &trust(&key)).is_err());
+    }
+}

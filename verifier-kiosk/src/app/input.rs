@@ -87,7 +87,7 @@ impl KioskApp {
 
     fn submit_wedge(&mut self) {
         let line = std::mem::take(&mut self.wedge);
-        self.submit_line(crate::decision::code_text(&line));
+        self.submit_line(&line);
     }
 
     /// One line from a scanner, a reader or the manual field: a visa code, or one or both lines

@@ -44,7 +44,7 @@ pub(super) fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
         let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
         if ui.button(tr(lang, Msg::Check)).clicked() || entered {
             let text = std::mem::take(&mut app.manual);
-            app.submit_line(crate::decision::code_text(&text));
+            app.submit_line(&text);
         }
     });
 }

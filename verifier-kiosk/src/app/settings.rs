@@ -24,6 +24,10 @@ pub(super) fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
                 tr(lang, Msg::Port(settings.port))
             ),
         ),
+        (
+            Msg::KioskKey,
+            settings.kiosk_kid.clone().unwrap_or_else(not_set),
+        ),
         (Msg::TrustDir, settings.trust_dir.display().to_string()),
         (Msg::LedgerPath, settings.ledger_path.display().to_string()),
         (Msg::ScannerDir, path(&settings.scanner_dir)),

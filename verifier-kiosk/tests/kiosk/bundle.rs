@@ -206,3 +206,28 @@ fn a_root_key_without_an_installed_bundle_trusts_nothing() {
     ]);
     assert_ne!(code, Some(0), "{line}");
 }
+
+#[test]
+fn a_root_folder_without_an_installed_bundle_trusts_nothing_not_even_a_loose_issuer_key() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(dir.path().join("root")).expect("mkdir");
+    std::fs::write(
+        dir.path().join("root").join("dev-root.pub"),
+        include_str!("../../../keys/root/dev-root.pub"),
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join("dev-issuer.pub"),
+        include_str!("../../../keys/dev-issuer.pub"),
+    )
+    .expect("write");
+    let (code, line) = kiosk(&[
+        "verify",
+        "--trust",
+        path(dir.path()),
+        "--text",
+        &token(|_| {}),
+    ]);
+    assert_ne!(code, Some(0), "{line}");
+    assert!(verifier_kiosk::trust::load(dir.path()).is_err());
+}

@@ -1,8 +1,10 @@
 //! The kiosk's integration tests, one binary: the reading pipeline on rendered printouts and
-//! photos, hostile pictures, the headless CLI end to end, and the window driven by its labels.
+//! photos, hostile pictures, the headless CLI end to end, kiosk identities and signed ledger
+//! exchange, and the window driven by its labels.
 
 mod bundle;
 mod cli;
+mod exchange;
 mod hostile;
 mod pipeline;
 mod render;
@@ -25,9 +27,10 @@ pub fn token(edit: impl FnOnce(&mut VisaDraft)) -> String {
     shared::sign(&draft.into_visa().expect("a visa"), &issuer())
 }
 
-/// The repository's `keys/` folder, the kiosk's trust directory in tests.
+/// The repository's `keys/dev-trust/` folder (the development issuer key only), the kiosk's trust
+/// directory in tests.
 pub fn trust_dir() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../keys")
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../keys/dev-trust")
 }
 
 /// A day inside the sample visa's validity.

@@ -12,6 +12,113 @@ use verifier_kiosk::decision::{Decision, Verdict};
 
 use crate::{DURING, token, trust_dir};
 
+/// One claim value of the sample visa's claims map.
+#[derive(Debug, Clone)]
+enum Claim {
+    Int(i64),
+    Text(&'static str),
+    Texts(&'static [&'static str]),
+}
+
+/// The sample visa's claims exactly as docs/visa-token.md shows them.
+fn sample_claims() -> Vec<(u64, Claim)> {
+    use Claim::{Int, Text, Texts};
+    vec![
+        (1, Text("KAZ")),
+        (2, Int(1_795_599_000)),
+        (3, Text("KZ2600017")),
+        (4, Int(1)),
+        (5, Int(1)),
+        (6, Int(20788)),
+        (7, Int(20847)),
+        (8, Int(30)),
+        (9, Texts(&["NQZ", "ALA"])),
+        (10, Text("ERIKSSON")),
+        (11, Text("ANNA MARIA")),
+        (12, Text("Эрикссон")),
+        (13, Text("Анна Мария")),
+        (14, Text("L898902C3")),
+        (15, Text("SWE")),
+        (16, Int(1684)),
+        (17, Text("F")),
+        (18, Text("INV-2026-000001")),
+    ]
+}
+
+/// The sample visa with claim `key` spelled as `value`, signed by the trusted development key.
+fn signed_with(key: u64, value: Claim) -> String {
+    let mut w = shared::cbor::Writer::new();
+    let claims = sample_claims();
+    w.map(claims.len());
+    for (k, v) in claims {
+        w.uint(k);
+        match if k == key { value.clone() } else { v } {
+            Claim::Int(n) => {
+                w.int(n);
+            }
+            Claim::Text(t) => {
+                w.text(t);
+            }
+            Claim::Texts(items) => {
+                w.array(items.len());
+                for item in items {
+                    w.text(item);
+                }
+            }
+        }
+    }
+    let envelope = shared::cose::sign1(&crate::issuer(), &w.into_bytes());
+    format!("KZV1:{}", shared::base45::encode(&envelope))
+}
+
+/// Validly signed tokens whose claims are spelled in a form the specification refuses: each is a
+/// second byte form of the sample visa, which a normalising verifier would accept.
+fn respelled_tokens() -> Vec<(&'static str, String)> {
+    use Claim::{Text, Texts};
+    vec![
+        (
+            "ports in the wrong order",
+            signed_with(9, Texts(&["ALA", "NQZ"])),
+        ),
+        ("a repeated port", signed_with(9, Texts(&["NQZ", "NQZ"]))),
+        ("lower-case ports", signed_with(9, Texts(&["nqz", "ala"]))),
+        ("a port with a space", signed_with(9, Texts(&[" NQZ"]))),
+        ("a lower-case surname", signed_with(10, Text("eriksson"))),
+        ("a surname in spaces", signed_with(10, Text(" ERIKSSON "))),
+        (
+            "a surname with fillers",
+            signed_with(10, Text("ERIKSSON<<")),
+        ),
+        (
+            "a surname with a filler inside",
+            signed_with(10, Text("ERIK<SSON")),
+        ),
+        (
+            "a lower-case passport number",
+            signed_with(14, Text("l898902c3")),
+        ),
+        (
+            "a passport number with a space",
+            signed_with(14, Text("L898 902C3")),
+        ),
+        ("a lower-case sex", signed_with(17, Text("f"))),
+        ("a lower-case citizenship", signed_with(15, Text("swe"))),
+        ("a lower-case issuing state", signed_with(1, Text("kaz"))),
+        (
+            "an invitation in spaces",
+            signed_with(18, Text(" INV-2026-000001 ")),
+        ),
+        (
+            "a native name with a double space",
+            signed_with(13, Text("Анна  Мария")),
+        ),
+        (
+            "a native name with a leading space",
+            signed_with(12, Text(" Эрикссон")),
+        ),
+    ]
+}
+
 /// The hostile texts, each with what it is.
 fn hostile_texts() -> Vec<(&'static str, String)> {
     let genuine = token(|_| {});
@@ -80,7 +187,32 @@ fn hostile_texts() -> Vec<(&'static str, String)> {
             "non-Base45 letters after the prefix",
             format!("{prefix}ЖЖЖЖЖЖ"),
         ),
+        ("a leading space", format!(" {genuine}")),
+        ("two line ends", format!("{genuine}\n\n")),
+        ("two scanner Enters", format!("{genuine}\r\n\r\n")),
+        ("a trailing space and a line end", format!("{genuine} \n")),
     ]
+    .into_iter()
+    .chain(respelled_tokens())
+    .collect()
+}
+
+#[test]
+fn the_sample_claims_signed_here_are_the_genuine_token() {
+    assert_eq!(signed_with(0, Claim::Int(0)), token(|_| {}));
+}
+
+#[test]
+fn every_respelled_signed_token_is_invalid_claims() {
+    let trust = verifier_kiosk::trust::load_dir(&trust_dir()).expect("trust");
+    for (what, text) in respelled_tokens() {
+        let decision = Decision::of_text(&text, &trust, None, during());
+        assert_eq!(
+            (decision.verdict, decision.reason),
+            (Verdict::Invalid, "invalid_claims"),
+            "{what}"
+        );
+    }
 }
 
 fn during() -> OffsetDateTime {

@@ -138,6 +138,8 @@ fn the_language_switch_changes_the_interface_and_the_settings_show_the_kiosk() {
     h.get_by_label("Настройки").click();
     h.run();
     assert!(h.query_by_label("NQZ-TEST").is_some());
+    assert!(h.query_by_label("Ключ киоска").is_some());
+    assert!(h.query_by_label("574b4c36131c3f54").is_some());
     assert!(h.query_by_label("Журнал (SQLite)").is_some());
     h.get_by_label("ҚАЗ").click();
     h.run();
@@ -155,6 +157,7 @@ fn harness_with(scanner_dir: Option<std::path::PathBuf>) -> Harness<'static, Kio
         config_file: None,
         scan_budget: Duration::from_secs(120),
         camera: None,
+        kiosk_kid: Some("574b4c36131c3f54".to_owned()),
     };
     let trust = TrustStore::from_keys([issuer().public_key()]);
     let ledger = Ledger::open_in_memory("NQZ-TEST").expect("ledger");
@@ -261,6 +264,7 @@ fn a_kiosk_without_trust_data_says_cannot_verify_and_where_to_look() {
         config_file: None,
         scan_budget: Duration::from_secs(4),
         camera: None,
+        kiosk_kid: None,
     };
     let app = KioskApp::new(
         settings,
@@ -288,6 +292,7 @@ fn a_camera_that_cannot_be_used_is_named_on_the_status_line() {
         config_file: None,
         scan_budget: Duration::from_secs(4),
         camera: Some("/nonexistent/video9".into()),
+        kiosk_kid: None,
     };
     let trust = TrustStore::from_keys([issuer().public_key()]);
     let kiosk = Kiosk::new(
@@ -327,6 +332,7 @@ fn a_trust_bundle_imported_from_the_settings_screen_is_installed_and_a_tampered_
         config_file: None,
         scan_budget: Duration::from_secs(120),
         camera: None,
+        kiosk_kid: None,
     };
     let kiosk = verifier_kiosk::app::open_kiosk(&settings);
     assert!(kiosk.is_err(), "no bundle yet: the kiosk is not ready");

@@ -1,0 +1,262 @@
+//! SQL for registered kiosks (their ids, airports and public keys, and revocations) and for what
+//! the issuer knows of each kiosk's ledger chain: the hash at every position imported so far, so
+//! that a second history of a kiosk (a fork) is recognised as tampering.
+
+use anyhow::{Context, Result, bail};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use shared::bundle::UsedEntry;
+use shared::kiosk::{KioskId, RegisteredKiosk};
+use shared::ledger::{GENESIS, LedgerRecord};
+use shared::{Port, PublicKey};
+use time::format_description::well_known::Rfc3339;
+
+use crate::domain::kiosk::{ChainImport, ImportRefusal};
+
+/// A kiosk as stored, revoked or not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KioskRow {
+    /// The kiosk.
+    pub kiosk: RegisteredKiosk,
+    /// When and why it was revoked, if it was.
+    pub revoked: Option<(String, String)>,
+}
+
+/// What `add_kiosk` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Added {
+    /// Newly registered.
+    Now,
+    /// Already registered with this id, port and key; nothing changed.
+    Already,
+}
+
+/// What `revoke_kiosk` did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KioskRevoked {
+    /// Newly revoked.
+    Now,
+    /// Already revoked, with this reason; nothing changed.
+    Already(String),
+}
+
+/// Registers a kiosk. An id or a key may belong to one kiosk only, and a revoked kiosk's id is
+/// never given a new key: its replacement is registered under a new id.
+pub fn add_kiosk(conn: &mut Connection, kiosk: &RegisteredKiosk, now: &str) -> Result<Added> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let key_hex = hex::encode(kiosk.key.as_bytes());
+    let by_id: Option<(String, String, Option<String>)> = tx
+        .query_row(
+            "SELECT port, public_key, revoked_at FROM kiosks WHERE id = ?1",
+            [kiosk.id.as_str()],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    if let Some((port, key, revoked_at)) = by_id {
+        if let Some(at) = revoked_at {
+            bail!(
+                "kiosk {} was revoked on {at}; register its replacement under a new id",
+                kiosk.id
+            );
+        }
+        if port == kiosk.port.code() && key == key_hex {
+            return Ok(Added::Already);
+        }
+        bail!(
+            "kiosk {} is already registered at {port} with key {}; revoke it and register the replacement under a new id",
+            kiosk.id,
+            kid_of_hex(&key)
+        );
+    }
+    let by_key: Option<String> = tx
+        .query_row(
+            "SELECT id FROM kiosks WHERE public_key = ?1",
+            [&key_hex],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(other) = by_key {
+        bail!(
+            "this key is already registered for kiosk {other}; every kiosk makes its own key with `verifier-kiosk identity`"
+        );
+    }
+    tx.execute(
+        "INSERT INTO kiosks (id, port, public_key, kid, registered_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            kiosk.id.as_str(),
+            kiosk.port.code(),
+            key_hex,
+            kiosk.kid().to_string(),
+            now
+        ],
+    )?;
+    tx.commit()?;
+    Ok(Added::Now)
+}
+
+/// Revokes a kiosk: the next bundle leaves it out, and its exports are refused from now on.
+pub fn revoke_kiosk(
+    conn: &mut Connection,
+    id: &KioskId,
+    reason: &str,
+    now: &str,
+) -> Result<KioskRevoked> {
+    let reason = reason.trim();
+    if reason.is_empty() || reason.len() > shared::bundle::MAX_REASON_BYTES {
+        bail!(
+            "a revocation needs a reason of 1 to {} bytes",
+            shared::bundle::MAX_REASON_BYTES
+        );
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let existing: Option<Option<String>> = tx
+        .query_row(
+            "SELECT revoke_reason FROM kiosks WHERE id = ?1",
+            [id.as_str()],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match existing {
+        None => bail!("no kiosk {id} is registered"),
+        Some(Some(reason)) => return Ok(KioskRevoked::Already(reason)),
+        Some(None) => {}
+    }
+    tx.execute(
+        "UPDATE kiosks SET revoked_at = ?2, revoke_reason = ?3 WHERE id = ?1",
+        params![id.as_str(), now, reason],
+    )?;
+    tx.commit()?;
+    Ok(KioskRevoked::Now)
+}
+
+/// Every registered kiosk, revoked ones too, by id.
+pub fn kiosks(conn: &Connection) -> Result<Vec<KioskRow>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, port, public_key, revoked_at, revoke_reason FROM kiosks ORDER BY id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, Option<String>>(3)?,
+            r.get::<_, Option<String>>(4)?,
+        ))
+    })?;
+    let mut kiosks = Vec::new();
+    for row in rows {
+        let (id, port, key, revoked_at, reason) = row?;
+        let raw: [u8; 32] = hex::decode(&key)
+            .ok()
+            .and_then(|b| b.try_into().ok())
+            .with_context(|| format!("stored key of kiosk {id}"))?;
+        kiosks.push(KioskRow {
+            kiosk: RegisteredKiosk {
+                id: KioskId::parse(&id).with_context(|| format!("stored kiosk id {id}"))?,
+                port: Port::parse(&port)
+                    .map_err(|e| anyhow::anyhow!("stored port of kiosk {id}: {e}"))?,
+                key: PublicKey::from_bytes(&raw)
+                    .with_context(|| format!("stored key of kiosk {id}"))?,
+            },
+            revoked: revoked_at.map(|at| (at, reason.unwrap_or_default())),
+        });
+    }
+    Ok(kiosks)
+}
+
+/// The registered kiosks that are not revoked: what the next bundle lists and whose exports the
+/// issuer imports.
+pub fn active_kiosks(conn: &Connection) -> Result<Vec<RegisteredKiosk>> {
+    Ok(kiosks(conn)?
+        .into_iter()
+        .filter(|row| row.revoked.is_none())
+        .map(|row| row.kiosk)
+        .collect())
+}
+
+/// Stores a checked export's records, all or nothing: each must be new (or identical to the one
+/// held at its position) and continue the chain the issuer holds of its kiosk. Then keeps the
+/// `entries` on single-entry visas this issuer signed, for the next bundle.
+pub fn import_chain(
+    conn: &mut Connection,
+    records: &[LedgerRecord],
+    entries: &[UsedEntry],
+    now: &str,
+) -> Result<Result<ChainImport, ImportRefusal>> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let held = |seq: i64, kiosk_id: &str| -> rusqlite::Result<Option<String>> {
+        tx.query_row(
+            "SELECT hash FROM kiosk_records WHERE kiosk_id = ?1 AND seq = ?2",
+            params![kiosk_id, seq],
+            |r| r.get(0),
+        )
+        .optional()
+    };
+    let mut result = ChainImport::default();
+    for record in records {
+        match held(record.seq, &record.kiosk_id)? {
+            Some(hash) if hash == record.hash => {
+                result.known += 1;
+                continue;
+            }
+            Some(hash) => {
+                return Ok(Err(ImportRefusal::Fork {
+                    kiosk_id: record.kiosk_id.clone(),
+                    seq: record.seq,
+                    held: hash,
+                    offered: record.hash.clone(),
+                }));
+            }
+            None => {}
+        }
+        let previous = if record.seq == 1 {
+            Some(GENESIS.to_owned())
+        } else {
+            held(record.seq - 1, &record.kiosk_id)?
+        };
+        if previous.as_deref() != Some(record.prev_hash.as_str()) {
+            return Ok(Err(ImportRefusal::Discontinuous {
+                kiosk_id: record.kiosk_id.clone(),
+                seq: record.seq,
+            }));
+        }
+        tx.execute(
+            "INSERT INTO kiosk_records (kiosk_id, seq, hash, at, imported_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![record.kiosk_id, record.seq, record.hash, record.at, now],
+        )?;
+        result.new += 1;
+    }
+    for e in entries {
+        let single: Option<String> = tx
+            .query_row(
+                "SELECT json_extract(visa, '$.entries') FROM visas WHERE number = ?1",
+                [e.visa_number.as_str()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if single.as_deref() != Some("single") {
+            continue;
+        }
+        result.entries += tx.execute(
+            "INSERT OR IGNORE INTO used_entries (visa_number, at, port, kiosk_id, imported_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                e.visa_number.as_str(),
+                e.at.format(&Rfc3339)?,
+                e.port.code(),
+                e.kiosk_id,
+                now
+            ],
+        )?;
+    }
+    tx.commit()?;
+    Ok(Ok(result))
+}
+
+fn kid_of_hex(key_hex: &str) -> String {
+    hex::decode(key_hex)
+        .ok()
+        .and_then(|b| <[u8; 32]>::try_from(b).ok())
+        .map(|raw| shared::Kid::of(&raw).to_string())
+        .unwrap_or_else(|| "?".to_owned())
+}
