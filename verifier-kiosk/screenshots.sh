@@ -56,7 +56,8 @@ sleep 2
 cd $ROOT
 $K --kiosk-trust keys/dev-trust --kiosk-ledger $S/ledger.db --kiosk-id NQZ-03 --kiosk-port NQZ --scanner-dir $S/scanner --kiosk-scan-budget 30 --lang ${LANG_UI:-en} > $S/kiosk.log 2>&1 & KPID=$!
 sleep 4
-W=$(xdotool search --name "Kazakhstan e-visa kiosk" | head -1)
+# By class: the title is in the kiosk's language.
+W=$(xdotool search --class verifier-kiosk | head -1)
 echo "window $W"
 xdotool mousemove 640 300; xdotool windowfocus --sync $W 2>/dev/null
 N=0

@@ -8,7 +8,7 @@ use egui_kittest::kittest::Queryable;
 use shared::{Port, TrustStore};
 use time::OffsetDateTime;
 use time::macros::datetime;
-use verifier_kiosk::app::{KioskApp, Screen};
+use verifier_kiosk::app::{KioskApp, MAX_WEDGE_BYTES, Screen};
 use verifier_kiosk::config::Settings;
 use verifier_kiosk::i18n::Language;
 use verifier_kiosk::kiosk::Kiosk;
@@ -74,7 +74,7 @@ fn a_wedge_scan_shows_valid_then_records_the_entry_and_the_next_scan_is_refused(
 
     h.get_by_label("Next traveller").click();
     h.run();
-    assert_eq!(h.state().screen(), Screen::Scan);
+    assert!(matches!(h.state().screen(), Screen::Scan));
     wedge(&mut h, &code);
     wait_for(&mut h, "This single-entry visa was already used");
     assert!(h.query_by_label("INVALID").is_some());
@@ -227,14 +227,29 @@ fn a_dropped_picture_is_read_like_an_opened_one() {
 }
 
 #[test]
-fn an_endless_line_from_a_stuck_scanner_is_capped_and_then_refused() {
+fn an_endless_line_from_a_stuck_scanner_stops_growing_at_the_cap_and_is_then_refused() {
     let mut h = harness_with(None);
     for _ in 0..40 {
         h.event(egui::Event::Text("A".repeat(1000)));
         h.step();
     }
+    // The status line counts what the wedge device has typed: 40 000 characters arrived, the
+    // buffer kept only the cap's worth.
+    let counter = format!("[{MAX_WEDGE_BYTES} …]");
+    assert!(
+        h.query_by_label(&counter).is_some(),
+        "the status line shows {counter}"
+    );
     h.key_press(egui::Key::Enter);
     wait_for(&mut h, "INVALID");
+    assert!(
+        h.query_by_label("This is not a Kazakhstan e-visa code, or the code is damaged")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains(" …]").is_none(),
+        "Enter emptied the buffer"
+    );
 }
 
 #[test]
@@ -289,7 +304,7 @@ fn a_camera_that_cannot_be_used_is_named_on_the_status_line() {
     let mut h = Harness::builder()
         .with_size([1280.0, 800.0])
         .build_ui_state(|ui, app: &mut KioskApp| app.ui(ui), app);
-    wait_for_part(&mut h, "camera /nonexistent/video9");
+    wait_for_part(&mut h, "Camera /nonexistent/video9");
 }
 
 #[test]
@@ -378,4 +393,39 @@ fn the_verdict_screen_labels_the_visa_with_the_printouts_words() {
     for words in ["Виза санаты", "Бастап жарамды", "30 күн"] {
         assert!(h.query_by_label(words).is_some(), "{words:?} is not shown");
     }
+}
+
+#[test]
+fn the_settings_opened_over_a_verdict_go_back_to_that_verdict_and_after_the_next_traveller_to_the_scan_screen()
+ {
+    let mut h = harness();
+    wedge(&mut h, &token(|_| {}));
+    wait_for(&mut h, "VALID");
+    h.key_press(egui::Key::F10);
+    h.run();
+    assert!(h.query_by_label("Trust bundle file").is_some());
+    h.get_by_label("Back").click();
+    h.run();
+    assert!(h.query_by_label("VALID").is_some());
+    assert!(h.query_by_label("ERIKSSON ANNA MARIA").is_some());
+    h.key_press(egui::Key::F4);
+    h.run();
+    h.key_press(egui::Key::F10);
+    h.run();
+    h.key_press(egui::Key::F10);
+    h.run();
+    assert!(matches!(h.state().screen(), Screen::Scan));
+}
+
+#[test]
+fn a_passport_zone_with_a_wrong_check_digit_is_explained_in_kazakh() {
+    let mut h = harness();
+    h.get_by_label("ҚАЗ").click();
+    h.run();
+    wedge(&mut h, "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<");
+    wedge(&mut h, "L898902C36UTO7408122F1204159ZE184226B<<<<<11");
+    assert!(
+        h.query_by_label("MRZ: бақылау саны сәйкес емес; паспортты қайта оқыңыз")
+            .is_some()
+    );
 }
