@@ -63,9 +63,10 @@ pub struct UsedEntry {
     pub kiosk_id: String,
 }
 
-/// A verified trust bundle. Only [`TrustBundle::verify`] (or building one to sign) makes one.
+/// What a trust bundle says, as the issuer assembles it to sign: not trusted by anyone until
+/// signed by the root and read back through [`TrustBundle::verify`].
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TrustBundle {
+pub struct BundleContents {
     sequence: u64,
     created_at: OffsetDateTime,
     certificates: Vec<KeyCertificate>,
@@ -74,6 +75,12 @@ pub struct TrustBundle {
     used_entries: Vec<UsedEntry>,
     kiosks: Vec<RegisteredKiosk>,
 }
+
+/// A trust bundle whose root signature verified. Only [`TrustBundle::verify`] makes one, so
+/// nothing a kiosk trusts can come from contents nobody signed. Its contents are read through
+/// `Deref` to [`BundleContents`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrustBundle(BundleContents);
 
 /// How old trust data may get before a kiosk warns, and before it stops deciding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -289,7 +296,7 @@ impl KeyCertificate {
     }
 }
 
-impl TrustBundle {
+impl BundleContents {
     /// Assembles a bundle for signing. Sequence numbers start at 1 and only grow.
     pub fn new(
         sequence: u64,
@@ -378,56 +385,6 @@ impl TrustBundle {
         &self.used_entries
     }
 
-    /// The issuer keys to verify signatures with: every certified key (revoked ones too, so a
-    /// visa they signed is reported as signed by a revoked key rather than by an unknown one).
-    pub fn trust_store(&self) -> TrustStore {
-        TrustStore::from_keys(self.certificates.iter().map(|c| c.key.clone()))
-    }
-
-    /// Checks a verified visa against revocations and its key's certificate.
-    pub fn check(&self, visa: &VerifiedVisa) -> Result<(), TrustRefusal> {
-        let kid = visa.kid();
-        if self.revoked_keys.contains(&kid) {
-            return Err(TrustRefusal::RevokedKey(kid));
-        }
-        let certificate = self
-            .certificates
-            .iter()
-            .find(|c| c.key.kid() == kid)
-            .ok_or(TrustRefusal::NotCertified(kid))?;
-        certificate.covers(visa.issued_at(), end_of_validity(visa))?;
-        if let Some(r) = self
-            .revoked_visas
-            .iter()
-            .find(|r| &r.visa_number == visa.number())
-        {
-            return Err(TrustRefusal::RevokedVisa {
-                reason: r.reason.clone(),
-                revoked_at: r.revoked_at,
-            });
-        }
-        Ok(())
-    }
-
-    /// The first recorded entry on a visa, from any kiosk that reported to the issuer.
-    pub fn first_use(&self, visa_number: &VisaNumber) -> Option<&UsedEntry> {
-        self.used_entries
-            .iter()
-            .filter(|u| &u.visa_number == visa_number)
-            .min_by_key(|u| u.at)
-    }
-
-    /// Refuses this bundle unless it is newer than the one installed.
-    pub fn check_newer_than(&self, installed: &TrustBundle) -> Result<(), BundleError> {
-        if self.sequence <= installed.sequence {
-            return Err(BundleError::Rollback {
-                installed: installed.sequence,
-                offered: self.sequence,
-            });
-        }
-        Ok(())
-    }
-
     /// The bundle as a root-signed file.
     pub fn sign(&self, root: &IssuerKey) -> Vec<u8> {
         let mut w = Writer::new();
@@ -466,7 +423,17 @@ impl TrustBundle {
         }
         cose::sign1(root, &w.into_bytes())
     }
+}
 
+impl std::ops::Deref for TrustBundle {
+    type Target = BundleContents;
+
+    fn deref(&self) -> &BundleContents {
+        &self.0
+    }
+}
+
+impl TrustBundle {
     /// Reads a bundle file: the root's signature first, then the content, strictly.
     pub fn verify(bytes: &[u8], root: &PublicKey) -> Result<Self, BundleError> {
         let payload = open(bytes, root)?;
@@ -519,7 +486,7 @@ impl TrustBundle {
             Vec::new()
         };
         r.finish().map_err(content)?;
-        Self::new(
+        BundleContents::new(
             sequence,
             created_at,
             certificates,
@@ -528,6 +495,57 @@ impl TrustBundle {
             used_entries,
         )?
         .with_kiosks(kiosks)
+        .map(Self)
+    }
+
+    /// The issuer keys to verify signatures with: every certified key (revoked ones too, so a
+    /// visa they signed is reported as signed by a revoked key rather than by an unknown one).
+    pub fn trust_store(&self) -> TrustStore {
+        TrustStore::from_keys(self.certificates.iter().map(|c| c.key.clone()))
+    }
+
+    /// Checks a verified visa against revocations and its key's certificate.
+    pub fn check(&self, visa: &VerifiedVisa) -> Result<(), TrustRefusal> {
+        let kid = visa.kid();
+        if self.revoked_keys.contains(&kid) {
+            return Err(TrustRefusal::RevokedKey(kid));
+        }
+        let certificate = self
+            .certificates
+            .iter()
+            .find(|c| c.key.kid() == kid)
+            .ok_or(TrustRefusal::NotCertified(kid))?;
+        certificate.covers(visa.issued_at(), end_of_validity(visa))?;
+        if let Some(r) = self
+            .revoked_visas
+            .iter()
+            .find(|r| &r.visa_number == visa.number())
+        {
+            return Err(TrustRefusal::RevokedVisa {
+                reason: r.reason.clone(),
+                revoked_at: r.revoked_at,
+            });
+        }
+        Ok(())
+    }
+
+    /// The first recorded entry on a visa, from any kiosk that reported to the issuer.
+    pub fn first_use(&self, visa_number: &VisaNumber) -> Option<&UsedEntry> {
+        self.used_entries
+            .iter()
+            .filter(|u| &u.visa_number == visa_number)
+            .min_by_key(|u| u.at)
+    }
+
+    /// Refuses this bundle unless it is newer than the one installed.
+    pub fn check_newer_than(&self, installed: &TrustBundle) -> Result<(), BundleError> {
+        if self.sequence <= installed.sequence {
+            return Err(BundleError::Rollback {
+                installed: installed.sequence,
+                offered: self.sequence,
+            });
+        }
+        Ok(())
     }
 }
 

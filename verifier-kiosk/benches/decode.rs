@@ -405,7 +405,7 @@ fn image_to_verdict(zbar: bool) {
                 Pipeline::default(),
             );
             times.push(started.elapsed());
-            verdict = format!("{:?} ({})", d.verdict, d.reason);
+            verdict = format!("{:?} ({})", d.verdict(), d.reason());
         }
         times.sort();
         let (zms, zread) = if zbar {

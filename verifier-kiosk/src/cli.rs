@@ -12,7 +12,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::config::KioskArgs;
-use crate::decision::{self, Decision, Verdict};
+use crate::decision::{self, Decision, Reason, Refusal};
 use crate::identity::Identity;
 use crate::kiosk::{Direction, Kiosk};
 use crate::ledger::Ledger;
@@ -265,7 +265,7 @@ fn verify(mut args: VerifyArgs) -> Result<ExitCode> {
     if let Some(bundle) = &loaded.bundle {
         let policy = shared::bundle::FreshnessPolicy::default();
         for d in &mut decisions {
-            if d.reason == "unreadable" {
+            if d.reason() == Reason::Unreadable {
                 continue;
             }
             if let Some(refused) = crate::kiosk::freshness(&policy, bundle, bundle.created_at(), at)
@@ -314,8 +314,8 @@ fn record(args: RecordArgs) -> Result<ExitCode> {
         Some(Err(error)) => {
             let d = kiosk.check_failure(
                 Decision::refused(
-                    Verdict::CannotVerify,
-                    "unreadable_passport",
+                    Refusal::CannotVerify,
+                    Reason::UnreadablePassport,
                     format!("the passport zone could not be read: {error}"),
                 ),
                 args.direction,

@@ -201,11 +201,6 @@ pub enum Msg {
     KioskFailed,
     /// The decision could not be recorded, or the kiosk is not set up.
     NotRecorded,
-    /// A reason code this window has no words for (a newer kiosk core); shows the code.
-    OtherReason {
-        /// The stable reason code.
-        code: String,
-    },
 
     // What to do after a CANNOT VERIFY.
     /// Scan the printout again, flat.

@@ -12,7 +12,7 @@ use shared::bundle::{FreshnessPolicy, TrustBundle, TrustRefusal, TrustState};
 use shared::{PassportMrz, Port, TrustStore, kazakhstan_date};
 use time::OffsetDateTime;
 
-use crate::decision::{Decision, PriorUse, Stay, Verdict};
+use crate::decision::{Decision, PriorUse, Reason, Refusal, Stay, Verdict};
 use crate::ledger::{Kind, Ledger, NewRecord};
 use crate::passport;
 use crate::scan::{Pipeline, ScanError};
@@ -146,9 +146,10 @@ impl Kiosk {
     ) -> Decision {
         let mut decision = self.evaluate(text, direction, passport, at);
         let movement = match direction {
-            Direction::Entry if decision.verdict == Verdict::Valid => Some(Kind::Entry),
+            Direction::Entry if decision.verdict() == Verdict::Valid => Some(Kind::Entry),
             Direction::Exit
-                if decision.verdict == Verdict::Valid || decision.reason == "overstay" =>
+                if decision.verdict() == Verdict::Valid
+                    || decision.reason() == Reason::Overstay =>
             {
                 Some(Kind::Exit)
             }
@@ -199,7 +200,7 @@ impl Kiosk {
         match direction {
             Direction::Entry => {
                 if let Err(refusal) = verified.check_entry(self.port, at) {
-                    decision.refuse(refusal.code(), refusal.to_string());
+                    decision.refuse(Reason::from(&refusal), refusal.to_string());
                 }
                 match self.ledger.entries_of(visa.number().as_str()) {
                     Ok(mut entries) => {
@@ -220,7 +221,7 @@ impl Kiosk {
                         let allowed = usize::try_from(visa.entries().count()).unwrap_or(1);
                         if entries.len() >= allowed {
                             let first = entries.into_iter().next();
-                            decision.refuse("already_used", used_message(first.as_ref()));
+                            decision.refuse(Reason::AlreadyUsed, used_message(first.as_ref()));
                             decision.first_use = first;
                         }
                     }
@@ -230,7 +231,7 @@ impl Kiosk {
             Direction::Exit => {
                 if !visa.ports().contains(self.port) {
                     decision.refuse(
-                        "wrong_port",
+                        Reason::WrongPort,
                         format!("the visa is not valid at {}", self.port),
                     );
                 }
@@ -256,7 +257,7 @@ impl Kiosk {
                 });
                 if days.is_some_and(|d| d > i64::from(permitted)) {
                     decision.refuse(
-                        "overstay",
+                        Reason::Overstay,
                         format!(
                             "overstay: {} days in Kazakhstan, {permitted} permitted",
                             days.unwrap_or_default()
@@ -264,7 +265,7 @@ impl Kiosk {
                     );
                 } else if today > visa.valid_until() {
                     decision.refuse(
-                        "overstay",
+                        Reason::Overstay,
                         format!("overstay: the visa ended on {}", visa.valid_until()),
                     );
                 } else if entered.is_none() {
@@ -282,7 +283,7 @@ impl Kiosk {
                     .map(|m| m.field.replace('_', " "))
                     .collect();
                 decision.refuse(
-                    "passport_mismatch",
+                    Reason::PassportMismatch,
                     format!(
                         "the passport does not match the visa: {}",
                         fields.join(", ")
@@ -302,7 +303,7 @@ impl Kiosk {
         at: OffsetDateTime,
     ) -> Decision {
         let visa = decision.visa.as_ref();
-        let verdict = match decision.verdict {
+        let verdict = match decision.verdict() {
             Verdict::Valid => "valid",
             Verdict::Invalid => "invalid",
             Verdict::CannotVerify => "cannot_verify",
@@ -321,7 +322,7 @@ impl Kiosk {
             visa_number: visa.map(|v| v.visa_number.clone()),
             passport_number: visa.map(|v| v.passport_number.clone()),
             verdict: verdict.to_owned(),
-            reason: decision.reason.to_owned(),
+            reason: decision.reason().code().to_owned(),
             detail: decision.message.clone(),
         };
         match self.ledger.append(record) {
@@ -341,16 +342,16 @@ pub fn freshness(
 ) -> Option<Decision> {
     match policy.assess(bundle.created_at(), high_water, at) {
         TrustState::Stale { age } => Some(Decision::refused(
-            Verdict::CannotVerify,
-            "trust_too_old",
+            Refusal::CannotVerify,
+            Reason::TrustTooOld,
             format!(
                 "the trust data is {} days old; install a newer trust bundle",
                 age.whole_days()
             ),
         )),
         TrustState::ClockSuspicious { high_water } => Some(Decision::refused(
-            Verdict::CannotVerify,
-            "clock_suspicious",
+            Refusal::CannotVerify,
+            Reason::ClockSuspicious,
             format!(
                 "the kiosk's clock is behind {}, a moment already recorded",
                 crate::ledger::rfc3339_utc(high_water)
@@ -368,12 +369,12 @@ pub fn bundle_refusal(bundle: &TrustBundle, decision: &mut Decision) -> Option<D
     match bundle.check(verified) {
         Ok(()) => None,
         Err(refusal @ TrustRefusal::NotCertified(_)) => Some(Decision::refused(
-            Verdict::CannotVerify,
-            refusal.code(),
+            Refusal::CannotVerify,
+            Reason::from(&refusal),
             refusal.to_string(),
         )),
         Err(refusal) => {
-            decision.refuse(refusal.code(), refusal.to_string());
+            decision.refuse(Reason::from(&refusal), refusal.to_string());
             None
         }
     }
@@ -381,13 +382,13 @@ pub fn bundle_refusal(bundle: &TrustBundle, decision: &mut Decision) -> Option<D
 
 /// The decision for a picture with no readable code.
 pub fn unreadable(error: &ScanError) -> Decision {
-    Decision::refused(Verdict::CannotVerify, "unreadable", error.to_string())
+    Decision::refused(Refusal::CannotVerify, Reason::Unreadable, error.to_string())
 }
 
 fn ledger_unavailable(error: &str) -> Decision {
     Decision::refused(
-        Verdict::CannotVerify,
-        "ledger_unavailable",
+        Refusal::CannotVerify,
+        Reason::LedgerUnavailable,
         format!("the kiosk could not record the decision: {error}"),
     )
 }
@@ -436,7 +437,7 @@ mod tests {
             datetime!(2026-12-05 08:00 UTC),
         );
         assert_eq!(
-            (first.verdict, first.recorded),
+            (first.verdict(), first.recorded),
             (Verdict::Valid, Some("entry"))
         );
         let second = k.check_text(
@@ -446,8 +447,8 @@ mod tests {
             datetime!(2026-12-09 08:00 UTC),
         );
         assert_eq!(
-            (second.verdict, second.reason),
-            (Verdict::Invalid, "already_used")
+            (second.verdict(), second.reason()),
+            (Verdict::Invalid, Reason::AlreadyUsed)
         );
         let first_use = second.first_use.expect("the first use is shown");
         assert_eq!(first_use.at, "2026-12-05T08:00:00Z");
@@ -465,7 +466,7 @@ mod tests {
                 None,
                 datetime!(2026-12-05 08:00 UTC),
             );
-            assert_eq!(d.verdict, Verdict::Valid);
+            assert_eq!(d.verdict(), Verdict::Valid);
         }
     }
 
@@ -478,16 +479,18 @@ mod tests {
         });
         let at = datetime!(2026-12-05 08:00 UTC);
         assert_eq!(
-            k.record_movement(&code, Direction::Entry, None, at).verdict,
+            k.record_movement(&code, Direction::Entry, None, at)
+                .verdict(),
             Verdict::Valid
         );
         assert_eq!(
-            k.record_movement(&code, Direction::Entry, None, at).verdict,
+            k.record_movement(&code, Direction::Entry, None, at)
+                .verdict(),
             Verdict::Valid
         );
         assert_eq!(
-            k.check_text(&code, Direction::Entry, None, at).reason,
-            "already_used"
+            k.check_text(&code, Direction::Entry, None, at).reason(),
+            Reason::AlreadyUsed
         );
     }
 
@@ -502,7 +505,7 @@ mod tests {
             None,
             datetime!(2026-12-01 19:30 UTC),
         );
-        assert_eq!(entry.verdict, Verdict::Valid);
+        assert_eq!(entry.verdict(), Verdict::Valid);
         (k, code)
     }
 
@@ -517,7 +520,7 @@ mod tests {
             datetime!(2026-12-31 18:59 UTC),
         );
         assert_eq!(
-            (exit.verdict, exit.recorded),
+            (exit.verdict(), exit.recorded),
             (Verdict::Valid, Some("exit"))
         );
         assert_eq!(exit.stay.expect("stay").days, Some(30));
@@ -533,7 +536,10 @@ mod tests {
             None,
             datetime!(2026-12-31 19:00 UTC),
         );
-        assert_eq!((exit.verdict, exit.reason), (Verdict::Invalid, "overstay"));
+        assert_eq!(
+            (exit.verdict(), exit.reason()),
+            (Verdict::Invalid, Reason::Overstay)
+        );
         assert_eq!(exit.recorded, Some("exit"));
         assert_eq!(exit.stay.expect("stay").days, Some(31));
     }
@@ -548,7 +554,10 @@ mod tests {
             None,
             datetime!(2026-12-05 08:00 UTC),
         );
-        assert_eq!((d.verdict, d.reason), (Verdict::Invalid, "wrong_port"));
+        assert_eq!(
+            (d.verdict(), d.reason()),
+            (Verdict::Invalid, Reason::WrongPort)
+        );
     }
 
     #[test]
@@ -568,8 +577,11 @@ mod tests {
             None,
             datetime!(2027-01-29 19:00 UTC),
         );
-        assert_eq!(last.verdict, Verdict::Valid);
-        assert_eq!((after.verdict, after.reason), (Verdict::Invalid, "expired"));
+        assert_eq!(last.verdict(), Verdict::Valid);
+        assert_eq!(
+            (after.verdict(), after.reason()),
+            (Verdict::Invalid, Reason::Expired)
+        );
     }
 
     #[test]
@@ -588,8 +600,8 @@ mod tests {
             datetime!(2026-12-05 08:00 UTC),
         );
         assert_eq!(
-            (d.verdict, d.reason),
-            (Verdict::Invalid, "passport_mismatch")
+            (d.verdict(), d.reason()),
+            (Verdict::Invalid, Reason::PassportMismatch)
         );
         assert_eq!(d.passport_checked, Some(false));
         assert!(d.message.contains("citizenship"));
@@ -606,7 +618,7 @@ mod tests {
         );
         let records = k.ledger_mut().records().expect("records");
         assert_eq!(records.len(), 1);
-        assert_eq!(records[0].reason, d.reason);
+        assert_eq!(records[0].reason, d.reason().code());
         assert_eq!(records[0].direction.as_deref(), Some("entry"));
     }
 
@@ -628,8 +640,8 @@ mod tests {
             datetime!(2026-12-05 08:00 UTC),
         );
         assert_eq!(
-            (d.verdict, d.reason),
-            (Verdict::CannotVerify, "ledger_unavailable")
+            (d.verdict(), d.reason()),
+            (Verdict::CannotVerify, Reason::LedgerUnavailable)
         );
     }
 }

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant, SystemTime};
 use shared::PassportMrz;
 use time::OffsetDateTime;
 
-use crate::decision::{Decision, Verdict};
+use crate::decision::{Decision, Reason, Refusal};
 use crate::kiosk::{Direction, Kiosk, unreadable};
 
 /// Where the code comes from.
@@ -92,8 +92,8 @@ impl Worker {
                         .unwrap_or_else(|_| {
                             (
                                 Decision::refused(
-                                    Verdict::CannotVerify,
-                                    "kiosk_error",
+                                    Refusal::CannotVerify,
+                                    Reason::KioskError,
                                     "the kiosk failed on this input; scan again".to_owned(),
                                 ),
                                 None,
@@ -101,8 +101,8 @@ impl Worker {
                         }),
                         Err(problem) => (
                             Decision::refused(
-                                Verdict::CannotVerify,
-                                "kiosk_not_ready",
+                                Refusal::CannotVerify,
+                                Reason::KioskNotReady,
                                 problem.clone(),
                             ),
                             None,
@@ -142,7 +142,11 @@ impl Worker {
         if let Some(problem) = &self.broken {
             self.local.push_back(Reply {
                 id,
-                decision: Decision::refused(Verdict::CannotVerify, "kiosk_error", problem.clone()),
+                decision: Decision::refused(
+                    Refusal::CannotVerify,
+                    Reason::KioskError,
+                    problem.clone(),
+                ),
                 text: None,
                 elapsed: Duration::ZERO,
             });

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, anyhow, bail};
 use sha2::{Digest, Sha256};
-use shared::bundle::TrustBundle;
+use shared::bundle::BundleContents;
 use shared::visa::VisaNumber;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -184,7 +184,7 @@ pub fn export_bundle(args: &ExportArgs) -> Result<ExitCode> {
     let mut written = None;
     let sequence = db.with(|conn| {
         store::trust::record_bundle_export(conn, created_at, |sequence| {
-            let bundle = TrustBundle::new(
+            let bundle = BundleContents::new(
                 sequence,
                 created_at,
                 keyring.certificates(),

@@ -2320,7 +2320,7 @@ async fn a_key_directory_signs_with_its_newest_certified_key_without_a_restart()
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_revoked_visa_is_shown_as_revoked_is_not_printed_again_and_goes_into_the_bundle() {
-    use shared::bundle::{TrustBundle, UsedEntry};
+    use shared::bundle::{BundleContents, TrustBundle, UsedEntry};
     use shared::visa::VisaNumber;
 
     let (app, state) = portal();
@@ -2402,7 +2402,7 @@ async fn a_revoked_visa_is_shown_as_revoked_is_not_printed_again_and_goes_into_t
         &std::fs::read_to_string(repo().join("keys/root/dev-root.key")).expect("root key"),
     )
     .expect("root key");
-    let bundle = TrustBundle::new(
+    let bundle = BundleContents::new(
         1,
         time::OffsetDateTime::now_utc(),
         vec![],

@@ -30,8 +30,18 @@ fn certificates() -> Vec<KeyCertificate> {
     ]
 }
 
+/// A bundle as a kiosk holds it: assembled, signed by the root and read back.
 fn bundle(sequence: u64, revoked_visas: Vec<Revocation>, revoked_keys: Vec<Kid>) -> TrustBundle {
-    TrustBundle::new(
+    let signed = contents(sequence, revoked_visas, revoked_keys).sign(&root());
+    TrustBundle::verify(&signed, &root().public_key()).expect("verifies")
+}
+
+fn contents(
+    sequence: u64,
+    revoked_visas: Vec<Revocation>,
+    revoked_keys: Vec<Kid>,
+) -> BundleContents {
+    BundleContents::new(
         sequence,
         datetime!(2026-12-01 08:00 UTC),
         certificates(),
@@ -149,7 +159,7 @@ fn a_revoked_key_refuses_everything_it_signed_and_nothing_else() {
 
 #[test]
 fn a_key_missing_from_the_bundle_is_not_trusted() {
-    let b = TrustBundle::new(
+    let b = BundleContents::new(
         1,
         datetime!(2026-12-01 08:00 UTC),
         certificates()[..1].to_vec(),
@@ -158,6 +168,7 @@ fn a_key_missing_from_the_bundle_is_not_trusted() {
         vec![],
     )
     .expect("valid");
+    let b = TrustBundle::verify(&b.sign(&root()), &root().public_key()).expect("verifies");
     assert!(b.trust_store().get(key(2).kid()).is_none());
     assert_eq!(refusal(&b, &honest("KZ2600002", 2)), "unknown_key");
 }

@@ -7,7 +7,7 @@ use shared::labels::Field;
 use time::OffsetDateTime;
 
 use super::{KioskApp, Screen, Shown};
-use crate::decision::{Decision, Verdict};
+use crate::decision::{Decision, Reason, Verdict};
 use crate::i18n::{self, Language, Msg, tr};
 use crate::kiosk::Direction;
 use crate::worker::Source;
@@ -55,7 +55,8 @@ fn can_record(shown: &Shown, direction: Direction) -> bool {
     let d = &shown.decision;
     d.recorded.is_none()
         && shown.text.is_some()
-        && (d.verdict == Verdict::Valid || (direction == Direction::Exit && d.reason == "overstay"))
+        && (d.verdict() == Verdict::Valid
+            || (direction == Direction::Exit && d.reason() == Reason::Overstay))
 }
 
 fn draw(
@@ -124,12 +125,12 @@ fn draw(
 
 /// The verdict in a band of its colour, the reason, what to do, and the crossing recorded.
 fn band(ui: &mut egui::Ui, lang: Language, d: &Decision) {
-    let (fill, ink) = match d.verdict {
+    let (fill, ink) = match d.verdict() {
         Verdict::Valid => (Color32::from_rgb(0, 122, 51), Color32::WHITE),
         Verdict::Invalid => (Color32::from_rgb(190, 20, 30), Color32::WHITE),
         Verdict::CannotVerify => (Color32::from_rgb(255, 176, 0), Color32::BLACK),
     };
-    let reason = tr(lang, i18n::reason(d.reason));
+    let reason = tr(lang, i18n::reason(d.reason()));
     egui::Frame::new()
         .fill(fill)
         .inner_margin(egui::Margin::symmetric(24, 12))
@@ -138,7 +139,7 @@ fn band(ui: &mut egui::Ui, lang: Language, d: &Decision) {
             ui.set_width(ui.available_width());
             ui.horizontal(|ui| {
                 ui.label(
-                    RichText::new(tr(lang, Msg::Verdict(d.verdict)))
+                    RichText::new(tr(lang, Msg::Verdict(d.verdict())))
                         .size(60.0)
                         .strong()
                         .color(ink),
@@ -151,19 +152,19 @@ fn band(ui: &mut egui::Ui, lang: Language, d: &Decision) {
                     // decision's English message; in Kazakh and Russian the translated reason and
                     // the fields below carry the same information.
                     if lang == Language::En
-                        && d.reason != "ok"
+                        && d.reason() != Reason::Ok
                         && !d.message.eq_ignore_ascii_case(&reason)
                     {
                         ui.label(RichText::new(&d.message).size(18.0).color(ink));
                     }
                 });
             });
-            if d.verdict == Verdict::CannotVerify {
+            if d.verdict() == Verdict::CannotVerify {
                 ui.label(
                     RichText::new(format!(
                         "{}: {}",
                         tr(lang, Msg::WhatToDo),
-                        tr(lang, i18n::next_step(d.reason))
+                        tr(lang, i18n::next_step(d.reason()))
                     ))
                     .size(24.0)
                     .strong()
@@ -281,7 +282,7 @@ fn passport_check(ui: &mut egui::Ui, lang: Language, d: &Decision) {
                     ui.end_row();
                 }
             });
-    } else if d.visa.is_some() && d.verdict == Verdict::Valid {
+    } else if d.visa.is_some() && d.verdict() == Verdict::Valid {
         let (msg, color) = match d.passport_checked {
             Some(true) => (Msg::PassportMatches, Color32::from_rgb(0, 122, 51)),
             _ => (Msg::PassportNotChecked, Color32::from_rgb(150, 90, 0)),

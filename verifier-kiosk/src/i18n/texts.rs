@@ -239,11 +239,6 @@ impl Msg {
                 "Киоск не смог записать решение в журнал",
                 "The kiosk could not record the decision",
             ),
-            Self::OtherReason { code } => owned(
-                format!("Шешім: {code}"),
-                format!("Решение: {code}"),
-                format!("Decision: {code}"),
-            ),
             Self::StepRescan => fixed(
                 "Парақты сканер әйнегіне тегіс салып қайта сканерлеңіз немесе QR кодты қол сканерімен оқыңыз",
                 "Положите распечатку ровно на стекло и отсканируйте снова или считайте QR-код ручным сканером",
@@ -484,7 +479,6 @@ mod tests {
             Msg::UnsupportedVersion,
             Msg::KioskFailed,
             Msg::NotRecorded,
-            Msg::OtherReason { code: text("x") },
             Msg::StepRescan,
             Msg::StepNewBundle,
             Msg::StepFixClock,

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
-use shared::bundle::{KeyCertificate, Revocation, TrustBundle, UsedEntry};
+use shared::bundle::{BundleContents, KeyCertificate, Revocation, UsedEntry};
 use shared::visa::VisaNumber;
 use shared::{IssuerKey, Port};
 use time::OffsetDateTime;
@@ -37,7 +37,7 @@ pub(crate) fn bundle(sequence: u64, created_at: OffsetDateTime) -> Vec<u8> {
         port: Port::Ala,
         kiosk_id: "ALA-05".to_owned(),
     };
-    TrustBundle::new(
+    BundleContents::new(
         sequence,
         created_at,
         vec![certificate],

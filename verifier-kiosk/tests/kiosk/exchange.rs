@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
-use shared::bundle::{KeyCertificate, TrustBundle};
+use shared::bundle::{BundleContents, KeyCertificate};
 use shared::kiosk::{KioskId, RegisteredKiosk};
 use shared::{IssuerKey, Port, PublicKey};
 use time::macros::datetime;
@@ -156,7 +156,7 @@ fn bundle(sequence: u64, kiosks: Vec<RegisteredKiosk>) -> Vec<u8> {
         datetime!(2027-12-31 00:00 UTC),
     )
     .expect("certificate");
-    TrustBundle::new(
+    BundleContents::new(
         sequence,
         datetime!(2026-12-04 00:00 UTC),
         vec![certificate],

@@ -51,7 +51,7 @@ fn verdict_of(name: &str, bytes: &[u8]) -> (Verdict, String) {
     let trust = TrustStore::from_keys([issuer().public_key()]);
     let at = OffsetDateTime::parse(DURING, &Rfc3339).expect("time");
     let decision = decide_image(&path, &trust, Some(Port::Nqz), at, pipeline());
-    (decision.verdict, decision.reason.to_string())
+    (decision.verdict(), decision.reason().to_string())
 }
 
 #[test]

@@ -208,7 +208,7 @@ fn every_respelled_signed_token_is_invalid_claims() {
     for (what, text) in respelled_tokens() {
         let decision = Decision::of_text(&text, &trust, None, during());
         assert_eq!(
-            (decision.verdict, decision.reason),
+            (decision.verdict(), decision.reason().code()),
             (Verdict::Invalid, "invalid_claims"),
             "{what}"
         );
@@ -225,8 +225,12 @@ fn every_hostile_token_text_gets_a_readable_refusal_from_the_library() {
     for (what, text) in hostile_texts() {
         for port in [None, Some(shared::Port::parse("NQZ").expect("port"))] {
             let decision = Decision::of_text(&text, &trust, port, during());
-            assert_ne!(decision.verdict, Verdict::Valid, "{what}");
-            assert!(!decision.reason.is_empty(), "{what}: a reason");
+            assert_ne!(decision.verdict(), Verdict::Valid, "{what}");
+            assert_ne!(
+                decision.reason(),
+                verifier_kiosk::decision::Reason::Ok,
+                "{what}: a reason"
+            );
             assert!(!decision.message.trim().is_empty(), "{what}: a message");
             assert!(
                 decision.message.len() < 1000,
