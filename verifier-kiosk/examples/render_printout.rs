@@ -1,7 +1,8 @@
 //! Renders a code as the kiosk's tests do (an A4 page, or a phone photo) into a PNG, JPEG, TIFF,
 //! WebP or BMP file for screenshots and manual trials:
 //! `render_printout TOKEN_FILE OUT [dpi|photo|booking|phone SEED]`
-//! (`booking`: a 300-dpi page with a hotel booking's code beside the visa's).
+//! (`booking`: a 300-dpi page with a hotel booking's code beside the visa's). TOKEN_FILE `sample`
+//! is the sample visa (`shared/tests/vectors/visa.json`) signed with the development key.
 
 #[path = "../tests/kiosk/render.rs"]
 mod render;
@@ -14,9 +15,19 @@ fn main() -> std::process::ExitCode {
         );
         return std::process::ExitCode::from(64);
     };
-    let Ok(token) = std::fs::read_to_string(token_file) else {
-        eprintln!("cannot read {token_file}");
-        return std::process::ExitCode::FAILURE;
+    let token = if token_file == "sample" {
+        let key = shared::IssuerKey::from_pkcs8_pem(include_str!("../../keys/dev-issuer.key"))
+            .expect("the committed development key reads");
+        let draft: shared::VisaDraft =
+            serde_json::from_str(include_str!("../../shared/tests/vectors/visa.json"))
+                .expect("the committed sample visa reads");
+        shared::sign(&draft.into_visa().expect("the sample visa is valid"), &key)
+    } else {
+        let Ok(token) = std::fs::read_to_string(token_file) else {
+            eprintln!("cannot read {token_file}");
+            return std::process::ExitCode::FAILURE;
+        };
+        token
     };
     let token = token.trim();
     let picture = match rest.first().map(String::as_str) {

@@ -4,8 +4,9 @@
 //! PNG is decoded row by row straight into gray (interlaced files, rare from scanners, through
 //! one buffer of the decoded pixels converted in place). JPEG is decoded by zune-jpeg to its
 //! luma channel only: no chroma upsampling, no colour conversion, a third of the memory and less
-//! time. TIFF, WebP and BMP go through the image crate's decoder into one buffer of the decoded
-//! pixels that is converted to gray in place. Alpha is laid over white paper, so a code drawn on a
+//! time. TIFF's 8-bit strips are read one at a time into gray (tiff); WebP, BMP and other TIFFs go
+//! through the image crate's decoder into one buffer of the decoded pixels that is converted to
+//! gray in place. Alpha is laid over white paper, so a code drawn on a
 //! transparent background reads as printed.
 
 use std::io::{BufRead, Seek};
@@ -19,7 +20,7 @@ pub fn decode_gray<R: BufRead + Seek>(reader: R, header: Header) -> Result<GrayI
     let gray = match header.format {
         Format::Png => png_gray(reader)?,
         Format::Jpeg => jpeg_gray(reader)?,
-        Format::Tiff => generic_gray(reader, image::ImageFormat::Tiff)?,
+        Format::Tiff => tiff_gray(reader)?,
         Format::WebP => generic_gray(reader, image::ImageFormat::WebP)?,
         Format::Bmp => generic_gray(reader, image::ImageFormat::Bmp)?,
     };
@@ -85,6 +86,56 @@ fn jpeg_gray<R: BufRead + Seek>(reader: R) -> Result<GrayImage, String> {
     // Luma is what was asked for; a colour space zune-jpeg cannot reduce (CMYK) comes as it is.
     to_gray_in_place(&mut pixels, out.num_components());
     GrayImage::from_raw(width, height, pixels).ok_or_else(|| "the picture ends early".into())
+}
+
+/// The first page of a TIFF strip by strip into gray, for the 8-bit chunky strips scanners write;
+/// tiles, planar samples and other depths go through the image crate instead.
+fn tiff_gray<R: BufRead + Seek>(mut reader: R) -> Result<GrayImage, String> {
+    use tiff::ColorType;
+    use tiff::decoder::{ChunkType, Decoder, DecodingResult};
+
+    let strips = {
+        let mut decoder = Decoder::new(&mut reader).map_err(|e| e.to_string())?;
+        let (width, height) = decoder.dimensions().map_err(|e| e.to_string())?;
+        let samples = match decoder.colortype().map_err(|e| e.to_string())? {
+            ColorType::Gray(8) => Some(1),
+            ColorType::GrayA(8) => Some(2),
+            ColorType::RGB(8) => Some(3),
+            ColorType::RGBA(8) => Some(4),
+            _ => None,
+        };
+        let rows = decoder.chunk_dimensions().1.max(1);
+        let chunky = decoder.get_chunk_type() == ChunkType::Strip
+            && decoder.strip_count().ok() == Some(height.div_ceil(rows));
+        match samples {
+            Some(samples) if chunky => {
+                let pixels = usize::try_from(u64::from(width) * u64::from(height))
+                    .map_err(|_| "the picture is too large")?;
+                let mut gray = Vec::with_capacity(pixels);
+                for strip in 0..height.div_ceil(rows) {
+                    match decoder.read_chunk(strip).map_err(|e| e.to_string())? {
+                        DecodingResult::U8(bytes) => {
+                            gray.extend(bytes.chunks_exact(samples).map(pixel_gray));
+                        }
+                        _ => return Err("a TIFF strip of unexpected samples".to_owned()),
+                    }
+                }
+                Some((width, height, gray))
+            }
+            _ => None,
+        }
+    };
+    match strips {
+        Some((width, height, gray)) => {
+            GrayImage::from_raw(width, height, gray).ok_or_else(|| "the picture ends early".into())
+        }
+        None => {
+            reader
+                .seek(std::io::SeekFrom::Start(0))
+                .map_err(|e| e.to_string())?;
+            generic_gray(reader, image::ImageFormat::Tiff)
+        }
+    }
 }
 
 fn generic_gray<R: BufRead + Seek>(
