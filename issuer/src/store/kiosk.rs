@@ -100,13 +100,7 @@ pub fn revoke_kiosk(
     reason: &str,
     now: &str,
 ) -> Result<KioskRevoked> {
-    let reason = reason.trim();
-    if reason.is_empty() || reason.len() > shared::bundle::MAX_REASON_BYTES {
-        bail!(
-            "a revocation needs a reason of 1 to {} bytes",
-            shared::bundle::MAX_REASON_BYTES
-        );
-    }
+    let reason = super::trust::revocation_reason(reason)?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let existing: Option<Option<String>> = tx
         .query_row(

@@ -39,13 +39,7 @@ pub fn revoke_visa(
     reason: &str,
     now: &str,
 ) -> Result<Revoked> {
-    let reason = reason.trim();
-    if reason.is_empty() || reason.len() > shared::bundle::MAX_REASON_BYTES {
-        bail!(
-            "a revocation needs a reason of 1 to {} bytes",
-            shared::bundle::MAX_REASON_BYTES
-        );
-    }
+    let reason = revocation_reason(reason)?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let known: bool = tx
         .query_row(
@@ -251,4 +245,17 @@ pub fn record_bundle_export(
     )?;
     tx.commit()?;
     Ok(sequence)
+}
+
+/// A revocation's reason, trimmed: 1 to [`shared::bundle::MAX_REASON_BYTES`] bytes, as the bundle
+/// carries it.
+pub fn revocation_reason(reason: &str) -> Result<&str> {
+    let reason = reason.trim();
+    if reason.is_empty() || reason.len() > shared::bundle::MAX_REASON_BYTES {
+        bail!(
+            "a revocation needs a reason of 1 to {} bytes",
+            shared::bundle::MAX_REASON_BYTES
+        );
+    }
+    Ok(reason)
 }
