@@ -97,7 +97,8 @@ pub struct RecordArgs {
     /// The passport's machine-readable zone (two lines, or 88 characters), to cross-check.
     #[arg(long)]
     pub mrz: Option<String>,
-    /// Seconds one picture may take to read before it is CANNOT VERIFY "unreadable".
+    /// CPU seconds one picture may take to read before it is CANNOT VERIFY "unreadable" (wall
+    /// time is capped at four times this, so a busy machine does not change the verdict).
     #[arg(long, env = "KIOSK_SCAN_BUDGET", default_value_t = 4.0, value_parser = parse_budget)]
     pub scan_budget: f64,
     /// Token text, as a keyboard-wedge scanner types it.
@@ -178,7 +179,8 @@ pub struct VerifyArgs {
     /// The time of the check (RFC 3339); defaults to now.
     #[arg(long, value_parser = parse_time)]
     pub at: Option<OffsetDateTime>,
-    /// Seconds one picture may take to read before it is CANNOT VERIFY "unreadable".
+    /// CPU seconds one picture may take to read before it is CANNOT VERIFY "unreadable" (wall
+    /// time is capped at four times this, so a busy machine does not change the verdict).
     #[arg(long, env = "KIOSK_SCAN_BUDGET", default_value_t = 4.0, value_parser = parse_budget)]
     pub scan_budget: f64,
     /// Token text to verify; `-` reads one token per line from standard input.
