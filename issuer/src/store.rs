@@ -27,13 +27,14 @@ use crate::domain::problem::Problems;
 #[derive(Debug, Clone)]
 pub struct Db(Arc<Mutex<Connection>>);
 
-/// What a write guarded by the domain's rules did: stored, or refused with the problems to show.
+/// What a write guarded by the domain's rules did: stored, or refused (by default with the form
+/// problems to show) with nothing changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Checked<T> {
-    /// Stored; carries what was made (an id).
+pub enum Checked<T, R = Problems> {
+    /// Stored; carries what was made (an id, a count).
     Stored(T),
     /// Refused by a rule; nothing changed.
-    Refused(Problems),
+    Refused(R),
 }
 
 impl Db {

@@ -93,23 +93,7 @@ pub fn wallet_page(
     value: &str,
     error: Option<FieldError>,
 ) -> Markup {
-    layout(
-        view,
-        Msg::Wallet,
-        None,
-        html! {
-            h1 { (view.t(Msg::Wallet)) }
-            (summary(view, payment))
-            form.pay method="post" action={ "/pay/" (payment.id) "/wallet" } novalidate {
-                input type="hidden" name="csrf" value=(csrf);
-                (field(view, "wallet", Msg::WalletNumber, value, error,
-                    FieldAttrs { kind: "text", autocomplete: "off", inputmode: None, placeholder: Some("WAL-100001"), maxlength: 20 }))
-                (pay_button(view, payment))
-            }
-            (test_data(view, PaymentMethod::Wallet))
-            (other_method(view, payment))
-        },
-    )
+    one_field_page(view, payment, csrf, value, error, PaymentMethod::Wallet)
 }
 
 /// The mobile-balance form.
@@ -120,21 +104,65 @@ pub fn mobile_page(
     value: &str,
     error: Option<FieldError>,
 ) -> Markup {
+    one_field_page(view, payment, csrf, value, error, PaymentMethod::Mobile)
+}
+
+/// The e-wallet and mobile-balance forms: one field each, the rest as on the card form.
+fn one_field_page(
+    view: &View,
+    payment: &Payment,
+    csrf: &str,
+    value: &str,
+    error: Option<FieldError>,
+    method: PaymentMethod,
+) -> Markup {
+    let (title, heading, name, label, attrs, hint) = if method == PaymentMethod::Mobile {
+        (
+            Msg::MobileShort,
+            Msg::Mobile,
+            "phone",
+            Msg::PhoneNumber,
+            FieldAttrs {
+                kind: "tel",
+                autocomplete: "tel",
+                inputmode: Some("tel"),
+                placeholder: Some("+7 701 555 0101"),
+                maxlength: 20,
+            },
+            Some("Kcell +7 701, 702 · Activ +7 775, 778 · Beeline +7 705, 771, 776, 777"),
+        )
+    } else {
+        (
+            Msg::Wallet,
+            Msg::Wallet,
+            "wallet",
+            Msg::WalletNumber,
+            FieldAttrs {
+                kind: "text",
+                autocomplete: "off",
+                inputmode: None,
+                placeholder: Some("WAL-100001"),
+                maxlength: 20,
+            },
+            None,
+        )
+    };
     layout(
         view,
-        Msg::MobileShort,
+        title,
         None,
         html! {
-            h1 { (view.t(Msg::Mobile)) }
+            h1 { (view.t(heading)) }
             (summary(view, payment))
-            form.pay method="post" action={ "/pay/" (payment.id) "/mobile" } novalidate {
+            form.pay method="post" action={ "/pay/" (payment.id) "/" (method.as_str()) } novalidate {
                 input type="hidden" name="csrf" value=(csrf);
-                (field(view, "phone", Msg::PhoneNumber, value, error,
-                    FieldAttrs { kind: "tel", autocomplete: "tel", inputmode: Some("tel"), placeholder: Some("+7 701 555 0101"), maxlength: 20 }))
-                p.hint { "Kcell +7 701, 702 · Activ +7 775, 778 · Beeline +7 705, 771, 776, 777" }
+                (field(view, name, label, value, error, attrs))
+                @if let Some(hint) = hint {
+                    p.hint { (hint) }
+                }
                 (pay_button(view, payment))
             }
-            (test_data(view, PaymentMethod::Mobile))
+            (test_data(view, method))
             (other_method(view, payment))
         },
     )

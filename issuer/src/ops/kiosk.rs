@@ -18,6 +18,7 @@ use crate::clock::Clock;
 use crate::domain::kiosk::{ChainImport, ImportRefusal};
 use crate::keys::keyfile;
 use crate::ops::trust::DataArgs;
+use crate::store::Checked;
 use crate::store::kiosk::{self as store, Added, KioskRevoked};
 
 /// `issuer kiosk …`.
@@ -130,7 +131,7 @@ pub fn ledger_import(args: &LedgerImportArgs) -> Result<ExitCode> {
     let db = args.data.open()?;
     let now = Clock::system().rfc3339();
     match db.with(|conn| import(conn, &bytes, &now))? {
-        Ok((export, done)) => {
+        Checked::Stored((export, done)) => {
             println!(
                 "read {} records of kiosk {} signed at {}: {} new, {} already imported; recorded {} new entries on single-entry visas",
                 export.records().len(),
@@ -142,7 +143,7 @@ pub fn ledger_import(args: &LedgerImportArgs) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Err(refusal) => {
+        Checked::Refused(refusal) => {
             eprintln!(
                 "issuer: refused {}: {refusal}; nothing was imported",
                 args.file.display()
@@ -152,13 +153,13 @@ pub fn ledger_import(args: &LedgerImportArgs) -> Result<ExitCode> {
     }
 }
 
-/// Opens an export against the registry and stores it: the outer error is the database's, the
-/// inner one why the file was refused.
+/// Opens an export against the registry and stores it: the error is the database's; a refused
+/// file is [`Checked::Refused`] with why, and nothing stored.
 pub fn import(
     conn: &mut rusqlite::Connection,
     bytes: &[u8],
     now: &str,
-) -> Result<Result<(SignedExport, ChainImport), ImportRefusal>> {
+) -> Result<Checked<(SignedExport, ChainImport), ImportRefusal>> {
     let registry = store::kiosks(conn)?;
     let active: Vec<RegisteredKiosk> = registry
         .iter()
@@ -167,11 +168,18 @@ pub fn import(
         .collect();
     let export = match shared::ledger::open_export(bytes, &active) {
         Ok(export) => export,
-        Err(ExchangeError::UnknownKiosk(kid)) => return Ok(Err(unknown(&registry, kid))),
-        Err(error) => return Ok(Err(error.into())),
+        Err(ExchangeError::UnknownKiosk(kid)) => {
+            return Ok(Checked::Refused(unknown(&registry, kid)));
+        }
+        Err(error) => return Ok(Checked::Refused(error.into())),
     };
     let entries = used_entries(&export);
-    Ok(store::import_chain(conn, export.records(), &entries, now)?.map(|done| (export, done)))
+    Ok(
+        match store::import_chain(conn, export.records(), &entries, now)? {
+            Checked::Stored(done) => Checked::Stored((export, done)),
+            Checked::Refused(refusal) => Checked::Refused(refusal),
+        },
+    )
 }
 
 /// The refusal for a key no active kiosk holds: a revoked kiosk's is named as such.

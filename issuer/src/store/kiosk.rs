@@ -8,8 +8,8 @@ use shared::bundle::UsedEntry;
 use shared::kiosk::{KioskId, RegisteredKiosk};
 use shared::ledger::{GENESIS, LedgerRecord};
 use shared::{Port, PublicKey};
-use time::format_description::well_known::Rfc3339;
 
+use super::Checked;
 use crate::domain::kiosk::{ChainImport, ImportRefusal};
 
 /// A kiosk as stored, revoked or not.
@@ -175,7 +175,7 @@ pub fn import_chain(
     records: &[LedgerRecord],
     entries: &[UsedEntry],
     now: &str,
-) -> Result<Result<ChainImport, ImportRefusal>> {
+) -> Result<Checked<ChainImport, ImportRefusal>> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let held = |seq: i64, kiosk_id: &str| -> rusqlite::Result<Option<String>> {
         tx.query_row(
@@ -193,7 +193,7 @@ pub fn import_chain(
                 continue;
             }
             Some(hash) => {
-                return Ok(Err(ImportRefusal::Fork {
+                return Ok(Checked::Refused(ImportRefusal::Fork {
                     kiosk_id: record.kiosk_id.clone(),
                     seq: record.seq,
                     held: hash,
@@ -208,7 +208,7 @@ pub fn import_chain(
             held(record.seq - 1, &record.kiosk_id)?
         };
         if previous.as_deref() != Some(record.prev_hash.as_str()) {
-            return Ok(Err(ImportRefusal::Discontinuous {
+            return Ok(Checked::Refused(ImportRefusal::Discontinuous {
                 kiosk_id: record.kiosk_id.clone(),
                 seq: record.seq,
             }));
@@ -220,31 +220,9 @@ pub fn import_chain(
         )?;
         result.new += 1;
     }
-    for e in entries {
-        let single: Option<String> = tx
-            .query_row(
-                "SELECT json_extract(visa, '$.entries') FROM visas WHERE number = ?1",
-                [e.visa_number.as_str()],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if single.as_deref() != Some("single") {
-            continue;
-        }
-        result.entries += tx.execute(
-            "INSERT OR IGNORE INTO used_entries (visa_number, at, port, kiosk_id, imported_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![
-                e.visa_number.as_str(),
-                e.at.format(&Rfc3339)?,
-                e.port.code(),
-                e.kiosk_id,
-                now
-            ],
-        )?;
-    }
+    result.entries = super::trust::record_used_entries(&tx, entries, now)?;
     tx.commit()?;
-    Ok(Ok(result))
+    Ok(Checked::Stored(result))
 }
 
 fn kid_of_hex(key_hex: &str) -> String {

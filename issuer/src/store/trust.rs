@@ -128,17 +128,13 @@ pub fn revocation_of_application(
         .optional()?)
 }
 
-/// Records entries reported by a kiosk ledger export; only entries on single-entry visas this
-/// issuer signed are kept (others are of no use to a kiosk). Returns how many were new.
-pub fn record_used_entries(
-    conn: &mut Connection,
-    entries: &[UsedEntry],
-    now: &str,
-) -> Result<usize> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+/// Records entries reported by a kiosk ledger export, inside the caller's transaction; only
+/// entries on single-entry visas this issuer signed are kept (others are of no use to a kiosk).
+/// Returns how many were new.
+pub fn record_used_entries(conn: &Connection, entries: &[UsedEntry], now: &str) -> Result<usize> {
     let mut added = 0;
     for e in entries {
-        let single: Option<String> = tx
+        let single: Option<String> = conn
             .query_row(
                 "SELECT json_extract(visa, '$.entries') FROM visas WHERE number = ?1",
                 [e.visa_number.as_str()],
@@ -148,7 +144,7 @@ pub fn record_used_entries(
         if single.as_deref() != Some("single") {
             continue;
         }
-        added += tx.execute(
+        added += conn.execute(
             "INSERT OR IGNORE INTO used_entries (visa_number, at, port, kiosk_id, imported_at)
              VALUES (?1, ?2, ?3, ?4, ?5)",
             params![
@@ -160,7 +156,6 @@ pub fn record_used_entries(
             ],
         )?;
     }
-    tx.commit()?;
     Ok(added)
 }
 

@@ -2387,7 +2387,7 @@ async fn a_revoked_visa_is_shown_as_revoked_is_not_printed_again_and_goes_into_t
         .db
         .with(move |conn| {
             issuer::store::trust::record_used_entries(
-                conn,
+                &*conn,
                 &[entry.clone(), entry],
                 "2026-12-02T07:00:00Z",
             )

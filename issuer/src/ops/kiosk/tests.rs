@@ -57,8 +57,8 @@ fn export(key: &IssuerKey, kiosk: &RegisteredKiosk, records: &[LedgerRecord]) ->
 /// The import's outcome as `new/known` or the refusal's words.
 fn outcome(db: &Db, bytes: &[u8]) -> String {
     match db.with(|conn| import(conn, bytes, NOW)).expect("database") {
-        Ok((_, done)) => format!("{}/{}", done.new, done.known),
-        Err(refusal) => refusal.to_string(),
+        Checked::Stored((_, done)) => format!("{}/{}", done.new, done.known),
+        Checked::Refused(refusal) => refusal.to_string(),
     }
 }
 
