@@ -480,26 +480,36 @@ async fn visa_pdf(
     let app = own_application(&state, &ctx, id).await?;
     let user = ctx.user()?.id;
     let app_id = app.id.clone();
-    let (issued, revocation) = state
+    // One read answers the usual download: the visa's number, whether it is revoked, and its
+    // stored printout; the visa itself is read and rendered only on the first download.
+    let (number, revocation, stored) = state
         .db
         .call(move |conn| {
+            let number = store::visa::visa_number_of(conn, &app_id)?;
+            let stored = match &number {
+                Some(number) => store::visa::pdf_of(conn, number)?,
+                None => None,
+            };
             Ok((
-                store::visa::visa_of(conn, &app_id, user)?,
+                number,
                 store::trust::revocation_of_application(conn, &app_id)?,
+                stored,
             ))
         })
         .await?;
-    let issued = issued.ok_or(AppError::NotFound)?;
+    let number = number.ok_or(AppError::NotFound)?;
     if revocation.is_some() {
         // A revoked visa is not printed again; the result page says why.
         return Ok(Redirect::to(&format!("/applications/{}/result", app.id)).into_response());
     }
     let filename = format!(
-        "e-visa-{}-{}.pdf",
-        issued.number,
+        "e-visa-{number}-{}.pdf",
         app.applicant.surname.as_str().replace(' ', "-")
     );
-    let pdf = printout(&state, &app, issued).await?;
+    let pdf = match stored {
+        Some(pdf) => pdf,
+        None => printout(&state, &app, user).await?,
+    };
     let etag = format!("\"{}\"", pdf.sha256);
     let cached = headers
         .get_all(header::IF_NONE_MATCH)
@@ -535,22 +545,16 @@ async fn visa_pdf(
         .into_response())
 }
 
-/// The visa's printout: made once, on its first download, then served from storage. Rendering
+/// The visa's printout on its first download: rendered, then kept for every later one. Rendering
 /// runs on a blocking thread outside the database lock; two first downloads at once both get the
 /// copy stored first (the same visa renders to the same bytes anyway).
-async fn printout(
-    state: &AppState,
-    app: &Application,
-    issued: store::visa::IssuedVisa,
-) -> Result<StoredPdf, AppError> {
-    let number = issued.number.clone();
-    if let Some(pdf) = state
+async fn printout(state: &AppState, app: &Application, user: i64) -> Result<StoredPdf, AppError> {
+    let app_id = app.id.clone();
+    let issued = state
         .db
-        .call(move |conn| store::visa::pdf_of(conn, &number))
+        .call(move |conn| store::visa::visa_of(conn, &app_id, user))
         .await?
-    {
-        return Ok(pdf);
-    }
+        .ok_or(AppError::NotFound)?;
     let inviter = inviter_line(app);
     let number = issued.number.clone();
     let pdf = tokio::task::spawn_blocking(move || {
