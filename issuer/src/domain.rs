@@ -7,10 +7,12 @@
 
 pub mod account;
 pub mod application;
+pub mod audit;
 pub mod fees;
 pub mod invitation;
 pub mod issuance;
 pub mod kiosk;
+pub mod office;
 pub mod payment;
 pub mod problem;
 pub mod taxid;

@@ -7,8 +7,10 @@
 
 pub mod account;
 pub mod application;
+pub mod audit;
 pub mod invitation;
 pub mod kiosk;
+pub mod office;
 pub mod payment;
 mod schema;
 mod sql;

@@ -10,6 +10,7 @@ mod error;
 pub mod inviter;
 pub mod lang;
 pub mod layout;
+pub mod office;
 pub mod payment;
 pub mod services;
 pub mod session;
@@ -45,6 +46,7 @@ pub fn app(state: AppState) -> Router {
         .route("/static/style.css", get(style))
         .nest("/api/v1", api::router())
         .route("/epay/callback", axum::routing::post(payment::callback))
+        .merge(office::router())
         .merge(pages)
         .layer(middleware::from_fn_with_state(
             state.clone(),

@@ -147,4 +147,41 @@ pub(super) const MIGRATIONS: &[&str] = &[
         sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
         rendered_at TEXT NOT NULL
     );",
+    // 6: the back office: officers, their sessions, and the append-only, hash-chained audit log.
+    "CREATE TABLE officers (
+        id INTEGER PRIMARY KEY,
+        email TEXT NOT NULL UNIQUE,
+        role TEXT NOT NULL CHECK (role IN ('officer', 'supervisor', 'auditor')),
+        password_hash TEXT,
+        totp_secret BLOB,
+        totp_failures INTEGER NOT NULL DEFAULT 0,
+        totp_last_step INTEGER,
+        setup_token_hash BLOB UNIQUE,
+        setup_expires_at INTEGER,
+        disabled_at TEXT,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE office_sessions (
+        token_hash BLOB PRIMARY KEY,
+        officer_id INTEGER NOT NULL REFERENCES officers(id) ON DELETE CASCADE,
+        csrf TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+    );
+    CREATE INDEX office_sessions_expiry ON office_sessions(expires_at);
+    CREATE TABLE audit_log (
+        seq INTEGER PRIMARY KEY CHECK (seq > 0),
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        record TEXT NOT NULL,
+        before TEXT,
+        after TEXT,
+        address TEXT,
+        hash BLOB NOT NULL CHECK (length(hash) = 32)
+    );
+    CREATE INDEX audit_log_record ON audit_log(record);
+    CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
 ];

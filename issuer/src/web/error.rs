@@ -17,6 +17,12 @@ pub enum AppError {
     /// The page needs a logged-in user; carries the path to come back to.
     #[error("login required")]
     LoginRequired(String),
+    /// The back-office page needs a logged-in officer.
+    #[error("office login required")]
+    OfficeLoginRequired,
+    /// The officer's role may not do this.
+    #[error("forbidden for this role")]
+    Forbidden,
     /// The form's CSRF token is missing or wrong.
     #[error("missing or wrong CSRF token")]
     Csrf,
@@ -42,6 +48,10 @@ impl IntoResponse for AppError {
                 let target = format!("/login?next={}", super::session::encode_next(next));
                 return Redirect::to(&target).into_response();
             }
+            AppError::OfficeLoginRequired => {
+                return Redirect::to("/office/login").into_response();
+            }
+            AppError::Forbidden => (StatusCode::FORBIDDEN, Frame::Forbidden),
             AppError::Csrf => (StatusCode::FORBIDDEN, Frame::FormExpired),
             AppError::BadRequest => (StatusCode::BAD_REQUEST, Frame::BadRequest),
             AppError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, Frame::TooLarge),

@@ -250,26 +250,34 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for Posted<T> {
             .get::<Session>()
             .map(|s| s.csrf.clone())
             .ok_or_else(|| anyhow::anyhow!("a form route runs without the session layer"))?;
-        let body = Bytes::from_request(req, state).await.map_err(|rejection| {
-            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                AppError::TooLarge
-            } else {
-                AppError::BadRequest
-            }
-        })?;
-        let pairs: Vec<(String, String)> =
-            serde_urlencoded::from_bytes(&body).map_err(|_| AppError::BadRequest)?;
-        let sent = pairs
-            .iter()
-            .find(|(key, _)| key == "csrf")
-            .map(|(_, value)| value.as_str())
-            .unwrap_or("");
-        if sent.is_empty() || !bool::from(sent.as_bytes().ct_eq(expected.as_bytes())) {
-            return Err(AppError::Csrf);
-        }
-        let form = serde_urlencoded::from_bytes(&body).map_err(|_| AppError::BadRequest)?;
-        Ok(Posted(form))
+        checked_form(req, state, &expected).await.map(Posted)
     }
+}
+
+/// Reads a posted form whose `csrf` field matches `expected` (compared in constant time).
+pub(super) async fn checked_form<T: DeserializeOwned, S: Send + Sync>(
+    req: Request,
+    state: &S,
+    expected: &str,
+) -> Result<T, AppError> {
+    let body = Bytes::from_request(req, state).await.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::TooLarge
+        } else {
+            AppError::BadRequest
+        }
+    })?;
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_bytes(&body).map_err(|_| AppError::BadRequest)?;
+    let sent = pairs
+        .iter()
+        .find(|(key, _)| key == "csrf")
+        .map(|(_, value)| value.as_str())
+        .unwrap_or("");
+    if sent.is_empty() || !bool::from(sent.as_bytes().ct_eq(expected.as_bytes())) {
+        return Err(AppError::Csrf);
+    }
+    serde_urlencoded::from_bytes(&body).map_err(|_| AppError::BadRequest)
 }
 
 impl LoginLimiter {

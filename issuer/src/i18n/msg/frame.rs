@@ -96,6 +96,12 @@ catalogue! {
         SexUnspecified => ["Көрсетілмеген (X)", "Не указан (X)", "Unspecified (X)"],
         /// Error page: 404.
         PageNotFound => ["Бет табылмады", "Страница не найдена", "Page not found"],
+        /// The error page when an officer's role may not open a back-office page.
+        Forbidden => [
+            "Сіздің рөліңізге бұл бетке кіруге рұқсат жоқ",
+            "Вашей роли этот раздел недоступен",
+            "Your role may not open this page",
+        ],
         /// Error page: the form's CSRF token is missing or old.
         FormExpired => [
             "Форманың мерзімі өтіп кетті. Бетті жаңартып, қайталап көріңіз",

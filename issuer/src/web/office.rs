@@ -1,0 +1,139 @@
+//! The migration service's back office under `/office`: officers only, behind their own session
+//! cookie (`__Host-office`), never reachable with an applicant's session. Every handler takes an
+//! [`OfficeCtx`] and asks [`OfficeCtx::require`] for the duty it performs, on the server.
+
+use std::net::IpAddr;
+
+use axum::Router;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::HeaderValue;
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+
+use super::cookie::cookie;
+use super::session::checked_form;
+use super::{AppError, AppState};
+use crate::domain::office::{Duty, Officer};
+use crate::i18n::Lang;
+use crate::ids::hash_token;
+use crate::store;
+
+/// How long a back-office session lives, in seconds: one working shift.
+pub const OFFICE_SESSION_SECONDS: i64 = 8 * 60 * 60;
+
+/// What every back-office handler gets: the language, the logged-in officer and the session.
+#[derive(Debug, Clone)]
+pub struct OfficeCtx {
+    /// The page language.
+    pub lang: Lang,
+    /// The officer.
+    pub officer: Officer,
+    /// The CSRF token every back-office form carries.
+    pub csrf: String,
+    /// SHA-256 of the session token (the token itself is only in the cookie).
+    pub token_hash: Vec<u8>,
+    /// The client's address, for the audit log.
+    pub client: Option<IpAddr>,
+    /// The request path.
+    pub path: String,
+}
+
+/// A posted back-office form whose CSRF token matched the officer's session.
+#[derive(Debug, Clone)]
+pub struct OfficePosted<T> {
+    /// The officer who posted it.
+    pub ctx: OfficeCtx,
+    /// The form.
+    pub form: T,
+}
+
+/// The back office's routes (full paths under `/office/`); each feature merges its own.
+pub fn router() -> Router<AppState> {
+    Router::new()
+}
+
+impl AppState {
+    /// The back-office cookie's name: `__Host-office` when cookies are `Secure`.
+    pub fn office_cookie_name(&self) -> &'static str {
+        if self.settings.secure_cookies {
+            "__Host-office"
+        } else {
+            "office"
+        }
+    }
+
+    /// A `Set-Cookie` value for the back-office token (`None` clears the cookie). `Strict`: no
+    /// other site can make a browser send it.
+    pub fn office_cookie(&self, token: Option<&str>) -> HeaderValue {
+        let secure = if self.settings.secure_cookies {
+            "; Secure"
+        } else {
+            ""
+        };
+        let (value, age) = match token {
+            Some(token) => (token, OFFICE_SESSION_SECONDS),
+            None => ("", 0),
+        };
+        let text = format!(
+            "{}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={age}{secure}",
+            self.office_cookie_name()
+        );
+        HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static("x=; Max-Age=0"))
+    }
+}
+
+impl OfficeCtx {
+    /// Passes when the officer's role may do `duty`; a 403 page otherwise.
+    pub fn require(&self, duty: Duty) -> Result<(), AppError> {
+        if self.officer.role.may(duty) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// The client's address as the audit log records it.
+    pub fn address(&self) -> Option<String> {
+        self.client.map(|ip| ip.to_string())
+    }
+}
+
+impl FromRequestParts<AppState> for OfficeCtx {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let token = cookie(&parts.headers, state.office_cookie_name())
+            .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()))
+            .ok_or(AppError::OfficeLoginRequired)?;
+        let token_hash = hash_token(token);
+        let lookup = token_hash.clone();
+        let now = state.clock.unix();
+        let (officer, csrf) = state
+            .db
+            .call(move |conn| store::office::find_session(conn, &lookup, now))
+            .await?
+            .ok_or(AppError::OfficeLoginRequired)?;
+        Ok(OfficeCtx {
+            lang: super::lang::of_request(parts.uri.query(), &parts.headers),
+            officer,
+            csrf,
+            token_hash,
+            client: parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|info| info.0.ip()),
+            path: parts.uri.path().to_owned(),
+        })
+    }
+}
+
+impl<T: DeserializeOwned + Send> FromRequest<AppState> for OfficePosted<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, AppError> {
+        let (mut parts, body) = req.into_parts();
+        let ctx = OfficeCtx::from_request_parts(&mut parts, state).await?;
+        let form = checked_form(Request::from_parts(parts, body), state, &ctx.csrf).await?;
+        Ok(OfficePosted { ctx, form })
+    }
+}
