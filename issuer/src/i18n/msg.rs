@@ -55,6 +55,7 @@ mod counted;
 mod duty;
 mod frame;
 mod invite;
+mod office;
 
 pub use account::Account;
 pub use apply::Apply;
@@ -63,6 +64,7 @@ pub use counted::Counted;
 pub use duty::Duty;
 pub use frame::Frame;
 pub use invite::Invite;
+pub use office::Office;
 
 /// Any fixed message of the portal, whatever its group; pages pass a group's id
 /// (`ctx.msg(Duty::ToPay)`) and it arrives here through `From`.
@@ -80,6 +82,8 @@ pub enum Msg {
     Invite(Invite),
     /// What is wrong with a form field.
     Check(Check),
+    /// The back office's frame.
+    Office(Office),
 }
 
 impl Msg {
@@ -91,12 +95,14 @@ impl Msg {
         let duty = Duty::ALL.iter().copied().map(Msg::from);
         let invite = Invite::ALL.iter().copied().map(Msg::from);
         let check = Check::ALL.iter().copied().map(Msg::from);
+        let office = Office::ALL.iter().copied().map(Msg::from);
         frame
             .chain(account)
             .chain(apply)
             .chain(duty)
             .chain(invite)
             .chain(check)
+            .chain(office)
     }
 
     /// The message in Kazakh, Russian and English.
@@ -108,6 +114,7 @@ impl Msg {
             Msg::Duty(msg) => msg.words(),
             Msg::Invite(msg) => msg.words(),
             Msg::Check(msg) => msg.words(),
+            Msg::Office(msg) => msg.words(),
         }
     }
 
@@ -136,10 +143,12 @@ mod tests {
     }
 
     /// Messages whose Kazakh and Russian are the same word.
-    const SAME_IN_KAZAKH_AND_RUSSIAN: [Msg; 3] = [
+    const SAME_IN_KAZAKH_AND_RUSSIAN: [Msg; 5] = [
         Msg::Duty(Duty::Currency),
         Msg::Apply(Apply::Receipt),
         Msg::Invite(Invite::TwelveDigits),
+        Msg::Office(Office::Statistics),
+        Msg::Office(Office::RoleAuditor),
     ];
 
     #[test]

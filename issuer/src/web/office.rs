@@ -2,12 +2,17 @@
 //! cookie (`__Host-office`), never reachable with an applicant's session. Every handler takes an
 //! [`OfficeCtx`] and asks [`OfficeCtx::require`] for the duty it performs, on the server.
 
+pub mod layout;
+
 use std::net::IpAddr;
 
 use axum::Router;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::HeaderValue;
 use axum::http::request::Parts;
+use axum::response::Html;
+use axum::routing::get;
+use maud::html;
 use serde::de::DeserializeOwned;
 
 use super::cookie::cookie;
@@ -15,6 +20,7 @@ use super::session::checked_form;
 use super::{AppError, AppState};
 use crate::domain::office::{Duty, Officer};
 use crate::i18n::Lang;
+use crate::i18n::msg::Office;
 use crate::ids::hash_token;
 use crate::store;
 
@@ -49,7 +55,23 @@ pub struct OfficePosted<T> {
 
 /// The back office's routes (full paths under `/office/`); each feature merges its own.
 pub fn router() -> Router<AppState> {
-    Router::new()
+    Router::new().route("/office", get(home))
+}
+
+/// The first page after log-in: the sections this officer's role opens.
+async fn home(ctx: OfficeCtx) -> Html<String> {
+    let l = ctx.lang;
+    let body = html! {
+        h1 { (Office::BackOffice.text(l)) }
+        ul.sections {
+            @for (path, name, duty) in layout::SECTIONS {
+                @if ctx.officer.role.may(duty) {
+                    li { a href=(path) { (name.text(l)) } }
+                }
+            }
+        }
+    };
+    layout::page(&ctx, Office::Home.text(l), body)
 }
 
 impl AppState {
