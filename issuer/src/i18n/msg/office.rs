@@ -16,7 +16,7 @@ catalogue! {
         /// The navigation link to the screening queue and the stop-list.
         Screening => ["Тексеру", "Проверка", "Screening"],
         /// The navigation link to the issued visas (to revoke one).
-        Visas => ["Визалар", "Визы", "Visas"],
+        Visas => ["Берілген визалар", "Выданные визы", "Issued visas"],
         /// The navigation link to the signing keys and the trust bundle.
         Keys => ["Кілттер", "Ключи", "Keys"],
         /// The navigation link to the kiosks and their ledger uploads.
