@@ -2,6 +2,7 @@
 //! scanner sees it, the hostile-input sweep, and the layering rule of the sources.
 
 mod layers;
+mod office;
 mod pdf;
 mod portal;
 mod support;

@@ -223,3 +223,32 @@ pub fn open_order(state: &AppState, email: &str, id: &str) -> String {
         })
         .expect("an order")
 }
+
+/// A browser stand-in already logged in to the back office as a new officer with `role`: the
+/// officer and the session are written straight to the database (the log-in itself has its own
+/// tests), and the client holds the office cookie.
+pub fn office_client(
+    app: &Router,
+    state: &AppState,
+    email: &str,
+    role: issuer::domain::office::Role,
+) -> Client {
+    let token = issuer::ids::new_token();
+    let hash = issuer::ids::hash_token(&token);
+    let csrf = issuer::ids::new_token();
+    let expires = state.clock.unix() + 3600;
+    let now = state.clock.rfc3339();
+    state
+        .db
+        .with(|conn| {
+            let id = issuer::store::office::insert_officer(conn, email, role, &hash, 0, &now)?
+                .expect("a new officer");
+            issuer::store::office::insert_session(conn, &hash, id, &csrf, expires)
+        })
+        .expect("officer session");
+    let mut client = Client::new(app);
+    client
+        .cookies
+        .push((state.office_cookie_name().to_owned(), token));
+    client
+}
