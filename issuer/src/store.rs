@@ -9,10 +9,12 @@ pub mod account;
 pub mod application;
 pub mod audit;
 pub mod invitation;
+pub mod inviter;
 pub mod kiosk;
 pub mod office;
 pub mod payment;
 mod schema;
+pub mod screening;
 mod sql;
 pub mod trust;
 pub mod visa;
@@ -57,8 +59,8 @@ impl Db {
         // crash or power loss once the transaction has returned.
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
         migrate(&mut conn)?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
         Ok(Self(Arc::new(Mutex::new(conn))))
     }
 
@@ -89,8 +91,12 @@ impl Db {
     }
 }
 
-/// Brings the schema to the newest version, refusing a database made by newer code.
+/// Brings the schema to the newest version, refusing a database made by newer code. Foreign keys
+/// are off while migrations run (SQLite's way to rebuild a table others refer to, which is how a
+/// CHECK constraint changes); each migration checks every reference before it commits, and the
+/// caller turns them on afterwards.
 pub fn migrate(conn: &mut Connection) -> Result<()> {
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
     let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     let known = i64::try_from(schema::MIGRATIONS.len())?;
     if version > known {
@@ -107,6 +113,16 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute_batch(sql)
             .with_context(|| format!("schema migration {}", index + 1))?;
+        let dangling: i64 =
+            tx.query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })?;
+        if dangling != 0 {
+            bail!(
+                "schema migration {} leaves {dangling} broken references",
+                index + 1
+            );
+        }
         tx.pragma_update(None, "user_version", i64::try_from(index + 1)?)?;
         tx.commit()?;
     }

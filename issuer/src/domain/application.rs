@@ -196,6 +196,10 @@ impl Applicant {
             p.insert("invitation_number", Problem::InvitationUsed);
             return p;
         }
+        if !invitation.inviter.state.may_invite() {
+            p.insert("invitation_number", Problem::InviterNotVerified);
+            return p;
+        }
         if invitation.valid_until < today {
             p.insert("invitation_number", Problem::InvitationExpired);
             return p;
@@ -268,6 +272,10 @@ pub enum ApplicationStatus {
     Submitted,
     /// Paid; the visa is being issued.
     Paid,
+    /// Paid, and held for an officer because the holder matches the stop-list.
+    UnderReview,
+    /// Paid, and refused by an officer after review (no visa, no refund).
+    Refused,
     /// The visa is issued.
     Issued,
 }
@@ -279,9 +287,19 @@ impl ApplicationStatus {
             "draft" => Some(Self::Draft),
             "submitted" => Some(Self::Submitted),
             "paid" => Some(Self::Paid),
+            "under_review" => Some(Self::UnderReview),
+            "refused" => Some(Self::Refused),
             "issued" => Some(Self::Issued),
             _ => None,
         }
+    }
+
+    /// Whether the state duty was paid (so the receipt is available), whatever came after.
+    pub fn is_paid(self) -> bool {
+        matches!(
+            self,
+            Self::Paid | Self::UnderReview | Self::Refused | Self::Issued
+        )
     }
 
     /// The stored name.
@@ -290,6 +308,8 @@ impl ApplicationStatus {
             Self::Draft => "draft",
             Self::Submitted => "submitted",
             Self::Paid => "paid",
+            Self::UnderReview => "under_review",
+            Self::Refused => "refused",
             Self::Issued => "issued",
         }
     }

@@ -6,6 +6,7 @@ use shared::visa::{FieldError, InvitationNumber, MrzName, PassportNumber, parse_
 use shared::{Category, Country};
 use time::Date;
 
+use super::inviter::InviterState;
 use super::problem::{Problem, Problems};
 use super::taxid::{PartyKind, TaxId};
 
@@ -25,6 +26,10 @@ pub struct Inviter {
     pub name: String,
     /// A brief description shown to applicants.
     pub description: String,
+    /// Whether an officer has verified it.
+    pub state: InviterState,
+    /// The name as it was when an officer verified the party: what a visa prints.
+    pub verified_name: Option<String>,
 }
 
 /// An inviting party's registration form.
@@ -338,6 +343,14 @@ impl InvitationForm {
             }),
             _ => Err(p),
         }
+    }
+}
+
+impl Inviter {
+    /// The name applicants see and a visa prints: the one an officer verified, never one typed
+    /// later (the submitted name until the party is verified).
+    pub fn shown_name(&self) -> &str {
+        self.verified_name.as_deref().unwrap_or(&self.name)
     }
 }
 

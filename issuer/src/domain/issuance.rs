@@ -49,6 +49,8 @@ pub enum IssueOutcome {
     Issued(String),
     /// The application has its visa already.
     AlreadyIssued,
+    /// The holder matches this stop-list entry: the application waits for an officer.
+    Held(i64),
     /// The application may not be signed (not paid, or its data no longer fits).
     Refused(String),
 }

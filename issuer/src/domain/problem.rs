@@ -31,6 +31,9 @@ pub enum Problem {
     InvitationExpired,
     /// The invitation belongs to another application.
     InvitationUsed,
+    /// The invitation's inviting party is not verified by the migration service (pending,
+    /// rejected or suspended).
+    InviterNotVerified,
     /// The value differs from the one in the invitation.
     Mismatch,
     /// The passport expires before the planned stay ends.
@@ -45,6 +48,8 @@ pub enum Problem {
     Period,
     /// A date in the past where a future one is needed.
     DateInPast,
+    /// A stop-list entry names a passport or a person, not both and not neither.
+    OneKindOfEntry,
 }
 
 /// The problems of a form, by field name.
@@ -68,6 +73,7 @@ impl Problem {
             Self::NoSuchInvitation => "no_such_invitation",
             Self::InvitationExpired => "invitation_expired",
             Self::InvitationUsed => "invitation_used",
+            Self::InviterNotVerified => "inviter_not_verified",
             Self::Mismatch => "differs_from_invitation",
             Self::PassportExpiresTooSoon => "passport_expires_too_soon",
             Self::PassportExpired => "passport_expired",
@@ -75,6 +81,7 @@ impl Problem {
             Self::NotConfirmed => "not_confirmed",
             Self::Period => "invalid_period",
             Self::DateInPast => "date_in_past",
+            Self::OneKindOfEntry => "one_kind_of_entry",
         }
     }
 }

@@ -56,6 +56,10 @@ mod duty;
 mod frame;
 mod invite;
 mod office;
+mod office_inviters;
+mod office_screening;
+mod screening;
+mod verification;
 
 pub use account::Account;
 pub use apply::Apply;
@@ -65,6 +69,10 @@ pub use duty::Duty;
 pub use frame::Frame;
 pub use invite::Invite;
 pub use office::Office;
+pub use office_inviters::OfficeInviters;
+pub use office_screening::OfficeScreening;
+pub use screening::Screening;
+pub use verification::Verification;
 
 /// Any fixed message of the portal, whatever its group; pages pass a group's id
 /// (`ctx.msg(Duty::ToPay)`) and it arrives here through `From`.
@@ -84,6 +92,14 @@ pub enum Msg {
     Check(Check),
     /// The back office's frame.
     Office(Office),
+    /// The back office's inviting parties.
+    OfficeInviters(OfficeInviters),
+    /// The back office's screening queue and stop-list.
+    OfficeScreening(OfficeScreening),
+    /// An application held for review or refused, as the applicant sees it.
+    Screening(Screening),
+    /// An inviting party's verification state.
+    Verification(Verification),
 }
 
 impl Msg {
@@ -96,6 +112,10 @@ impl Msg {
         let invite = Invite::ALL.iter().copied().map(Msg::from);
         let check = Check::ALL.iter().copied().map(Msg::from);
         let office = Office::ALL.iter().copied().map(Msg::from);
+        let office_inviters = OfficeInviters::ALL.iter().copied().map(Msg::from);
+        let office_screening = OfficeScreening::ALL.iter().copied().map(Msg::from);
+        let screening = Screening::ALL.iter().copied().map(Msg::from);
+        let verification = Verification::ALL.iter().copied().map(Msg::from);
         frame
             .chain(account)
             .chain(apply)
@@ -103,6 +123,10 @@ impl Msg {
             .chain(invite)
             .chain(check)
             .chain(office)
+            .chain(office_inviters)
+            .chain(office_screening)
+            .chain(screening)
+            .chain(verification)
     }
 
     /// The message in Kazakh, Russian and English.
@@ -115,6 +139,10 @@ impl Msg {
             Msg::Invite(msg) => msg.words(),
             Msg::Check(msg) => msg.words(),
             Msg::Office(msg) => msg.words(),
+            Msg::OfficeInviters(msg) => msg.words(),
+            Msg::OfficeScreening(msg) => msg.words(),
+            Msg::Screening(msg) => msg.words(),
+            Msg::Verification(msg) => msg.words(),
         }
     }
 

@@ -43,6 +43,7 @@ impl Problem {
             Self::NoSuchInvitation => Check::NoSuchInvitation,
             Self::InvitationExpired => Check::InvitationExpired,
             Self::InvitationUsed => Check::InvitationUsed,
+            Self::InviterNotVerified => Check::InviterNotVerified,
             Self::Mismatch => Check::Mismatch,
             Self::PassportExpiresTooSoon => Check::PassportExpiresTooSoon,
             Self::PassportExpired => Check::PassportExpired,
@@ -50,6 +51,7 @@ impl Problem {
             Self::NotConfirmed => Check::NotConfirmed,
             Self::Period => Check::Period,
             Self::DateInPast => Check::DateInPast,
+            Self::OneKindOfEntry => Check::OneKindOfEntry,
         };
         check.text(l).to_owned()
     }

@@ -6,7 +6,9 @@ use shared::visa::InvitationNumber;
 use time::{Date, Duration};
 
 use crate::clock::Clock;
+use crate::domain::audit::{Action, Actor, Entry};
 use crate::domain::invitation::{InvitationForm, InviterForm};
+use crate::domain::inviter::InviterState;
 use crate::domain::taxid::TaxId;
 use crate::store::{self, Checked, Db};
 
@@ -51,6 +53,7 @@ pub fn seed(db: &Db, clock: &Clock) -> Result<bool> {
         let bin = TaxId::parse(DEMO_BIN).map_err(|e| anyhow::anyhow!("demo BIN: {e}"))?;
         // Keyed on the invitation, not the organisation: the organisation may already exist (an
         // `issuer invite` run before the first start), and the demo invitation is still wanted.
+        verify_demo_party(conn, &now)?;
         if store::invitation::invitation_by_number(conn, DEMO_INVITATION)?.is_some() {
             return Ok(false);
         }
@@ -73,6 +76,40 @@ pub fn seed(db: &Db, clock: &Clock) -> Result<bool> {
         };
         store::invitation::insert_invitation(&tx, inviter_id, &number, &invitation, &now)?;
         tx.commit()?;
+        verify_demo_party(conn, &now)?;
         Ok(true)
     })
+}
+
+/// Verifies the demo organisation once, as the operator, if no one has ever decided about it (so
+/// README's walk-through works on a first run, and an officer's later suspension stands).
+fn verify_demo_party(conn: &mut rusqlite::Connection, now: &str) -> Result<()> {
+    let tx = conn.transaction()?;
+    let Some(id) = store::inviter::never_reviewed(&tx, DEMO_BIN)? else {
+        return Ok(());
+    };
+    let operator = Actor::Operator;
+    store::inviter::set_state(
+        &tx,
+        id,
+        InviterState::Pending,
+        InviterState::Verified,
+        None,
+        &operator.to_text(),
+        now,
+    )?;
+    let entry = Entry::new(
+        now.to_owned(),
+        &operator,
+        Action::InviterVerified,
+        format!("inviter:{DEMO_BIN}"),
+    )
+    .change(
+        Some("pending".to_owned()),
+        Some("verified; the demo organisation on first run".to_owned()),
+    );
+    store::audit::append(&tx, &entry)?;
+    tx.commit()?;
+    tracing::info!(inviter = DEMO_BIN, "the demo inviting party was verified");
+    Ok(())
 }

@@ -12,6 +12,7 @@ use shared::{Kid, Visa};
 use crate::clock::{Clock, rfc3339};
 use crate::domain::issuance::{IssueOutcome, visa_for};
 use crate::domain::payment::{NoticeOutcome, PaymentNotice};
+use crate::domain::screening::{Holder, first_match};
 use crate::store::visa::{Issuable, NewVisa};
 use crate::store::{self, Db};
 
@@ -93,6 +94,14 @@ pub fn issue_logged(
             tracing::info!(visa = %number, application, "a visa was signed")
         }
         IssueOutcome::AlreadyIssued => {}
+        // The one place an application becomes "Under review" (the notification hooks in here).
+        IssueOutcome::Held(entry) => {
+            tracing::warn!(
+                application,
+                entry,
+                "a paid application matches the stop-list and waits for an officer"
+            );
+        }
         IssueOutcome::Refused(reason) => {
             tracing::error!(application, reason, "a paid application was not issued");
         }
@@ -103,6 +112,8 @@ pub fn issue_logged(
 /// Signs the visa of a paid application, once: in one immediate transaction the application
 /// must be paid, have a paid payment and no visa, and still coincide with its invitation; the
 /// visa, the signature record and the status change commit together.
+/// A holder on the stop-list is not signed: the application is held for an officer instead
+/// ([`IssueOutcome::Held`], status `under_review`), in the same transaction.
 pub fn issue(
     conn: &mut Connection,
     application_id: &str,
@@ -110,7 +121,23 @@ pub fn issue(
     now: time::OffsetDateTime,
 ) -> Result<IssueOutcome> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let app = match store::visa::issuable(&tx, application_id)? {
+    let outcome = sign_within(&tx, application_id, keys, now)?;
+    if matches!(outcome, IssueOutcome::Issued(_) | IssueOutcome::Held(_)) {
+        tx.commit()?;
+    }
+    Ok(outcome)
+}
+
+/// The body of [`issue`], inside the caller's immediate transaction, which commits only if a
+/// visa was issued or the application held (and otherwise rolls back). An application an officer
+/// approved after screening is not screened again.
+pub(crate) fn sign_within(
+    tx: &Connection,
+    application_id: &str,
+    keys: &dyn Keys,
+    now: time::OffsetDateTime,
+) -> Result<IssueOutcome> {
+    let app = match store::visa::issuable(tx, application_id)? {
         Issuable::Missing => return Ok(IssueOutcome::Refused("no such application".to_owned())),
         Issuable::HasVisa => return Ok(IssueOutcome::AlreadyIssued),
         Issuable::NotPaid(status) => {
@@ -132,7 +159,21 @@ pub fn issue(
             "the application no longer coincides with its invitation: {problems:?}"
         )));
     }
-    let number = store::visa::next_number(&tx)?;
+    if !store::screening::approved(tx, &app.id)? {
+        let a = &app.applicant;
+        let holder = Holder {
+            surname: &a.surname,
+            passport_number: &a.passport_number,
+            citizenship: a.citizenship,
+            born: a.date_of_birth,
+        };
+        let entries = store::screening::entries(tx)?;
+        if let Some(entry) = first_match(&entries, &holder) {
+            store::screening::hold(tx, &app.id, entry.id, &rfc3339(now))?;
+            return Ok(IssueOutcome::Held(entry.id));
+        }
+    }
+    let number = store::visa::next_number(tx)?;
     let visa = match visa_for(&app, &number, now) {
         Ok(visa) => visa,
         Err(error) => {
@@ -150,7 +191,7 @@ pub fn issue(
         }
     };
     store::visa::insert(
-        &tx,
+        tx,
         &NewVisa {
             number: &number,
             application_id: &app.id,
@@ -160,7 +201,6 @@ pub fn issue(
             signed_at: &rfc3339(now),
         },
     )?;
-    tx.commit()?;
     Ok(IssueOutcome::Issued(number))
 }
 

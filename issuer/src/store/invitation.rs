@@ -7,6 +7,7 @@ use shared::{Category, Country};
 
 use super::Checked;
 use crate::domain::invitation::{Address, Guest, Invitation, Inviter, NewInvitation, NewInviter};
+use crate::domain::inviter::InviterState;
 use crate::domain::problem::{Problem, Problems};
 use crate::domain::taxid::{PartyKind, TaxId};
 
@@ -43,27 +44,32 @@ pub fn insert_inviter(
     Ok(Checked::Stored(conn.last_insert_rowid()))
 }
 
-const INVITER_COLUMNS: &str = "id, kind, tax_id, name, description";
+pub(super) const INVITER_COLUMNS: &str =
+    "id, kind, tax_id, name, description, state, verified_name";
 
 /// An inviting party's row as stored.
 #[derive(Debug)]
-struct InviterRow {
+pub(super) struct InviterRow {
     id: i64,
     kind: String,
     tax_id: String,
     name: String,
     description: String,
+    state: String,
+    verified_name: Option<String>,
 }
 
 impl InviterRow {
     /// Reads the [`INVITER_COLUMNS`] starting at column `at`.
-    fn read(r: &Row<'_>, at: usize) -> rusqlite::Result<Self> {
+    pub(super) fn read(r: &Row<'_>, at: usize) -> rusqlite::Result<Self> {
         Ok(Self {
             id: r.get(at)?,
             kind: r.get(at + 1)?,
             tax_id: r.get(at + 2)?,
             name: r.get(at + 3)?,
             description: r.get(at + 4)?,
+            state: r.get(at + 5)?,
+            verified_name: r.get(at + 6)?,
         })
     }
 }
@@ -79,6 +85,9 @@ impl TryFrom<InviterRow> for Inviter {
             tax_id: TaxId::parse(&row.tax_id).map_err(|e| anyhow!("stored BIN/IIN: {e}"))?,
             name: row.name,
             description: row.description,
+            state: InviterState::parse(&row.state)
+                .ok_or_else(|| anyhow!("stored inviter state {}", row.state))?,
+            verified_name: row.verified_name,
         })
     }
 }
@@ -147,7 +156,7 @@ pub fn insert_invitation(
 const INVITATION_COLUMNS: &str = "v.id, v.number, v.surname, v.given_names, v.passport_number,
         v.citizenship, v.date_of_birth, v.category, v.purpose, v.city, v.street, v.house,
         v.valid_from, v.valid_until, v.stay_days,
-        i.id, i.kind, i.tax_id, i.name, i.description";
+        i.id, i.kind, i.tax_id, i.name, i.description, i.state, i.verified_name";
 const INVITATION_FROM: &str = "FROM invitations v JOIN inviters i ON i.id = v.inviter_id";
 
 /// An invitation's row as stored, with its inviting party's.
@@ -254,7 +263,7 @@ pub fn invitations_of(conn: &Connection, inviter_id: i64) -> Result<Vec<(Invitat
     ))?;
     let rows = stmt
         .query_map([inviter_id], |r| {
-            Ok((InvitationRow::read(r)?, r.get::<_, bool>(20)?))
+            Ok((InvitationRow::read(r)?, r.get::<_, bool>(22)?))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     rows.into_iter()

@@ -184,4 +184,57 @@ pub(super) const MIGRATIONS: &[&str] = &[
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
+    // 7 (inviters): an inviting party is pending until an officer verifies it (its name as verified
+    // is kept apart and is what a visa prints), or rejects or suspends it with a reason.
+    "ALTER TABLE inviters ADD COLUMN state TEXT NOT NULL DEFAULT 'pending'
+        CHECK (state IN ('pending', 'verified', 'rejected', 'suspended'));
+    ALTER TABLE inviters ADD COLUMN verified_name TEXT;
+    ALTER TABLE inviters ADD COLUMN decision_reason TEXT;
+    ALTER TABLE inviters ADD COLUMN decided_by TEXT;
+    ALTER TABLE inviters ADD COLUMN decided_at TEXT;
+    CREATE INDEX inviters_state ON inviters(state);",
+    // 8 (screening): the stop-list, the paid applications it holds for an officer, and the two new
+    // application states, `under_review` and `refused` (the CHECK changes, so the table is rebuilt;
+    // `migrate` runs this with foreign keys off and checks every reference before committing).
+    "CREATE TABLE applications_next (
+        id TEXT PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        invitation_id INTEGER NOT NULL UNIQUE REFERENCES invitations(id),
+        status TEXT NOT NULL CHECK (status IN
+            ('draft', 'submitted', 'paid', 'under_review', 'refused', 'issued')),
+        data TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    INSERT INTO applications_next (id, user_id, invitation_id, status, data, created_at, updated_at)
+        SELECT id, user_id, invitation_id, status, data, created_at, updated_at FROM applications;
+    DROP TABLE applications;
+    ALTER TABLE applications_next RENAME TO applications;
+    CREATE INDEX applications_user ON applications(user_id);
+    CREATE TABLE stop_list (
+        id INTEGER PRIMARY KEY,
+        passport_number TEXT,
+        citizenship TEXT,
+        surname TEXT,
+        born TEXT,
+        note TEXT NOT NULL,
+        added_by TEXT NOT NULL,
+        added_at TEXT NOT NULL,
+        removed_by TEXT,
+        removed_at TEXT,
+        CHECK ((passport_number IS NOT NULL AND citizenship IS NOT NULL
+                AND surname IS NULL AND born IS NULL)
+            OR (passport_number IS NULL AND citizenship IS NULL
+                AND surname IS NOT NULL AND born IS NOT NULL))
+    );
+    CREATE TABLE screenings (
+        application_id TEXT PRIMARY KEY REFERENCES applications(id),
+        entry_id INTEGER NOT NULL REFERENCES stop_list(id),
+        held_at TEXT NOT NULL,
+        decision TEXT CHECK (decision IN ('approved', 'refused')),
+        reason TEXT,
+        decided_by TEXT,
+        decided_at TEXT
+    );
+    CREATE INDEX screenings_open ON screenings(decision);",
 ];

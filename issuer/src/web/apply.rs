@@ -226,7 +226,7 @@ pub fn invitation_box(ctx: &Ctx, inv: &Invitation) -> Markup {
             div {
                 h3 { (ctx.label(Field::InvitingParty)) }
                 table.data {
-                    tr { th scope="row" { (ctx.msg(Apply::Name)) } td { (inv.inviter.name) } }
+                    tr { th scope="row" { (ctx.msg(Apply::Name)) } td { (inv.inviter.shown_name()) } }
                     tr { th scope="row" { (kind) } td { (inv.inviter.tax_id) } }
                     tr { th scope="row" { (ctx.msg(Apply::Description)) } td { (inv.inviter.description) } }
                     tr { th scope="row" { (ctx.msg(Frame::PurposeOfVisit)) } td { (inv.purpose) } }

@@ -12,7 +12,7 @@ use super::session::Ctx;
 use super::{AppError, AppState};
 use crate::domain::application::{Application, ApplicationStatus};
 use crate::i18n::Lang;
-use crate::i18n::msg::{Apply, Frame};
+use crate::i18n::msg::{Apply, Frame, Screening};
 use crate::store;
 use shared::labels::Field;
 
@@ -31,7 +31,10 @@ pub fn next_step(app: &Application) -> String {
     match app.status {
         ApplicationStatus::Draft => format!("/applications/{}/confirm", app.id),
         ApplicationStatus::Submitted => format!("/applications/{}/payment", app.id),
-        ApplicationStatus::Paid | ApplicationStatus::Issued => {
+        ApplicationStatus::Paid
+        | ApplicationStatus::UnderReview
+        | ApplicationStatus::Refused
+        | ApplicationStatus::Issued => {
             format!("/applications/{}/result", app.id)
         }
     }
@@ -43,6 +46,8 @@ pub fn status_text(l: Lang, status: ApplicationStatus) -> &'static str {
         ApplicationStatus::Draft => Apply::StatusDraft.text(l),
         ApplicationStatus::Submitted => Apply::StatusPaymentNotDone.text(l),
         ApplicationStatus::Paid => Apply::StatusPaid.text(l),
+        ApplicationStatus::UnderReview => Screening::StatusUnderReview.text(l),
+        ApplicationStatus::Refused => Screening::StatusRefused.text(l),
         ApplicationStatus::Issued => Apply::StatusApproved.text(l),
     }
 }
@@ -97,7 +102,7 @@ async fn visas(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, 
                                     }
                                     td.links {
                                         a href=(next_step(app)) { (ctx.msg(Apply::Open)) }
-                                        @if matches!(app.status, ApplicationStatus::Paid | ApplicationStatus::Issued) {
+                                        @if app.status.is_paid() {
                                             " · " a href=(format!("/applications/{}/receipt", app.id)) { (ctx.msg(Apply::Receipt)) }
                                         }
                                         @if app.status == ApplicationStatus::Issued && !revoked.contains_key(&app.id) {

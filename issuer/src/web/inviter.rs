@@ -6,15 +6,16 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
-use maud::html;
+use maud::{Markup, html};
 use shared::labels::Field;
 
 use super::layout::{self, Kind, category_name, csrf, field, notice, page, select};
 use super::session::{Ctx, Posted};
 use super::{AppError, AppState};
 use crate::domain::invitation::{InvitationForm, Inviter, InviterForm};
+use crate::domain::inviter::InviterState;
 use crate::domain::problem::Problems;
-use crate::i18n::msg::{Frame, Invite};
+use crate::i18n::msg::{Frame, Invite, Verification};
 use crate::store::{self, Checked};
 
 /// The routes of this section.
@@ -45,9 +46,14 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, A
         )),
         Some(inviter) => {
             let id = inviter.id;
-            let list = state
+            let (list, reason) = state
                 .db
-                .call(move |conn| store::invitation::invitations_of(conn, id))
+                .call(move |conn| {
+                    Ok((
+                        store::invitation::invitations_of(conn, id)?,
+                        store::inviter::reason_of(conn, id)?,
+                    ))
+                })
                 .await?;
             let l = ctx.lang;
             let title = ctx.msg(Invite::Invitations);
@@ -56,7 +62,8 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, A
                 title,
                 html! {
                     section.card {
-                        p.crumbs { (inviter.name) " · " (inviter.tax_id) }
+                        p.crumbs { (inviter.shown_name()) " · " (inviter.tax_id) }
+                        (state_view(&ctx, &inviter, reason.as_deref()))
                         h1 { (title) }
                         p.actions { a.button.primary href="/inviter/invitations/new" { (ctx.msg(Invite::NewInvitation)) } }
                         @if list.is_empty() {
@@ -86,6 +93,30 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, A
                     }
                 },
             ))
+        }
+    }
+}
+
+/// Where the party stands with the migration service, and what that means for its invitations.
+fn state_view(ctx: &Ctx, inviter: &Inviter, reason: Option<&str>) -> Markup {
+    let (name, class) = match inviter.state {
+        InviterState::Pending => (Verification::Pending, "notice info"),
+        InviterState::Verified => (Verification::Verified, "notice success"),
+        InviterState::Rejected => (Verification::Rejected, "notice error"),
+        InviterState::Suspended => (Verification::Suspended, "notice error"),
+    };
+    html! {
+        div class=(class) role="status" id="verification" {
+            strong { (ctx.msg(Verification::State)) ": " (ctx.msg(name)) }
+            @match inviter.state {
+                InviterState::Pending => { p { (ctx.msg(Verification::PendingHint)) } }
+                InviterState::Verified => {
+                    p { (ctx.msg(Verification::VerifiedName)) ": " (inviter.shown_name()) }
+                }
+                InviterState::Rejected | InviterState::Suspended => {
+                    p { (ctx.msg(Verification::StoppedHint)) " " (reason.unwrap_or("—")) }
+                }
+            }
         }
     }
 }

@@ -23,7 +23,7 @@ use crate::domain::fees::{Fees, format_minor};
 use crate::domain::payment::{NoticeOutcome, Payment, PaymentMethod, PaymentNotice, PaymentStatus};
 use crate::domain::taxid::PartyKind;
 use crate::epay::PaymentOrder;
-use crate::i18n::msg::{Duty, Frame};
+use crate::i18n::msg::{Duty, Frame, Screening};
 use crate::service::issuance::{issue_logged, settle};
 use crate::store;
 use crate::store::trust::RevocationNote;
@@ -264,13 +264,19 @@ fn result_view(
                 (steps(ctx.lang, 3))
                 h1 { (title) }
                 @if let Some(warning) = warning { (notice("error", warning)) }
-                div class=(if issued { "result approved" } else { "result waiting" }) {
+                div class=(result_class(app.status)) {
                     p.result-status { (status_text(ctx.lang, app.status)) }
                     @if issued {
                         p { a.button.primary href=(format!("/applications/{}/visa.pdf", app.id)) {
                             (ctx.msg(Duty::CopyThePdf)) } }
                         p { a href=(format!("/applications/{}/receipt", app.id)) { (ctx.msg(Duty::ElectronicCheckLink)) } }
                         p.muted { (ctx.msg(Duty::PrintAndPresent)) }
+                    } @else if app.status == ApplicationStatus::UnderReview {
+                        p.muted { (ctx.msg(Screening::UnderReviewHint)) }
+                        p { a href=(format!("/applications/{}/receipt", app.id)) { (ctx.msg(Duty::ElectronicCheckLink)) } }
+                    } @else if app.status == ApplicationStatus::Refused {
+                        p { (ctx.msg(Screening::RefusedHint)) }
+                        p { a href=(format!("/applications/{}/receipt", app.id)) { (ctx.msg(Duty::ElectronicCheckLink)) } }
                     } @else {
                         @if declined {
                             p { (ctx.msg(Duty::PaymentDeclined)) " "
@@ -298,6 +304,15 @@ fn result_view(
     )
 }
 
+/// The result box's class: approved, refused, or still waiting (paying, issuing, under review).
+fn result_class(status: ApplicationStatus) -> &'static str {
+    match status {
+        ApplicationStatus::Issued => "result approved",
+        ApplicationStatus::Refused => "result refused",
+        _ => "result waiting",
+    }
+}
+
 async fn update_status(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -306,7 +321,10 @@ async fn update_status(
 ) -> Result<Response, AppError> {
     let app = own_application(&state, &ctx, id).await?;
     let target = format!("/applications/{}/result", app.id);
-    if app.status == ApplicationStatus::Issued {
+    if matches!(
+        app.status,
+        ApplicationStatus::Issued | ApplicationStatus::UnderReview | ApplicationStatus::Refused
+    ) {
         return Ok(Redirect::to(&target).into_response());
     }
     let app_id = app.id.clone();
@@ -468,7 +486,7 @@ pub fn inviter_line(app: &Application) -> String {
         PartyKind::Organisation => "BIN",
         PartyKind::Individual => "IIN",
     };
-    format!("{}, {kind} {}", inviter.name, inviter.tax_id)
+    format!("{}, {kind} {}", inviter.shown_name(), inviter.tax_id)
 }
 
 async fn visa_pdf(

@@ -62,6 +62,18 @@ catalogue! {
             "Это приглашение уже использовано в другом заявлении",
             "This invitation is already used by another application",
         ],
+        /// The invitation's inviting party is pending, rejected or suspended.
+        InviterNotVerified => [
+            "Шақырушы тарапты көші-қон қызметі әлі тексерген жоқ",
+            "Приглашающая сторона ещё не проверена миграционной службой",
+            "The inviting party has not been verified by the migration service yet",
+        ],
+        /// A stop-list entry must name a passport or a person, not both.
+        OneKindOfEntry => [
+            "Паспортты (нөмірі мен азаматтығы) немесе адамды (тегі мен туған күні) көрсетіңіз, екеуін бірдей емес",
+            "Укажите либо паспорт (номер и гражданство), либо человека (фамилию и дату рождения), но не то и другое",
+            "Give either a passport (number and citizenship) or a person (surname and date of birth), not both",
+        ],
         /// The field differs from the invitation.
         Mismatch => [
             "Шақырудағы деректермен сәйкес келмейді",

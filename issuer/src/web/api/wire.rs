@@ -389,6 +389,11 @@ pub enum StatusName {
     Submitted,
     /// Paid; the visa is being issued.
     Paid,
+    /// Paid; held for review by the migration service (no reason is given).
+    #[serde(rename = "under_review")]
+    UnderReview,
+    /// Paid; refused by the migration service after review (no visa, no refund).
+    Refused,
     /// The visa is issued.
     Issued,
 }
@@ -620,7 +625,7 @@ impl ApplicationView {
             inviting_party: InvitingParty {
                 kind: inv.inviter.kind.into(),
                 bin_iin: inv.inviter.tax_id.as_str().to_owned(),
-                name: inv.inviter.name.clone(),
+                name: inv.inviter.shown_name().to_owned(),
                 description: inv.inviter.description.clone(),
             },
             visit: Visit {
@@ -644,6 +649,8 @@ impl From<ApplicationStatus> for StatusName {
             ApplicationStatus::Draft => Self::Draft,
             ApplicationStatus::Submitted => Self::Submitted,
             ApplicationStatus::Paid => Self::Paid,
+            ApplicationStatus::UnderReview => Self::UnderReview,
+            ApplicationStatus::Refused => Self::Refused,
             ApplicationStatus::Issued => Self::Issued,
         }
     }
