@@ -1,7 +1,9 @@
 //! The operator's adapter: the `issuer` command line. No subcommand serves the portal; the others
 //! are the migration service's commands for invitations, keys, signing and offline trust.
 
+pub mod inviter;
 pub mod kiosk;
+pub mod stop_list;
 pub mod trust;
 
 use std::path::PathBuf;
@@ -111,6 +113,13 @@ pub enum Command {
     Revoke(crate::ops::trust::RevokeArgs),
     /// Revoke a signing key (compromise): every visa it signed is refused.
     RevokeKey(crate::ops::trust::RevokeKeyArgs),
+    /// Verify or reject an inviting party (its invitations work only once verified).
+    #[command(subcommand)]
+    Inviter(crate::ops::inviter::InviterCommand),
+    /// Add or remove screening stop-list entries (a matching paid application waits for an
+    /// officer instead of being signed).
+    #[command(subcommand)]
+    StopList(crate::ops::stop_list::StopListCommand),
     /// Trust bundles for the kiosks.
     #[command(subcommand)]
     Bundle(crate::ops::trust::BundleCommand),
@@ -166,6 +175,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Kiosk(crate::ops::kiosk::KioskCommand::Revoke(args))) => {
             crate::ops::kiosk::revoke(&args)
         }
+        Some(Command::Inviter(command)) => crate::ops::inviter::run(&command),
+        Some(Command::StopList(command)) => crate::ops::stop_list::run(&command),
         Some(Command::LedgerImport(args)) => crate::ops::kiosk::ledger_import(&args),
         Some(Command::Sign { key, visa }) => sign(&key, &visa),
         Some(Command::Render {
@@ -236,7 +247,16 @@ fn invite(args: &InviteArgs) -> Result<ExitCode> {
     let db = crate::store::Db::open(&args.data_dir.join("issuer.sqlite3"))?;
     let now = clock.rfc3339();
     let inviter_id = match db.with(|conn| store::invitation::inviter_by_tax_id(conn, &tax_id))? {
-        Some(inviter) => inviter.id,
+        Some(inviter) => {
+            if !inviter.state.may_invite() {
+                eprintln!(
+                    "issuer: the inviting party {tax_id} is {}: this invitation works only once an \
+                     officer verifies the party",
+                    inviter.state.as_str()
+                );
+            }
+            inviter.id
+        }
         None => {
             let Some(name) = &args.inviter_name else {
                 eprintln!(
@@ -267,7 +287,13 @@ fn invite(args: &InviteArgs) -> Result<ExitCode> {
                 Err(problems) => return bad(problems),
             };
             match db.with(|conn| store::invitation::insert_inviter(conn, None, &new, &now))? {
-                Checked::Stored(id) => id,
+                Checked::Stored(id) => {
+                    eprintln!(
+                        "issuer: registered the inviting party {tax_id}; it is pending: its invitations \
+                         work once an officer verifies it (issuer inviter verify {tax_id})"
+                    );
+                    id
+                }
                 Checked::Refused(problems) => return bad(problems),
             }
         }

@@ -2,7 +2,9 @@
 //! cookie (`__Host-office`), never reachable with an applicant's session. Every handler takes an
 //! [`OfficeCtx`] and asks [`OfficeCtx::require`] for the duty it performs, on the server.
 
+pub mod inviters;
 pub mod layout;
+pub mod screening;
 
 use std::net::IpAddr;
 
@@ -55,7 +57,10 @@ pub struct OfficePosted<T> {
 
 /// The back office's routes (full paths under `/office/`); each feature merges its own.
 pub fn router() -> Router<AppState> {
-    Router::new().route("/office", get(home))
+    Router::new()
+        .route("/office", get(home))
+        .merge(inviters::router())
+        .merge(screening::router())
 }
 
 /// The first page after log-in: the sections this officer's role opens.
