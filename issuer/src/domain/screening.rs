@@ -273,7 +273,12 @@ fn is_ignored(c: char) -> bool {
 
 /// The MRZ spellings of one character (empty when it has none).
 fn fold_char(c: char) -> &'static [&'static str] {
-    let upper = c.to_uppercase().next().unwrap_or(c);
+    // ß upper-cases to two letters; every other letter here to one.
+    let upper = if c == 'ß' {
+        'ẞ'
+    } else {
+        c.to_uppercase().next().unwrap_or(c)
+    };
     match upper {
         'A'..='Z' => LETTERS
             .iter()

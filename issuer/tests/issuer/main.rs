@@ -1,8 +1,11 @@
 //! The issuer's one integration-test binary: the portal through its router, the printout as a
 //! scanner sees it, the hostile-input sweep, and the layering rule of the sources.
 
+mod flow;
 mod layers;
 mod office;
+mod office_inviters;
+mod office_screening;
 mod pdf;
 mod portal;
 mod support;

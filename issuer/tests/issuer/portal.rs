@@ -806,7 +806,7 @@ async fn sign_up_checks_its_fields_and_refuses_a_taken_e_mail() {
 
 #[tokio::test]
 async fn an_inviting_party_registers_with_a_checked_bin_and_its_invitation_works() {
-    let (app, _) = portal();
+    let (app, state) = portal();
     let mut host = Client::new(&app);
     host.sign_up("host@example.kz").await;
     host.get("/inviter").await;
@@ -919,6 +919,9 @@ async fn an_inviting_party_registers_with_a_checked_bin_and_its_invitation_works
     let list = host.get("/inviter").await;
     assert!(list.body.contains(&number));
     assert!(list.body.contains("MUELLER JONAS"));
+    // A new party's invitations work once an officer has verified it (tests/issuer/office_inviters.rs).
+    assert!(list.body.contains("Pending verification"), "{}", list.body);
+    crate::support::verify_inviter(&state, "740812500124");
 
     let mut jonas = Client::new(&app);
     jonas.sign_up("jonas@example.de").await;

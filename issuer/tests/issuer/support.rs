@@ -252,3 +252,26 @@ pub fn office_client(
         .push((state.office_cookie_name().to_owned(), token));
     client
 }
+
+/// Verifies the inviting party with this BIN/IIN as the operator would (`issuer inviter verify`).
+pub fn verify_inviter(state: &AppState, bin: &str) {
+    let tax_id = issuer::domain::taxid::TaxId::parse(bin).expect("a BIN/IIN");
+    let decided = state
+        .db
+        .with(|conn| {
+            issuer::service::inviter::decide(
+                conn,
+                &state.clock,
+                &issuer::domain::audit::Actor::Operator,
+                &tax_id,
+                issuer::domain::inviter::Decision::Verify,
+                None,
+                None,
+            )
+        })
+        .expect("a decision");
+    assert!(
+        matches!(decided, issuer::service::inviter::Decided::Done { .. }),
+        "{decided:?}"
+    );
+}
