@@ -13,4 +13,5 @@ pub mod issuance;
 pub mod kiosk;
 pub mod payment;
 pub mod problem;
+pub mod script;
 pub mod taxid;

@@ -45,6 +45,8 @@ pub enum Problem {
     Period,
     /// A date in the past where a future one is needed.
     DateInPast,
+    /// A native-script name in a script the printout cannot show (see `domain::script`).
+    UnprintableScript,
 }
 
 /// The problems of a form, by field name.
@@ -75,6 +77,7 @@ impl Problem {
             Self::NotConfirmed => "not_confirmed",
             Self::Period => "invalid_period",
             Self::DateInPast => "date_in_past",
+            Self::UnprintableScript => "unsupported_script",
         }
     }
 }

@@ -55,6 +55,7 @@ mod counted;
 mod duty;
 mod frame;
 mod invite;
+mod script;
 
 pub use account::Account;
 pub use apply::Apply;
@@ -63,6 +64,7 @@ pub use counted::Counted;
 pub use duty::Duty;
 pub use frame::Frame;
 pub use invite::Invite;
+pub use script::Script;
 
 /// Any fixed message of the portal, whatever its group; pages pass a group's id
 /// (`ctx.msg(Duty::ToPay)`) and it arrives here through `From`.
@@ -80,6 +82,8 @@ pub enum Msg {
     Invite(Invite),
     /// What is wrong with a form field.
     Check(Check),
+    /// Native-script names the printout cannot show.
+    Script(Script),
 }
 
 impl Msg {
@@ -91,12 +95,14 @@ impl Msg {
         let duty = Duty::ALL.iter().copied().map(Msg::from);
         let invite = Invite::ALL.iter().copied().map(Msg::from);
         let check = Check::ALL.iter().copied().map(Msg::from);
+        let script = Script::ALL.iter().copied().map(Msg::from);
         frame
             .chain(account)
             .chain(apply)
             .chain(duty)
             .chain(invite)
             .chain(check)
+            .chain(script)
     }
 
     /// The message in Kazakh, Russian and English.
@@ -108,6 +114,7 @@ impl Msg {
             Msg::Duty(msg) => msg.words(),
             Msg::Invite(msg) => msg.words(),
             Msg::Check(msg) => msg.words(),
+            Msg::Script(msg) => msg.words(),
         }
     }
 

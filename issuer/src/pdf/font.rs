@@ -271,7 +271,11 @@ mod tests {
         let sources: Vec<Source> = runs.iter().map(|r| r.font.source).collect();
         assert!(sources.contains(&Source::Cjk), "{sources:?}");
         assert!(sources.contains(&Source::Hangul), "{sources:?}");
-        assert_eq!(runs[0].font.part, Part::Shared, "the fixed text has v, i, s, a");
+        assert_eq!(
+            runs[0].font.part,
+            Part::Shared,
+            "the fixed text has v, i, s, a"
+        );
         let text: String = runs
             .iter()
             .flat_map(|r| r.glyphs.iter().map(|g| g.1))
