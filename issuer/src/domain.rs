@@ -17,4 +17,5 @@ pub mod office;
 pub mod payment;
 pub mod problem;
 pub mod screening;
+pub mod script;
 pub mod taxid;

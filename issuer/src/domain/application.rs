@@ -9,6 +9,7 @@ use time::Date;
 
 use super::invitation::{Invitation, field, optional};
 use super::problem::{Problem, Problems};
+use super::script::check_printable;
 
 /// The Step 1 form as posted: every field a string, so a half-filled form can be shown again.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -99,18 +100,8 @@ impl ApplicationForm {
         let category = field(&mut p, "category", Category::parse(&self.category));
         let surname = field(&mut p, "surname", MrzName::parse(&self.surname));
         let given_names = optional(&mut p, "given_names", &self.given_names, MrzName::parse);
-        let surname_native = optional(
-            &mut p,
-            "surname_native",
-            &self.surname_native,
-            NativeName::parse,
-        );
-        let given_names_native = optional(
-            &mut p,
-            "given_names_native",
-            &self.given_names_native,
-            NativeName::parse,
-        );
+        let surname_native = native(&mut p, "surname_native", &self.surname_native);
+        let given_names_native = native(&mut p, "given_names_native", &self.given_names_native);
         if matches!(
             (&surname_native, &given_names_native),
             (Some(None), Some(Some(_)))
@@ -180,6 +171,18 @@ impl ApplicationForm {
             _ => Err(p),
         }
     }
+}
+
+/// Parses an optional native-script name that the printout must be able to show.
+fn native(p: &mut Problems, name: &'static str, text: &str) -> Option<Option<NativeName>> {
+    let parsed = optional(p, name, text, NativeName::parse)?;
+    if let Some(native) = &parsed
+        && check_printable(native.as_str()).is_err()
+    {
+        p.insert(name, Problem::UnprintableScript);
+        return None;
+    }
+    Some(parsed)
 }
 
 impl Applicant {

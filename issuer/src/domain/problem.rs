@@ -50,6 +50,8 @@ pub enum Problem {
     DateInPast,
     /// A stop-list entry names a passport or a person, not both and not neither.
     OneKindOfEntry,
+    /// A native-script name in a script the printout cannot show (see `domain::script`).
+    UnprintableScript,
 }
 
 /// The problems of a form, by field name.
@@ -82,6 +84,7 @@ impl Problem {
             Self::Period => "invalid_period",
             Self::DateInPast => "date_in_past",
             Self::OneKindOfEntry => "one_kind_of_entry",
+            Self::UnprintableScript => "unsupported_script",
         }
     }
 }

@@ -59,6 +59,7 @@ mod office;
 mod office_inviters;
 mod office_screening;
 mod screening;
+mod script;
 mod verification;
 
 pub use account::Account;
@@ -72,6 +73,7 @@ pub use office::Office;
 pub use office_inviters::OfficeInviters;
 pub use office_screening::OfficeScreening;
 pub use screening::Screening;
+pub use script::Script;
 pub use verification::Verification;
 
 /// Any fixed message of the portal, whatever its group; pages pass a group's id
@@ -100,6 +102,8 @@ pub enum Msg {
     Screening(Screening),
     /// An inviting party's verification state.
     Verification(Verification),
+    /// Native-script names the printout cannot show.
+    Script(Script),
 }
 
 impl Msg {
@@ -116,6 +120,7 @@ impl Msg {
         let office_screening = OfficeScreening::ALL.iter().copied().map(Msg::from);
         let screening = Screening::ALL.iter().copied().map(Msg::from);
         let verification = Verification::ALL.iter().copied().map(Msg::from);
+        let script = Script::ALL.iter().copied().map(Msg::from);
         frame
             .chain(account)
             .chain(apply)
@@ -127,6 +132,7 @@ impl Msg {
             .chain(office_screening)
             .chain(screening)
             .chain(verification)
+            .chain(script)
     }
 
     /// The message in Kazakh, Russian and English.
@@ -143,6 +149,7 @@ impl Msg {
             Msg::OfficeScreening(msg) => msg.words(),
             Msg::Screening(msg) => msg.words(),
             Msg::Verification(msg) => msg.words(),
+            Msg::Script(msg) => msg.words(),
         }
     }
 

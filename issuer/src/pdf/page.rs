@@ -1,12 +1,12 @@
 //! The layout of the printout: where each part of the page goes, with the field labels and value
 //! names of `shared::labels` in Kazakh, Russian and English, and the page's own headings and notes.
 
-use printpdf::Op;
 use shared::labels::{self, DAY, Field, Language, Words};
-use shared::{Port, Sex, Visa, VisaMrz};
+use shared::{Category, Entries, Port, Sex, Visa, VisaMrz};
 use time::Date;
 
-use super::canvas::{Canvas, Face, Fonts, PAGE_WIDTH, Rgb8};
+use super::canvas::{Canvas, Fonts, Mark, PAGE_WIDTH, Rgb8};
+use super::font::{Face, FontError};
 use super::qr::{QUIET_ZONE, Qr};
 
 const INK: Rgb8 = Rgb8(17, 24, 39);
@@ -47,9 +47,116 @@ struct Line {
     text: String,
 }
 
+/// The state's heading, in Kazakh, Russian and English.
+const HEADING: Label = [
+    "Қазақстан Республикасы",
+    "Республика Казахстан",
+    "Republic of Kazakhstan",
+];
+/// The banner under the heading.
+const BANNER: &str = "ЭЛЕКТРОНДЫҚ ВИЗА / ЭЛЕКТРОННАЯ ВИЗА / ELECTRONIC VISA";
+/// The caption under the QR code.
+const SCAN: Label = [
+    "Тексеру үшін сканерлеңіз",
+    "Отсканируйте для проверки",
+    "Scan to verify",
+];
+/// What the QR code holds, in lines as printed.
+const QR_NOTE: [&str; 6] = [
+    "QR-кодта виза деректері электрондық",
+    "цифрлық қолтаңбамен қол қойылған.",
+    "QR-код содержит данные визы, подписанные",
+    "электронной цифровой подписью.",
+    "The QR code holds the visa data signed",
+    "with the issuer's digital signature.",
+];
+/// The box under the QR code: label (three languages) and the portal's name (three languages).
+const ISSUED_THROUGH: [Label; 2] = [
+    ["Берілген жері", "Место выдачи", "Issued through"],
+    [
+        "Қазақстан Республикасының визалық-көші-қон порталы",
+        "Визово-миграционный портал Республики Казахстан",
+        "Visa and Migration Portal of the Republic of Kazakhstan",
+    ],
+];
+/// The heading of the notes.
+const NOTES_HEADING: &str = "Ескертпелер / Примечания / Notes";
+/// The instruction's notes, in the three languages.
+const NOTES: [Label; 3] = [
+    [
+        "Электрондық виза басып шығарылып, Қазақстан Республикасына кіру кезінде паспорттық бақылауда көрсетілуі тиіс.",
+        "Электронная виза должна быть распечатана и предъявлена на паспортном контроле при въезде в Республику Казахстан.",
+        "The e-visa must be printed and presented at passport control on entry to the Republic of Kazakhstan.",
+    ],
+    [
+        "Электрондық виза Қазақстан Республикасына тек Астана (Нұр-Сұлтан) және Алматы халықаралық әуежайлары арқылы кіруге және шығуға құқық береді.",
+        "Электронная виза даёт право въезда в Республику Казахстан и выезда из неё только через международные аэропорты Астаны (Нур-Султана) и Алматы.",
+        "The e-visa gives the right of entry/exit only through the international airports of Astana (Nur-Sultan) and Almaty.",
+    ],
+    [
+        "Электрондық визаның басып шығарылған нұсқасы Қазақстан Республикасында болудың барлық кезеңінде паспортпен бірге сақталуы тиіс.",
+        "Распечатку электронной визы необходимо хранить вместе с паспортом в течение всего срока пребывания в Республике Казахстан.",
+        "Keep the printout of the e-visa with the passport during the entire stay in the Republic of Kazakhstan.",
+    ],
+];
+/// The line under the machine-readable zone.
+const FOOTER: &str = "Қазақстан Республикасының электрондық визасы · Электронная виза Республики Казахстан · Electronic visa of the Republic of Kazakhstan";
+/// What the data of any visa is written with: digits, MRZ letters and the separators of dates,
+/// numbers and lists.
+const DATA_CHARACTERS: &str = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ .,-/<«»—№";
+
+/// The texts every printout sets, by face: the fonts' shared parts hold their glyphs (a text
+/// missing here is still printed, from the document's own part of the font).
+pub(crate) fn fixed_texts() -> Vec<(Face, String)> {
+    let mut texts: Vec<(Face, String)> = Vec::new();
+    let trilingual_label = |texts: &mut Vec<(Face, String)>, label: Label| {
+        texts.push((Face::Regular, label[0].to_owned()));
+        texts.push((Face::Regular, label[1].to_owned()));
+        texts.push((Face::Bold, label[2].to_owned()));
+    };
+    for field in Field::ALL {
+        trilingual_label(&mut texts, field.label().all());
+    }
+    for note in NOTES.into_iter().chain(ISSUED_THROUGH) {
+        trilingual_label(&mut texts, note);
+    }
+    for text in HEADING
+        .into_iter()
+        .chain(SCAN)
+        .chain([BANNER, NOTES_HEADING])
+    {
+        texts.push((Face::Bold, text.to_owned()));
+    }
+    for text in QR_NOTE.into_iter().chain([FOOTER]) {
+        texts.push((Face::Regular, text.to_owned()));
+    }
+    for category in Category::ALL {
+        texts.push((Face::Bold, trilingual(labels::category(category))));
+    }
+    for entries in [Entries::Single, Entries::Double] {
+        texts.push((Face::Bold, trilingual(labels::entries(entries))));
+    }
+    for sex in [Sex::Female, Sex::Male, Sex::Unspecified] {
+        texts.push((Face::Regular, trilingual(labels::sex(sex))));
+    }
+    for p in Port::ALL {
+        texts.push((Face::Bold, port(p)));
+    }
+    texts.push((Face::Bold, stay(1)));
+    texts.push((Face::Bold, stay(2)));
+    texts.push((Face::Bold, stay(5)));
+    texts.push((Face::Bold, DATA_CHARACTERS.to_owned()));
+    texts.push((Face::Ocr, DATA_CHARACTERS.to_owned()));
+    texts
+}
+
 /// Draws the whole page.
-pub(crate) fn draw(fonts: &Fonts, visa: &Visa, code: &mut Qr, inviter: Option<&str>) -> Vec<Op> {
-    let mut canvas = Canvas::new(fonts);
+pub(crate) fn draw(
+    visa: &Visa,
+    code: &mut Qr,
+    inviter: Option<&str>,
+) -> Result<Vec<Mark>, FontError> {
+    let mut canvas = Canvas::new();
     heading(&mut canvas);
     code.fit_to(QR_RIGHT_LIMIT - TABLE_RIGHT_MIN);
     let quiet = QUIET_ZONE as f32 * code.module_mm();
@@ -58,42 +165,22 @@ pub(crate) fn draw(fonts: &Fonts, visa: &Visa, code: &mut Qr, inviter: Option<&s
     let qr_bottom = qr_block(&mut canvas, code, table_right);
     let notes_bottom = notes(&mut canvas, bottom.max(qr_bottom) + 6.0);
     mrz(&mut canvas, visa, notes_bottom);
-    canvas.into_ops()
+    canvas.into_marks()
 }
 
-fn heading(c: &mut Canvas<'_>) {
+fn heading(c: &mut Canvas) {
     c.hrule(SKY, 1.6, LEFT, RIGHT, 12.0);
-    c.text_centred(
-        Face::Bold,
-        13.0,
-        BLUE,
-        CENTRE,
-        20.5,
-        "Қазақстан Республикасы",
-    );
-    c.text_centred(Face::Bold, 13.0, BLUE, CENTRE, 26.5, "Республика Казахстан");
-    c.text_centred(
-        Face::Bold,
-        13.0,
-        BLUE,
-        CENTRE,
-        32.5,
-        "Republic of Kazakhstan",
-    );
+    for (i, text) in HEADING.into_iter().enumerate() {
+        // i < 3, so the conversion is exact.
+        c.text_centred(Face::Bold, 13.0, BLUE, CENTRE, 20.5 + 6.0 * i as f32, text);
+    }
     c.fill_rect(BLUE, LEFT, 36.5, RIGHT - LEFT, 9.0);
-    c.text_centred(
-        Face::Bold,
-        12.0,
-        WHITE,
-        CENTRE,
-        42.6,
-        "ЭЛЕКТРОНДЫҚ ВИЗА / ЭЛЕКТРОННАЯ ВИЗА / ELECTRONIC VISA",
-    );
+    c.text_centred(Face::Bold, 12.0, WHITE, CENTRE, 42.6, BANNER);
     c.hrule(GOLD, 0.8, LEFT, RIGHT, 46.3);
 }
 
 /// The data table on the left; returns its bottom edge.
-fn table(c: &mut Canvas<'_>, visa: &Visa, inviter: Option<&str>, table_right: f32) -> f32 {
+fn table(c: &mut Canvas, visa: &Visa, inviter: Option<&str>, table_right: f32) -> f32 {
     let fonts = c.fonts();
     let width = table_right - VALUE_X;
     let bold = |text: String| main_line(fonts, text, width);
@@ -171,15 +258,23 @@ fn table(c: &mut Canvas<'_>, visa: &Visa, inviter: Option<&str>, table_right: f3
     let mut top = TABLE_TOP;
     c.hrule(RULE, 0.25, LEFT, table_right, top);
     for (field, lines) in rows.drain(..) {
-        row(c, top, field.label().all(), &lines);
-        top += ROW_HEIGHT;
+        top += row(c, top, field.label().all(), &lines);
         c.hrule(RULE, 0.25, LEFT, table_right, top);
     }
     top
 }
 
-fn row(c: &mut Canvas<'_>, top: f32, label: Label, lines: &[Line]) {
-    c.fill_rect(TINT, LEFT, top + 0.15, LABEL_WIDTH, ROW_HEIGHT - 0.3);
+/// One row of the table; returns its height: [`ROW_HEIGHT`], or more when the value's lines
+/// need it (a long name in two scripts).
+fn row(c: &mut Canvas, top: f32, label: Label, lines: &[Line]) -> f32 {
+    // Lines are stacked with a leading of 1.2 times their size, and the block is centred in the
+    // row on the height of its capitals.
+    let pt = 25.4 / 72.0;
+    let heights: Vec<f32> = lines.iter().map(|l| l.size * pt * 1.2).collect();
+    let caps = lines.last().map_or(0.0, |l| l.size * pt * 0.73);
+    let block: f32 = heights.iter().skip(1).sum::<f32>() + caps;
+    let height = ROW_HEIGHT.max(block + 3.0);
+    c.fill_rect(TINT, LEFT, top + 0.15, LABEL_WIDTH, height - 0.3);
     for (i, text) in label.iter().enumerate() {
         let face = if i == 2 { Face::Bold } else { Face::Regular };
         // i < 3, so the conversion is exact.
@@ -187,14 +282,8 @@ fn row(c: &mut Canvas<'_>, top: f32, label: Label, lines: &[Line]) {
         let size = c.fonts().fit(face, 6.0, 4.5, LABEL_WIDTH - 3.0, text);
         c.text(face, size, LABEL, LEFT + 1.5, y, text);
     }
-    // Lines are stacked with a leading of 1.2 times their size, and the block is centred in the
-    // row on the height of its capitals.
-    let pt = 25.4 / 72.0;
-    let heights: Vec<f32> = lines.iter().map(|l| l.size * pt * 1.2).collect();
-    let caps = lines.last().map_or(0.0, |l| l.size * pt * 0.73);
-    let block: f32 = heights.iter().skip(1).sum::<f32>() + caps;
     let mut baseline =
-        top + (ROW_HEIGHT - block) / 2.0 + lines.first().map_or(0.0, |l| l.size * pt * 0.73);
+        top + (height - block) / 2.0 + lines.first().map_or(0.0, |l| l.size * pt * 0.73);
     for (i, line) in lines.iter().enumerate() {
         if i > 0 {
             baseline += heights[i];
@@ -208,9 +297,10 @@ fn row(c: &mut Canvas<'_>, top: f32, label: Label, lines: &[Line]) {
             &line.text,
         );
     }
+    height
 }
 
-fn main_line(fonts: &Fonts, text: String, width: f32) -> Line {
+fn main_line(fonts: Fonts, text: String, width: f32) -> Line {
     Line {
         face: Face::Bold,
         size: fonts.fit(Face::Bold, 10.5, 5.0, width, &text),
@@ -219,23 +309,32 @@ fn main_line(fonts: &Fonts, text: String, width: f32) -> Line {
     }
 }
 
-/// The MRZ form of a name in bold, and under it the native form when the font can show it.
-fn name_lines(fonts: &Fonts, latin: &str, native: Option<&str>, width: f32) -> Vec<Line> {
+/// The MRZ form of a name in bold, and under it the native form: on one line from 8.5 down to
+/// 6.5 points, else wrapped at 6.5 points (between characters where a name has no spaces, as
+/// Chinese and Japanese names do not). A native name the fonts cannot show (one accepted before
+/// Step 1 checked the script) is left out rather than printed as empty boxes.
+fn name_lines(fonts: Fonts, latin: &str, native: Option<&str>, width: f32) -> Vec<Line> {
     let mut lines = wrapped(fonts, Face::Bold, latin, 10.5, 7.5, INK, width);
     if let Some(native) = native.filter(|n| fonts.covers(Face::Regular, n)) {
-        lines.push(Line {
+        let size = fonts.fit(Face::Regular, 8.5, 6.5, width, native);
+        let native_lines = if fonts.width(Face::Regular, size, native) <= width {
+            vec![native.to_owned()]
+        } else {
+            fonts.wrap_anywhere(Face::Regular, size, width, native)
+        };
+        lines.extend(native_lines.into_iter().map(|text| Line {
             face: Face::Regular,
-            size: fonts.fit(Face::Regular, 8.5, 4.0, width, native),
+            size,
             colour: LABEL,
-            text: native.to_owned(),
-        });
+            text,
+        }));
     }
     lines
 }
 
 /// The inviting party, on up to two lines, or three once the text is small; a dash when not
 /// known. About 150 characters fit.
-fn inviter_lines(fonts: &Fonts, inviter: Option<&str>, width: f32) -> Vec<Line> {
+fn inviter_lines(fonts: Fonts, inviter: Option<&str>, width: f32) -> Vec<Line> {
     let text: String = inviter
         .map(|t| {
             t.chars()
@@ -276,7 +375,7 @@ fn inviter_lines(fonts: &Fonts, inviter: Option<&str>, width: f32) -> Vec<Line> 
 /// Text on one line if it fits at `min` or more, otherwise wrapped onto lines at `min`; a line
 /// that still does not fit (one long word) is shrunk further, down to 5 points.
 fn wrapped(
-    fonts: &Fonts,
+    fonts: Fonts,
     face: Face,
     text: &str,
     size: f32,
@@ -319,7 +418,7 @@ fn sex_lines(sex: Sex) -> Vec<Line> {
 }
 
 /// The QR code, its caption and the issuing box in the right column; returns the bottom edge.
-fn qr_block(c: &mut Canvas<'_>, code: &Qr, table_right: f32) -> f32 {
+fn qr_block(c: &mut Canvas, code: &Qr, table_right: f32) -> f32 {
     let quiet = QUIET_ZONE as f32 * code.module_mm();
     let size = code.size_mm();
     // The dark modules end at the right margin, or further right (by at most 5 mm) rather than
@@ -329,23 +428,12 @@ fn qr_block(c: &mut Canvas<'_>, code: &Qr, table_right: f32) -> f32 {
     code.draw(c, x, y);
     let centre = x + size / 2.0;
     let mut line_y = y + size + 2.0;
-    for (face, text) in [
-        (Face::Bold, "Тексеру үшін сканерлеңіз"),
-        (Face::Bold, "Отсканируйте для проверки"),
-        (Face::Bold, "Scan to verify"),
-    ] {
-        c.text_centred(face, 7.5, BLUE, centre, line_y, text);
+    for text in SCAN {
+        c.text_centred(Face::Bold, 7.5, BLUE, centre, line_y, text);
         line_y += 3.2;
     }
     line_y += 1.5;
-    for text in [
-        "QR-кодта виза деректері электрондық",
-        "цифрлық қолтаңбамен қол қойылған.",
-        "QR-код содержит данные визы, подписанные",
-        "электронной цифровой подписью.",
-        "The QR code holds the visa data signed",
-        "with the issuer's digital signature.",
-    ] {
+    for text in QR_NOTE {
         c.text_centred(Face::Regular, 6.3, LABEL, centre, line_y, text);
         line_y += 2.7;
     }
@@ -353,30 +441,16 @@ fn qr_block(c: &mut Canvas<'_>, code: &Qr, table_right: f32) -> f32 {
 }
 
 /// A box under the QR code naming the portal the visa was issued through; returns its bottom.
-fn issued_through(c: &mut Canvas<'_>, left: f32, right: f32, top: f32) -> f32 {
+fn issued_through(c: &mut Canvas, left: f32, right: f32, top: f32) -> f32 {
     let width = right - left;
+    let [label, portal] = ISSUED_THROUGH;
     let lines: [(Face, f32, Rgb8, &str); 6] = [
-        (Face::Regular, 6.0, LABEL, "Берілген жері"),
-        (Face::Regular, 6.0, LABEL, "Место выдачи"),
-        (Face::Bold, 6.0, LABEL, "Issued through"),
-        (
-            Face::Bold,
-            7.2,
-            INK,
-            "Қазақстан Республикасының визалық-көші-қон порталы",
-        ),
-        (
-            Face::Bold,
-            7.2,
-            INK,
-            "Визово-миграционный портал Республики Казахстан",
-        ),
-        (
-            Face::Bold,
-            7.2,
-            INK,
-            "Visa and Migration Portal of the Republic of Kazakhstan",
-        ),
+        (Face::Regular, 6.0, LABEL, label[0]),
+        (Face::Regular, 6.0, LABEL, label[1]),
+        (Face::Bold, 6.0, LABEL, label[2]),
+        (Face::Bold, 7.2, INK, portal[0]),
+        (Face::Bold, 7.2, INK, portal[1]),
+        (Face::Bold, 7.2, INK, portal[2]),
     ];
     let mut y = top + 4.0;
     let mut drawn = Vec::new();
@@ -398,36 +472,12 @@ fn issued_through(c: &mut Canvas<'_>, left: f32, right: f32, top: f32) -> f32 {
 }
 
 /// The instruction's notes, in the three languages; returns the bottom edge.
-fn notes(c: &mut Canvas<'_>, top: f32) -> f32 {
-    let notes: [Label; 3] = [
-        [
-            "Электрондық виза басып шығарылып, Қазақстан Республикасына кіру кезінде паспорттық бақылауда көрсетілуі тиіс.",
-            "Электронная виза должна быть распечатана и предъявлена на паспортном контроле при въезде в Республику Казахстан.",
-            "The e-visa must be printed and presented at passport control on entry to the Republic of Kazakhstan.",
-        ],
-        [
-            "Электрондық виза Қазақстан Республикасына тек Астана (Нұр-Сұлтан) және Алматы халықаралық әуежайлары арқылы кіруге және шығуға құқық береді.",
-            "Электронная виза даёт право въезда в Республику Казахстан и выезда из неё только через международные аэропорты Астаны (Нур-Султана) и Алматы.",
-            "The e-visa gives the right of entry/exit only through the international airports of Astana (Nur-Sultan) and Almaty.",
-        ],
-        [
-            "Электрондық визаның басып шығарылған нұсқасы Қазақстан Республикасында болудың барлық кезеңінде паспортпен бірге сақталуы тиіс.",
-            "Распечатку электронной визы необходимо хранить вместе с паспортом в течение всего срока пребывания в Республике Казахстан.",
-            "Keep the printout of the e-visa with the passport during the entire stay in the Republic of Kazakhstan.",
-        ],
-    ];
-    c.text(
-        Face::Bold,
-        8.0,
-        BLUE,
-        LEFT,
-        top + 3.0,
-        "Ескертпелер / Примечания / Notes",
-    );
+fn notes(c: &mut Canvas, top: f32) -> f32 {
+    c.text(Face::Bold, 8.0, BLUE, LEFT, top + 3.0, NOTES_HEADING);
     c.hrule(GOLD, 0.5, LEFT, RIGHT, top + 4.6);
     let mut y = top + 8.3;
     let indent = LEFT + 5.0;
-    for (n, note) in notes.iter().enumerate() {
+    for (n, note) in NOTES.iter().enumerate() {
         c.text(Face::Bold, 7.0, BLUE, LEFT + 1.0, y, &format!("{}.", n + 1));
         for (i, text) in note.iter().enumerate() {
             let face = if i == 2 { Face::Bold } else { Face::Regular };
@@ -442,7 +492,7 @@ fn notes(c: &mut Canvas<'_>, top: f32) -> f32 {
 }
 
 /// The MRV-A zone at the foot of the page, on white, in OCR-B at ten characters per inch.
-fn mrz(c: &mut Canvas<'_>, visa: &Visa, top: f32) {
+fn mrz(c: &mut Canvas, visa: &Visa, top: f32) {
     let zone = VisaMrz::of(visa);
     // OCR-B's advance is 0.723 em, so 10 points gives a pitch of 2.55 mm (10 per inch).
     let size = 10.0;
@@ -467,14 +517,7 @@ fn mrz(c: &mut Canvas<'_>, visa: &Visa, top: f32) {
         &zone.line2,
     );
     c.hrule(RULE, 0.25, LEFT, RIGHT, zone_top + 21.0);
-    c.text_centred(
-        Face::Regular,
-        6.0,
-        LABEL,
-        CENTRE,
-        zone_top + 25.0,
-        "Қазақстан Республикасының электрондық визасы · Электронная виза Республики Казахстан · Electronic visa of the Republic of Kazakhstan",
-    );
+    c.text_centred(Face::Regular, 6.0, LABEL, CENTRE, zone_top + 25.0, FOOTER);
 }
 
 /// Words as the printout writes a value: Kazakh, Russian and English, split by slashes.

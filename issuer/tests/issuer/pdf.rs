@@ -184,7 +184,7 @@ fn the_qr_code_decodes_from_a_300_dpi_raster_and_verifies_to_the_same_visa() {
 }
 
 #[test]
-fn long_names_a_script_the_font_lacks_and_a_long_inviter_still_give_a_verifiable_page() {
+fn long_names_chinese_native_names_and_a_long_inviter_still_give_a_verifiable_page() {
     let mut draft = vector_draft();
     draft.surname = "WOLFESCHLEGELSTEINHAUSENBERGERDORFF".to_owned();
     draft.given_names = Some("HUBERT BLAINE MAXIMILIAN".to_owned());
@@ -199,10 +199,8 @@ fn long_names_a_script_the_font_lacks_and_a_long_inviter_still_give_a_verifiable
         text.contains("WOLFESCHLEGELSTEINHAUSENBERGERDORFF"),
         "{text}"
     );
-    assert!(
-        !text.contains('王'),
-        "a name the font cannot show is left out, not drawn as boxes"
-    );
+    assert!(text.contains('王'), "{text}");
+    assert!(text.contains("小明"), "{text}");
     assert!(text.contains(&VisaMrz::of(&visa).line1), "{text}");
     let texts = scan(&pdf, 150);
     assert_eq!(texts.len(), 1);
@@ -299,4 +297,298 @@ fn the_render_command_writes_the_pdf_and_refuses_bad_json_with_exit_code_2() {
     assert_eq!(refused.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("invalid visa"));
     assert!(!dir.path().join("no.pdf").exists());
+}
+
+/// A native name in each script Step 1 accepts: (surname, given names).
+const NAMES_IN_EVERY_SCRIPT: [(&str, &str); 11] = [
+    ("Ærøskøbing-Łukasiewicz", "Åsa Ægir Şükrü Ğülşen"),
+    ("Məmmədova", "Ərəb Gülnarə"),
+    ("Nguyễn", "Thị Ánh Hồng Đức"),
+    ("Құрманғазы", "Әлия Ұлжан Һадиша"),
+    ("Παπαδόπουλος", "Αικατερίνη Ῥόδη"),
+    ("Հովհաննիսյան", "Անահիտ"),
+    ("ჯავახიშვილი", "ნინო"),
+    ("王", "小明"),
+    ("山田", "はなこ ハナコ"),
+    ("김", "민준"),
+    ("Őry", "Ľudmila Ŕíša"),
+];
+
+/// The draft of the vector visa with these native names (and Latin names of the same length
+/// class, so the token's size varies as it would).
+fn with_native(surname: &str, given: &str) -> Visa {
+    let mut draft = vector_draft();
+    draft.surname_native = Some(surname.to_owned());
+    draft.given_names_native = Some(given.to_owned());
+    draft.into_visa().expect("valid")
+}
+
+/// pdftotext's output with every run of white space made one space.
+fn words_of(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn a_native_name_in_every_supported_script_prints_exactly_as_signed_into_the_qr_code() {
+    for (surname, given) in NAMES_IN_EVERY_SCRIPT {
+        let visa = with_native(surname, given);
+        let token = shared::sign(&visa, &dev_key());
+        let pdf = issuer::pdf::render(&visa, &token, Some(INVITER)).expect("renders");
+        // The signed claim: what the QR code holds, verified.
+        let verified = shared::verify(&token, &dev_trust()).expect("verifies");
+        let claim = verified.visa();
+        let signed_surname = claim.surname_native().expect("signed").as_str();
+        let signed_given = claim.given_names_native().expect("signed").as_str();
+        assert_eq!((signed_surname, signed_given), (surname, given));
+        // What the page says, as a text extractor (and so a reader) sees it.
+        let text = words_of(&text_of(&pdf));
+        assert!(
+            text.contains(signed_surname),
+            "{signed_surname:?} not in:\n{text}"
+        );
+        assert!(
+            text.contains(signed_given),
+            "{signed_given:?} not in:\n{text}"
+        );
+        // The scripts with the largest glyphs and tokens are also read back from a 150-dpi
+        // raster (every script would take a minute in a debug build).
+        if ["Παπαδόπουλος", "ჯავახიშვილი", "王", "김"].contains(&surname)
+        {
+            let texts = scan(&pdf, 150);
+            assert_eq!(
+                texts,
+                std::slice::from_ref(&token),
+                "{surname}: the QR code at 150 dpi"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_letter_step_one_accepts_has_a_glyph_in_the_printout_fonts() {
+    let mut letters = 0;
+    for (script, range) in issuer::domain::script::SUPPORTED {
+        for c in range.clone().filter(|c| c.is_alphabetic()) {
+            letters += 1;
+            assert!(
+                issuer::pdf::can_show(&c.to_string()),
+                "{script:?} U+{:04X} {c} is accepted at Step 1 but has no glyph",
+                u32::from(c)
+            );
+        }
+    }
+    assert!(letters > 30_000, "{letters}");
+    assert!(!issuer::pdf::can_show("مريم"));
+}
+
+/// The boxes `pdftotext -bbox` gives for each word on the page: (word, x min, x max) in points.
+fn word_boxes(pdf: &[u8]) -> Vec<(String, f32, f32)> {
+    let (_dir, out) = poppler(pdf, "pdftotext", &["-bbox", "-enc", "UTF-8"], "words.html");
+    let html = std::fs::read_to_string(out).expect("pdftotext wrote HTML");
+    let attr = |line: &str, name: &str| -> f32 {
+        let at = line.find(&format!("{name}=\"")).expect("attribute") + name.len() + 2;
+        line[at..at + line[at..].find('"').expect("quote")]
+            .parse()
+            .expect("a number")
+    };
+    html.lines()
+        .filter(|l| l.trim_start().starts_with("<word "))
+        .map(|l| {
+            let word =
+                l[l.find('>').expect(">") + 1..l.rfind("</word>").expect("</word>")].to_owned();
+            (word, attr(l, "xMin"), attr(l, "xMax"))
+        })
+        .collect()
+}
+
+#[test]
+fn a_39_character_chinese_name_is_wrapped_inside_its_box_left_of_the_qr_code() {
+    let surname = "欧阳";
+    let given: String =
+        "龙飞凤舞鹏程万里海阔天空山高水长春华秋实日新月异风调雨顺国泰民安福寿康宁吉祥如意"
+            .chars()
+            .take(38)
+            .collect();
+    let given = format!("{given}乐");
+    assert_eq!(
+        given.chars().count(),
+        39,
+        "the longest native name Step 1 accepts"
+    );
+    let visa = with_native(surname, &given);
+    let pdf = render(&visa, Some(INVITER));
+    let text: String = text_of(&pdf).split_whitespace().collect();
+    assert!(text.contains(&given), "the whole name is printed:\n{text}");
+    // The QR code's quiet zone starts at the table's right edge at the earliest (116.5 mm);
+    // every piece of the name ends left of it.
+    let table_right_pt = 116.5 * 72.0 / 25.4;
+    let pieces: Vec<_> = word_boxes(&pdf)
+        .into_iter()
+        .filter(|(w, _, _)| w.chars().any(|c| given.contains(c)))
+        .collect();
+    assert!(pieces.len() >= 2, "the long name is wrapped: {pieces:?}");
+    for (word, _, x_max) in &pieces {
+        assert!(*x_max <= table_right_pt, "{word} reaches {x_max} pt");
+    }
+    let texts = scan(&pdf, 150);
+    assert_eq!(texts.len(), 1);
+    assert_eq!(
+        shared::verify(&texts[0], &dev_trust())
+            .expect("verifies")
+            .visa(),
+        &visa
+    );
+}
+
+#[test]
+fn the_vector_visa_prints_on_at_most_30_kb_and_a_name_in_a_new_script_adds_little() {
+    let plain = render(&vector_visa(), Some(INVITER));
+    assert!(plain.len() <= 30 * 1024, "{} bytes", plain.len());
+    let chinese = render(&with_native("王", "小明"), Some(INVITER));
+    assert!(chinese.len() <= 36 * 1024, "{} bytes", chinese.len());
+}
+
+/// The demo applicant's Step 1 fields with these native names.
+fn step_one(surname_native: &str, given_native: &str) -> Vec<(String, String)> {
+    let expiry = (crate::support::today() + time::Duration::days(3 * 365)).to_string();
+    [
+        ("invitation_number", "INV-DEMO-0001"),
+        ("category", "tourist"),
+        ("surname", "ERIKSSON"),
+        ("given_names", "ANNA MARIA"),
+        ("surname_native", surname_native),
+        ("given_names_native", given_native),
+        ("sex", "F"),
+        ("date_of_birth", "1974-08-12"),
+        ("citizenship", "SWE"),
+        ("passport_number", "L898902C3"),
+        ("passport_expiry", expiry.as_str()),
+        ("with_children", "no"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect()
+}
+
+/// The message beside a field of a page.
+fn field_error(page: &str, field: &str) -> Option<String> {
+    let marker = format!("id=\"e-{field}\" role=\"alert\">");
+    page.find(&marker).map(|at| {
+        let rest = &page[at + marker.len()..];
+        rest[..rest.find('<').expect("closing tag")].to_owned()
+    })
+}
+
+#[tokio::test]
+async fn step_one_refuses_a_script_the_printout_cannot_show_beside_the_name_in_three_languages() {
+    use axum::http::StatusCode;
+    let (app, _) = crate::support::portal_with(
+        issuer::store::Db::in_memory().expect("database"),
+        "http://127.0.0.1:9",
+        crate::support::SECRET,
+        "",
+    );
+    let mut anna = crate::support::Client::new(&app);
+    anna.sign_up("anna@example.com").await;
+    for (lang, words) in [
+        ("en", "This script cannot be printed on the e-visa."),
+        (
+            "ru",
+            "Эту письменность нельзя напечатать на электронной визе.",
+        ),
+        (
+            "kk",
+            "Бұл жазуды электрондық визада басып шығару мүмкін емес.",
+        ),
+    ] {
+        anna.get(&format!("/apply?lang={lang}")).await;
+        let fields = step_one("Эрикссон", "مريم");
+        let fields: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let reply = anna.post("/apply", &fields).await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{lang}");
+        let message =
+            field_error(&reply.body, "given_names_native").expect("an error beside the field");
+        assert!(message.starts_with(words), "{lang}: {message}");
+        assert_eq!(
+            field_error(&reply.body, "surname_native"),
+            None,
+            "Cyrillic is fine"
+        );
+        assert!(
+            reply.body.contains("value=\"مريم\""),
+            "the typed name is kept"
+        );
+    }
+    // The same applicant with a Greek name goes on to the confirmation.
+    let fields = step_one("Παπαδοπούλου", "Άννα");
+    let fields: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let reply = anna.post("/apply", &fields).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+}
+
+#[tokio::test]
+async fn the_api_refuses_a_script_the_printout_cannot_show_with_a_json_reason() {
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode, header};
+    use tower::ServiceExt;
+    let (app, _) = crate::support::portal_with(
+        issuer::store::Db::in_memory().expect("database"),
+        "http://127.0.0.1:9",
+        crate::support::SECRET,
+        "",
+    );
+    let call = |path: &str, token: Option<&str>, body: serde_json::Value| {
+        let mut request = Request::post(path).header(header::CONTENT_TYPE, "application/json");
+        if let Some(token) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        let request = request.body(Body::from(body.to_string())).expect("request");
+        let app = app.clone();
+        async move {
+            let response = app.oneshot(request).await.expect("infallible");
+            let status = response.status();
+            let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+                .await
+                .expect("body");
+            (
+                status,
+                serde_json::from_slice::<serde_json::Value>(&bytes).expect("JSON"),
+            )
+        }
+    };
+    let account = serde_json::json!({"email": "api@example.com", "full_name": "API User",
+        "password": crate::support::PASSWORD});
+    assert_eq!(
+        call("/api/v1/accounts", None, account).await.0,
+        StatusCode::CREATED
+    );
+    let login =
+        serde_json::json!({"identifier": "api@example.com", "password": crate::support::PASSWORD});
+    let (_, session) = call("/api/v1/sessions", None, login).await;
+    let token = session["token"].as_str().expect("a token");
+    let mut form: serde_json::Map<String, serde_json::Value> = step_one("שרה", "")
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| (k, serde_json::Value::String(v)))
+        .collect();
+    let (status, body) = call("/api/v1/applications", Some(token), form.clone().into()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"], "invalid_fields");
+    let reason = &body["fields"]["surname_native"];
+    assert_eq!(reason["code"], "unsupported_script", "{body}");
+    let message = reason["message"].as_str().expect("a message");
+    for script in [
+        "Latin", "Cyrillic", "Greek", "Armenian", "Georgian", "Chinese", "Japanese", "Korean",
+    ] {
+        assert!(message.contains(script), "{message}");
+    }
+    form.insert("surname_native".to_owned(), "ჯავახიშვილი".into());
+    let (status, body) = call("/api/v1/applications", Some(token), form.into()).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
 }
