@@ -15,4 +15,5 @@ pub mod kiosk;
 pub mod office;
 pub mod payment;
 pub mod problem;
+pub mod statistics;
 pub mod taxid;

@@ -6,3 +6,5 @@
 pub mod account;
 pub mod demo;
 pub mod issuance;
+pub mod kiosk;
+pub mod trust;

@@ -9,11 +9,13 @@ pub mod account;
 pub mod application;
 pub mod audit;
 pub mod invitation;
+pub mod issued;
 pub mod kiosk;
 pub mod office;
 pub mod payment;
 mod schema;
 mod sql;
+pub mod statistics;
 pub mod trust;
 pub mod visa;
 

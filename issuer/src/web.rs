@@ -25,7 +25,7 @@ use axum::routing::get;
 use tower_http::limit::RequestBodyLimitLayer;
 
 pub use error::{AppError, error_page};
-pub use state::{AppState, BODY_LIMIT, Inner, Settings};
+pub use state::{AppState, BODY_LIMIT, Inner, Settings, TrustFiles};
 
 /// The whole portal: pages, static files and the JSON API, with the security layers.
 pub fn app(state: AppState) -> Router {

@@ -56,6 +56,7 @@ mod duty;
 mod frame;
 mod invite;
 mod office;
+mod office_ops;
 
 pub use account::Account;
 pub use apply::Apply;
@@ -65,6 +66,7 @@ pub use duty::Duty;
 pub use frame::Frame;
 pub use invite::Invite;
 pub use office::Office;
+pub use office_ops::OfficeOps;
 
 /// Any fixed message of the portal, whatever its group; pages pass a group's id
 /// (`ctx.msg(Duty::ToPay)`) and it arrives here through `From`.
@@ -84,6 +86,8 @@ pub enum Msg {
     Check(Check),
     /// The back office's frame.
     Office(Office),
+    /// The back office's operator pages: visas, keys, kiosks, statistics.
+    OfficeOps(OfficeOps),
 }
 
 impl Msg {
@@ -96,6 +100,7 @@ impl Msg {
         let invite = Invite::ALL.iter().copied().map(Msg::from);
         let check = Check::ALL.iter().copied().map(Msg::from);
         let office = Office::ALL.iter().copied().map(Msg::from);
+        let office_ops = OfficeOps::ALL.iter().copied().map(Msg::from);
         frame
             .chain(account)
             .chain(apply)
@@ -103,6 +108,7 @@ impl Msg {
             .chain(invite)
             .chain(check)
             .chain(office)
+            .chain(office_ops)
     }
 
     /// The message in Kazakh, Russian and English.
@@ -115,6 +121,7 @@ impl Msg {
             Msg::Invite(msg) => msg.words(),
             Msg::Check(msg) => msg.words(),
             Msg::Office(msg) => msg.words(),
+            Msg::OfficeOps(msg) => msg.words(),
         }
     }
 
@@ -143,12 +150,13 @@ mod tests {
     }
 
     /// Messages whose Kazakh and Russian are the same word.
-    const SAME_IN_KAZAKH_AND_RUSSIAN: [Msg; 5] = [
+    const SAME_IN_KAZAKH_AND_RUSSIAN: [Msg; 6] = [
         Msg::Duty(Duty::Currency),
         Msg::Apply(Apply::Receipt),
         Msg::Invite(Invite::TwelveDigits),
         Msg::Office(Office::Statistics),
         Msg::Office(Office::RoleAuditor),
+        Msg::OfficeOps(OfficeOps::Kiosk),
     ];
 
     #[test]

@@ -184,4 +184,24 @@ pub(super) const MIGRATIONS: &[&str] = &[
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
+    // The back office's statistics: every entry and exit of an imported kiosk ledger (port,
+    // direction, time, visa, overstay), and indexes so per-day counts read a range of an index
+    // instead of every row (benches/statistics.rs, docs/performance.md).
+    "CREATE TABLE crossings (
+        kiosk_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        port TEXT NOT NULL CHECK (port IN ('NQZ', 'ALA')),
+        direction TEXT NOT NULL CHECK (direction IN ('entry', 'exit')),
+        visa_number TEXT,
+        overstay INTEGER NOT NULL CHECK (overstay IN (0, 1)),
+        PRIMARY KEY (kiosk_id, seq),
+        FOREIGN KEY (kiosk_id, seq) REFERENCES kiosk_records(kiosk_id, seq)
+    );
+    CREATE INDEX crossings_at ON crossings(at, port, direction, overstay);
+    CREATE INDEX applications_created ON applications(created_at);
+    CREATE INDEX applications_status_updated ON applications(status, updated_at);
+    CREATE INDEX payments_paid ON payments(updated_at, application_id) WHERE status = 'paid';
+    CREATE INDEX visas_signed ON visas(signed_at, json_extract(visa, '$.citizenship'));
+    CREATE INDEX revocations_revoked ON revocations(revoked_at);",
 ];
