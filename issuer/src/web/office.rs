@@ -2,7 +2,12 @@
 //! cookie (`__Host-office`), never reachable with an applicant's session. Every handler takes an
 //! [`OfficeCtx`] and asks [`OfficeCtx::require`] for the duty it performs, on the server.
 
+mod chart;
+pub mod keys;
+pub mod kiosks;
 pub mod layout;
+pub mod statistics;
+pub mod visas;
 
 use std::net::IpAddr;
 
@@ -55,7 +60,12 @@ pub struct OfficePosted<T> {
 
 /// The back office's routes (full paths under `/office/`); each feature merges its own.
 pub fn router() -> Router<AppState> {
-    Router::new().route("/office", get(home))
+    Router::new()
+        .route("/office", get(home))
+        .merge(visas::router())
+        .merge(keys::router())
+        .merge(kiosks::router())
+        .merge(statistics::router())
 }
 
 /// The first page after log-in: the sections this officer's role opens.
