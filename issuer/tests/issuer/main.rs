@@ -3,6 +3,7 @@
 
 mod layers;
 mod office;
+mod office_ops;
 mod pdf;
 mod portal;
 mod support;
