@@ -18,4 +18,5 @@ pub mod payment;
 pub mod problem;
 pub mod screening;
 pub mod script;
+pub mod statistics;
 pub mod taxid;

@@ -13,7 +13,7 @@ use crate::epay::{Gateway, Secrets};
 use crate::keys::keyring::{KeyDirectory, Keyring};
 use crate::service::issuance::Signer;
 use crate::store::{self, Db};
-use crate::web::{AppState, Settings, app};
+use crate::web::{AppState, Settings, TrustFiles, app};
 
 /// Configuration of `issuer serve` (the default command). Every flag has an environment variable.
 #[derive(Debug, Clone, Args)]
@@ -41,6 +41,10 @@ pub struct ServeArgs {
         default_value = "keys/root/dev-root.pub"
     )]
     pub root_pub: PathBuf,
+    /// The root private key, for supervisors to export trust bundles from the back office (it is
+    /// read at each export). Without it, bundles are exported with `issuer bundle export` only.
+    #[arg(long, env = "ISSUER_ROOT_KEY")]
+    pub root_key: Option<PathBuf>,
     /// Send cookies without `Secure` and without the `__Host-` prefix. Only for serving plain
     /// HTTP on a non-loopback address; browsers accept `Secure` cookies on http://127.0.0.1 and
     /// http://localhost.
@@ -112,6 +116,7 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
             inv.valid_until
         );
     }
+    let mut trust = None;
     let key: std::sync::Arc<dyn Signer> = match &args.key {
         None => {
             let dir = &args.key_dir;
@@ -119,6 +124,22 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
             // Fail at start, not at the first visa, if the directory is not usable.
             let keyring = Keyring::load(dir, &root)?;
             tracing::info!(dir = %dir.display(), keys = keyring.keys().len(), "signing with the key directory");
+            if let Some(root_key) = &args.root_key {
+                // Fail at start if the root key is not the one that certifies the directory.
+                let private = crate::keys::keyfile::load_private(root_key)?;
+                if private.public_key() != root {
+                    anyhow::bail!(
+                        "{} is not the private half of {}",
+                        root_key.display(),
+                        args.root_pub.display()
+                    );
+                }
+            }
+            trust = Some(TrustFiles {
+                key_dir: dir.clone(),
+                root_public: root.clone(),
+                root_key: args.root_key.clone(),
+            });
             std::sync::Arc::new(KeyDirectory {
                 dir: dir.clone(),
                 root,
@@ -162,6 +183,9 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
         key,
         clock.clone(),
     );
+    if let Some(files) = trust {
+        state.set_trust_files(files);
+    }
     let purge_db = state.db.clone();
     tokio::spawn(async move {
         // Expired sessions are forgotten hourly, so anonymous visits do not pile up.

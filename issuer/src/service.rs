@@ -7,4 +7,6 @@ pub mod account;
 pub mod demo;
 pub mod inviter;
 pub mod issuance;
+pub mod kiosk;
 pub mod screening;
+pub mod trust;

@@ -10,12 +10,14 @@ pub mod application;
 pub mod audit;
 pub mod invitation;
 pub mod inviter;
+pub mod issued;
 pub mod kiosk;
 pub mod office;
 pub mod payment;
 mod schema;
 pub mod screening;
 mod sql;
+pub mod statistics;
 pub mod trust;
 pub mod visa;
 

@@ -25,7 +25,7 @@ use axum::routing::get;
 use tower_http::limit::RequestBodyLimitLayer;
 
 pub use error::{AppError, error_page};
-pub use state::{AppState, BODY_LIMIT, Inner, Settings};
+pub use state::{AppState, BODY_LIMIT, Inner, Settings, TrustFiles};
 
 /// The whole portal: pages, static files and the JSON API, with the security layers.
 pub fn app(state: AppState) -> Router {
@@ -48,12 +48,14 @@ pub fn app(state: AppState) -> Router {
         .route("/epay/callback", axum::routing::post(payment::callback))
         .merge(office::router())
         .merge(pages)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        // A kiosk's ledger export is larger than a form: its upload has its own limit.
+        .merge(office::kiosks::upload_router())
         .layer(middleware::from_fn_with_state(
             state.clone(),
             security_headers,
         ))
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .with_state(state)
 }
 

@@ -55,6 +55,8 @@ pub enum Action {
     BundleExported,
     /// A kiosk's ledger export was imported.
     LedgerImported,
+    /// A ledger export was refused (unsigned, unknown or revoked kiosk, altered, forked).
+    LedgerRefused,
     /// The audit log was exported.
     AuditExported,
 }
@@ -82,6 +84,7 @@ impl Action {
             Action::KeyRevoked => "key.revoked",
             Action::BundleExported => "bundle.exported",
             Action::LedgerImported => "ledger.imported",
+            Action::LedgerRefused => "ledger.refused",
             Action::AuditExported => "audit.exported",
         }
     }

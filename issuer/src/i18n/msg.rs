@@ -57,6 +57,7 @@ mod frame;
 mod invite;
 mod office;
 mod office_inviters;
+mod office_ops;
 mod office_screening;
 mod screening;
 mod script;
@@ -71,6 +72,7 @@ pub use frame::Frame;
 pub use invite::Invite;
 pub use office::Office;
 pub use office_inviters::OfficeInviters;
+pub use office_ops::OfficeOps;
 pub use office_screening::OfficeScreening;
 pub use screening::Screening;
 pub use script::Script;
@@ -104,6 +106,8 @@ pub enum Msg {
     Verification(Verification),
     /// Native-script names the printout cannot show.
     Script(Script),
+    /// The back office's operator pages: visas, keys, kiosks, statistics.
+    OfficeOps(OfficeOps),
 }
 
 impl Msg {
@@ -121,6 +125,7 @@ impl Msg {
         let screening = Screening::ALL.iter().copied().map(Msg::from);
         let verification = Verification::ALL.iter().copied().map(Msg::from);
         let script = Script::ALL.iter().copied().map(Msg::from);
+        let office_ops = OfficeOps::ALL.iter().copied().map(Msg::from);
         frame
             .chain(account)
             .chain(apply)
@@ -133,6 +138,7 @@ impl Msg {
             .chain(screening)
             .chain(verification)
             .chain(script)
+            .chain(office_ops)
     }
 
     /// The message in Kazakh, Russian and English.
@@ -150,6 +156,7 @@ impl Msg {
             Msg::Screening(msg) => msg.words(),
             Msg::Verification(msg) => msg.words(),
             Msg::Script(msg) => msg.words(),
+            Msg::OfficeOps(msg) => msg.words(),
         }
     }
 
@@ -178,12 +185,13 @@ mod tests {
     }
 
     /// Messages whose Kazakh and Russian are the same word.
-    const SAME_IN_KAZAKH_AND_RUSSIAN: [Msg; 5] = [
+    const SAME_IN_KAZAKH_AND_RUSSIAN: [Msg; 6] = [
         Msg::Duty(Duty::Currency),
         Msg::Apply(Apply::Receipt),
         Msg::Invite(Invite::TwelveDigits),
         Msg::Office(Office::Statistics),
         Msg::Office(Office::RoleAuditor),
+        Msg::OfficeOps(OfficeOps::Kiosk),
     ];
 
     #[test]

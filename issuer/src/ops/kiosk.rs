@@ -1,23 +1,21 @@
 //! The migration service's kiosk registry: `issuer kiosk add` and `issuer kiosk revoke`, and
 //! `issuer ledger-import`, which believes a ledger export only when a registered, unrevoked kiosk
-//! signed it and its records continue what the issuer already holds of that kiosk's chain. The
-//! format is `docs/ledger-exchange.md`; the SQL is in `store/kiosk.rs`, the refusals in
-//! `domain/kiosk.rs`.
+//! signed it and its records continue what the issuer already holds of that kiosk's chain (the
+//! checks are `service/kiosk.rs`, which the back office's upload calls too).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use shared::bundle::UsedEntry;
+use shared::Port;
 use shared::kiosk::{KioskId, RegisteredKiosk};
-use shared::ledger::{ExchangeError, RecordKind, SignedExport};
-use shared::visa::VisaNumber;
-use shared::{Kid, Port};
+use shared::ledger::ExchangeError;
 
 use crate::clock::Clock;
-use crate::domain::kiosk::{ChainImport, ImportRefusal};
 use crate::keys::keyfile;
 use crate::ops::trust::DataArgs;
+use crate::service::kiosk::import_ledger;
+use crate::service::trust::By;
 use crate::store::Checked;
 use crate::store::kiosk::{self as store, Added, KioskRevoked};
 
@@ -113,7 +111,8 @@ pub fn revoke(args: &KioskRevokeArgs) -> Result<ExitCode> {
 }
 
 /// `issuer ledger-import`: checks the export against the registry and the chains held, then keeps
-/// the entries on single-entry visas, so the next bundle tells every kiosk they are used.
+/// the entries on single-entry visas, so the next bundle tells every kiosk they are used. The
+/// import (or its refusal) is in the audit log as the operator's.
 pub fn ledger_import(args: &LedgerImportArgs) -> Result<ExitCode> {
     let size = std::fs::metadata(&args.file)
         .with_context(|| format!("reading {}", args.file.display()))?
@@ -129,8 +128,8 @@ pub fn ledger_import(args: &LedgerImportArgs) -> Result<ExitCode> {
     let bytes =
         std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
     let db = args.data.open()?;
-    let now = Clock::system().rfc3339();
-    match db.with(|conn| import(conn, &bytes, &now))? {
+    let clock = Clock::system();
+    match db.with(|conn| import_ledger(conn, &clock, &By::operator(), &bytes))? {
         Checked::Stored((export, done)) => {
             println!(
                 "read {} records of kiosk {} signed at {}: {} new, {} already imported; recorded {} new entries on single-entry visas",
@@ -153,67 +152,6 @@ pub fn ledger_import(args: &LedgerImportArgs) -> Result<ExitCode> {
     }
 }
 
-/// Opens an export against the registry and stores it: the error is the database's; a refused
-/// file is [`Checked::Refused`] with why, and nothing stored.
-pub fn import(
-    conn: &mut rusqlite::Connection,
-    bytes: &[u8],
-    now: &str,
-) -> Result<Checked<(SignedExport, ChainImport), ImportRefusal>> {
-    let registry = store::kiosks(conn)?;
-    let active: Vec<RegisteredKiosk> = registry
-        .iter()
-        .filter(|row| row.revoked.is_none())
-        .map(|row| row.kiosk.clone())
-        .collect();
-    let export = match shared::ledger::open_export(bytes, &active) {
-        Ok(export) => export,
-        Err(ExchangeError::UnknownKiosk(kid)) => {
-            return Ok(Checked::Refused(unknown(&registry, kid)));
-        }
-        Err(error) => return Ok(Checked::Refused(error.into())),
-    };
-    let entries = used_entries(&export);
-    Ok(
-        match store::import_chain(conn, export.records(), &entries, now)? {
-            Checked::Stored(done) => Checked::Stored((export, done)),
-            Checked::Refused(refusal) => Checked::Refused(refusal),
-        },
-    )
-}
-
-/// The refusal for a key no active kiosk holds: a revoked kiosk's is named as such.
-fn unknown(registry: &[store::KioskRow], kid: Kid) -> ImportRefusal {
-    match registry.iter().find(|row| row.kiosk.kid() == kid) {
-        Some(store::KioskRow {
-            kiosk,
-            revoked: Some((at, reason)),
-        }) => ImportRefusal::RevokedKiosk {
-            id: kiosk.id.to_string(),
-            at: at.clone(),
-            reason: reason.clone(),
-        },
-        _ => ImportRefusal::Exchange(ExchangeError::UnknownKiosk(kid)),
-    }
-}
-
-/// The recorded entries of an export, as the bundle lists used visas.
-fn used_entries(export: &SignedExport) -> Vec<UsedEntry> {
-    export
-        .records()
-        .iter()
-        .filter(|r| r.kind == RecordKind::Entry)
-        .filter_map(|r| {
-            Some(UsedEntry {
-                visa_number: VisaNumber::parse(r.visa_number.as_deref()?).ok()?,
-                at: r.time()?,
-                port: export.kiosk().port,
-                kiosk_id: export.kiosk().id.to_string(),
-            })
-        })
-        .collect()
-}
-
 fn parse_kiosk_id(text: &str) -> Result<KioskId, String> {
     KioskId::parse(text).map_err(|e| e.to_string())
 }
@@ -221,6 +159,3 @@ fn parse_kiosk_id(text: &str) -> Result<KioskId, String> {
 fn parse_port(text: &str) -> Result<Port, String> {
     Port::parse(text).map_err(|e| e.to_string())
 }
-
-#[cfg(test)]
-mod tests;

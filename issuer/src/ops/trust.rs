@@ -7,8 +7,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, anyhow, bail};
-use sha2::{Digest, Sha256};
-use shared::bundle::BundleContents;
 use shared::visa::VisaNumber;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -16,8 +14,9 @@ use time::format_description::well_known::Rfc3339;
 use crate::clock::Clock;
 use crate::keys::keyfile;
 use crate::keys::keyring::{self, Keyring};
+use crate::service::trust::{self, By};
+use crate::store::Db;
 use crate::store::trust::Revoked;
-use crate::store::{self, Db};
 
 /// Options of `issuer certify`.
 #[derive(Debug, Clone, clap::Args)]
@@ -148,8 +147,9 @@ pub fn revoke(args: &RevokeArgs) -> Result<ExitCode> {
     let number = VisaNumber::parse(&args.visa_number.to_ascii_uppercase())
         .map_err(|e| anyhow!("visa number: {e}"))?;
     let db = args.data.open()?;
-    let now = Clock::system().rfc3339();
-    match db.with(|conn| store::trust::revoke_visa(conn, &number, &args.reason, &now))? {
+    let clock = Clock::system();
+    let by = By::operator();
+    match db.with(|conn| trust::revoke_visa(conn, &clock, &by, &number, &args.reason))? {
         Revoked::Now => println!(
             "revoked {}; kiosks refuse it once they import the next bundle (issuer bundle export)",
             number.as_str()
@@ -157,6 +157,7 @@ pub fn revoke(args: &RevokeArgs) -> Result<ExitCode> {
         Revoked::Already(reason) => {
             println!("{} was already revoked: {reason}", number.as_str());
         }
+        Revoked::Unknown => bail!("no visa {} was issued here", number.as_str()),
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -164,12 +165,16 @@ pub fn revoke(args: &RevokeArgs) -> Result<ExitCode> {
 /// `issuer revoke-key`.
 pub fn revoke_key(args: &RevokeKeyArgs) -> Result<ExitCode> {
     let db = args.data.open()?;
-    let now = Clock::system().rfc3339();
-    db.with(|conn| store::trust::revoke_key(conn, &args.kid, &args.reason, &now))?;
-    println!(
-        "revoked key {}; every visa it signed is refused once kiosks import the next bundle",
-        args.kid.to_ascii_lowercase()
-    );
+    let clock = Clock::system();
+    let by = By::operator();
+    let kid = args.kid.to_ascii_lowercase();
+    if db.with(|conn| trust::revoke_key(conn, &clock, &by, &kid, &args.reason))? {
+        println!(
+            "revoked key {kid}; every visa it signed is refused once kiosks import the next bundle"
+        );
+    } else {
+        println!("key {kid} was already revoked");
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -178,39 +183,12 @@ pub fn export_bundle(args: &ExportArgs) -> Result<ExitCode> {
     let root = keyfile::load_private(&args.root)?;
     let keyring = Keyring::load(&args.key_dir, &root.public_key())?;
     let db = args.data.open()?;
-    let created_at = Clock::system().now();
-    let content = db.with(|conn| store::trust::trust_content(conn))?;
-    let kiosks = db.with(|conn| store::kiosk::active_kiosks(conn))?;
-    let mut written = None;
-    let sequence = db.with(|conn| {
-        store::trust::record_bundle_export(conn, created_at, |sequence| {
-            let bundle = BundleContents::new(
-                sequence,
-                created_at,
-                keyring.certificates(),
-                content.revoked_visas.clone(),
-                content.revoked_keys.clone(),
-                content.used_entries.clone(),
-            )?
-            .with_kiosks(kiosks.clone())?;
-            let bytes = bundle.sign(&root);
-            let digest = hex::encode(Sha256::digest(&bytes));
-            written = Some(bytes);
-            Ok(digest)
-        })
-    })?;
-    let bytes = written.context("the bundle was not made")?;
-    write_atomically(&args.out, &bytes)?;
-    println!(
-        "wrote {}: bundle {sequence}, {} certified keys, {} revoked visas, {} revoked keys, {} used entries, {} kiosks, {} bytes",
-        args.out.display(),
-        keyring.certificates().len(),
-        content.revoked_visas.len(),
-        content.revoked_keys.len(),
-        content.used_entries.len(),
-        kiosks.len(),
-        bytes.len()
-    );
+    let clock = Clock::system();
+    let by = By::operator();
+    let bundle =
+        db.with(|conn| trust::export_bundle(conn, &clock, &by, &root, keyring.certificates()))?;
+    write_atomically(&args.out, &bundle.bytes)?;
+    println!("wrote {}: {}", args.out.display(), bundle.summary());
     Ok(ExitCode::SUCCESS)
 }
 

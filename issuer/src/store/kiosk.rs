@@ -6,7 +6,7 @@ use anyhow::{Context, Result, bail};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use shared::bundle::UsedEntry;
 use shared::kiosk::{KioskId, RegisteredKiosk};
-use shared::ledger::{GENESIS, LedgerRecord};
+use shared::ledger::{GENESIS, LedgerRecord, RecordKind};
 use shared::{Port, PublicKey};
 
 use super::Checked;
@@ -167,16 +167,17 @@ pub fn active_kiosks(conn: &Connection) -> Result<Vec<RegisteredKiosk>> {
         .collect())
 }
 
-/// Stores a checked export's records, all or nothing: each must be new (or identical to the one
-/// held at its position) and continue the chain the issuer holds of its kiosk. Then keeps the
-/// `entries` on single-entry visas this issuer signed, for the next bundle.
+/// Stores a checked export's records inside the caller's transaction (roll it back on a refusal):
+/// each must be new (or identical to the one held at its position) and continue the chain the
+/// issuer holds of its kiosk. Each new entry or exit is also kept as a crossing (port, direction,
+/// time, visa, overstay) for the statistics. Then keeps the `entries` on single-entry visas this
+/// issuer signed, for the next bundle.
 pub fn import_chain(
-    conn: &mut Connection,
+    tx: &Connection,
     records: &[LedgerRecord],
     entries: &[UsedEntry],
     now: &str,
 ) -> Result<Checked<ChainImport, ImportRefusal>> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let held = |seq: i64, kiosk_id: &str| -> rusqlite::Result<Option<String>> {
         tx.query_row(
             "SELECT hash FROM kiosk_records WHERE kiosk_id = ?1 AND seq = ?2",
@@ -213,16 +214,69 @@ pub fn import_chain(
                 seq: record.seq,
             }));
         }
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO kiosk_records (kiosk_id, seq, hash, at, imported_at)
              VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![record.kiosk_id, record.seq, record.hash, record.at, now],
-        )?;
+        )?
+        .execute(params![
+            record.kiosk_id,
+            record.seq,
+            record.hash,
+            record.at,
+            now
+        ])?;
+        let direction = match record.kind {
+            RecordKind::Entry => Some("entry"),
+            RecordKind::Exit => Some("exit"),
+            RecordKind::Check => None,
+        };
+        if let Some(direction) = direction {
+            tx.prepare_cached(
+                "INSERT INTO crossings (kiosk_id, seq, at, port, direction, visa_number, overstay)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![
+                record.kiosk_id,
+                record.seq,
+                record.at,
+                record.port,
+                direction,
+                record.visa_number,
+                record.reason == "overstay"
+            ])?;
+        }
         result.new += 1;
     }
-    result.entries = super::trust::record_used_entries(&tx, entries, now)?;
-    tx.commit()?;
+    result.entries = super::trust::record_used_entries(tx, entries, now)?;
     Ok(Checked::Stored(result))
+}
+
+/// What the issuer holds of a kiosk's ledger: the last record's position and when the last
+/// upload that added records was imported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LastUpload {
+    /// The kiosk.
+    pub kiosk_id: String,
+    /// The highest record position held.
+    pub last_seq: i64,
+    /// When the newest record was imported, RFC 3339.
+    pub imported_at: String,
+}
+
+/// The last upload of every kiosk that has uploaded, by kiosk id.
+pub fn last_uploads(conn: &Connection) -> Result<Vec<LastUpload>> {
+    let mut stmt = conn.prepare(
+        "SELECT kiosk_id, max(seq), max(imported_at) FROM kiosk_records
+         GROUP BY kiosk_id ORDER BY kiosk_id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(LastUpload {
+            kiosk_id: r.get(0)?,
+            last_seq: r.get(1)?,
+            imported_at: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 fn kid_of_hex(key_hex: &str) -> String {

@@ -237,4 +237,31 @@ pub(super) const MIGRATIONS: &[&str] = &[
         decided_at TEXT
     );
     CREATE INDEX screenings_open ON screenings(decision);",
+    // The back office's statistics: every entry and exit of an imported kiosk ledger (port,
+    // direction, time, visa, overstay), the visa's citizenship as a column (copied from its JSON
+    // by a trigger, so every way of issuing fills it), and covering indexes so per-day counts
+    // read a range of an index instead of every row (benches/statistics.rs, docs/performance.md).
+    "CREATE TABLE crossings (
+        kiosk_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        port TEXT NOT NULL CHECK (port IN ('NQZ', 'ALA')),
+        direction TEXT NOT NULL CHECK (direction IN ('entry', 'exit')),
+        visa_number TEXT,
+        overstay INTEGER NOT NULL CHECK (overstay IN (0, 1)),
+        PRIMARY KEY (kiosk_id, seq),
+        FOREIGN KEY (kiosk_id, seq) REFERENCES kiosk_records(kiosk_id, seq)
+    );
+    CREATE INDEX crossings_at ON crossings(at, port, direction, overstay);
+    CREATE INDEX applications_created ON applications(created_at);
+    CREATE INDEX applications_status_updated ON applications(status, updated_at);
+    CREATE INDEX payments_paid ON payments(status, updated_at, application_id);
+    ALTER TABLE visas ADD COLUMN citizenship TEXT;
+    UPDATE visas SET citizenship = json_extract(visa, '$.citizenship');
+    CREATE TRIGGER visas_citizenship AFTER INSERT ON visas BEGIN
+        UPDATE visas SET citizenship = json_extract(NEW.visa, '$.citizenship')
+        WHERE number = NEW.number;
+    END;
+    CREATE INDEX visas_signed ON visas(signed_at, citizenship);
+    CREATE INDEX revocations_revoked ON revocations(revoked_at);",
 ];

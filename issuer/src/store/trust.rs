@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use anyhow::{Context, Result, bail};
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use shared::bundle::{Revocation, UsedEntry};
 use shared::visa::VisaNumber;
 use shared::{Kid, Port};
@@ -18,6 +18,8 @@ pub enum Revoked {
     Now,
     /// It was already revoked, with this reason; nothing changed.
     Already(String),
+    /// No visa with this number was issued here: only what this issuer signed can be revoked.
+    Unknown,
 }
 
 /// A revocation as the applicant sees it.
@@ -31,17 +33,16 @@ pub struct RevocationNote {
     pub revoked_at: String,
 }
 
-/// Revokes an issued visa. Unknown numbers are an error: only what this issuer signed can be
-/// revoked here.
+/// Revokes an issued visa, inside the caller's transaction (so the audit entry that records it
+/// is stored with it or not at all).
 pub fn revoke_visa(
-    conn: &mut Connection,
+    conn: &Connection,
     number: &VisaNumber,
     reason: &str,
     now: &str,
 ) -> Result<Revoked> {
     let reason = revocation_reason(reason)?;
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let known: bool = tx
+    let known: bool = conn
         .query_row(
             "SELECT 1 FROM visas WHERE number = ?1",
             [number.as_str()],
@@ -50,9 +51,9 @@ pub fn revoke_visa(
         .optional()?
         .unwrap_or(false);
     if !known {
-        bail!("no visa {} was issued here", number.as_str());
+        return Ok(Revoked::Unknown);
     }
-    let existing: Option<String> = tx
+    let existing: Option<String> = conn
         .query_row(
             "SELECT reason FROM revocations WHERE visa_number = ?1",
             [number.as_str()],
@@ -62,24 +63,49 @@ pub fn revoke_visa(
     if let Some(reason) = existing {
         return Ok(Revoked::Already(reason));
     }
-    tx.execute(
+    conn.execute(
         "INSERT INTO revocations (visa_number, reason, revoked_at) VALUES (?1, ?2, ?3)",
         params![number.as_str(), reason, now],
     )?;
-    tx.commit()?;
     Ok(Revoked::Now)
 }
 
-/// Revokes a signing key (compromise). Idempotent.
-pub fn revoke_key(conn: &Connection, kid: &str, reason: &str, now: &str) -> Result<()> {
+/// Revokes a signing key (compromise), inside the caller's transaction. Answers whether it was
+/// newly revoked (`false`: it already was, and nothing changed).
+pub fn revoke_key(conn: &Connection, kid: &str, reason: &str, now: &str) -> Result<bool> {
     if kid.len() != 16 || !kid.bytes().all(|b| b.is_ascii_hexdigit()) {
         bail!("a key id is 16 hex digits, as `issuer keygen` and the kiosk print it");
     }
-    conn.execute(
+    let reason = revocation_reason(reason)?;
+    let added = conn.execute(
         "INSERT OR IGNORE INTO revoked_keys (kid, reason, revoked_at) VALUES (?1, ?2, ?3)",
-        params![kid.to_ascii_lowercase(), reason.trim(), now],
+        params![kid.to_ascii_lowercase(), reason, now],
     )?;
-    Ok(())
+    Ok(added == 1)
+}
+
+/// A revoked signing key, for the back office's key list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RevokedKey {
+    /// The key id, 16 lower-case hex digits.
+    pub kid: String,
+    /// Why.
+    pub reason: String,
+    /// When, RFC 3339.
+    pub revoked_at: String,
+}
+
+/// Every revoked key, by key id.
+pub fn revoked_keys(conn: &Connection) -> Result<Vec<RevokedKey>> {
+    let mut stmt = conn.prepare("SELECT kid, reason, revoked_at FROM revoked_keys ORDER BY kid")?;
+    let rows = stmt.query_map([], |r| {
+        Ok(RevokedKey {
+            kid: r.get(0)?,
+            reason: r.get(1)?,
+            revoked_at: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// The revocations of a user's applications, by application id.
@@ -218,28 +244,44 @@ pub fn trust_content(conn: &Connection) -> Result<TrustContent> {
     Ok(content)
 }
 
-/// Reserves the next bundle sequence number and records the export, in one transaction, so two
-/// exports never share a number.
-pub fn record_bundle_export(
-    conn: &mut Connection,
-    created_at: OffsetDateTime,
-    sha256_of: impl FnOnce(u64) -> Result<String>,
-) -> Result<u64> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+/// The number the next bundle gets: one more than the last exported. Read it in the immediate
+/// transaction that records the export, so two exports never share a number.
+pub fn next_bundle_sequence(conn: &Connection) -> Result<u64> {
     let last: Option<i64> =
-        tx.query_row("SELECT max(sequence) FROM bundle_exports", [], |r| r.get(0))?;
-    let sequence = u64::try_from(last.unwrap_or(0))? + 1;
-    let digest = sha256_of(sequence)?;
-    tx.execute(
+        conn.query_row("SELECT max(sequence) FROM bundle_exports", [], |r| r.get(0))?;
+    Ok(u64::try_from(last.unwrap_or(0))? + 1)
+}
+
+/// Records an exported bundle, inside the transaction that read [`next_bundle_sequence`]; a
+/// second export with the same number fails on the primary key.
+pub fn record_bundle_export(
+    conn: &Connection,
+    sequence: u64,
+    created_at: OffsetDateTime,
+    sha256: &str,
+) -> Result<()> {
+    conn.execute(
         "INSERT INTO bundle_exports (sequence, created_at, sha256) VALUES (?1, ?2, ?3)",
         params![
             i64::try_from(sequence)?,
             created_at.format(&Rfc3339)?,
-            digest
+            sha256
         ],
     )?;
-    tx.commit()?;
-    Ok(sequence)
+    Ok(())
+}
+
+/// The last exported bundle: its number, time (RFC 3339) and SHA-256, if any was exported.
+pub fn last_bundle_export(conn: &Connection) -> Result<Option<(u64, String, String)>> {
+    let row: Option<(i64, String, String)> = conn
+        .query_row(
+            "SELECT sequence, created_at, sha256 FROM bundle_exports ORDER BY sequence DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    row.map(|(sequence, at, sha)| Ok((u64::try_from(sequence)?, at, sha)))
+        .transpose()
 }
 
 /// A revocation's reason, trimmed: 1 to [`shared::bundle::MAX_REASON_BYTES`] bytes, as the bundle

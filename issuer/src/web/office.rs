@@ -2,9 +2,14 @@
 //! cookie (`__Host-office`), never reachable with an applicant's session. Every handler takes an
 //! [`OfficeCtx`] and asks [`OfficeCtx::require`] for the duty it performs, on the server.
 
+mod chart;
 pub mod inviters;
+pub mod keys;
+pub mod kiosks;
 pub mod layout;
 pub mod screening;
+pub mod statistics;
+pub mod visas;
 
 use std::net::IpAddr;
 
@@ -61,6 +66,10 @@ pub fn router() -> Router<AppState> {
         .route("/office", get(home))
         .merge(inviters::router())
         .merge(screening::router())
+        .merge(visas::router())
+        .merge(keys::router())
+        .merge(kiosks::router())
+        .merge(statistics::router())
 }
 
 /// The first page after log-in: the sections this officer's role opens.

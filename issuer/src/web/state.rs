@@ -1,7 +1,8 @@
 //! What every handler shares: the database, the clock, the settings fixed at start, the payment
 //! gateway and the signer.
 
-use std::sync::Arc;
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
 
 use crate::clock::Clock;
 use crate::domain::fees::Fees;
@@ -33,6 +34,21 @@ pub struct Inner {
     pub key: Arc<dyn Signer>,
     /// Where "now" comes from.
     pub clock: Clock,
+    /// The key directory and root key the back office's key pages use, when the server has them.
+    pub trust: OnceLock<TrustFiles>,
+}
+
+/// Where the back office finds the signing keys' certificates (`NAME.cert` in the key directory,
+/// checked against the root public key) and, optionally, the root private key that signs trust
+/// bundles. Without the root key, bundles are exported only with `issuer bundle export`.
+#[derive(Debug, Clone)]
+pub struct TrustFiles {
+    /// The key directory.
+    pub key_dir: PathBuf,
+    /// The root public key the certificates must verify against.
+    pub root_public: shared::PublicKey,
+    /// The root private key file, read at each export and never kept in memory.
+    pub root_key: Option<PathBuf>,
 }
 
 /// Settings the web layer needs.
@@ -69,7 +85,14 @@ impl AppState {
             gateway,
             key,
             clock,
+            trust: OnceLock::new(),
         }))
+    }
+
+    /// Gives the back office the key directory and the root key; once, at start. Answers
+    /// whether they were set (`false`: they were set before and stay as they were).
+    pub fn set_trust_files(&self, files: TrustFiles) -> bool {
+        self.trust.set(files).is_ok()
     }
 }
 

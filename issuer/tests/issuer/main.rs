@@ -5,6 +5,7 @@ mod flow;
 mod layers;
 mod office;
 mod office_inviters;
+mod office_ops;
 mod office_screening;
 mod pdf;
 mod portal;

@@ -1,16 +1,22 @@
-//! The registry and `ledger-import` against an in-memory database: only a registered, unrevoked
-//! kiosk's signed, unforked chain is believed, and a refused file changes nothing.
+//! The registry and the ledger import against an in-memory database: only a registered,
+//! unrevoked kiosk's signed, unforked chain is believed, a refused file changes nothing but the
+//! audit log, and every import is logged.
 
 use shared::IssuerKey;
 use shared::ledger::{GENESIS, LedgerRecord, record_hash, rfc3339_utc, sign_export};
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
 
+use shared::Port;
+use shared::kiosk::KioskId;
+
 use super::*;
 use crate::store::Db;
+use crate::store::kiosk::Added;
 
 const SIGNED_AT: OffsetDateTime = datetime!(2026-12-05 12:00 UTC);
 const NOW: &str = "2026-12-06T09:00:00Z";
+const NOW_AT: OffsetDateTime = datetime!(2026-12-06 09:00 UTC);
 
 fn kiosk(id: &str) -> (IssuerKey, RegisteredKiosk) {
     let key = IssuerKey::generate(&mut rand_core::OsRng);
@@ -56,7 +62,11 @@ fn export(key: &IssuerKey, kiosk: &RegisteredKiosk, records: &[LedgerRecord]) ->
 
 /// The import's outcome as `new/known` or the refusal's words.
 fn outcome(db: &Db, bytes: &[u8]) -> String {
-    match db.with(|conn| import(conn, bytes, NOW)).expect("database") {
+    let clock = Clock::fixed(NOW_AT);
+    match db
+        .with(|conn| import_ledger(conn, &clock, &By::operator(), bytes))
+        .expect("database")
+    {
         Checked::Stored((_, done)) => format!("{}/{}", done.new, done.known),
         Checked::Refused(refusal) => refusal.to_string(),
     }
@@ -145,4 +155,44 @@ fn an_id_or_a_key_belongs_to_one_kiosk_and_a_revoked_id_is_not_reused() {
         .expect("revoked");
     assert!(add(&nqz).is_err_and(|e| e.contains("new id")));
     assert!(KioskId::parse("NOT A KIOSK").is_err());
+}
+
+#[test]
+fn every_import_and_every_refusal_is_in_the_audit_log_and_the_crossings_are_kept() {
+    let db = Db::in_memory().expect("db");
+    let (key, nqz) = kiosk("NQZ-01");
+    let file = export(&key, &nqz, &chain(&nqz, &["KZ1", "KZ2"]));
+    assert!(outcome(&db, &file).contains("not the key of a registered kiosk"));
+    registered(&db, &nqz);
+    assert_eq!(outcome(&db, &file), "2/0");
+    let log = db
+        .with(|conn| crate::store::audit::page(conn, None, 10))
+        .expect("log");
+    let logged: Vec<(&str, &str, &str)> = log
+        .iter()
+        .map(|s| {
+            (
+                s.entry.action.as_str(),
+                s.entry.record.as_str(),
+                s.entry.actor.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        logged,
+        [
+            ("ledger.imported", "kiosk:NQZ-01", "operator"),
+            ("ledger.refused", "ledger", "operator")
+        ]
+    );
+    let entries: i64 = db
+        .with(|conn| {
+            Ok(conn.query_row(
+                "SELECT count(*) FROM crossings WHERE port = 'NQZ' AND direction = 'entry'",
+                [],
+                |r| r.get(0),
+            )?)
+        })
+        .expect("count");
+    assert_eq!(entries, 2);
 }
