@@ -362,7 +362,7 @@ async fn list(
         (status = 413, description = "The body is larger than 32 KiB", content(
             (ErrorBody = "application/json"), (String = "text/plain"))),
         (status = 415, description = "The body is not sent as application/json", body = ErrorBody),
-        (status = 422, description = "Invalid fields, no such invitation, or data that differs from the invitation (see `fields`); or a value of the wrong JSON type", body = ErrorBody),
+        (status = 422, description = "Invalid fields, no such invitation, an inviting party the migration service has not verified (`inviter_not_verified` at `invitation_number`), or data that differs from the invitation (see `fields`); or a value of the wrong JSON type", body = ErrorBody),
         (status = 500, description = "A failure on the server's side", body = ErrorBody),
     )
 )]

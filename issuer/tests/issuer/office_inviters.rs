@@ -474,3 +474,36 @@ fn issuer_inviter_verify_and_reject_run_for_scripts_with_documented_exit_codes()
         ]
     );
 }
+
+#[test]
+fn the_demo_party_is_verified_once_on_first_run_and_a_later_suspension_stands() {
+    let db = Db::in_memory().expect("db");
+    let clock = Clock::system();
+    issuer::service::demo::seed(&db, &clock).expect("seeded");
+    let state_of = |db: &Db| -> String {
+        db.with(|conn| {
+            Ok(conn.query_row(
+                "SELECT state FROM inviters WHERE tax_id = ?1",
+                [DEMO_BIN],
+                |r| r.get(0),
+            )?)
+        })
+        .expect("a state")
+    };
+    assert_eq!(state_of(&db), "verified");
+    let tax_id = issuer::domain::taxid::TaxId::parse(DEMO_BIN).expect("BIN");
+    db.with(|conn| {
+        issuer::service::inviter::decide(
+            conn,
+            &clock,
+            &issuer::domain::audit::Actor::Operator,
+            &tax_id,
+            issuer::domain::inviter::Decision::Suspend,
+            Some("demo closed"),
+            None,
+        )
+    })
+    .expect("suspended");
+    issuer::service::demo::seed(&db, &clock).expect("seeded again");
+    assert_eq!(state_of(&db), "suspended");
+}
