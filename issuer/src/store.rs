@@ -130,3 +130,72 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use rusqlite::params;
+
+    use super::*;
+
+    /// A database made before the screening migration (which rebuilds `applications`, referred
+    /// to by payments and visas) keeps every row and reference, and the new states fit.
+    #[test]
+    fn the_application_table_rebuild_keeps_rows_and_references_of_an_older_database() -> Result<()>
+    {
+        let rebuild = schema::MIGRATIONS
+            .iter()
+            .position(|sql| sql.contains("applications_next"))
+            .ok_or_else(|| anyhow!("no rebuild migration"))?;
+        let mut conn = Connection::open_in_memory()?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        for sql in &schema::MIGRATIONS[..rebuild] {
+            conn.execute_batch(sql)?;
+        }
+        conn.pragma_update(None, "user_version", i64::try_from(rebuild)?)?;
+        let at = "2026-11-30T00:00:00Z";
+        conn.execute_batch(&format!(
+            "INSERT INTO users VALUES (1, 'a@b.kz', 'A', 'hash', '{at}');
+             INSERT INTO inviters (id, kind, tax_id, name, description, user_id, created_at)
+                VALUES (1, 'organisation', '180240012342', 'Demo', 'd', NULL, '{at}');
+             INSERT INTO invitations VALUES (1, 'INV-1', 1, 'S', NULL, 'P1', 'SWE', '1974-08-12',
+                'tourist', 'p', 'c', 's', 'h', '2026-12-01', '2026-12-31', 10, '{at}');
+             INSERT INTO applications VALUES ('app1', 1, 1, 'paid', '{{}}', '{at}', '{at}');
+             INSERT INTO payments (order_id, application_id, amount_minor, currency, status,
+                created_at, updated_at) VALUES ('o1', 'app1', 8000, 'USD', 'paid', '{at}', '{at}');
+             INSERT INTO visas VALUES ('KZ0000001', 'app1', '{{}}', 't', 'k', '{at}');"
+        ))?;
+        migrate(&mut conn)?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let status: String = conn.query_row(
+            "SELECT status FROM applications WHERE id = 'app1'",
+            [],
+            |r| r.get(0),
+        )?;
+        assert_eq!(status, "paid");
+        let dangling: i64 =
+            conn.query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })?;
+        assert_eq!(dangling, 0);
+        conn.execute(
+            "UPDATE applications SET status = 'under_review' WHERE id = ?1",
+            params!["app1"],
+        )?;
+        assert!(
+            conn.execute("DELETE FROM applications WHERE id = 'app1'", [])
+                .is_err(),
+            "the payment and the visa still refer to the rebuilt table"
+        );
+        assert!(
+            conn.execute(
+                "UPDATE applications SET status = 'approved' WHERE id = 'app1'",
+                []
+            )
+            .is_err(),
+            "the CHECK still lists the states"
+        );
+        let state: String = conn.query_row("SELECT state FROM inviters", [], |r| r.get(0))?;
+        assert_eq!(state, "pending", "an existing party waits for an officer");
+        Ok(())
+    }
+}

@@ -143,11 +143,14 @@ pub fn applications_of(conn: &Connection, user_id: i64) -> Result<Vec<Applicatio
     rows.into_iter().map(|r| r.into_application(conn)).collect()
 }
 
-/// Confirms a draft (the applicant ticked the box). `false` if it is not this user's draft.
+/// Confirms a draft (the applicant ticked the box). `false` if it is not this user's draft, or
+/// its inviting party is no longer verified.
 pub fn confirm(conn: &Connection, id: &str, user_id: i64, now: &str) -> Result<bool> {
     let changed = conn.execute(
         "UPDATE applications SET status = 'submitted', updated_at = ?1
-         WHERE id = ?2 AND user_id = ?3 AND status = 'draft'",
+         WHERE id = ?2 AND user_id = ?3 AND status = 'draft'
+         AND EXISTS (SELECT 1 FROM invitations v JOIN inviters i ON i.id = v.inviter_id
+                     WHERE v.id = applications.invitation_id AND i.state = 'verified')",
         params![now, id, user_id],
     )?;
     Ok(changed == 1)

@@ -15,7 +15,7 @@ use axum::{Json, Router};
 use serde::de::DeserializeOwned;
 
 use crate::domain::account::User;
-use crate::domain::application::ApplicationForm;
+use crate::domain::application::{ApplicationForm, ApplicationStatus};
 use crate::domain::problem::{Problem, Problems};
 use crate::ids::{hash_token, new_token};
 use crate::service::account::{check_login, create_account};
@@ -362,7 +362,7 @@ async fn list(
         (status = 413, description = "The body is larger than 32 KiB", content(
             (ErrorBody = "application/json"), (String = "text/plain"))),
         (status = 415, description = "The body is not sent as application/json", body = ErrorBody),
-        (status = 422, description = "Invalid fields, no such invitation, or data that differs from the invitation (see `fields`); or a value of the wrong JSON type", body = ErrorBody),
+        (status = 422, description = "Invalid fields, no such invitation, an inviting party the migration service has not verified (`inviter_not_verified` at `invitation_number`), or data that differs from the invitation (see `fields`); or a value of the wrong JSON type", body = ErrorBody),
         (status = 500, description = "A failure on the server's side", body = ErrorBody),
     )
 )]
@@ -447,7 +447,7 @@ async fn read(
         (status = 413, description = "The body is larger than 32 KiB", content(
             (ErrorBody = "application/json"), (String = "text/plain"))),
         (status = 415, description = "The body is not sent as application/json", body = ErrorBody),
-        (status = 422, description = "`confirm` is not true, or a value of the wrong JSON type", body = ErrorBody),
+        (status = 422, description = "`confirm` is not true, the inviting party is no longer verified (`inviter_not_verified`), or a value of the wrong JSON type", body = ErrorBody),
         (status = 500, description = "A failure on the server's side", body = ErrorBody),
     )
 )]
@@ -473,5 +473,11 @@ async fn confirm(
         })
         .await?
         .ok_or_else(ApiError::not_found)?;
+    if app.status == ApplicationStatus::Draft && !app.invitation.inviter.state.may_invite() {
+        return Err(ApiError::invalid(Problems::from([(
+            "invitation_number",
+            Problem::InviterNotVerified,
+        )])));
+    }
     Ok(Json(ApplicationView::new(&app, None)))
 }

@@ -308,6 +308,15 @@ async fn confirm(
         )
             .into_response());
     }
+    // A party suspended since Step 1: its open invitations no longer work.
+    if !app.invitation.inviter.state.may_invite() {
+        let problems = Problems::from([("confirm", Problem::InviterNotVerified)]);
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            confirm_view(&ctx, &app, &problems),
+        )
+            .into_response());
+    }
     let user = ctx.user()?.id;
     let now = state.clock.rfc3339();
     let app_id = app.id.clone();

@@ -474,3 +474,89 @@ fn issuer_inviter_verify_and_reject_run_for_scripts_with_documented_exit_codes()
         ]
     );
 }
+
+#[test]
+fn the_demo_party_is_verified_once_on_first_run_and_a_later_suspension_stands() {
+    let db = Db::in_memory().expect("db");
+    let clock = Clock::system();
+    issuer::service::demo::seed(&db, &clock).expect("seeded");
+    let state_of = |db: &Db| -> String {
+        db.with(|conn| {
+            Ok(conn.query_row(
+                "SELECT state FROM inviters WHERE tax_id = ?1",
+                [DEMO_BIN],
+                |r| r.get(0),
+            )?)
+        })
+        .expect("a state")
+    };
+    assert_eq!(state_of(&db), "verified");
+    let tax_id = issuer::domain::taxid::TaxId::parse(DEMO_BIN).expect("BIN");
+    db.with(|conn| {
+        issuer::service::inviter::decide(
+            conn,
+            &clock,
+            &issuer::domain::audit::Actor::Operator,
+            &tax_id,
+            issuer::domain::inviter::Decision::Suspend,
+            Some("demo closed"),
+            None,
+        )
+    })
+    .expect("suspended");
+    issuer::service::demo::seed(&db, &clock).expect("seeded again");
+    assert_eq!(state_of(&db), "suspended");
+}
+
+#[tokio::test]
+async fn a_draft_made_before_the_party_was_suspended_cannot_be_confirmed() {
+    let (app, state) = portal();
+    let mut anna = Client::new(&app);
+    anna.sign_up("anna@example.com").await;
+    let reply = step_one(&mut anna, DEMO_INVITATION, ANNA, "en").await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let id = location(&reply)
+        .trim_start_matches("/applications/")
+        .split('/')
+        .next()
+        .expect("an id")
+        .to_owned();
+    let mut officer = office_client(&app, &state, "officer@migration.kz", Role::Officer);
+    officer.get("/office/inviters").await;
+    let reply = officer
+        .post(
+            &format!("/office/inviters/{DEMO_BIN}/suspend"),
+            &[("reason", "licence withdrawn")],
+        )
+        .await;
+    assert_eq!(location(&reply), "/office/inviters?done=suspended");
+    anna.get(&format!("/applications/{id}/confirm")).await;
+    let reply = anna
+        .post(
+            &format!("/applications/{id}/confirm?lang=ru"),
+            &[("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        reply
+            .body
+            .contains("Приглашающая сторона ещё не проверена миграционной службой")
+    );
+    assert_eq!(status_of(&state, &id), "draft");
+    let token = api_token(&app, "anna@example.com", false).await;
+    let (status, body) = api(
+        &app,
+        "POST",
+        &format!("/api/v1/applications/{id}/confirm"),
+        Some(&token),
+        json!({"confirm": true}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(
+        body["fields"]["invitation_number"]["code"],
+        "inviter_not_verified"
+    );
+    assert_eq!(status_of(&state, &id), "draft");
+}

@@ -106,6 +106,19 @@ async fn a_stop_listed_traveller_waits_for_an_officer_and_approval_issues_exactl
         api_status(&app, "anna@example.com", &id).await,
         "under_review"
     );
+    // The API's document lists the states it now answers.
+    let mut reader = Client::new(&app);
+    let document = reader.get("/api/v1/openapi.json").await;
+    let document: serde_json::Value = serde_json::from_str(&document.body).expect("JSON");
+    let states = &document["components"]["schemas"]["StatusName"]["enum"];
+    for state in ["under_review", "refused", "issued"] {
+        assert!(
+            states
+                .as_array()
+                .is_some_and(|s| s.iter().any(|v| v == state)),
+            "{state} in {states}"
+        );
+    }
     // A restart does not sign it behind the officer's back.
     let restarted = issuer::service::issuance::complete_paid(&state.db, &dev_key(), &state.clock)
         .expect("start-up completion");

@@ -315,7 +315,7 @@ pub struct ErrorBody {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FieldProblem {
     /// A stable code such as `required`, `too_long`, `format`, `unknown_country`,
-    /// `differs_from_invitation`.
+    /// `differs_from_invitation`, `inviter_not_verified`.
     #[schema(pattern = "^[a-z_]+$")]
     pub code: String,
     /// The reason in English words.
