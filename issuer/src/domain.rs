@@ -14,5 +14,6 @@ pub mod issuance;
 pub mod kiosk;
 pub mod office;
 pub mod payment;
+pub mod printout;
 pub mod problem;
 pub mod taxid;

@@ -10,6 +10,7 @@
 mod canvas;
 mod page;
 mod qr;
+pub mod read;
 
 use printpdf::{
     Mm, Op, ParsedFont, PdfConformance, PdfDocument, PdfPage, PdfSaveOptions, font::PdfFont,

@@ -56,6 +56,7 @@ mod duty;
 mod frame;
 mod invite;
 mod office;
+mod printout_check;
 
 pub use account::Account;
 pub use apply::Apply;
@@ -65,6 +66,7 @@ pub use duty::Duty;
 pub use frame::Frame;
 pub use invite::Invite;
 pub use office::Office;
+pub use printout_check::PrintoutCheck;
 
 /// Any fixed message of the portal, whatever its group; pages pass a group's id
 /// (`ctx.msg(Duty::ToPay)`) and it arrives here through `From`.
@@ -84,6 +86,8 @@ pub enum Msg {
     Check(Check),
     /// The back office's frame.
     Office(Office),
+    /// "Check your printout".
+    PrintoutCheck(PrintoutCheck),
 }
 
 impl Msg {
@@ -96,6 +100,7 @@ impl Msg {
         let invite = Invite::ALL.iter().copied().map(Msg::from);
         let check = Check::ALL.iter().copied().map(Msg::from);
         let office = Office::ALL.iter().copied().map(Msg::from);
+        let printout = PrintoutCheck::ALL.iter().copied().map(Msg::from);
         frame
             .chain(account)
             .chain(apply)
@@ -103,6 +108,7 @@ impl Msg {
             .chain(invite)
             .chain(check)
             .chain(office)
+            .chain(printout)
     }
 
     /// The message in Kazakh, Russian and English.
@@ -115,6 +121,7 @@ impl Msg {
             Msg::Invite(msg) => msg.words(),
             Msg::Check(msg) => msg.words(),
             Msg::Office(msg) => msg.words(),
+            Msg::PrintoutCheck(msg) => msg.words(),
         }
     }
 

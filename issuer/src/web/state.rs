@@ -9,6 +9,7 @@ use crate::epay::Gateway;
 use crate::service::issuance::Signer;
 use crate::store::Db;
 
+use super::printout::CheckGate;
 use super::session::LoginLimiter;
 
 /// The largest request body the portal reads, in bytes. Forms are a few hundred bytes.
@@ -27,6 +28,8 @@ pub struct Inner {
     pub settings: Settings,
     /// Failed-login counters.
     pub limiter: LoginLimiter,
+    /// The printout check's per-address count and readers.
+    pub checks: CheckGate,
     /// The payment gateway.
     pub gateway: Gateway,
     /// What signs visas.
@@ -66,6 +69,7 @@ impl AppState {
             db,
             settings,
             limiter: LoginLimiter::default(),
+            checks: CheckGate::default(),
             gateway,
             key,
             clock,
