@@ -15,6 +15,7 @@ pub mod issuance;
 pub mod kiosk;
 pub mod office;
 pub mod payment;
+pub mod printout;
 pub mod problem;
 pub mod screening;
 pub mod script;

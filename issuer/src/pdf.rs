@@ -17,6 +17,7 @@ mod embed;
 mod font;
 mod page;
 mod qr;
+pub mod read;
 
 use shared::Visa;
 

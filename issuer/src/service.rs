@@ -8,5 +8,6 @@ pub mod demo;
 pub mod inviter;
 pub mod issuance;
 pub mod kiosk;
+pub mod printout;
 pub mod screening;
 pub mod trust;

@@ -12,6 +12,7 @@ pub mod lang;
 pub mod layout;
 pub mod office;
 pub mod payment;
+pub mod printout;
 pub mod services;
 pub mod session;
 mod state;
@@ -42,14 +43,26 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             session::sessions,
         ));
-    Router::new()
+    let forms = Router::new()
         .route("/static/style.css", get(style))
         .nest("/api/v1", api::router())
         .route("/epay/callback", axum::routing::post(payment::callback))
         .merge(office::router())
         .merge(pages)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT));
+    // The printout check reads pictures: its own, larger body limit, and nothing else's.
+    let uploads = Router::new()
+        .route("/api/v1/check", axum::routing::post(api::check::check))
+        .merge(printout::router().layer(middleware::from_fn_with_state(
+            state.clone(),
+            session::sessions,
+        )))
+        .layer(DefaultBodyLimit::max(printout::UPLOAD_LIMIT))
+        .layer(RequestBodyLimitLayer::new(printout::UPLOAD_LIMIT));
+    Router::new()
+        .merge(uploads)
+        .merge(forms)
         // A kiosk's ledger export is larger than a form: its upload has its own limit.
         .merge(office::kiosks::upload_router())
         .layer(middleware::from_fn_with_state(

@@ -392,6 +392,57 @@ impl BundleContents {
         &self.used_entries
     }
 
+    /// The issuer keys to verify signatures with: every certified key (revoked ones too, so a
+    /// visa they signed is reported as signed by a revoked key rather than by an unknown one).
+    pub fn trust_store(&self) -> TrustStore {
+        TrustStore::from_keys(self.certificates.iter().map(|c| c.key.clone()))
+    }
+
+    /// Checks a verified visa against revocations and its key's certificate. The kiosk asks a
+    /// root-signed [`TrustBundle`]; the issuer's printout check asks the contents of the next
+    /// bundle, as its own database and key directory hold them.
+    pub fn check(&self, visa: &VerifiedVisa) -> Result<(), TrustRefusal> {
+        let kid = visa.kid();
+        if self.revoked_keys.contains(&kid) {
+            return Err(TrustRefusal::RevokedKey(kid));
+        }
+        let certificate = self
+            .certificates
+            .iter()
+            .find(|c| c.key.kid() == kid)
+            .ok_or(TrustRefusal::NotCertified(kid))?;
+        certificate.covers(visa.issued_at(), end_of_validity(visa))?;
+        match self.revocation(visa) {
+            Some(refusal) => Err(refusal),
+            None => Ok(()),
+        }
+    }
+
+    /// The revocation of a verified visa or of its signing key, if either is listed: what is
+    /// left of [`BundleContents::check`] for a verifier that trusts issuer keys directly, with no
+    /// certificates.
+    pub fn revocation(&self, visa: &VerifiedVisa) -> Option<TrustRefusal> {
+        let kid = visa.kid();
+        if self.revoked_keys.contains(&kid) {
+            return Some(TrustRefusal::RevokedKey(kid));
+        }
+        self.revoked_visas
+            .iter()
+            .find(|r| &r.visa_number == visa.number())
+            .map(|r| TrustRefusal::RevokedVisa {
+                reason: r.reason.clone(),
+                revoked_at: r.revoked_at,
+            })
+    }
+
+    /// The first recorded entry on a visa, from any kiosk that reported to the issuer.
+    pub fn first_use(&self, visa_number: &VisaNumber) -> Option<&UsedEntry> {
+        self.used_entries
+            .iter()
+            .filter(|u| &u.visa_number == visa_number)
+            .min_by_key(|u| u.at)
+    }
+
     /// The bundle as a root-signed file.
     pub fn sign(&self, root: &IssuerKey) -> Vec<u8> {
         let mut w = Writer::new();
@@ -503,45 +554,6 @@ impl TrustBundle {
         )?
         .with_kiosks(kiosks)
         .map(Self)
-    }
-
-    /// The issuer keys to verify signatures with: every certified key (revoked ones too, so a
-    /// visa they signed is reported as signed by a revoked key rather than by an unknown one).
-    pub fn trust_store(&self) -> TrustStore {
-        TrustStore::from_keys(self.certificates.iter().map(|c| c.key.clone()))
-    }
-
-    /// Checks a verified visa against revocations and its key's certificate.
-    pub fn check(&self, visa: &VerifiedVisa) -> Result<(), TrustRefusal> {
-        let kid = visa.kid();
-        if self.revoked_keys.contains(&kid) {
-            return Err(TrustRefusal::RevokedKey(kid));
-        }
-        let certificate = self
-            .certificates
-            .iter()
-            .find(|c| c.key.kid() == kid)
-            .ok_or(TrustRefusal::NotCertified(kid))?;
-        certificate.covers(visa.issued_at(), end_of_validity(visa))?;
-        if let Some(r) = self
-            .revoked_visas
-            .iter()
-            .find(|r| &r.visa_number == visa.number())
-        {
-            return Err(TrustRefusal::RevokedVisa {
-                reason: r.reason.clone(),
-                revoked_at: r.revoked_at,
-            });
-        }
-        Ok(())
-    }
-
-    /// The first recorded entry on a visa, from any kiosk that reported to the issuer.
-    pub fn first_use(&self, visa_number: &VisaNumber) -> Option<&UsedEntry> {
-        self.used_entries
-            .iter()
-            .filter(|u| &u.visa_number == visa_number)
-            .min_by_key(|u| u.at)
     }
 
     /// Refuses this bundle unless it is newer than the one installed.

@@ -12,6 +12,9 @@ pub mod identity;
 pub mod kiosk;
 pub mod ledger;
 pub mod passport;
-pub mod scan;
 pub mod trust;
 pub mod worker;
+
+/// The picture pipeline (image → QR texts), shared with the issuer's printout check: the kiosk
+/// reads it as `verifier_kiosk::scan` as before.
+pub use ::scan;

@@ -59,6 +59,7 @@ mod office;
 mod office_inviters;
 mod office_ops;
 mod office_screening;
+mod printout_check;
 mod screening;
 mod script;
 mod verification;
@@ -74,6 +75,7 @@ pub use office::Office;
 pub use office_inviters::OfficeInviters;
 pub use office_ops::OfficeOps;
 pub use office_screening::OfficeScreening;
+pub use printout_check::PrintoutCheck;
 pub use screening::Screening;
 pub use script::Script;
 pub use verification::Verification;
@@ -108,6 +110,8 @@ pub enum Msg {
     Script(Script),
     /// The back office's operator pages: visas, keys, kiosks, statistics.
     OfficeOps(OfficeOps),
+    /// "Check your printout".
+    PrintoutCheck(PrintoutCheck),
 }
 
 impl Msg {
@@ -126,6 +130,7 @@ impl Msg {
         let verification = Verification::ALL.iter().copied().map(Msg::from);
         let script = Script::ALL.iter().copied().map(Msg::from);
         let office_ops = OfficeOps::ALL.iter().copied().map(Msg::from);
+        let printout = PrintoutCheck::ALL.iter().copied().map(Msg::from);
         frame
             .chain(account)
             .chain(apply)
@@ -139,6 +144,7 @@ impl Msg {
             .chain(verification)
             .chain(script)
             .chain(office_ops)
+            .chain(printout)
     }
 
     /// The message in Kazakh, Russian and English.
@@ -157,6 +163,7 @@ impl Msg {
             Msg::Verification(msg) => msg.words(),
             Msg::Script(msg) => msg.words(),
             Msg::OfficeOps(msg) => msg.words(),
+            Msg::PrintoutCheck(msg) => msg.words(),
         }
     }
 

@@ -14,6 +14,7 @@ use shared::{IssuerKey, Kid, PublicKey, Visa};
 use time::OffsetDateTime;
 
 use super::keyfile;
+use crate::domain::printout::Anchors;
 use crate::service::issuance::{Keys, Signer};
 
 /// A certified key, with its private half when this issuer still holds it.
@@ -132,6 +133,12 @@ impl Signer for KeyDirectory {
         let keyring = Keyring::load(&self.dir, &self.root)
             .with_context(|| format!("reading the key directory {}", self.dir.display()))?;
         Ok(Box::new(keyring))
+    }
+
+    fn anchors(&self) -> Result<Anchors> {
+        let keyring = Keyring::load(&self.dir, &self.root)
+            .with_context(|| format!("reading the key directory {}", self.dir.display()))?;
+        Ok(Anchors::Certified(keyring.certificates()))
     }
 }
 

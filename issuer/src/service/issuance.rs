@@ -12,6 +12,7 @@ use shared::{Kid, Visa};
 use crate::clock::{Clock, rfc3339};
 use crate::domain::issuance::{IssueOutcome, visa_for};
 use crate::domain::payment::{NoticeOutcome, PaymentNotice};
+use crate::domain::printout::Anchors;
 use crate::domain::screening::{Holder, first_match};
 use crate::store::visa::{Issuable, NewVisa};
 use crate::store::{self, Db};
@@ -21,6 +22,10 @@ use crate::store::{self, Db};
 pub trait Signer: Send + Sync + std::fmt::Debug {
     /// The keys that may sign now, read into memory.
     fn load(&self) -> Result<Box<dyn Keys + '_>>;
+
+    /// The keys a kiosk verifies this issuer's visas with: the public keys, or the root-certified
+    /// ones (the printout check judges as a kiosk would).
+    fn anchors(&self) -> Result<Anchors>;
 }
 
 /// Signing keys in memory: signing is computation only.
@@ -38,6 +43,12 @@ impl Keys for shared::IssuerKey {
 impl Signer for shared::IssuerKey {
     fn load(&self) -> Result<Box<dyn Keys + '_>> {
         Ok(Box::new(Borrowed(self)))
+    }
+
+    fn anchors(&self) -> Result<Anchors> {
+        Ok(Anchors::Keys(shared::TrustStore::from_keys([
+            self.public_key()
+        ])))
     }
 }
 

@@ -3,6 +3,7 @@
 //! token from `POST /api/v1/sessions`; no cookies, so no CSRF. Its OpenAPI document is derived
 //! from the handlers' annotations and the wire types (`api/openapi.rs`, `api/wire.rs`).
 
+pub mod check;
 mod openapi;
 pub mod wire;
 

@@ -12,7 +12,7 @@ use super::session::Ctx;
 use super::{AppError, AppState};
 use crate::domain::application::{Application, ApplicationStatus};
 use crate::i18n::Lang;
-use crate::i18n::msg::{Apply, Frame, Screening};
+use crate::i18n::msg::{Apply, Frame, PrintoutCheck, Screening};
 use crate::store;
 use shared::labels::Field;
 
@@ -107,6 +107,7 @@ async fn visas(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, 
                                         }
                                         @if app.status == ApplicationStatus::Issued && !revoked.contains_key(&app.id) {
                                             " · " a href=(format!("/applications/{}/visa.pdf", app.id)) { (ctx.msg(Apply::EVisaPdf)) }
+                                            " · " a href="/check" { (ctx.msg(PrintoutCheck::CheckAfterDownload)) }
                                         }
                                     }
                                 }

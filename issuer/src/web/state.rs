@@ -10,6 +10,7 @@ use crate::epay::Gateway;
 use crate::service::issuance::Signer;
 use crate::store::Db;
 
+use super::printout::CheckGate;
 use super::session::LoginLimiter;
 
 /// The largest request body the portal reads, in bytes. Forms are a few hundred bytes.
@@ -28,6 +29,8 @@ pub struct Inner {
     pub settings: Settings,
     /// Failed-login counters.
     pub limiter: LoginLimiter,
+    /// The printout check's per-address count and readers.
+    pub checks: CheckGate,
     /// The payment gateway.
     pub gateway: Gateway,
     /// What signs visas.
@@ -82,6 +85,7 @@ impl AppState {
             db,
             settings,
             limiter: LoginLimiter::default(),
+            checks: CheckGate::default(),
             gateway,
             key,
             clock,

@@ -12,7 +12,9 @@ use utoipa::{Modify, OpenApi};
 const DESCRIPTION: &str = "Register, log in, and create, confirm and read e-visa applications \
 (the state duty is paid in the portal). Send JSON bodies as `application/json`, at most 32 KiB. \
 Errors are JSON with a code, a message and, for invalid input, a reason per field; only a body \
-over the limit may instead get a short `text/plain` answer from the server's outer layer.";
+over the limit may instead get a short `text/plain` answer from the server's outer layer. \
+`POST /check` (no token) takes a photo, scan or the portal's PDF of an e-visa printout, at most \
+10 MB, and answers what a border kiosk would say of it today.";
 
 #[derive(OpenApi)]
 #[openapi(
@@ -25,7 +27,8 @@ over the limit may instead get a short `text/plain` answer from the server's out
         super::list,
         super::create,
         super::read,
-        super::confirm
+        super::confirm,
+        super::check::check
     ),
     modifiers(&BearerScheme)
 )]

@@ -344,6 +344,16 @@ pub enum ErrorCode {
     NotFound,
     /// A failure on the server's side.
     Internal,
+    /// The upload is not a picture or PDF the check reads, or it is damaged or empty.
+    NotAPicture,
+    /// The picture has more pixels than any scan or photo.
+    TooManyPixels,
+    /// A PDF that this portal did not make: a photo or scan is needed instead.
+    ForeignPdf,
+    /// Too many checks from this address; wait a minute.
+    TooManyRequests,
+    /// Every reader is busy; try again shortly.
+    Busy,
 }
 
 // ---------------------------------------------------------------- value types

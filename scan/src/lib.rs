@@ -11,6 +11,7 @@
 
 mod decoders;
 mod guard;
+mod measure;
 mod picture;
 mod pixels;
 mod prepare;
@@ -27,6 +28,7 @@ pub use guard::{
     Account, Guarded, IMAGE_SLOT, MAX_RUNAWAYS, RQRR_SLOT, RXING_SLOT, ThreadCpu, WALL_FACTOR,
     guarded, guarded_cpu,
 };
+pub use measure::{Measure, measure};
 pub use picture::{EXTENSIONS, Format, Header};
 use picture::{HeaderError, read_header};
 use prepare::{blur, invert, shrink, stretch, threshold};
@@ -156,27 +158,41 @@ impl Pipeline {
     pub fn scan_file(&self, path: &Path) -> Result<Scan, ScanError> {
         let mut account = Account::new(self.budget);
         let gray = load_file(path, &mut account)?;
-        self.scan_loaded(gray, &mut account)
+        self.scan_loaded(Arc::new(gray), &mut account)
     }
 
     /// Finds the QR codes in encoded picture bytes (PNG, JPEG, TIFF, WebP or BMP).
     pub fn scan_bytes(&self, bytes: &[u8]) -> Result<Scan, ScanError> {
         let mut account = Account::new(self.budget);
         let gray = load_bytes(bytes, &mut account)?;
-        self.scan_loaded(gray, &mut account)
+        self.scan_loaded(Arc::new(gray), &mut account)
     }
 
     /// Runs the cascade on a grayscale picture within `budget` of CPU time.
     pub fn scan_gray(&self, gray: GrayImage, budget: Duration) -> Result<Scan, ScanError> {
+        self.scan_loaded(Arc::new(gray), &mut Account::new(budget))
+    }
+
+    /// Like [`Pipeline::scan_gray`] on a picture the caller keeps (to measure it afterwards).
+    pub fn scan_shared(&self, gray: Arc<GrayImage>, budget: Duration) -> Result<Scan, ScanError> {
         self.scan_loaded(gray, &mut Account::new(budget))
     }
 
-    fn scan_loaded(&self, gray: GrayImage, account: &mut Account) -> Result<Scan, ScanError> {
+    /// Like [`Pipeline::scan_bytes`], and gives back the decoded picture, for a caller that
+    /// measures the code it holds ([`measure`]).
+    pub fn scan_bytes_kept(&self, bytes: &[u8]) -> Result<(Scan, Arc<GrayImage>), ScanError> {
+        let mut account = Account::new(self.budget);
+        let gray = Arc::new(load_bytes(bytes, &mut account)?);
+        let scan = self.scan_loaded(Arc::clone(&gray), &mut account)?;
+        Ok((scan, gray))
+    }
+
+    fn scan_loaded(&self, full: Arc<GrayImage>, account: &mut Account) -> Result<Scan, ScanError> {
         if trace() {
             eprintln!(
                 "scan: loaded {}x{}, {:?} of CPU spent",
-                gray.width(),
-                gray.height(),
+                full.width(),
+                full.height(),
                 account.spent()
             );
         }
@@ -186,7 +202,6 @@ impl Pipeline {
         // Codes that are not what `want` asks for, with where the first of them was found.
         let mut others: Vec<String> = Vec::new();
         let mut first_other: Option<(Decoder, String)> = None;
-        let full = Arc::new(gray);
         let long = full.width().max(full.height());
         // The pyramid: a working size that keeps an A4 scan's modules 3–5 pixels wide and is
         // fast, then the full picture for small codes, then coarser levels for noisy photos
