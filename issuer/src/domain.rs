@@ -13,6 +13,8 @@ pub mod invitation;
 pub mod issuance;
 pub mod kiosk;
 pub mod office;
+pub mod officer;
 pub mod payment;
 pub mod problem;
 pub mod taxid;
+pub mod totp;

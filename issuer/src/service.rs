@@ -6,3 +6,4 @@
 pub mod account;
 pub mod demo;
 pub mod issuance;
+pub mod officer;

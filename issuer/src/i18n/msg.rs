@@ -56,6 +56,8 @@ mod duty;
 mod frame;
 mod invite;
 mod office;
+mod office_access;
+mod office_audit;
 
 pub use account::Account;
 pub use apply::Apply;
@@ -65,6 +67,8 @@ pub use duty::Duty;
 pub use frame::Frame;
 pub use invite::Invite;
 pub use office::Office;
+pub use office_access::OfficeAccess;
+pub use office_audit::OfficeAudit;
 
 /// Any fixed message of the portal, whatever its group; pages pass a group's id
 /// (`ctx.msg(Duty::ToPay)`) and it arrives here through `From`.
@@ -84,6 +88,10 @@ pub enum Msg {
     Check(Check),
     /// The back office's frame.
     Office(Office),
+    /// The back office's log-in, set-up and officers' list.
+    OfficeAccess(OfficeAccess),
+    /// The audit log's pages.
+    OfficeAudit(OfficeAudit),
 }
 
 impl Msg {
@@ -96,6 +104,8 @@ impl Msg {
         let invite = Invite::ALL.iter().copied().map(Msg::from);
         let check = Check::ALL.iter().copied().map(Msg::from);
         let office = Office::ALL.iter().copied().map(Msg::from);
+        let office_access = OfficeAccess::ALL.iter().copied().map(Msg::from);
+        let office_audit = OfficeAudit::ALL.iter().copied().map(Msg::from);
         frame
             .chain(account)
             .chain(apply)
@@ -103,6 +113,8 @@ impl Msg {
             .chain(invite)
             .chain(check)
             .chain(office)
+            .chain(office_access)
+            .chain(office_audit)
     }
 
     /// The message in Kazakh, Russian and English.
@@ -115,6 +127,8 @@ impl Msg {
             Msg::Invite(msg) => msg.words(),
             Msg::Check(msg) => msg.words(),
             Msg::Office(msg) => msg.words(),
+            Msg::OfficeAccess(msg) => msg.words(),
+            Msg::OfficeAudit(msg) => msg.words(),
         }
     }
 

@@ -2,7 +2,11 @@
 //! cookie (`__Host-office`), never reachable with an applicant's session. Every handler takes an
 //! [`OfficeCtx`] and asks [`OfficeCtx::require`] for the duty it performs, on the server.
 
+pub mod access;
+pub mod audit;
 pub mod layout;
+pub mod officers;
+pub mod setup;
 
 use std::net::IpAddr;
 
@@ -55,7 +59,34 @@ pub struct OfficePosted<T> {
 
 /// The back office's routes (full paths under `/office/`); each feature merges its own.
 pub fn router() -> Router<AppState> {
-    Router::new().route("/office", get(home))
+    Router::new()
+        .route("/office", get(home))
+        .merge(access::router())
+        .merge(setup::router())
+        .merge(officers::router())
+        .merge(audit::router())
+        .layer(axum::middleware::from_fn(remember_language))
+}
+
+/// Remembers a language chosen with `?lang=` on a back-office page in the portal's language
+/// cookie (the office routes sit outside the applicant session layer that does it elsewhere).
+async fn remember_language(req: Request, next: axum::middleware::Next) -> axum::response::Response {
+    let chosen = req.uri().query().and_then(super::lang::query_lang);
+    let mut response = next.run(req).await;
+    if let Some(lang) = chosen {
+        // Not a secret, so not `Secure`: the choice also holds on a plain-HTTP portal.
+        let text = format!(
+            "{}={}; Path=/; SameSite=Lax; Max-Age=31536000",
+            super::lang::LANG_COOKIE,
+            lang.code(),
+        );
+        if let Ok(value) = HeaderValue::from_str(&text) {
+            response
+                .headers_mut()
+                .append(axum::http::header::SET_COOKIE, value);
+        }
+    }
+    response
 }
 
 /// The first page after log-in: the sections this officer's role opens.
