@@ -257,7 +257,7 @@ mod tests {
         let next = secret.code_at(now + 30);
         assert_eq!(secret.check(next, now + 30, Some(step)), Ok(step + 1));
         let wrong = Code((current.0 + 1) % 1_000_000);
-        assert_ne!(secret.check(wrong, now, None), Ok(step));
+        assert_eq!(secret.check(wrong, now, None), Err(CodeRefusal::Wrong));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 mod layers;
 mod office;
+mod office_access;
 mod pdf;
 mod portal;
 mod support;
