@@ -5,9 +5,9 @@ catalogue! {
     OfficeAudit {
         /// What the log is.
         Intro => [
-            "Кеңседегі әрбір әрекет. Жазбалар хэшпен тізбектелген, оларды өзгертуге немесе жоюға болмайды; тізбекті `issuer audit verify` тексереді.",
-            "Каждое действие в кабинете. Записи связаны в цепочку хэшами, их нельзя изменить или удалить; цепочку проверяет `issuer audit verify`.",
-            "Every action in the back office. Entries are chained by hash and cannot be edited or deleted; `issuer audit verify` checks the chain.",
+            "Кеңседегі әрбір әрекет. Жазбалар хэшпен тізбектелген, оларды өзгертуге немесе жоюға болмайды; тізбекті «issuer audit verify» командасы тексереді.",
+            "Каждое действие в кабинете. Записи связаны в цепочку хэшами, их нельзя изменить или удалить; цепочку проверяет команда «issuer audit verify».",
+            "Every action in the back office. Entries are chained by hash and cannot be edited or deleted; the command “issuer audit verify” checks the chain.",
         ],
         /// Column: entry number.
         Number => ["Нөмірі", "Номер", "No."],

@@ -85,7 +85,7 @@ impl AppState {
             ""
         };
         let text = format!(
-            "{}={token}; Path=/office; HttpOnly; SameSite=Strict; Max-Age=3600{secure}",
+            "{}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=3600{secure}",
             self.form_cookie_name()
         );
         let value = HeaderValue::from_str(&text)

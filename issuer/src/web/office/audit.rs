@@ -7,7 +7,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use maud::html;
+use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::OfficeCtx;
@@ -60,7 +60,7 @@ async fn log_page(
             a.button.small href="/office/audit.csv" download { (OfficeAudit::DownloadCsv.text(l)) }
         }
         div.table-scroll {
-            table.list.audit {
+            table.list.audit.cards {
                 thead { tr {
                     th { (OfficeAudit::Number.text(l)) }
                     th { (OfficeAudit::When.text(l)) }
@@ -74,14 +74,14 @@ async fn log_page(
                 tbody {
                     @for s in &entries {
                         tr {
-                            td { (s.seq) }
-                            td { (s.entry.at.replace('T', " ").trim_end_matches('Z')) }
-                            td { (s.entry.actor) }
-                            td { code { (s.entry.action) } }
-                            td { (s.entry.record) }
-                            td { (s.entry.before.as_deref().unwrap_or(dash)) }
-                            td { (s.entry.after.as_deref().unwrap_or(dash)) }
-                            td { (s.entry.address.as_deref().unwrap_or(dash)) }
+                            td data-label=(OfficeAudit::Number.text(l)) { (s.seq) }
+                            td data-label=(OfficeAudit::When.text(l)) { (s.entry.at.replace('T', " ").trim_end_matches('Z')) }
+                            td data-label=(OfficeAudit::Who.text(l)) { (breakable(&s.entry.actor)) }
+                            td data-label=(OfficeAudit::What.text(l)) { code { (s.entry.action) } }
+                            td data-label=(OfficeAudit::Record.text(l)) { (breakable(&s.entry.record)) }
+                            td data-label=(OfficeAudit::Before.text(l)) { (s.entry.before.as_deref().unwrap_or(dash)) }
+                            td data-label=(OfficeAudit::After.text(l)) { (s.entry.after.as_deref().unwrap_or(dash)) }
+                            td data-label=(OfficeAudit::Address.text(l)) { (s.entry.address.as_deref().unwrap_or(dash)) }
                         }
                     }
                     @if entries.is_empty() {
@@ -121,6 +121,24 @@ async fn export(State(state): State<AppState>, ctx: OfficeCtx) -> Result<Respons
         HeaderValue::from_static("attachment; filename=\"audit-log.csv\""),
     );
     Ok(response)
+}
+
+/// A record name or actor that may wrap after its `kind:` prefix and before the `@` of an
+/// e-mail address, instead of anywhere in a word.
+fn breakable(text: &str) -> Markup {
+    let (prefix, rest) = match text.split_once(':') {
+        Some((prefix, rest)) => (Some(prefix), rest),
+        None => (None, text),
+    };
+    let (local, domain) = match rest.split_once('@') {
+        Some((local, domain)) => (local, Some(domain)),
+        None => (rest, None),
+    };
+    html! {
+        @if let Some(prefix) = prefix { (prefix) ":" wbr; }
+        (local)
+        @if let Some(domain) = domain { wbr; "@" (domain) }
+    }
 }
 
 /// The log as CSV (RFC 4180): a header row, then one row per entry in chain order, with the

@@ -63,7 +63,7 @@ async fn view(
             }
         }
         div.table-scroll {
-            table.list.officers {
+            table.list.officers.cards {
                 thead { tr {
                     th { (OfficeAccess::Email.text(l)) }
                     th { (OfficeAccess::Role.text(l)) }
@@ -74,15 +74,15 @@ async fn view(
                 tbody {
                     @for officer in &officers {
                         tr {
-                            td { (officer.email) }
-                            td { (role_name(l, officer.role)) }
-                            td { span class=(format!("state {}", officer.state.as_str())) { (state_name(l, officer.state)) } }
-                            td { (officer.created_at) }
-                            td {
+                            td data-label=(OfficeAccess::Email.text(l)) { (officer.email) }
+                            td data-label=(OfficeAccess::Role.text(l)) { (role_name(l, officer.role)) }
+                            td data-label=(OfficeAccess::State.text(l)) { span class=(format!("state {}", officer.state.as_str())) { (state_name(l, officer.state)) } }
+                            td data-label=(OfficeAccess::Created.text(l)) { (officer.created_at.replace('T', " ").trim_end_matches('Z')) }
+                            td data-label="" {
                                 @if officer.state != OfficerState::Disabled {
                                     form.inline method="post" action=(format!("/office/officers/{}/reset", officer.id)) {
                                         (csrf(ctx))
-                                        button.small type="submit" { (OfficeAccess::ResetFactor.text(l)) }
+                                        button.button.small type="submit" { (OfficeAccess::ResetFactor.text(l)) }
                                     }
                                 }
                             }
