@@ -313,6 +313,14 @@ async fn unknown_e_mail_wrong_password_and_wrong_code_get_the_same_answer() {
         ("officer@migration.kz", OFFICER_PASSWORD, wrong),
     ] {
         let reply = log_in(&mut Client::new(&app), email, password, code).await;
+        assert!(
+            reply.body.contains(&format!("value=\"{email}\"")),
+            "the e-mail is kept"
+        );
+        assert!(
+            !reply.body.contains(password),
+            "the password is never shown"
+        );
         let notice = between(&reply.body, "role=\"alert\">", "<").to_owned();
         answers.push((reply.status, notice));
     }

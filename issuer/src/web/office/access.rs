@@ -146,29 +146,48 @@ pub(super) fn public_page(l: Lang, path: &str, title: &str, body: Markup) -> Htm
 }
 
 /// A labelled input of the back office's forms, with its hint and its error beside it.
-pub(super) fn input(
-    l: Lang,
-    name: &str,
-    label: &str,
-    kind: &str,
-    extra: (&str, Option<&str>),
-    error: Option<&str>,
-) -> Markup {
-    let (autocomplete, hint) = extra;
-    let id = format!("f-{name}");
-    let error_id = format!("e-{name}");
-    let numeric = name == "code";
-    html! {
-        div class=(if error.is_some() { "field invalid" } else { "field" }) {
-            label for=(id) { (label) span.req title=(Frame::Required.text(l)) { " *" } }
-            input id=(id) name=(name) type=(kind) required autocomplete=(autocomplete)
-                inputmode=[numeric.then_some("numeric")]
-                pattern=[numeric.then_some("[0-9 ]{6,7}")]
-                maxlength=[numeric.then_some("7")]
-                aria-invalid=[error.map(|_| "true")]
-                aria-describedby=[error.map(|_| error_id.as_str())];
-            @if let Some(hint) = hint { small.hint { (hint) } }
-            @if let Some(error) = error { span.error id=(error_id) role="alert" { (error) } }
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Input<'a> {
+    /// The field's name (and, as `f-<name>`, its id).
+    pub name: &'a str,
+    /// The label.
+    pub label: &'a str,
+    /// The input type: `email`, `password`, `text`.
+    pub kind: &'a str,
+    /// What the browser may fill in (`username`, `current-password`, `one-time-code`…).
+    pub autocomplete: &'a str,
+    /// The value to show again (never a password).
+    pub value: &'a str,
+    /// A hint under the input.
+    pub hint: Option<&'a str>,
+    /// What is wrong with it.
+    pub error: Option<&'a str>,
+}
+
+impl Input<'_> {
+    /// The field's markup.
+    pub(super) fn render(self, l: Lang) -> Markup {
+        let id = format!("f-{}", self.name);
+        let error_id = format!("e-{}", self.name);
+        let numeric = self.name == "code";
+        let value = if self.kind == "password" {
+            ""
+        } else {
+            self.value
+        };
+        html! {
+            div class=(if self.error.is_some() { "field invalid" } else { "field" }) {
+                label for=(id) { (self.label) span.req title=(Frame::Required.text(l)) { " *" } }
+                input id=(id) name=(self.name) type=(self.kind) value=(value) required
+                    autocomplete=(self.autocomplete)
+                    inputmode=[numeric.then_some("numeric")]
+                    pattern=[numeric.then_some("[0-9 ]{6,7}")]
+                    maxlength=[numeric.then_some("7")]
+                    aria-invalid=[self.error.map(|_| "true")]
+                    aria-describedby=[self.error.map(|_| error_id.as_str())];
+                @if let Some(hint) = self.hint { small.hint { (hint) } }
+                @if let Some(error) = self.error { span.error id=(error_id) role="alert" { (error) } }
+            }
         }
     }
 }
@@ -185,10 +204,16 @@ async fn login_page(
     } else {
         Notice::None
     };
-    login_view(&state, l, notice, StatusCode::OK)
+    login_view(&state, l, "", notice, StatusCode::OK)
 }
 
-fn login_view(state: &AppState, l: Lang, notice: Notice, status: StatusCode) -> Response {
+fn login_view(
+    state: &AppState,
+    l: Lang,
+    email: &str,
+    notice: Notice,
+    status: StatusCode,
+) -> Response {
     let (token, cookie) = state.form_token();
     let title = OfficeAccess::LogInTitle.text(l);
     let limit_minutes = LIMIT_SECONDS.unsigned_abs() / 60;
@@ -205,9 +230,9 @@ fn login_view(state: &AppState, l: Lang, notice: Notice, status: StatusCode) -> 
             }
             form method="post" action="/office/login" {
                 input type="hidden" name="csrf" value=(token);
-                (input(l, "email", OfficeAccess::Email.text(l), "email", ("username", None), None))
-                (input(l, "password", Account::Password.text(l), "password", ("current-password", None), None))
-                (input(l, "code", OfficeAccess::Code.text(l), "text", ("one-time-code", None), None))
+                (Input { name: "email", label: OfficeAccess::Email.text(l), kind: "email", autocomplete: "username", value: email, hint: None, error: None }.render(l))
+                (Input { name: "password", label: Account::Password.text(l), kind: "password", autocomplete: "current-password", value: "", hint: None, error: None }.render(l))
+                (Input { name: "code", label: OfficeAccess::Code.text(l), kind: "text", autocomplete: "one-time-code", value: "", hint: None, error: None }.render(l))
                 button.primary type="submit" { (Frame::LogIn.text(l)) }
             }
         }
@@ -227,6 +252,7 @@ async fn login(
         client,
         form,
     } = posted;
+    let typed = form.email.clone();
     // The one place the back office throttles log-ins: per e-mail and per address, in the
     // portal's failure counter, under keys of their own.
     let mut keys = vec![(
@@ -242,6 +268,7 @@ async fn login(
         return Ok(login_view(
             &state,
             l,
+            &typed,
             Notice::Throttled,
             StatusCode::TOO_MANY_REQUESTS,
         ));
@@ -274,6 +301,7 @@ async fn login(
             Ok(login_view(
                 &state,
                 l,
+                &typed,
                 Notice::Failed,
                 StatusCode::UNAUTHORIZED,
             ))
@@ -281,7 +309,13 @@ async fn login(
         LoginOutcome::Locked => {
             state.limiter.fail(&keys, now);
             tracing::warn!(address = ?client, "a back-office log-in met a locked second factor");
-            Ok(login_view(&state, l, Notice::Locked, StatusCode::FORBIDDEN))
+            Ok(login_view(
+                &state,
+                l,
+                &typed,
+                Notice::Locked,
+                StatusCode::FORBIDDEN,
+            ))
         }
     }
 }

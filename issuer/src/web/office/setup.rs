@@ -11,7 +11,7 @@ use axum::routing::get;
 use maud::{Markup, PreEscaped, html};
 use qrcode::{Color, EcLevel, QrCode};
 
-use super::access::{PreSessionForm, input, public_page};
+use super::access::{Input, PreSessionForm, public_page};
 use crate::domain::officer::{SetupErrors, SetupForm};
 use crate::i18n::Lang;
 use crate::i18n::msg::{Account, Counted, OfficeAccess};
@@ -150,9 +150,9 @@ fn view(
             }
             form method="post" action=(path) novalidate {
                 input type="hidden" name="csrf" value=(token);
-                (input(l, "password", Account::Password.text(l), "password", ("new-password", Some(&min)), password_error.as_deref()))
-                (input(l, "password_again", Account::RepeatPassword.text(l), "password", ("new-password", None), again_error.as_deref()))
-                (input(l, "code", OfficeAccess::Code.text(l), "text", ("one-time-code", Some(OfficeAccess::CodeHint.text(l))), code_error))
+                (Input { name: "password", label: Account::Password.text(l), kind: "password", autocomplete: "new-password", value: "", hint: Some(&min), error: password_error.as_deref() }.render(l))
+                (Input { name: "password_again", label: Account::RepeatPassword.text(l), kind: "password", autocomplete: "new-password", value: "", hint: None, error: again_error.as_deref() }.render(l))
+                (Input { name: "code", label: OfficeAccess::Code.text(l), kind: "text", autocomplete: "one-time-code", value: "", hint: Some(OfficeAccess::CodeHint.text(l)), error: code_error }.render(l))
                 button.primary type="submit" { (OfficeAccess::FinishSetup.text(l)) }
             }
         }
