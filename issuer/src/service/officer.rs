@@ -114,8 +114,14 @@ pub async fn open_setup(db: &Db, clock: &Clock, token: &str) -> Result<Option<Se
             Some(bytes) => bytes,
             None => {
                 let fresh = totp_secret();
-                store::office::set_pending_secret(conn, row.id, &hash, &fresh)?;
-                fresh.to_vec()
+                if store::office::set_pending_secret(conn, row.id, &hash, &fresh)? {
+                    fresh.to_vec()
+                } else {
+                    // Another visit stored its secret first: show that one, never an unsaved one.
+                    store::office::find_setup(conn, &hash, now)?
+                        .and_then(|row| row.pending_secret)
+                        .ok_or_else(|| anyhow!("the set-up changed while it was opened"))?
+                }
             }
         };
         let secret = Secret::from_bytes(&bytes)

@@ -597,6 +597,14 @@ async fn auditors_page_through_the_log_newest_first_and_export_it_as_csv() {
     );
     assert!(second.body.contains("Ең жаңа жазбалар"));
 
+    let odd = auditor.get("/office/audit?before=abc").await;
+    assert_eq!(
+        odd.status,
+        StatusCode::OK,
+        "a bad page number shows the newest"
+    );
+    assert!(odd.body.contains("guess60<"));
+
     let csv = auditor.get("/office/audit.csv").await;
     assert_eq!(csv.status, StatusCode::OK);
     assert_eq!(csv.headers["content-type"], "text/csv; charset=utf-8");

@@ -31,9 +31,9 @@ pub fn router() -> Router<AppState> {
 /// Query of the audit page.
 #[derive(Debug, Default, Deserialize)]
 struct PageQuery {
-    /// Show entries numbered below this.
+    /// Show entries numbered below this (anything but a positive number shows the newest).
     #[serde(default)]
-    before: Option<i64>,
+    before: Option<String>,
 }
 
 async fn log_page(
@@ -43,7 +43,10 @@ async fn log_page(
 ) -> Result<Html<String>, AppError> {
     ctx.require(Duty::ReadAudit)?;
     let l = ctx.lang;
-    let before = q.before.filter(|b| *b > 0);
+    let before = q
+        .before
+        .and_then(|b| b.parse::<i64>().ok())
+        .filter(|b| *b > 0);
     let entries = state
         .db
         .call(move |conn| store::audit::page(conn, before, PAGE_SIZE))
