@@ -768,3 +768,48 @@ fn the_officer_and_audit_commands_work_on_the_database_and_verify_finds_a_tamper
     ]);
     assert_eq!(missing.status.code(), Some(1));
 }
+
+#[tokio::test]
+async fn a_failed_log_in_is_audited_with_the_address_and_the_address_is_throttled() {
+    use axum::body::Body;
+    use axum::extract::ConnectInfo;
+    use axum::http::{Request, header};
+
+    let (app, state, _) = fixed_portal();
+    let from = std::net::SocketAddr::from(([203, 0, 113, 9], 50_000));
+    let mut statuses = Vec::new();
+    for n in 0..31 {
+        let mut browser = Client::new(&app);
+        browser.get("/office/login").await;
+        let body = serde_urlencoded::to_string([
+            ("csrf", csrf_of(&browser.last).as_str()),
+            ("email", &format!("guess{n}@migration.kz")),
+            ("password", "a guessed password"),
+            ("code", "123456"),
+        ])
+        .expect("form");
+        let request = Request::post("/office/login")
+            .header(header::COOKIE, browser.cookie_header())
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .extension(ConnectInfo(from))
+            .body(Body::from(body))
+            .expect("request");
+        statuses.push(browser.send(request).await.status);
+    }
+    assert!(
+        statuses[..30]
+            .iter()
+            .all(|s| *s == StatusCode::UNAUTHORIZED)
+    );
+    assert_eq!(
+        statuses[30],
+        StatusCode::TOO_MANY_REQUESTS,
+        "30 failures from one address, then a pause"
+    );
+    let first = state
+        .db
+        .with(|conn| issuer::store::audit::page(conn, Some(2), 1))
+        .expect("log");
+    assert_eq!(first[0].entry.actor, "anonymous:guess0@migration.kz");
+    assert_eq!(first[0].entry.address.as_deref(), Some("203.0.113.9"));
+}
