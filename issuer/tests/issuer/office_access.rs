@@ -813,3 +813,17 @@ async fn a_failed_log_in_is_audited_with_the_address_and_the_address_is_throttle
     assert_eq!(first[0].entry.actor, "anonymous:guess0@migration.kz");
     assert_eq!(first[0].entry.address.as_deref(), Some("203.0.113.9"));
 }
+
+#[tokio::test]
+async fn a_set_up_link_expires_after_72_hours() {
+    let (app, state, clock) = fixed_portal();
+    let setup = add(&state, "late@migration.kz", Role::Auditor);
+    clock.advance(Duration::hours(71));
+    assert_eq!(Client::new(&app).get(&setup).await.status, StatusCode::OK);
+    clock.advance(Duration::hours(1));
+    let expired = Client::new(&app).get(&setup).await;
+    assert_eq!(expired.status, StatusCode::NOT_FOUND);
+    assert!(expired.body.contains("This set-up link is not valid"));
+    let malformed = Client::new(&app).get("/office/setup/not-a-token").await;
+    assert_eq!(malformed.status, StatusCode::NOT_FOUND);
+}
