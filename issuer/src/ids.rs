@@ -1,5 +1,6 @@
 //! The one module that makes random identifiers and secrets: application and order ids, session
-//! and CSRF tokens, invitation numbers. All come from the operating system's generator.
+//! and CSRF tokens, invitation numbers, officers' set-up tokens and second-factor secrets. All
+//! come from the operating system's generator.
 
 use rand_core::RngCore;
 use sha2::{Digest, Sha256};
@@ -13,6 +14,11 @@ pub fn random_id() -> String {
 /// A fresh random token of 256 bits, hex-encoded: sessions, CSRF, API bearer tokens.
 pub fn new_token() -> String {
     hex::encode(random_bytes::<32>())
+}
+
+/// A fresh shared secret for an officer's second factor: 160 random bits (RFC 4226's size).
+pub fn totp_secret() -> [u8; 20] {
+    random_bytes::<20>()
 }
 
 /// SHA-256 of a token, which is what the database keeps instead of the token.

@@ -1,8 +1,10 @@
 //! The operator's adapter: the `issuer` command line. No subcommand serves the portal; the others
 //! are the migration service's commands for invitations, keys, signing and offline trust.
 
+pub mod audit;
 pub mod inviter;
 pub mod kiosk;
+pub mod officer;
 pub mod stop_list;
 pub mod trust;
 
@@ -129,6 +131,12 @@ pub enum Command {
     /// Import a registered kiosk's signed ledger export: entries on single-entry visas go into the
     /// next bundle; a file not signed by a registered, unrevoked kiosk is refused.
     LedgerImport(crate::ops::kiosk::LedgerImportArgs),
+    /// Back-office officers: add one (prints a one-time set-up link) or disable one.
+    #[command(subcommand)]
+    Officer(crate::ops::officer::OfficerCommand),
+    /// The audit log of officer actions.
+    #[command(subcommand)]
+    Audit(crate::ops::audit::AuditCommand),
     /// Print the signed QR token text for a visa described in JSON (see docs/visa-token.md).
     Sign {
         /// The private signing key (PKCS#8 PEM).
@@ -178,6 +186,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Inviter(command)) => crate::ops::inviter::run(&command),
         Some(Command::StopList(command)) => crate::ops::stop_list::run(&command),
         Some(Command::LedgerImport(args)) => crate::ops::kiosk::ledger_import(&args),
+        Some(Command::Officer(command)) => crate::ops::officer::run(&command),
+        Some(Command::Audit(command)) => crate::ops::audit::run(&command),
         Some(Command::Sign { key, visa }) => sign(&key, &visa),
         Some(Command::Render {
             key,

@@ -194,7 +194,10 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
             hourly.tick().await;
             let now = clock.unix();
             if let Err(error) = purge_db
-                .call(move |conn| store::account::purge_sessions(conn, now))
+                .call(move |conn| {
+                    store::office::purge_sessions(conn, now)?;
+                    store::account::purge_sessions(conn, now)
+                })
                 .await
             {
                 tracing::warn!(error = format!("{error:#}"), "purging sessions failed");

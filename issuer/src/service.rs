@@ -8,6 +8,7 @@ pub mod demo;
 pub mod inviter;
 pub mod issuance;
 pub mod kiosk;
+pub mod officer;
 pub mod printout;
 pub mod screening;
 pub mod trust;

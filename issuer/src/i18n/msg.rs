@@ -56,6 +56,8 @@ mod duty;
 mod frame;
 mod invite;
 mod office;
+mod office_access;
+mod office_audit;
 mod office_inviters;
 mod office_ops;
 mod office_screening;
@@ -72,6 +74,8 @@ pub use duty::Duty;
 pub use frame::Frame;
 pub use invite::Invite;
 pub use office::Office;
+pub use office_access::OfficeAccess;
+pub use office_audit::OfficeAudit;
 pub use office_inviters::OfficeInviters;
 pub use office_ops::OfficeOps;
 pub use office_screening::OfficeScreening;
@@ -112,6 +116,10 @@ pub enum Msg {
     OfficeOps(OfficeOps),
     /// "Check your printout".
     PrintoutCheck(PrintoutCheck),
+    /// The back office's log-in, set-up and officers' list.
+    OfficeAccess(OfficeAccess),
+    /// The audit log's pages.
+    OfficeAudit(OfficeAudit),
 }
 
 impl Msg {
@@ -131,6 +139,8 @@ impl Msg {
         let script = Script::ALL.iter().copied().map(Msg::from);
         let office_ops = OfficeOps::ALL.iter().copied().map(Msg::from);
         let printout = PrintoutCheck::ALL.iter().copied().map(Msg::from);
+        let office_access = OfficeAccess::ALL.iter().copied().map(Msg::from);
+        let office_audit = OfficeAudit::ALL.iter().copied().map(Msg::from);
         frame
             .chain(account)
             .chain(apply)
@@ -145,6 +155,8 @@ impl Msg {
             .chain(script)
             .chain(office_ops)
             .chain(printout)
+            .chain(office_access)
+            .chain(office_audit)
     }
 
     /// The message in Kazakh, Russian and English.
@@ -164,6 +176,8 @@ impl Msg {
             Msg::Script(msg) => msg.words(),
             Msg::OfficeOps(msg) => msg.words(),
             Msg::PrintoutCheck(msg) => msg.words(),
+            Msg::OfficeAccess(msg) => msg.words(),
+            Msg::OfficeAudit(msg) => msg.words(),
         }
     }
 

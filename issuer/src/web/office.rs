@@ -2,12 +2,16 @@
 //! cookie (`__Host-office`), never reachable with an applicant's session. Every handler takes an
 //! [`OfficeCtx`] and asks [`OfficeCtx::require`] for the duty it performs, on the server.
 
+pub mod access;
+pub mod audit;
 mod chart;
 pub mod inviters;
 pub mod keys;
 pub mod kiosks;
 pub mod layout;
+pub mod officers;
 pub mod screening;
+pub mod setup;
 pub mod statistics;
 pub mod visas;
 
@@ -70,6 +74,32 @@ pub fn router() -> Router<AppState> {
         .merge(keys::router())
         .merge(kiosks::router())
         .merge(statistics::router())
+        .merge(access::router())
+        .merge(setup::router())
+        .merge(officers::router())
+        .merge(audit::router())
+        .layer(axum::middleware::from_fn(remember_language))
+}
+
+/// Remembers a language chosen with `?lang=` on a back-office page in the portal's language
+/// cookie (the office routes sit outside the applicant session layer that does it elsewhere).
+async fn remember_language(req: Request, next: axum::middleware::Next) -> axum::response::Response {
+    let chosen = req.uri().query().and_then(super::lang::query_lang);
+    let mut response = next.run(req).await;
+    if let Some(lang) = chosen {
+        // Not a secret, so not `Secure`: the choice also holds on a plain-HTTP portal.
+        let text = format!(
+            "{}={}; Path=/; SameSite=Lax; Max-Age=31536000",
+            super::lang::LANG_COOKIE,
+            lang.code(),
+        );
+        if let Ok(value) = HeaderValue::from_str(&text) {
+            response
+                .headers_mut()
+                .append(axum::http::header::SET_COOKIE, value);
+        }
+    }
+    response
 }
 
 /// The first page after log-in: the sections this officer's role opens.

@@ -5,6 +5,7 @@ mod check;
 mod flow;
 mod layers;
 mod office;
+mod office_access;
 mod office_inviters;
 mod office_ops;
 mod office_screening;

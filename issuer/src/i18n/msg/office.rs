@@ -25,6 +25,8 @@ catalogue! {
         Audit => ["Аудит журналы", "Журнал аудита", "Audit log"],
         /// The navigation link to the statistics.
         Statistics => ["Статистика", "Статистика", "Statistics"],
+        /// The navigation link to the officers (supervisors reset second factors there).
+        Officers => ["Қызметкерлер", "Сотрудники", "Officers"],
         /// The role "officer".
         RoleOfficer => ["Қызметкер", "Сотрудник", "Officer"],
         /// The role "supervisor".

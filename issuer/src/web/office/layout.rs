@@ -11,12 +11,13 @@ use crate::i18n::Lang;
 use crate::i18n::msg::{Frame, Office};
 
 /// The back office's sections: path, name, and the duty that opens it.
-pub const SECTIONS: [(&str, Office, Duty); 7] = [
+pub const SECTIONS: [(&str, Office, Duty); 8] = [
     ("/office/inviters", Office::Inviters, Duty::Inviters),
     ("/office/screening", Office::Screening, Duty::Screening),
     ("/office/visas", Office::Visas, Duty::RevokeVisa),
     ("/office/keys", Office::Keys, Duty::Keys),
     ("/office/kiosks", Office::Kiosks, Duty::Ledgers),
+    ("/office/officers", Office::Officers, Duty::ResetOfficers),
     ("/office/audit", Office::Audit, Duty::ReadAudit),
     (
         "/office/statistics",
