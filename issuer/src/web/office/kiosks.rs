@@ -15,6 +15,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 
 use super::OfficeCtx;
 use super::layout::{self, csrf};
+use super::visas::when;
 use crate::domain::audit::Actor;
 use crate::domain::kiosk::ChainImport;
 use crate::domain::office::Duty;
@@ -188,13 +189,13 @@ fn table(ctx: &OfficeCtx, rows: &[KioskRow], uploads: &[LastUpload]) -> Markup {
                         td {
                             @if let Some((at, why)) = &row.revoked {
                                 span.status.revoked { (OfficeOps::StateRevoked.text(l)) }
-                                small.hint { (at) ": " (why) }
+                                small.hint { (when(at)) ": " (why) }
                             } @else {
                                 span.status.issued { (OfficeOps::KioskActive.text(l)) }
                             }
                         }
                         @if let Some(upload) = upload {
-                            td { (upload.imported_at) }
+                            td.nowrap { (when(&upload.imported_at)) }
                             td { "#" (upload.last_seq) }
                         } @else {
                             td.muted { (OfficeOps::NoUploadYet.text(l)) }

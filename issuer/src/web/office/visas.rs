@@ -160,6 +160,22 @@ async fn revoke(
     }
 }
 
+/// A stored time (RFC 3339 in UTC, whole seconds) as the back office shows it:
+/// `2026-11-30 18:00 UTC`. Anything else is shown as stored.
+pub fn when(rfc3339: &str) -> String {
+    match (rfc3339.get(..10), rfc3339.get(11..16), rfc3339.get(16..)) {
+        (Some(day), Some(minute), Some(":00Z")) if rfc3339.as_bytes().get(10) == Some(&b'T') => {
+            format!("{day} {minute} UTC")
+        }
+        (Some(day), Some(minute), Some(rest))
+            if rfc3339.as_bytes().get(10) == Some(&b'T') && rest.ends_with('Z') =>
+        {
+            format!("{day} {minute}{} UTC", &rest[..rest.len() - 1])
+        }
+        _ => rfc3339.to_owned(),
+    }
+}
+
 /// The visa with this number, or the 404 page.
 async fn find(state: &AppState, number: &str) -> Result<IssuedRow, AppError> {
     let number = number.to_ascii_uppercase();
@@ -215,7 +231,7 @@ fn table(l: Lang, rows: &[IssuedRow]) -> Markup {
                         td { (row.citizenship) }
                         td { (row.passport_number) }
                         td { (row.valid_until) }
-                        td { (row.signed_at) }
+                        td.nowrap { (when(&row.signed_at)) }
                         td { (state_badge(l, row)) }
                     }
                 }
@@ -247,10 +263,10 @@ fn detail(
             tr { th { (label(l, Field::Entries)) } td { (row.entries) } }
             tr { th { (label(l, Field::ValidFrom)) } td { (row.valid_from) } }
             tr { th { (label(l, Field::ValidUntil)) } td { (row.valid_until) } }
-            tr { th { (OfficeOps::SignedAt.text(l)) } td { (row.signed_at) } }
+            tr { th { (OfficeOps::SignedAt.text(l)) } td { (when(&row.signed_at)) } }
             tr { th { (OfficeOps::KeyId.text(l)) } td { code { (row.kid) } } }
             @if let Some((at, why)) = &row.revoked {
-                tr { th { (OfficeOps::RevokedOn.text(l)) } td { (at) } }
+                tr { th { (OfficeOps::RevokedOn.text(l)) } td { (when(at)) } }
                 tr { th { (OfficeOps::RevocationReason.text(l)) } td { (why) } }
             }
         }
