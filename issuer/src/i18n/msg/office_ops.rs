@@ -252,6 +252,8 @@ catalogue! {
             "Выезды с превышением разрешённого срока",
             "Exits after staying over the permitted days",
         ],
+        /// The column of overstays, short.
+        OverstaysShort => ["Мерзімнен асу", "Превышения срока", "Overstays"],
         /// The heading of the citizenships chart.
         TopCitizenships => [
             "Берілген визалар бойынша негізгі азаматтықтар",

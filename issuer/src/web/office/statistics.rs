@@ -270,7 +270,7 @@ fn body(l: Lang, stats: &Statistics) -> Markup {
                             th { "NQZ " (exits) }
                             th { "ALA " (entries) }
                             th { "ALA " (exits) }
-                            th { (OfficeOps::Overstays.text(l)) }
+                            th { (OfficeOps::OverstaysShort.text(l)) }
                         } }
                         tbody {
                             @for (day, c) in stats.ports.iter().rev() {

@@ -259,8 +259,18 @@ fn detail(
             tr { th { (OfficeOps::Holder.text(l)) } td { (row.holder) } }
             tr { th { (label(l, Field::Citizenship)) } td { (row.citizenship) } }
             tr { th { (label(l, Field::PassportNumber)) } td { (row.passport_number) } }
-            tr { th { (label(l, Field::Category)) } td { (row.category) } }
-            tr { th { (label(l, Field::Entries)) } td { (row.entries) } }
+            tr { th { (label(l, Field::Category)) } td {
+                @match shared::Category::parse(&row.category) {
+                    Ok(category) => (crate::web::layout::category_name(l, category)),
+                    Err(_) => (row.category),
+                }
+            } }
+            tr { th { (label(l, Field::Entries)) } td {
+                @match shared::visa::Entries::parse(&row.entries) {
+                    Ok(entries) => (shared::labels::entries(entries).get(l.into())),
+                    Err(_) => (row.entries),
+                }
+            } }
             tr { th { (label(l, Field::ValidFrom)) } td { (row.valid_from) } }
             tr { th { (label(l, Field::ValidUntil)) } td { (row.valid_until) } }
             tr { th { (OfficeOps::SignedAt.text(l)) } td { (when(&row.signed_at)) } }
