@@ -16,7 +16,6 @@ use super::layout::{self, csrf};
 use super::visas::when;
 use super::{OfficeCtx, OfficePosted};
 use crate::clock::rfc3339;
-use crate::domain::audit::Actor;
 use crate::domain::office::Duty;
 use crate::i18n::Lang;
 use crate::i18n::msg::{Frame, Office, OfficeOps};
@@ -191,10 +190,7 @@ async fn bundle(
 struct Empty {}
 
 fn officer(ctx: &OfficeCtx) -> By {
-    By {
-        actor: Actor::Officer(ctx.officer.email.clone()),
-        address: ctx.address(),
-    }
+    By::officer(&ctx.officer.email, ctx.address())
 }
 
 /// Reads the key directory (on a blocking thread), the revoked keys and the last bundle.

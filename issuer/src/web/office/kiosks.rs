@@ -16,7 +16,6 @@ use tower_http::limit::RequestBodyLimitLayer;
 use super::OfficeCtx;
 use super::layout::{self, csrf};
 use super::visas::when;
-use crate::domain::audit::Actor;
 use crate::domain::kiosk::ChainImport;
 use crate::domain::office::Duty;
 use crate::i18n::msg::{Office, OfficeOps};
@@ -92,10 +91,7 @@ async fn upload(
     let outcome = match file {
         None => Outcome::NoFile,
         Some(bytes) => {
-            let by = By {
-                actor: Actor::Officer(ctx.officer.email.clone()),
-                address: ctx.address(),
-            };
+            let by = By::officer(&ctx.officer.email, ctx.address());
             let clock = state.clock.clone();
             match state
                 .db

@@ -142,10 +142,7 @@ async fn revoke(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
     let number = VisaNumber::parse(&row.number).map_err(|_| AppError::NotFound)?;
-    let by = By {
-        actor: crate::domain::audit::Actor::Officer(ctx.officer.email.clone()),
-        address: ctx.address(),
-    };
+    let by = By::officer(&ctx.officer.email, ctx.address());
     let clock = state.clock.clone();
     let reason = form.reason.clone();
     let outcome = state
