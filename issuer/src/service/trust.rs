@@ -32,6 +32,14 @@ impl By {
         }
     }
 
+    /// A back-office officer, by e-mail address, from the client's address.
+    pub fn officer(email: &str, address: Option<String>) -> Self {
+        By {
+            actor: Actor::Officer(email.to_owned()),
+            address,
+        }
+    }
+
     /// An audit entry of this actor at `at` (RFC 3339).
     pub fn entry(&self, at: &str, action: Action, record: impl Into<String>) -> Entry {
         Entry::new(at.to_owned(), &self.actor, action, record).from_address(self.address.clone())

@@ -78,6 +78,10 @@ catalogue! {
             "Сертификат истекает в течение 60 дней: сертифицируйте следующий ключ.",
             "The certificate ends within 60 days: certify the next key.",
         ],
+        /// The short state of a key whose certificate ends within 60 days.
+        EndsSoon => ["Жақында аяқталады", "Скоро истекает", "Ends soon"],
+        /// Before the days left until a certificate ends.
+        DaysLeft => ["Қалған уақыт", "Осталось", "Time left"],
         /// The issuer signs with one key file and has no key directory.
         NoKeyDirectory => [
             "Эмитент бір кілт файлымен қол қояды (әзірлеу режимі): кілттер каталогы жоқ.",
@@ -246,6 +250,8 @@ catalogue! {
             "Выезды с превышением разрешённого срока",
             "Exits after staying over the permitted days",
         ],
+        /// The column of overstays, short.
+        OverstaysShort => ["Мерзімнен асу", "Превышения срока", "Overstays"],
         /// The heading of the citizenships chart.
         TopCitizenships => [
             "Берілген визалар бойынша негізгі азаматтықтар",

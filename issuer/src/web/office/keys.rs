@@ -13,9 +13,9 @@ use serde::Deserialize;
 use time::{Duration, OffsetDateTime};
 
 use super::layout::{self, csrf};
+use super::visas::when;
 use super::{OfficeCtx, OfficePosted};
 use crate::clock::rfc3339;
-use crate::domain::audit::Actor;
 use crate::domain::office::Duty;
 use crate::i18n::Lang;
 use crate::i18n::msg::{Frame, Office, OfficeOps};
@@ -190,10 +190,7 @@ async fn bundle(
 struct Empty {}
 
 fn officer(ctx: &OfficeCtx) -> By {
-    By {
-        actor: Actor::Officer(ctx.officer.email.clone()),
-        address: ctx.address(),
-    }
+    By::officer(&ctx.officer.email, ctx.address())
 }
 
 /// Reads the key directory (on a blocking thread), the revoked keys and the last bundle.
@@ -255,7 +252,7 @@ fn state_cell(l: Lang, state: KeyState) -> Markup {
         @match state {
             KeyState::Revoked => span.status.revoked { (OfficeOps::StateRevoked.text(l)) },
             KeyState::Ended => span.status.ended { (OfficeOps::KeyEnded.text(l)) },
-            KeyState::Ending => span.status.ending { (OfficeOps::KeyEnding.text(l)) },
+            KeyState::Ending => span.status.ending { (OfficeOps::EndsSoon.text(l)) },
             KeyState::InForce => span.status.issued { (OfficeOps::KeyActive.text(l)) },
         }
     }
@@ -283,9 +280,12 @@ fn page(
             Some(Err(())) => (crate::web::layout::notice("error", OfficeOps::KeysUnreadable.text(l))),
             Some(Ok(keys)) => {
                 @for key in keys.iter().filter(|k| k.state(now) == KeyState::Ending) {
+                    @let left = u64::try_from((key.not_after - now).whole_days()).unwrap_or(0);
                     div.notice.warning role="alert" {
                         strong { (key.name) " (" (key.kid) ")" } ": " (OfficeOps::KeyEnding.text(l))
-                        " " (OfficeOps::CertifiedUntil.text(l)) " " (rfc3339(key.not_after))
+                        br;
+                        (OfficeOps::CertifiedUntil.text(l)) ": " (when(&rfc3339(key.not_after))) " · "
+                        (OfficeOps::DaysLeft.text(l)) ": " (shared::labels::DAY.count(l.into(), left))
                     }
                 }
                 table.list.keys {
@@ -302,13 +302,13 @@ fn page(
                             tr {
                                 td { (key.name) }
                                 td { code { (key.kid) } }
-                                td { (rfc3339(key.not_before)) }
-                                td { (rfc3339(key.not_after)) }
+                                td.nowrap { (when(&rfc3339(key.not_before))) }
+                                td.nowrap { (when(&rfc3339(key.not_after))) }
                                 td { (if key.signs { Frame::Yes.text(l) } else { Frame::No.text(l) }) }
                                 td {
                                     (state_cell(l, key.state(now)))
                                     @if let Some(r) = &key.revoked {
-                                        small.hint { (r.revoked_at) ": " (r.reason) }
+                                        small.hint { (when(&r.revoked_at)) ": " (r.reason) }
                                     }
                                 }
                             }
@@ -323,7 +323,7 @@ fn page(
         h2 { (OfficeOps::TrustBundle.text(l)) }
         p {
             @if let Some((sequence, at, sha)) = &data.last_bundle {
-                (OfficeOps::LastBundle.text(l)) ": " strong { "#" (sequence) } " · " (at) " · " code.hash { (sha) }
+                (OfficeOps::LastBundle.text(l)) ": " strong { "#" (sequence) } " · " (when(at)) " · SHA-256 " code.hash { (sha) }
             } @else {
                 (OfficeOps::NoBundleYet.text(l))
             }

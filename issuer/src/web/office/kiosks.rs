@@ -15,7 +15,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 
 use super::OfficeCtx;
 use super::layout::{self, csrf};
-use crate::domain::audit::Actor;
+use super::visas::when;
 use crate::domain::kiosk::ChainImport;
 use crate::domain::office::Duty;
 use crate::i18n::msg::{Office, OfficeOps};
@@ -91,10 +91,7 @@ async fn upload(
     let outcome = match file {
         None => Outcome::NoFile,
         Some(bytes) => {
-            let by = By {
-                actor: Actor::Officer(ctx.officer.email.clone()),
-                address: ctx.address(),
-            };
+            let by = By::officer(&ctx.officer.email, ctx.address());
             let clock = state.clock.clone();
             match state
                 .db
@@ -188,13 +185,13 @@ fn table(ctx: &OfficeCtx, rows: &[KioskRow], uploads: &[LastUpload]) -> Markup {
                         td {
                             @if let Some((at, why)) = &row.revoked {
                                 span.status.revoked { (OfficeOps::StateRevoked.text(l)) }
-                                small.hint { (at) ": " (why) }
+                                small.hint { (when(at)) ": " (why) }
                             } @else {
                                 span.status.issued { (OfficeOps::KioskActive.text(l)) }
                             }
                         }
                         @if let Some(upload) = upload {
-                            td { (upload.imported_at) }
+                            td.nowrap { (when(&upload.imported_at)) }
                             td { "#" (upload.last_seq) }
                         } @else {
                             td.muted { (OfficeOps::NoUploadYet.text(l)) }

@@ -4,7 +4,7 @@
 //! issued. Each as SVG bar charts with the numbers in a table beside them, and as CSV.
 
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -24,9 +24,7 @@ use crate::web::{AppError, AppState};
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/office/statistics", get(show))
-        .route("/office/statistics/applications.csv", get(applications_csv))
-        .route("/office/statistics/crossings.csv", get(crossings_csv))
-        .route("/office/statistics/citizenships.csv", get(citizenships_csv))
+        .route("/office/statistics/{file}", get(csv))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -69,45 +67,20 @@ async fn show(
     }
 }
 
-async fn applications_csv(
-    state: State<AppState>,
-    ctx: OfficeCtx,
-    query: Query<PeriodQuery>,
-) -> Result<Response, AppError> {
-    csv(state, ctx, query, "applications", Statistics::days_csv).await
-}
-
-async fn crossings_csv(
-    state: State<AppState>,
-    ctx: OfficeCtx,
-    query: Query<PeriodQuery>,
-) -> Result<Response, AppError> {
-    csv(state, ctx, query, "crossings", Statistics::ports_csv).await
-}
-
-async fn citizenships_csv(
-    state: State<AppState>,
-    ctx: OfficeCtx,
-    query: Query<PeriodQuery>,
-) -> Result<Response, AppError> {
-    csv(
-        state,
-        ctx,
-        query,
-        "citizenships",
-        Statistics::citizenships_csv,
-    )
-    .await
-}
-
-/// One table of the period as a CSV download.
+/// One table of the period as a CSV download: `applications.csv`, `crossings.csv` or
+/// `citizenships.csv`.
 async fn csv(
     State(state): State<AppState>,
     ctx: OfficeCtx,
+    Path(file): Path<String>,
     Query(query): Query<PeriodQuery>,
-    name: &str,
-    write: fn(&Statistics) -> String,
 ) -> Result<Response, AppError> {
+    let (name, write): (&str, fn(&Statistics) -> String) = match file.as_str() {
+        "applications.csv" => ("applications", Statistics::days_csv),
+        "crossings.csv" => ("crossings", Statistics::ports_csv),
+        "citizenships.csv" => ("citizenships", Statistics::citizenships_csv),
+        _ => return Err(AppError::NotFound),
+    };
     ctx.require(Duty::ReadStatistics)?;
     let period = Period::parse(&query.from, &query.until, state.clock.today())
         .map_err(|_| AppError::BadRequest)?;
@@ -270,7 +243,7 @@ fn body(l: Lang, stats: &Statistics) -> Markup {
                             th { "NQZ " (exits) }
                             th { "ALA " (entries) }
                             th { "ALA " (exits) }
-                            th { (OfficeOps::Overstays.text(l)) }
+                            th { (OfficeOps::OverstaysShort.text(l)) }
                         } }
                         tbody {
                             @for (day, c) in stats.ports.iter().rev() {

@@ -142,10 +142,7 @@ async fn revoke(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
     let number = VisaNumber::parse(&row.number).map_err(|_| AppError::NotFound)?;
-    let by = By {
-        actor: crate::domain::audit::Actor::Officer(ctx.officer.email.clone()),
-        address: ctx.address(),
-    };
+    let by = By::officer(&ctx.officer.email, ctx.address());
     let clock = state.clock.clone();
     let reason = form.reason.clone();
     let outcome = state
@@ -157,6 +154,22 @@ async fn revoke(
             Ok(Redirect::to(&format!("/office/visas/{}?done=revoked", row.number)).into_response())
         }
         Revoked::Unknown => Err(AppError::NotFound),
+    }
+}
+
+/// A stored time (RFC 3339 in UTC, whole seconds) as the back office shows it:
+/// `2026-11-30 18:00 UTC`. Anything else is shown as stored.
+pub fn when(rfc3339: &str) -> String {
+    match (rfc3339.get(..10), rfc3339.get(11..16), rfc3339.get(16..)) {
+        (Some(day), Some(minute), Some(":00Z")) if rfc3339.as_bytes().get(10) == Some(&b'T') => {
+            format!("{day} {minute} UTC")
+        }
+        (Some(day), Some(minute), Some(rest))
+            if rfc3339.as_bytes().get(10) == Some(&b'T') && rest.ends_with('Z') =>
+        {
+            format!("{day} {minute}{} UTC", &rest[..rest.len() - 1])
+        }
+        _ => rfc3339.to_owned(),
     }
 }
 
@@ -215,7 +228,7 @@ fn table(l: Lang, rows: &[IssuedRow]) -> Markup {
                         td { (row.citizenship) }
                         td { (row.passport_number) }
                         td { (row.valid_until) }
-                        td { (row.signed_at) }
+                        td.nowrap { (when(&row.signed_at)) }
                         td { (state_badge(l, row)) }
                     }
                 }
@@ -243,14 +256,24 @@ fn detail(
             tr { th { (OfficeOps::Holder.text(l)) } td { (row.holder) } }
             tr { th { (label(l, Field::Citizenship)) } td { (row.citizenship) } }
             tr { th { (label(l, Field::PassportNumber)) } td { (row.passport_number) } }
-            tr { th { (label(l, Field::Category)) } td { (row.category) } }
-            tr { th { (label(l, Field::Entries)) } td { (row.entries) } }
+            tr { th { (label(l, Field::Category)) } td {
+                @match shared::Category::parse(&row.category) {
+                    Ok(category) => (crate::web::layout::category_name(l, category)),
+                    Err(_) => (row.category),
+                }
+            } }
+            tr { th { (label(l, Field::Entries)) } td {
+                @match shared::visa::Entries::parse(&row.entries) {
+                    Ok(entries) => (shared::labels::entries(entries).get(l.into())),
+                    Err(_) => (row.entries),
+                }
+            } }
             tr { th { (label(l, Field::ValidFrom)) } td { (row.valid_from) } }
             tr { th { (label(l, Field::ValidUntil)) } td { (row.valid_until) } }
-            tr { th { (OfficeOps::SignedAt.text(l)) } td { (row.signed_at) } }
+            tr { th { (OfficeOps::SignedAt.text(l)) } td { (when(&row.signed_at)) } }
             tr { th { (OfficeOps::KeyId.text(l)) } td { code { (row.kid) } } }
             @if let Some((at, why)) = &row.revoked {
-                tr { th { (OfficeOps::RevokedOn.text(l)) } td { (at) } }
+                tr { th { (OfficeOps::RevokedOn.text(l)) } td { (when(at)) } }
                 tr { th { (OfficeOps::RevocationReason.text(l)) } td { (why) } }
             }
         }
