@@ -11,6 +11,7 @@ pub mod fees;
 pub mod invitation;
 pub mod issuance;
 pub mod kiosk;
+pub mod mail;
 pub mod payment;
 pub mod problem;
 pub mod taxid;

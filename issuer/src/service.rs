@@ -6,3 +6,6 @@
 pub mod account;
 pub mod demo;
 pub mod issuance;
+pub mod notify;
+pub mod recovery;
+pub mod signup;

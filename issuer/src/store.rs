@@ -9,9 +9,11 @@ pub mod account;
 pub mod application;
 pub mod invitation;
 pub mod kiosk;
+pub mod outbox;
 pub mod payment;
 mod schema;
 mod sql;
+pub mod token;
 pub mod trust;
 pub mod visa;
 

@@ -11,6 +11,7 @@ pub mod inviter;
 pub mod lang;
 pub mod layout;
 pub mod payment;
+pub mod recovery;
 pub mod services;
 pub mod session;
 mod state;
@@ -36,6 +37,7 @@ pub fn app(state: AppState) -> Router {
         .merge(cabinet::router())
         .merge(payment::router())
         .merge(inviter::router())
+        .merge(recovery::router())
         .fallback(|| async { AppError::NotFound })
         .layer(middleware::from_fn_with_state(
             state.clone(),

@@ -55,6 +55,8 @@ mod counted;
 mod duty;
 mod frame;
 mod invite;
+mod mail;
+mod recovery;
 
 pub use account::Account;
 pub use apply::Apply;
@@ -63,6 +65,8 @@ pub use counted::Counted;
 pub use duty::Duty;
 pub use frame::Frame;
 pub use invite::Invite;
+pub use mail::Mail;
+pub use recovery::Recovery;
 
 /// Any fixed message of the portal, whatever its group; pages pass a group's id
 /// (`ctx.msg(Duty::ToPay)`) and it arrives here through `From`.
@@ -80,6 +84,10 @@ pub enum Msg {
     Invite(Invite),
     /// What is wrong with a form field.
     Check(Check),
+    /// The mails to account holders.
+    Mail(Mail),
+    /// Address confirmation and password reset pages.
+    Recovery(Recovery),
 }
 
 impl Msg {
@@ -91,12 +99,16 @@ impl Msg {
         let duty = Duty::ALL.iter().copied().map(Msg::from);
         let invite = Invite::ALL.iter().copied().map(Msg::from);
         let check = Check::ALL.iter().copied().map(Msg::from);
+        let mail = Mail::ALL.iter().copied().map(Msg::from);
+        let recovery = Recovery::ALL.iter().copied().map(Msg::from);
         frame
             .chain(account)
             .chain(apply)
             .chain(duty)
             .chain(invite)
             .chain(check)
+            .chain(mail)
+            .chain(recovery)
     }
 
     /// The message in Kazakh, Russian and English.
@@ -108,6 +120,8 @@ impl Msg {
             Msg::Duty(msg) => msg.words(),
             Msg::Invite(msg) => msg.words(),
             Msg::Check(msg) => msg.words(),
+            Msg::Mail(msg) => msg.words(),
+            Msg::Recovery(msg) => msg.words(),
         }
     }
 

@@ -11,6 +11,7 @@ use shared::{Kid, Visa};
 
 use crate::clock::{Clock, rfc3339};
 use crate::domain::issuance::{IssueOutcome, visa_for};
+use crate::domain::mail::Letter;
 use crate::domain::payment::{NoticeOutcome, PaymentNotice};
 use crate::store::visa::{Issuable, NewVisa};
 use crate::store::{self, Db};
@@ -160,6 +161,12 @@ pub fn issue(
             signed_at: &rfc3339(now),
         },
     )?;
+    // The applicant learns it by mail, queued in the signing transaction (store/outbox.rs).
+    let letter = Letter::VisaIssued {
+        application_id: app.id.clone(),
+        visa_number: number.clone(),
+    };
+    store::outbox::enqueue_to_applicant(&tx, &app.id, &letter, now.unix_timestamp())?;
     tx.commit()?;
     Ok(IssueOutcome::Issued(number))
 }

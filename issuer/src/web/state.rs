@@ -33,6 +33,9 @@ pub struct Inner {
     pub key: Arc<dyn Signer>,
     /// Where "now" comes from.
     pub clock: Clock,
+    /// Rung after a handler queued mail, so the mailer (`mail::Mailer::run`) delivers it at once
+    /// rather than at its next look.
+    pub mail_bell: Arc<tokio::sync::Notify>,
 }
 
 /// Settings the web layer needs.
@@ -69,6 +72,7 @@ impl AppState {
             gateway,
             key,
             clock,
+            mail_bell: Arc::new(tokio::sync::Notify::new()),
         }))
     }
 }
