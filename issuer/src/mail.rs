@@ -32,7 +32,7 @@ use crate::store::{self, Db};
 
 /// The sender the mails come from unless `--mail-from` says otherwise.
 pub const DEFAULT_FROM: &str = "e-Visa Kazakhstan <no-reply@evisa.localhost>";
-/// After this many failed deliveries a mail is given up (about a day of retries).
+/// After this many failed deliveries a mail is given up (about 14 hours of retries).
 pub const MAX_ATTEMPTS: i64 = 12;
 /// The longest pause between two attempts.
 const MAX_PAUSE_SECONDS: i64 = 3 * 60 * 60;

@@ -74,7 +74,7 @@ pub fn confirm_before_paying(ctx: &Ctx) -> Markup {
         form method="post" action="/account/confirm/resend" {
             (csrf(ctx))
             input type="hidden" name="next" value=(ctx.path);
-            button type="submit" { (ctx.msg(Recovery::SendLinkAgain)) }
+            button.primary type="submit" { (ctx.msg(Recovery::SendLinkAgain)) }
         }
     }
 }
