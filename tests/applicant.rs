@@ -114,7 +114,11 @@ impl<'p> Applicant<'p> {
         let page = self.browser.submit(
             &format!("{}/login", self.portal.url),
             "/login",
-            &[("identifier", email), ("password", password), ("next", "/services")],
+            &[
+                ("identifier", email),
+                ("password", password),
+                ("next", "/services"),
+            ],
         )?;
         if !page.url.ends_with("/services") || page.status != 200 {
             bail!(

@@ -28,7 +28,9 @@ fn an_applicant_hears_from_the_portal_by_real_mail_in_russian_from_sign_up_to_re
         welcome.content_types
     );
     ensure!(
-        welcome.html.contains(&format!("{}/account/confirm/", portal.url))
+        welcome
+            .html
+            .contains(&format!("{}/account/confirm/", portal.url))
             && !welcome.html.contains("<img"),
         "the HTML part: {}",
         welcome.html
@@ -47,7 +49,10 @@ fn an_applicant_hears_from_the_portal_by_real_mail_in_russian_from_sign_up_to_re
         ],
     )?;
     answer.expect_shows("Check your e-mail")?;
-    mailbox.wait_for(email, "Кто-то пытался открыть на портале новую учётную запись")?;
+    mailbox.wait_for(
+        email,
+        "Кто-то пытался открыть на портале новую учётную запись",
+    )?;
 
     // "Forgot password?" from another browser: the link sets a new password once, and Anna's
     // first browser is logged out.
@@ -61,7 +66,11 @@ fn an_applicant_hears_from_the_portal_by_real_mail_in_russian_from_sign_up_to_re
         .expect_shows("If such an account exists")?;
     let prefix = format!("{}/password/reset/", portal.url);
     let reset = mailbox.wait_for(email, &prefix)?;
-    ensure!(reset.subject == "Восстановление пароля", "{}", reset.subject);
+    ensure!(
+        reset.subject == "Восстановление пароля",
+        "{}",
+        reset.subject
+    );
     let link = reset.link(&prefix)?;
     let action = link.trim_start_matches(&portal.url).to_owned();
     let new_password = "a brand new e2e password";
@@ -101,9 +110,15 @@ fn an_applicant_hears_from_the_portal_by_real_mail_in_russian_from_sign_up_to_re
     ensure!(paid.subject == "Оплата подтверждена", "{}", paid.subject);
     ensure!(paid.text.contains("Сумма: 80 USD"), "{}", paid.text);
     let issued = mailbox.wait_for(email, "Ваша электронная виза выдана")?;
-    ensure!(issued.subject == "Электронная виза выдана", "{}", issued.subject);
     ensure!(
-        issued.text.contains(&format!("Номер визы: {}", visa.visa_number))
+        issued.subject == "Электронная виза выдана",
+        "{}",
+        issued.subject
+    );
+    ensure!(
+        issued
+            .text
+            .contains(&format!("Номер визы: {}", visa.visa_number))
             && issued.link(&portal.url)? == format!("{}/account/visas", portal.url),
         "the issued mail: {}",
         issued.text
@@ -117,10 +132,14 @@ fn an_applicant_hears_from_the_portal_by_real_mail_in_russian_from_sign_up_to_re
         .iter()
         .filter(|m| m.subject == "Оплата подтверждена" || m.subject == "Электронная виза выдана")
         .count();
-    ensure!(notices == 2, "{notices} payment and visa mails, not one each");
+    ensure!(
+        notices == 2,
+        "{notices} payment and visa mails, not one each"
+    );
 
     // The migration service revokes it from the command line; the running portal tells Anna.
-    let out = portal.issuer_command(&["revoke", &visa.visa_number, "--reason", "passport stolen"])?;
+    let out =
+        portal.issuer_command(&["revoke", &visa.visa_number, "--reason", "passport stolen"])?;
     succeeded("issuer revoke", &out)?;
     let revoked = mailbox.wait_for(email, "Миграционная служба аннулировала")?;
     ensure!(
