@@ -242,6 +242,67 @@ mod tests {
     }
 
     #[test]
+    fn every_letter_is_worded_in_all_three_languages_with_its_link_in_both_parts() {
+        let id = "0123456789abcdef0123456789abcdef".to_owned();
+        let letters = [
+            Letter::VerifyAddress {
+                token: "t1".to_owned(),
+            },
+            Letter::SignupAttempt,
+            Letter::PasswordReset {
+                token: "t2".to_owned(),
+            },
+            Letter::PasswordChanged,
+            Letter::PaymentConfirmed {
+                application_id: id.clone(),
+                amount_minor: 8050,
+                currency: "USD".to_owned(),
+                receipt_number: None,
+            },
+            Letter::VisaIssued {
+                application_id: id.clone(),
+                visa_number: "KZ0000001".to_owned(),
+            },
+            Letter::UnderReview {
+                application_id: id.clone(),
+            },
+            Letter::Refused {
+                application_id: id.clone(),
+                reason: "r".to_owned(),
+            },
+            Letter::VisaRevoked {
+                application_id: id,
+                visa_number: "KZ0000001".to_owned(),
+                reason: "r".to_owned(),
+            },
+        ];
+        for letter in &letters {
+            let mut subjects = Vec::new();
+            for lang in Lang::ALL {
+                let mail = compose(letter, lang, "A", "https://e.kz");
+                let url = mail
+                    .text
+                    .split_whitespace()
+                    .find(|w| w.starts_with("https://e.kz/"))
+                    .unwrap_or_else(|| panic!("{letter:?} in {lang:?} has no link"));
+                assert!(
+                    mail.html.contains(&format!("href=\"{url}\"")),
+                    "{letter:?} {lang:?}"
+                );
+                assert!(mail.html.contains(&format!("lang=\"{}\"", lang.code())));
+                assert!(!mail.subject.is_empty());
+                subjects.push(mail.subject);
+            }
+            subjects.dedup();
+            assert_eq!(subjects.len(), 3, "{letter:?}: one subject per language");
+        }
+        let paid = compose(&letters[4], Lang::En, "A", "https://e.kz");
+        assert!(paid.text.contains("Amount: 80.50 USD"), "{}", paid.text);
+        let refused = compose(&letters[7], Lang::Kk, "A", "https://e.kz");
+        assert!(refused.text.contains("Себебі: r"), "{}", refused.text);
+    }
+
+    #[test]
     fn an_issued_visa_mail_names_the_visa_and_links_the_personal_account_not_the_pdf() {
         let letter = Letter::VisaIssued {
             application_id: "a1".to_owned(),

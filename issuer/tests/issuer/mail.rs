@@ -315,16 +315,22 @@ async fn a_reset_link_dies_after_thirty_minutes() {
 }
 
 #[tokio::test]
-async fn forgot_password_answers_the_same_for_unknown_accounts_and_sends_at_most_three_links() {
+async fn forgot_password_answers_the_same_for_unknown_accounts_and_junk_and_sends_at_most_three_links()
+ {
     let (app, state) = portal();
     Client::new(&app).sign_up("anna@example.com").await;
     let mut answers = Vec::new();
+    let long = "x".repeat(5000);
     for identifier in [
         "anna@example.com",
         "nobody@example.com",
         "anna@example.com",
         "anna@example.com",
         "anna@example.com",
+        "",
+        "\u{0}\u{202e}",
+        "' OR 1=1 --",
+        long.as_str(),
     ] {
         let mut visitor = Client::new(&app);
         visitor.get("/password/forgot").await;
