@@ -20,6 +20,9 @@ pub const ANNA: Person = Person {
     category: "tourist",
 };
 
+/// The password every test applicant signs up with.
+pub const PASSWORD: &str = "a long e2e test password";
+
 /// The demo invitation, seeded on the issuer's first start.
 pub const DEMO_INVITATION: &str = "INV-DEMO-0001";
 
@@ -59,31 +62,74 @@ pub struct Download {
 }
 
 impl<'p> Applicant<'p> {
-    /// Signs up with `email` and lands on Portal Services, logged in.
+    /// Signs up with `email`, confirms the address with the link the portal mails, logs in and
+    /// lands on Portal Services.
     pub fn sign_up(portal: &'p Portal, email: &str) -> Result<Self> {
+        Self::sign_up_in(portal, email, "en")
+    }
+
+    /// Like [`Applicant::sign_up`], with the portal in `lang` (`kk`, `ru`, `en`) while signing up,
+    /// so the account's mail comes in that language; the pages are English again afterwards.
+    pub fn sign_up_in(portal: &'p Portal, email: &str, lang: &str) -> Result<Self> {
         let mut browser = Browser::new()?;
-        let password = "a long e2e test password";
         let page = browser.submit(
-            &format!("{}/signup", portal.url),
+            &format!("{}/signup?lang={lang}", portal.url),
             "/signup",
             &[
                 ("email", email),
                 ("full_name", "E2E Applicant"),
+                ("password", PASSWORD),
+                ("password_again", PASSWORD),
+                ("next", "/services"),
+            ],
+        )?;
+        if page.status != 200 || !page.shows(email) {
+            bail!(
+                "signing up did not answer with the \"check your e-mail\" page but {} (HTTP {}):\n{}",
+                page.url,
+                page.status,
+                excerpt(&page.text())
+            );
+        }
+        browser.open(&format!("{}/services?lang=en", portal.url))?;
+        let mut applicant = Self { browser, portal };
+        applicant.confirm_address(email)?;
+        applicant.log_in(email, PASSWORD)?;
+        Ok(applicant)
+    }
+
+    /// Opens the newest confirmation link mailed to `email` and presses its button.
+    pub fn confirm_address(&mut self, email: &str) -> Result<Page> {
+        let prefix = format!("{}/account/confirm/", self.portal.url);
+        let mail = self.portal.mailbox.wait_for(email, &prefix)?;
+        let link = mail.link(&prefix)?;
+        let action = link.trim_start_matches(&self.portal.url).to_owned();
+        let page = self.browser.submit(&link, &action, &[])?;
+        page.expect_shows("Your address is confirmed")?;
+        Ok(page)
+    }
+
+    /// Logs in with the e-mail and password and lands on Portal Services.
+    pub fn log_in(&mut self, email: &str, password: &str) -> Result<Page> {
+        let page = self.browser.submit(
+            &format!("{}/login", self.portal.url),
+            "/login",
+            &[
+                ("identifier", email),
                 ("password", password),
-                ("password_again", password),
                 ("next", "/services"),
             ],
         )?;
         if !page.url.ends_with("/services") || page.status != 200 {
             bail!(
-                "signing up did not lead to the services page but to {} (HTTP {}):\n{}",
+                "logging in did not lead to the services page but to {} (HTTP {}):\n{}",
                 page.url,
                 page.status,
                 excerpt(&page.text())
             );
         }
         page.expect_shows("Electronic visa")?;
-        Ok(Self { browser, portal })
+        Ok(page)
     }
 
     /// Submits Step 1 with `person`'s data and `invitation`, changed by `edit` (to make

@@ -10,12 +10,14 @@
 //! - [`applicant`]: the applicant's steps on the portal and the gateway pages;
 //! - [`printout`]: the PDF rasterised with `pdftoppm`, then photographed badly;
 //! - [`kiosk`]: the headless kiosk commands and their JSON verdicts;
-//! - [`passport`]: the traveller's passport zone, as a passport reader types it.
+//! - [`passport`]: the traveller's passport zone, as a passport reader types it;
+//! - [`mail`]: the applicant's mailbox (a real SMTP server, or the issuer's outbox folder).
 
 pub mod applicant;
 pub mod binaries;
 pub mod browser;
 pub mod kiosk;
+pub mod mail;
 pub mod passport;
 pub mod portal;
 pub mod printout;

@@ -12,6 +12,7 @@ use anyhow::{Context, Result, bail};
 use tempfile::TempDir;
 
 use crate::binaries;
+use crate::mail::{MailServer, Mailbox};
 
 /// The merchant id both sides are started with (not the development default, so the test proves
 /// the setting reaches both processes).
@@ -53,6 +54,8 @@ pub struct Portal {
     pub gateway_url: String,
     /// The issuer's data directory (its SQLite database).
     pub data_dir: PathBuf,
+    /// Where the issuer's mail goes: its outbox folder, or a real SMTP server.
+    pub mailbox: Mailbox,
     // Fields drop in this order: the processes stop before their directory is removed.
     issuer: Guard,
     gateway: Guard,
@@ -87,8 +90,19 @@ pub struct Person {
 }
 
 impl Portal {
-    /// Starts a sandbox gateway and an issuer that uses it, with fresh data.
+    /// Starts a sandbox gateway and an issuer that uses it, with fresh data; the issuer writes
+    /// its mail to its outbox folder (README's default).
     pub fn start(signing: Signing) -> Result<Self> {
+        Self::start_with(signing, None)
+    }
+
+    /// Like [`Portal::start`], with a real SMTP server the issuer sends its mail to
+    /// (`--smtp-url`).
+    pub fn start_with_smtp(signing: Signing) -> Result<Self> {
+        Self::start_with(signing, Some(MailServer::start()?))
+    }
+
+    fn start_with(signing: Signing, smtp: Option<MailServer>) -> Result<Self> {
         let dir = crate::scratch_dir("e2e-portal-")?;
         let data_dir = dir.path().join("data");
         let (gateway, gateway_url) = start_ready(|port| {
@@ -117,6 +131,9 @@ impl Portal {
                 .arg(&data_dir)
                 .args(["--gateway-url", &gateway_url])
                 .args(["--merchant-id", MERCHANT_ID, "--epay-secrets", EPAY_SECRET]);
+            if let Some(server) = &smtp {
+                command.args(["--smtp-url", &server.url]);
+            }
             match &signing {
                 Signing::Key(key) => {
                     command.arg("--key").arg(key);
@@ -132,10 +149,15 @@ impl Portal {
             let guard = spawn("issuer", command, &dir.path().join("issuer.log"))?;
             Ok((guard, url.clone(), format!("{url}/services")))
         })?;
+        let mailbox = match smtp {
+            Some(server) => Mailbox::Smtp(server),
+            None => Mailbox::Folder(data_dir.join("outbox")),
+        };
         Ok(Self {
             url,
             gateway_url,
             data_dir,
+            mailbox,
             issuer,
             gateway,
             dir,

@@ -1,5 +1,5 @@
 // Walks the portal in headless Chromium (Debian's /usr/bin/chromium; nothing is downloaded):
-// sign-up -> Portal Services -> Electronic visa -> Step 1 with a mistake -> fixed -> confirmation
+// sign-up -> the mailed confirmation link (an .eml in the data directory's outbox) -> log in -> Portal Services -> Electronic visa -> Step 1 with a mistake -> fixed -> confirmation
 // -> "Visas", in English and Kazakh, and writes screenshots to docs/screenshots/portal-*.png.
 // It also checks that the browser keeps the __Host- session cookie on http://127.0.0.1 and that
 // no page trips the Content-Security-Policy.
@@ -8,7 +8,7 @@
 //   ISSUER_BIN=target/debug/issuer node issuer/browser-check/check.mjs
 import { chromium } from 'playwright-core';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -26,6 +26,32 @@ const issuer = spawn(bin, ['--addr', `127.0.0.1:${port}`, '--data-dir', data, '-
   stdio: ['ignore', 'inherit', 'inherit'],
 });
 const fail = (message) => { throw new Error(message); };
+
+// The newest link starting with `prefix` in a mail of `kind` the issuer wrote to its outbox folder
+// (no --smtp-url): the plain-text part, quoted-printable, holds it.
+async function mailedLink(kind, prefix) {
+  const outbox = join(data, 'outbox');
+  for (let i = 0; i < 100; i++) {
+    const files = readdirSync(outbox, { withFileTypes: true })
+      .map((f) => f.name).filter((f) => f.endsWith(`-${kind}.eml`)).sort();
+    if (files.length) {
+      const eml = readFileSync(join(outbox, files.at(-1)), 'utf8')
+        .replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
+      const found = eml.match(new RegExp(`${base}${prefix}[0-9a-f]{64}`));
+      if (found) return found[0];
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  fail(`no ${kind} mail in ${outbox}`);
+}
+
+async function logIn(page, email, password) {
+  await page.goto(`${base}/login`);
+  await page.fill('#f-identifier', email);
+  await page.fill('#f-password', password);
+  await page.click('button[type=submit].primary');
+  await page.waitForURL(`${base}/services`);
+}
 
 async function waitForIssuer() {
   for (let i = 0; i < 100; i++) {
@@ -62,7 +88,10 @@ try {
   await page.fill('#f-password', 'a long test password');
   await page.fill('#f-password_again', 'a long test password');
   await page.click('button[type=submit].primary');
-  await page.waitForURL(`${base}/services`);
+  if (!(await page.content()).includes('Check your e-mail')) fail('sign-up did not ask to check the e-mail');
+  await shot('check-mail');
+  const confirmLink = await mailedLink('verify_address', '/account/confirm/');
+  await logIn(page, 'anna.eriksson@example.com', 'a long test password');
   await shot('services');
 
   await page.click('text=Electronic visa');
@@ -104,6 +133,13 @@ try {
   await page.check('input[name=confirm]');
   await page.click('button[type=submit].primary');
   await page.waitForURL(/\/payment$/);
+  const paymentUrl = page.url();
+  if (!(await page.content()).includes('Send the link again')) fail('an unconfirmed address could pay');
+  await shot('step2-unconfirmed');
+  await page.goto(confirmLink);
+  await page.click('button[type=submit].primary');
+  if (!(await page.content()).includes('Your address is confirmed')) fail('the mailed link did not confirm the address');
+  await page.goto(paymentUrl);
   await shot('step2');
   await page.goto(`${base}/account/visas?lang=en`);
   const visas = await page.content();
@@ -144,7 +180,6 @@ try {
   if (!/^e-visa-KZ\d{7}-ERIKSSON\.pdf$/.test(download.suggestedFilename())) fail(`PDF file name ${download.suggestedFilename()}`);
   const pdfPath = join(data, 'visa.pdf');
   await download.saveAs(pdfPath);
-  const { readFileSync } = await import('node:fs');
   if (readFileSync(pdfPath).subarray(0, 5).toString() !== '%PDF-') fail('the download is not a PDF');
   await page.goto(`${base}/account/visas`);
   await shot('visas');
@@ -164,6 +199,7 @@ try {
   await otherPage.fill('#f-password', 'another long password');
   await otherPage.fill('#f-password_again', 'another long password');
   await otherPage.click('button[type=submit].primary');
+  await logIn(otherPage, 'other@example.com', 'another long password');
   const response = await otherPage.goto(confirmUrl);
   if (response.status() !== 404) fail(`another account got ${response.status()} for the application`);
 

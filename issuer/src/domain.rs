@@ -13,6 +13,7 @@ pub mod invitation;
 pub mod inviter;
 pub mod issuance;
 pub mod kiosk;
+pub mod mail;
 pub mod office;
 pub mod officer;
 pub mod payment;

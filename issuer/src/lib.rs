@@ -4,7 +4,7 @@
 //!
 //! The crate is layered (ARCHITECTURE.md): [`domain`] (typed values and rules) ← [`store`] (SQL)
 //! ← [`service`] (transaction boundaries) ← adapters ([`web`], [`ops`], [`epay`], [`pdf`],
-//! [`keys`]), with [`server`] wiring them together. [`clock`], [`ids`] and [`i18n`] are leaves
+//! [`keys`], [`mail`]), with [`server`] wiring them together. [`clock`], [`ids`] and [`i18n`] are leaves
 //! every layer above the domain may use.
 
 pub mod clock;
@@ -13,6 +13,7 @@ pub mod epay;
 pub mod i18n;
 pub mod ids;
 pub mod keys;
+pub mod mail;
 pub mod ops;
 pub mod pdf;
 pub mod server;

@@ -11,6 +11,7 @@ use crate::clock::Clock;
 use crate::domain::fees::Fees;
 use crate::epay::{Gateway, Secrets};
 use crate::keys::keyring::{KeyDirectory, Keyring};
+use crate::mail::{Mailer, Transport};
 use crate::service::issuance::Signer;
 use crate::store::{self, Db};
 use crate::web::{AppState, Settings, TrustFiles, app};
@@ -76,6 +77,16 @@ pub struct ServeArgs {
         hide_env_values = true
     )]
     pub epay_secrets: String,
+    /// The SMTP server mail goes through: `smtp://host:port` (plain, for a relay on this host),
+    /// `smtp://user:pass@host:587?tls=required` (STARTTLS; `tls=starttls` also works) or
+    /// `smtps://user:pass@host:465` (TLS from the start); percent-encode special characters of
+    /// the user and password. Without it every mail is written as an `.eml` file to
+    /// `<data-dir>/outbox/`.
+    #[arg(long, env = "ISSUER_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// The sender of the portal's mail.
+    #[arg(long, env = "ISSUER_MAIL_FROM", default_value = crate::mail::DEFAULT_FROM)]
+    pub mail_from: String,
     /// The state duty per category in USD, like `business=80,tourist=80,treatment=80`.
     #[arg(
         long,
@@ -186,6 +197,20 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
     if let Some(files) = trust {
         state.set_trust_files(files);
     }
+    let transport = match &args.smtp_url {
+        Some(url) => Transport::smtp(url)?,
+        None => Transport::folder(&args.data_dir.join("outbox"))?,
+    };
+    let mailer = Mailer::new(
+        state.db.clone(),
+        clock.clone(),
+        transport,
+        &args.mail_from,
+        &state.settings.public_url,
+    )?;
+    let waiting = state.db.with(|conn| store::outbox::waiting(conn))?;
+    tracing::info!(waiting, "mail goes to {}", mailer.describe());
+    tokio::spawn(mailer.run(state.mail_bell.clone()));
     let purge_db = state.db.clone();
     tokio::spawn(async move {
         // Expired sessions are forgotten hourly, so anonymous visits do not pile up.

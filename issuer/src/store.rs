@@ -13,11 +13,13 @@ pub mod inviter;
 pub mod issued;
 pub mod kiosk;
 pub mod office;
+pub mod outbox;
 pub mod payment;
 mod schema;
 pub mod screening;
 mod sql;
 pub mod statistics;
+pub mod token;
 pub mod trust;
 pub mod visa;
 

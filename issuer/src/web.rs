@@ -13,6 +13,7 @@ pub mod layout;
 pub mod office;
 pub mod payment;
 pub mod printout;
+pub mod recovery;
 pub mod services;
 pub mod session;
 mod state;
@@ -38,6 +39,7 @@ pub fn app(state: AppState) -> Router {
         .merge(cabinet::router())
         .merge(payment::router())
         .merge(inviter::router())
+        .merge(recovery::router())
         .fallback(|| async { AppError::NotFound })
         .layer(middleware::from_fn_with_state(
             state.clone(),

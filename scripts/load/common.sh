@@ -37,6 +37,7 @@ start_issuer() {
     --data-dir "$data" --key "$ROOT/keys/dev-issuer.key" --insecure-cookies \
     >>"$log" 2>&1 &
   ISSUER_PID=$!
+  ISSUER_DATA=$data
   BASE="http://127.0.0.1:$port"
   local i
   for i in $(seq 1 200); do
@@ -67,16 +68,41 @@ csrf_in() { grep -o 'name="csrf" value="[^"]*"' "$1" | head -1 | sed 's/.*value=
 # The session cookie of a curl cookie jar, as "name=value".
 cookie_of() { awk '$6 == "session" { print $6 "=" $7 }' "$1" | tail -1; }
 
-# sign_up JAR EMAIL: a new account, logged in, in the cookie jar.
+# sign_up JAR EMAIL: a new account, its address confirmed with the link the issuer mailed (read
+# from its outbox folder), logged in, in the cookie jar.
 sign_up() {
-  local jar=$1 email=$2 page
+  local jar=$1 email=$2 page link i
   page=$(mktemp)
   curl -fsS -c "$jar" -b "$jar" -o "$page" "$BASE/signup"
   curl -sS -c "$jar" -b "$jar" -o /dev/null -w '%{http_code}' "$BASE/signup" \
     --data-urlencode "csrf=$(csrf_in "$page")" --data-urlencode "email=$email" \
     --data-urlencode "full_name=Load Tester" --data-urlencode "password=$PASSWORD" \
-    --data-urlencode "password_again=$PASSWORD" | grep -qx 303
+    --data-urlencode "password_again=$PASSWORD" | grep -qx 200
+  link=""
+  for i in $(seq 1 100); do
+    link=$(mail_link "$email" verify_address /account/confirm/)
+    [ -n "$link" ] && break
+    sleep 0.1
+  done
+  [ -n "$link" ] || { echo "no confirmation mail to $email" >&2; rm -f "$page"; return 1; }
+  curl -fsS -c "$jar" -b "$jar" -o "$page" "$BASE$link"
+  curl -sS -c "$jar" -b "$jar" -o /dev/null -w '%{http_code}' "$BASE$link" \
+    --data-urlencode "csrf=$(csrf_in "$page")" | grep -qx 200
+  curl -fsS -c "$jar" -b "$jar" -o "$page" "$BASE/login"
+  curl -sS -c "$jar" -b "$jar" -o /dev/null -w '%{http_code}' "$BASE/login" \
+    --data-urlencode "csrf=$(csrf_in "$page")" --data-urlencode "identifier=$email" \
+    --data-urlencode "password=$PASSWORD" | grep -qx 303
   rm -f "$page"
+}
+
+# mail_link EMAIL KIND PATH: the path of the newest link starting with PATH in a mail of KIND
+# (like verify_address) to EMAIL in the issuer's outbox folder (quoted-printable soft line breaks
+# joined; the token is hexadecimal, so nothing else needs decoding).
+mail_link() {
+  local email=$1 kind=$2 path=$3 file
+  file=$(grep -l "$email>" "$ISSUER_DATA"/outbox/*-"$kind".eml 2>/dev/null | tail -1)
+  [ -n "$file" ] || return 0
+  sed ':a;N;$!ba;s/=\r\n//g' "$file" | grep -o "${path}[0-9a-f]\{64\}" | tail -1
 }
 
 # Kazakhstan's date (UTC+5), N days from now.

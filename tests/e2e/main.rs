@@ -4,10 +4,13 @@
 //! - `payment`: an applicant signs up, applies with an invitation, pays (card, e-wallet, mobile
 //!   balance, a declined card, a pending card), downloads the PDF, and the printout, photographed
 //!   badly, is checked and recorded at the border once;
+//! - `mail`: the issuer with a real SMTP server: the address confirmed, a password reset, the
+//!   applicant told of the payment, the visa and its revocation in Russian;
 //! - `trust`: the migration officer rotates the signing key, revokes a visa, exports trust
 //!   bundles and imports kiosk ledgers; kiosks enforce all of it offline.
 //!
 //! Run with `cargo test -p tests` (needs `pdftoppm` from poppler-utils).
 
+mod mail;
 mod payment;
 mod trust;

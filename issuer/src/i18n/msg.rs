@@ -55,6 +55,7 @@ mod counted;
 mod duty;
 mod frame;
 mod invite;
+mod mail;
 mod office;
 mod office_access;
 mod office_audit;
@@ -62,6 +63,7 @@ mod office_inviters;
 mod office_ops;
 mod office_screening;
 mod printout_check;
+mod recovery;
 mod screening;
 mod script;
 mod verification;
@@ -73,6 +75,7 @@ pub use counted::Counted;
 pub use duty::Duty;
 pub use frame::Frame;
 pub use invite::Invite;
+pub use mail::Mail;
 pub use office::Office;
 pub use office_access::OfficeAccess;
 pub use office_audit::OfficeAudit;
@@ -80,6 +83,7 @@ pub use office_inviters::OfficeInviters;
 pub use office_ops::OfficeOps;
 pub use office_screening::OfficeScreening;
 pub use printout_check::PrintoutCheck;
+pub use recovery::Recovery;
 pub use screening::Screening;
 pub use script::Script;
 pub use verification::Verification;
@@ -120,6 +124,10 @@ pub enum Msg {
     OfficeAccess(OfficeAccess),
     /// The audit log's pages.
     OfficeAudit(OfficeAudit),
+    /// The mails to account holders.
+    Mail(Mail),
+    /// Address confirmation and password reset pages.
+    Recovery(Recovery),
 }
 
 impl Msg {
@@ -141,6 +149,8 @@ impl Msg {
         let printout = PrintoutCheck::ALL.iter().copied().map(Msg::from);
         let office_access = OfficeAccess::ALL.iter().copied().map(Msg::from);
         let office_audit = OfficeAudit::ALL.iter().copied().map(Msg::from);
+        let mail = Mail::ALL.iter().copied().map(Msg::from);
+        let recovery = Recovery::ALL.iter().copied().map(Msg::from);
         frame
             .chain(account)
             .chain(apply)
@@ -157,6 +167,8 @@ impl Msg {
             .chain(printout)
             .chain(office_access)
             .chain(office_audit)
+            .chain(mail)
+            .chain(recovery)
     }
 
     /// The message in Kazakh, Russian and English.
@@ -178,6 +190,8 @@ impl Msg {
             Msg::PrintoutCheck(msg) => msg.words(),
             Msg::OfficeAccess(msg) => msg.words(),
             Msg::OfficeAudit(msg) => msg.words(),
+            Msg::Mail(msg) => msg.words(),
+            Msg::Recovery(msg) => msg.words(),
         }
     }
 

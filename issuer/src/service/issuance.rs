@@ -11,6 +11,7 @@ use shared::{Kid, Visa};
 
 use crate::clock::{Clock, rfc3339};
 use crate::domain::issuance::{IssueOutcome, visa_for};
+use crate::domain::mail::Letter;
 use crate::domain::payment::{NoticeOutcome, PaymentNotice};
 use crate::domain::printout::Anchors;
 use crate::domain::screening::{Holder, first_match};
@@ -212,6 +213,12 @@ pub(crate) fn sign_within(
             signed_at: &rfc3339(now),
         },
     )?;
+    // The applicant learns it by mail, queued in the signing transaction (store/outbox.rs).
+    let letter = Letter::VisaIssued {
+        application_id: app.id.clone(),
+        visa_number: number.clone(),
+    };
+    store::outbox::enqueue_to_applicant(tx, &app.id, &letter, now.unix_timestamp())?;
     Ok(IssueOutcome::Issued(number))
 }
 

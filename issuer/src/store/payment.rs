@@ -5,6 +5,7 @@ use anyhow::{Result, anyhow};
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
 use crate::domain::application::ApplicationStatus;
+use crate::domain::mail::Letter;
 use crate::domain::payment::{NoticeOutcome, Payment, PaymentNotice, PaymentStatus};
 
 const PAYMENT_COLUMNS: &str =
@@ -219,6 +220,18 @@ pub fn record_notice(
                             "refund due",
                             now,
                         )?;
+                    }
+                    if changed == 1 && advanced == 1 {
+                        // Told in the same transaction, so the mail exists exactly when the
+                        // payment was recorded (store/outbox.rs).
+                        let letter = Letter::PaymentConfirmed {
+                            application_id: row.application_id.clone(),
+                            amount_minor: row.amount_minor,
+                            currency: row.currency.clone(),
+                            receipt_number: notice.receipt_number.clone(),
+                        };
+                        let at = super::outbox::unix_of(now)?;
+                        super::outbox::enqueue_to_applicant(&tx, &row.application_id, &letter, at)?;
                     }
                     tx.commit()?;
                     Ok(if changed == 1 && advanced == 0 {

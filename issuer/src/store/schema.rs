@@ -264,4 +264,34 @@ pub(super) const MIGRATIONS: &[&str] = &[
     END;
     CREATE INDEX visas_signed ON visas(signed_at, citizenship);
     CREATE INDEX revocations_revoked ON revocations(revoked_at);",
+    // Mail (store/outbox.rs, store/token.rs): each account's language and whether its address
+    // is confirmed; single-use e-mailed tokens (kept as hashes); the outbox, written in the same
+    // transaction as the event a mail tells of and emptied by the mailer.
+    "ALTER TABLE users ADD COLUMN lang TEXT NOT NULL DEFAULT 'en' CHECK (lang IN ('kk', 'ru', 'en'));
+    ALTER TABLE users ADD COLUMN email_verified_at INTEGER;
+    CREATE TABLE account_tokens (
+        token_hash BLOB PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        purpose TEXT NOT NULL CHECK (purpose IN ('verify', 'reset')),
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        used_at INTEGER
+    );
+    CREATE INDEX account_tokens_user ON account_tokens(user_id, purpose);
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+        recipient TEXT NOT NULL,
+        lang TEXT NOT NULL CHECK (lang IN ('kk', 'ru', 'en')),
+        kind TEXT NOT NULL,
+        letter TEXT,
+        created_at INTEGER NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        sent_at INTEGER,
+        failed_at INTEGER,
+        last_error TEXT
+    );
+    CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE sent_at IS NULL AND failed_at IS NULL;
+    CREATE INDEX outbox_user ON outbox(user_id, kind, created_at);",
 ];

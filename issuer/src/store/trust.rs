@@ -9,6 +9,8 @@ use shared::bundle::{Revocation, UsedEntry};
 use shared::visa::VisaNumber;
 use shared::{Kid, Port};
 use time::OffsetDateTime;
+
+use crate::domain::mail::Letter;
 use time::format_description::well_known::Rfc3339;
 
 /// What `revoke_visa` did.
@@ -66,6 +68,23 @@ pub fn revoke_visa(
     conn.execute(
         "INSERT INTO revocations (visa_number, reason, revoked_at) VALUES (?1, ?2, ?3)",
         params![number.as_str(), reason, now],
+    )?;
+    // The holder is told in the same transaction (store/outbox.rs).
+    let application_id: String = conn.query_row(
+        "SELECT application_id FROM visas WHERE number = ?1",
+        [number.as_str()],
+        |r| r.get(0),
+    )?;
+    let letter = Letter::VisaRevoked {
+        application_id: application_id.clone(),
+        visa_number: number.as_str().to_owned(),
+        reason: reason.to_owned(),
+    };
+    super::outbox::enqueue_to_applicant(
+        conn,
+        &application_id,
+        &letter,
+        super::outbox::unix_of(now)?,
     )?;
     Ok(Revoked::Now)
 }

@@ -9,15 +9,17 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::layout::{Kind, csrf, field, notice, page};
+use super::recovery::check_mail_page;
 use super::session::{
     Ctx, FAILURES_PER_ACCOUNT, FAILURES_PER_ADDRESS, LIMIT_SECONDS, Posted, safe_next,
     with_session_cookie,
 };
 use super::{AppError, AppState};
 use crate::domain::account::{Password, SignupForm};
-use crate::domain::problem::{Problem, Problems};
-use crate::i18n::msg::{Account, Counted, Frame};
-use crate::service::account::{check_login, create_account};
+use crate::domain::problem::Problems;
+use crate::i18n::msg::{Account, Counted, Frame, Recovery};
+use crate::service::account::check_login;
+use crate::service::signup::sign_up;
 use crate::store;
 
 /// The routes of this step.
@@ -127,6 +129,9 @@ fn login_view(
                     button.primary type="submit" { (ctx.msg(Frame::LogIn)) }
                 }
                 p.links {
+                    a href="/password/forgot" { (ctx.msg(Recovery::ForgotPassword)) }
+                }
+                p.links {
                     (ctx.msg(Account::NoAccountYet)) " "
                     a href=(format!("/signup?next={}", super::session::encode_next(next))) { (ctx.msg(Frame::SignUp)) }
                 }
@@ -163,7 +168,7 @@ async fn login(
 
 /// Replaces the request's session with a new one for the user (a new id at every login, so a
 /// session id planted before login is worth nothing) and goes on to `next`.
-async fn log_in(
+pub(super) async fn log_in(
     state: &AppState,
     ctx: &Ctx,
     user_id: i64,
@@ -265,12 +270,10 @@ async fn signup(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, view).into_response());
         }
     };
-    let user_id = create_account(&state.db, &state.clock, account).await?;
-    let Some(user_id) = user_id else {
-        let problems = Problems::from([("email", Problem::EmailTaken)]);
-        let view = signup_view(&ctx, &post.form, &problems, &next);
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, view).into_response());
-    };
-    tracing::info!(user_id, "an account was created");
-    log_in(&state, &ctx, user_id, &next).await
+    // The same page whether the address was new or had an account (no enumeration); the
+    // holder of an existing one is told by mail instead (service/signup.rs).
+    let email = account.email.as_str().to_owned();
+    sign_up(&state.db, &state.clock, account, ctx.lang.code()).await?;
+    state.mail_bell.notify_one();
+    Ok(check_mail_page(&ctx, &email).into_response())
 }

@@ -19,14 +19,15 @@ use crate::domain::account::User;
 use crate::domain::application::{ApplicationForm, ApplicationStatus};
 use crate::domain::problem::{Problem, Problems};
 use crate::ids::{hash_token, new_token};
-use crate::service::account::{check_login, create_account};
+use crate::service::account::check_login;
+use crate::service::signup::sign_up;
 use crate::store::{self, Checked};
 use crate::web::AppState;
 use crate::web::session::{FAILURES_PER_ACCOUNT, SESSION_SECONDS};
 pub use openapi::openapi_document;
 use wire::{
-    AccountCreated, ApplicationList, ApplicationRequest, ApplicationView, ConfirmRequest,
-    ErrorBody, ErrorCode, LoginRequest, SignupRequest, TokenIssued, TokenType,
+    ApplicationList, ApplicationRequest, ApplicationView, ConfirmRequest, ErrorBody, ErrorCode,
+    LoginRequest, SignupAccepted, SignupRequest, TokenIssued, TokenType,
 };
 
 /// The API's routes, to be nested under `/api/v1`.
@@ -207,9 +208,10 @@ impl<S: Send + Sync> FromRequestParts<S> for ApplicationId {
     tag = "accounts",
     request_body = SignupRequest,
     responses(
-        (status = 201, description = "The account is created; log in next", body = AccountCreated),
+        (status = 202, description = "Accepted, the same whether or not the address had an account: a new \
+address gets an account (log in next; paying needs the address confirmed through the mailed link), an existing \
+one's holder gets a mail saying someone tried", body = SignupAccepted),
         (status = 400, description = "The body is not JSON", body = ErrorBody),
-        (status = 409, description = "The e-mail address has an account (`fields.email.code` is `email_taken`)", body = ErrorBody),
         (status = 413, description = "The body is larger than 32 KiB", content(
             (ErrorBody = "application/json"), (String = "text/plain"))),
         (status = 415, description = "The body is not sent as application/json", body = ErrorBody),
@@ -219,17 +221,21 @@ impl<S: Send + Sync> FromRequestParts<S> for ApplicationId {
 )]
 async fn register(
     State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
     ApiJson(request): ApiJson<SignupRequest>,
 ) -> Result<Response, ApiError> {
     let account = request.parse().map_err(ApiError::invalid)?;
     let email = account.email.as_str().to_owned();
-    match create_account(&state.db, &state.clock, account).await? {
-        Some(id) => Ok((StatusCode::CREATED, Json(AccountCreated { id, email })).into_response()),
-        None => Err(ApiError {
-            status: StatusCode::CONFLICT,
-            ..ApiError::invalid(Problems::from([("email", Problem::EmailTaken)]))
-        }),
-    }
+    // Mail to the account goes out in the language the client asks for (Accept-Language).
+    let lang = crate::web::lang::of_request(None, &headers);
+    sign_up(&state.db, &state.clock, account, lang.code()).await?;
+    state.mail_bell.notify_one();
+    let accepted = SignupAccepted {
+        email,
+        message: "if this address can be registered, a link to confirm it was mailed to it"
+            .to_owned(),
+    };
+    Ok((StatusCode::ACCEPTED, Json(accepted)).into_response())
 }
 
 /// Log in with an e-mail address (or an inviting party's IIN or BIN) and password; returns a

@@ -16,6 +16,7 @@ use shared::labels::Field;
 use super::apply::{applicant_table, own_application};
 use super::cabinet::{next_step, status_text};
 use super::layout::{csrf, notice, page, steps};
+use super::recovery::confirm_before_paying;
 use super::session::{Ctx, Posted};
 use super::{AppError, AppState};
 use crate::domain::application::{Application, ApplicationStatus};
@@ -25,6 +26,7 @@ use crate::domain::taxid::PartyKind;
 use crate::epay::PaymentOrder;
 use crate::i18n::msg::{Duty, Frame, Screening};
 use crate::service::issuance::{issue_logged, settle};
+use crate::service::signup::is_confirmed;
 use crate::store;
 use crate::store::trust::RevocationNote;
 use crate::store::visa::StoredPdf;
@@ -72,7 +74,8 @@ async fn payment_page(
         .db
         .call(move |conn| store::payment::latest_payment(conn, &app_id))
         .await?;
-    Ok(payment_view(&ctx, &state, &app, latest.as_ref()).into_response())
+    let confirmed = is_confirmed(&state.db, ctx.user()?.id).await?;
+    Ok(payment_view(&ctx, &state, &app, latest.as_ref(), confirmed).into_response())
 }
 
 fn payment_view(
@@ -80,6 +83,7 @@ fn payment_view(
     state: &AppState,
     app: &Application,
     latest: Option<&Payment>,
+    confirmed: bool,
 ) -> Html<String> {
     let title = ctx.msg(Frame::PaymentOfStateDuty);
     let amount = state.settings.fees.minor(app.applicant.category);
@@ -117,12 +121,16 @@ fn payment_view(
                     }
                 }
                 p.muted { (ctx.msg(Duty::NonRefundable)) }
+                @if !confirmed {
+                    (confirm_before_paying(ctx))
+                } @else {
                 form.pay method="post" action=(format!("/applications/{}/payment", app.id)) {
                     (csrf(ctx))
                     p.actions {
                         span.muted { (ctx.msg(Duty::PaidOnEpay)) }
                         button.primary type="submit" { (ctx.msg(Duty::ToPay)) " ›" }
                     }
+                }
                 }
             }
         },
@@ -140,6 +148,10 @@ async fn to_pay(
         return Ok(Redirect::to(&next_step(&app)).into_response());
     }
     let user = ctx.user()?.id;
+    if !is_confirmed(&state.db, user).await? {
+        // The payment step says why and offers a new link.
+        return Ok(Redirect::to(&format!("/applications/{}/payment", app.id)).into_response());
+    }
     let amount = state.settings.fees.minor(app.applicant.category);
     let app_id = app.id.clone();
     let now = state.clock.rfc3339();
@@ -339,6 +351,7 @@ async fn update_status(
             .db
             .call(move |conn| issue_logged(conn, &id, key.as_ref(), &clock))
             .await?;
+        state.mail_bell.notify_one();
         return Ok(Redirect::to(&target).into_response());
     }
     let Some(payment_id) = latest.as_ref().and_then(|p| p.gateway_payment_id.clone()) else {
@@ -367,6 +380,7 @@ async fn update_status(
         return Ok(Redirect::to(&target).into_response());
     }
     settle(&state.db, &state.key, &state.clock, notice, "status").await?;
+    state.mail_bell.notify_one();
     Ok(Redirect::to(&target).into_response())
 }
 
@@ -390,7 +404,9 @@ pub async fn callback(State(state): State<AppState>, headers: HeaderMap, body: B
                 .into_response();
         }
     };
-    match settle(&state.db, &state.key, &state.clock, notice, "callback").await {
+    let settled = settle(&state.db, &state.key, &state.clock, notice, "callback").await;
+    state.mail_bell.notify_one();
+    match settled {
         Ok(NoticeOutcome::UnknownOrder) => (
             StatusCode::NOT_FOUND,
             axum::Json(serde_json::json!({"error": "unknown order"})),

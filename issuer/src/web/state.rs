@@ -37,6 +37,9 @@ pub struct Inner {
     pub key: Arc<dyn Signer>,
     /// Where "now" comes from.
     pub clock: Clock,
+    /// Rung after a handler queued mail, so the mailer (`mail::Mailer::run`) delivers it at once
+    /// rather than at its next look.
+    pub mail_bell: Arc<tokio::sync::Notify>,
     /// The key directory and root key the back office's key pages use, when the server has them.
     pub trust: OnceLock<TrustFiles>,
 }
@@ -90,6 +93,7 @@ impl AppState {
             key,
             clock,
             trust: OnceLock::new(),
+            mail_bell: Arc::new(tokio::sync::Notify::new()),
         }))
     }
 

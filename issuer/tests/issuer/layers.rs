@@ -20,7 +20,7 @@ enum Layer {
     Store,
     /// `service/`: transaction boundaries.
     Service,
-    /// `web/`, `ops/`, `epay`, `pdf/`, `keys/`, `server`: adapters and the composition root.
+    /// `web/`, `ops/`, `epay`, `pdf/`, `keys/`, `mail/`, `server`: adapters and the composition root.
     Adapter,
 }
 
@@ -34,7 +34,7 @@ fn allowed(layer: Layer) -> &'static [&'static str] {
         Layer::Service => &["domain", "store", "service", "clock", "ids"],
         Layer::Adapter => &[
             "domain", "i18n", "store", "service", "clock", "ids", "web", "ops", "epay", "pdf",
-            "keys", "server",
+            "keys", "server", "mail",
         ],
     }
 }

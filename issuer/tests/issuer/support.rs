@@ -185,7 +185,74 @@ impl Client {
                 ],
             )
             .await;
+        // The same page whether or not the address had an account; then a log-in.
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        assert!(reply.body.contains("Check your e-mail"), "{}", reply.body);
+        self.log_in(email, PASSWORD).await;
+    }
+
+    /// Logs in from the log-in page; the portal answers with a redirect.
+    pub async fn log_in(&mut self, identifier: &str, password: &str) -> Reply {
+        self.get("/login").await;
+        let reply = self
+            .post(
+                "/login",
+                &[("identifier", identifier), ("password", password)],
+            )
+            .await;
         assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+        reply
+    }
+}
+
+/// The letters queued for `email` and not yet delivered, oldest first (in-process tests run no
+/// mailer, so every letter stays in the outbox).
+pub fn letters_to(state: &AppState, email: &str) -> Vec<issuer::domain::mail::Letter> {
+    state
+        .db
+        .with(|conn| issuer::store::outbox::due(conn, i64::MAX, 1000))
+        .expect("the outbox reads")
+        .into_iter()
+        .filter(|pending| pending.recipient == email)
+        .filter_map(|pending| pending.letter)
+        .collect()
+}
+
+/// The path of the newest confirmation link mailed to `email`.
+pub fn confirmation_link(state: &AppState, email: &str) -> String {
+    letters_to(state, email)
+        .into_iter()
+        .rev()
+        .find_map(|letter| match letter {
+            issuer::domain::mail::Letter::VerifyAddress { token } => {
+                Some(format!("/account/confirm/{token}"))
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no confirmation link was mailed to {email}"))
+}
+
+/// Confirms `email`'s address as its holder would: opens the mailed link and presses "Confirm".
+pub async fn confirm_address(client: &mut Client, state: &AppState, email: &str) {
+    let link = confirmation_link(state, email);
+    let page = client.get(&link).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let done = client.post(&link, &[]).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert!(
+        done.body.contains("Your address is confirmed"),
+        "{}",
+        done.body
+    );
+}
+
+/// The page with its CSRF tokens blanked, to compare the pages two sessions got.
+pub fn without_csrf(page: &str) -> String {
+    let token = csrf_of(page);
+    if token.is_empty() {
+        page.to_owned()
+    } else {
+        page.replace(&token, "CSRF")
     }
 }
 
@@ -274,4 +341,89 @@ pub fn verify_inviter(state: &AppState, bin: &str) {
         matches!(decided, issuer::service::inviter::Decided::Done { .. }),
         "{decided:?}"
     );
+}
+
+/// A real SMTP server (aiosmtpd, through `scripts/mail-server`) on a free loopback port, writing
+/// each message it receives to a folder as JSON (decoded parts) and `.eml`. Killed when dropped.
+pub struct MailServer {
+    pub dir: tempfile::TempDir,
+    child: std::process::Child,
+}
+
+impl MailServer {
+    pub fn start_on(port: u16) -> Self {
+        let dir = tempfile::tempdir().expect("a folder for the mail");
+        let child = std::process::Command::new(repo().join("scripts/mail-server"))
+            .arg(port.to_string())
+            .arg(dir.path())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("scripts/mail-server starts (scripts/install-deps installs aiosmtpd)");
+        let server = Self { dir, child };
+        for _ in 0..300 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return server;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!("the mail server did not start on port {port}");
+    }
+
+    /// Every message received so far, in order of arrival.
+    pub fn received(&self) -> Vec<serde_json::Value> {
+        let mut names: Vec<_> = std::fs::read_dir(self.dir.path())
+            .expect("the mail folder")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .collect();
+        names.sort();
+        names
+            .iter()
+            .map(|p| {
+                serde_json::from_str(&std::fs::read_to_string(p).expect("read")).expect("json")
+            })
+            .collect()
+    }
+}
+
+impl Drop for MailServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Decodes a quoted-printable body (soft line breaks and `=XX` escapes).
+pub fn quoted_printable(text: &str) -> String {
+    let joined = text.replace("=\r\n", "").replace("=\n", "");
+    let bytes = joined.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = (bytes[i] == b'=')
+            .then(|| joined.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match escaped {
+            Some(byte) => {
+                out.push(byte);
+                i += 3;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).expect("UTF-8 text")
+}
+
+/// The decoded part of a MIME message with this content type (`text/plain`, `text/html`).
+pub fn mime_part(eml: &str, content_type: &str) -> Option<String> {
+    let at = eml.find(&format!("Content-Type: {content_type}"))?;
+    let rest = &eml[at..];
+    let body_at = rest.find("\r\n\r\n")? + 4;
+    let body = &rest[body_at..];
+    let end = body.find("\r\n--").unwrap_or(body.len());
+    Some(quoted_printable(&body[..end]))
 }

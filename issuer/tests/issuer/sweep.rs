@@ -703,7 +703,7 @@ async fn api_token(app: &Router, email: &str) -> String {
         body.to_string().into_bytes(),
     )
     .await;
-    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    assert_eq!(reply.status, StatusCode::ACCEPTED, "{}", reply.body);
     let body = json!({"identifier": email, "password": PASSWORD});
     let reply = api_raw(
         app,

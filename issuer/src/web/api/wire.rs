@@ -146,14 +146,17 @@ pub struct ConfirmRequest {
 
 // ---------------------------------------------------------------- responses
 
-/// The created account.
+/// The answer to a sign-up: the same whether or not the address already had an account, so it
+/// tells nobody which addresses are registered. A new address gets an account and a mail with a
+/// link to confirm it; the holder of an existing one gets a mail saying someone tried.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct AccountCreated {
-    /// The account's number.
-    pub id: i64,
-    /// The address, lower-cased, as stored.
+pub struct SignupAccepted {
+    /// The address, lower-cased.
     #[schema(value_type = EmailAddress)]
     pub email: String,
+    /// What happens next.
+    #[schema(example = "if this address can be registered, a link to confirm it was mailed to it")]
+    pub message: String,
 }
 
 /// A bearer token for the other endpoints.
