@@ -15,6 +15,12 @@ pub const READ_DPI: f32 = 150.0;
 const MAX_INFLATED: usize = 32 * 1024 * 1024;
 /// The most rectangles painted (a printout has a few thousand).
 const MAX_RECTS: usize = 200_000;
+/// How far before a `stream` keyword its dictionary is looked for.
+const MAX_DICT_BYTES: usize = 4096;
+/// The most streams read from one file (a printout has a handful).
+const MAX_STREAMS: usize = 1000;
+/// The most pixels painted in all (the code of a printout paints about 0.2 million).
+const MAX_PAINTED: u64 = 32_000_000;
 /// The largest page side accepted, in points (A4 is 842; A3 1191).
 const MAX_PAGE_POINTS: f32 = 1700.0;
 
@@ -74,12 +80,17 @@ pub fn paint_codes(bytes: &[u8]) -> Result<GrayImage, PdfReadError> {
     let width = (page_w * scale).ceil() as u32;
     let height = (page_h * scale).ceil() as u32;
     let mut page = GrayImage::from_pixel(width, height, Luma([255]));
+    let mut painted = 0u64;
     for (x0, y0, x1, y1) in rects {
         let px = |v: f32, max: u32| ((v * scale).round().max(0.0) as u32).min(max);
         let (left, right) = (px(x0.min(x1), width), px(x0.max(x1), width));
         // PDF y grows upwards; the picture's downwards.
         let top = px(page_h - y0.max(y1), height);
         let bottom = px(page_h - y0.min(y1), height);
+        painted += u64::from(right - left) * u64::from(bottom - top);
+        if painted > MAX_PAINTED {
+            return Err(PdfReadError::NotOurs);
+        }
         for y in top..bottom {
             for x in left..right {
                 page.put_pixel(x, y, Luma([0]));
@@ -108,7 +119,10 @@ fn streams(bytes: &[u8]) -> Vec<Stream<'_>> {
             Some([b'\n', _]) => at + 1,
             _ => continue,
         };
-        let dict_start = rfind(&bytes[..keyword], b"<<").unwrap_or(keyword);
+        // The dictionary is just before the keyword; looking further back would make a file full
+        // of the word "stream" cost quadratic time.
+        let window = keyword.saturating_sub(MAX_DICT_BYTES);
+        let dict_start = rfind(&bytes[window..keyword], b"<<").map_or(keyword, |d| window + d);
         let dict = &bytes[dict_start..keyword];
         if find(dict, b"/Length1").is_some()
             || find(dict, b"/Subtype").is_some()
@@ -122,6 +136,9 @@ fn streams(bytes: &[u8]) -> Vec<Stream<'_>> {
         let Some(end) = start.checked_add(length).filter(|&e| e <= bytes.len()) else {
             continue;
         };
+        if out.len() >= MAX_STREAMS {
+            break;
+        }
         out.push(Stream {
             data: &bytes[start..end],
             flate: find(dict, b"/FlateDecode").is_some(),
@@ -219,6 +236,12 @@ fn dark_rects(content: &[u8], rects: &mut Vec<(f32, f32, f32, f32)>) -> Result<(
         {
             i += 1;
         }
+        if i == start {
+            // A stray closing delimiter (`)`): skip it, so every step moves on.
+            i += 1;
+            operands.clear();
+            continue;
+        }
         let token = &content[start..i];
         if let Some(number) = std::str::from_utf8(token)
             .ok()
@@ -302,13 +325,29 @@ mod tests {
     fn black_runs_are_collected_and_other_colours_and_text_are_not() {
         let content =
             b"1 1 1 rg\n0 0 100 100 re\nf\n0 0 0 rg\n10 20 m\n30 20 l\n30 10 l\n10 10 l\n\
-            50 50 5 5 re\nf\nBT (a ) 0 0 0 rg 1 0 0 1 5 5 Tm) ET\n0.5 g\n1 1 2 2 re\nf\n";
+            50 50 5 5 re\nf\nBT (a \\) 7 7 1 1 re f) Tj ET\n0.5 g\n1 1 2 2 re\nf\n";
         let mut rects = Vec::new();
         dark_rects(content, &mut rects).expect("reads");
         assert_eq!(
             rects,
             vec![(10.0, 10.0, 30.0, 20.0), (50.0, 50.0, 55.0, 55.0)]
         );
+    }
+
+    #[test]
+    fn stray_delimiters_and_unclosed_strings_end_the_reading_instead_of_stalling_it() {
+        let hostile: [&[u8]; 3] = [
+            b") ) ] > 0 0 0 rg 1 1 2 2 re f",
+            b"(never closed 1 1 2 2 re f",
+            b"<<>>[(x)]",
+        ];
+        for content in hostile {
+            let mut rects = Vec::new();
+            dark_rects(content, &mut rects).expect("reads");
+        }
+        let mut rects = Vec::new();
+        dark_rects(b") 0 0 0 rg 1 1 2 2 re f", &mut rects).expect("reads");
+        assert_eq!(rects, vec![(1.0, 1.0, 3.0, 3.0)]);
     }
 
     #[test]

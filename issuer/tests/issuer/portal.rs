@@ -1312,7 +1312,7 @@ async fn the_openapi_document_declares_every_route_with_the_statuses_it_answers(
     assert_eq!(doc["openapi"], "3.1.0");
     assert_eq!(doc["servers"][0]["url"], "/api/v1");
     // Path, method, whether it needs a bearer token, and every status it can answer.
-    let expected: [(&str, &str, bool, &[&str]); 7] = [
+    let expected: [(&str, &str, bool, &[&str]); 8] = [
         (
             "/accounts",
             "post",
@@ -1345,6 +1345,12 @@ async fn the_openapi_document_declares_every_route_with_the_statuses_it_answers(
             true,
             &["200", "400", "401", "404", "413", "415", "422", "500"],
         ),
+        (
+            "/check",
+            "post",
+            false,
+            &["200", "413", "422", "429", "500", "503"],
+        ),
     ];
     for (path, method, secured, statuses) in expected {
         let operation = &doc["paths"][path][method];
@@ -1369,7 +1375,7 @@ async fn the_openapi_document_declares_every_route_with_the_statuses_it_answers(
         );
     }
     let declared_paths = doc["paths"].as_object().map(|p| p.len());
-    assert_eq!(declared_paths, Some(5), "no undocumented path is declared");
+    assert_eq!(declared_paths, Some(6), "no undocumented path is declared");
     let email = &doc["components"]["schemas"]["EmailAddress"];
     assert_eq!(email["maxLength"], 254);
     let form = &doc["components"]["schemas"]["ApplicationRequest"];

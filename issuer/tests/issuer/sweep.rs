@@ -735,10 +735,118 @@ async fn the_openapi_document_lists_the_endpoints_the_sweep_covers() {
             "/applications",
             "/applications/{id}",
             "/applications/{id}/confirm",
+            "/check",
             "/sessions"
         ],
         "a new endpoint needs its place in this sweep"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_printout_uploads_get_a_json_4xx_or_a_verdict_never_a_server_error() {
+    let (app, _) = portal();
+    let pdf = |content: &str| {
+        format!(
+            "%PDF-1.7\n1 0 obj\n<</Length {}>>\nstream\n{content}\nendstream\nendobj\n",
+            content.len()
+        )
+        .into_bytes()
+    };
+    let boundary = "b0undary";
+    let form = |body: &str| format!("--{boundary}\r\n{body}\r\n--{boundary}--\r\n").into_bytes();
+    let multipart = format!("multipart/form-data; boundary={boundary}");
+    let mut bodies: Vec<(String, Vec<u8>, &str)> = hostile_values()
+        .into_iter()
+        .map(|(what, value)| {
+            (
+                format!("raw {what}"),
+                value.into_bytes(),
+                "application/octet-stream",
+            )
+        })
+        .collect();
+    bodies.extend([
+        (
+            "a PNG signature alone".to_owned(),
+            b"\x89PNG\r\n\x1a\n".to_vec(),
+            "image/png",
+        ),
+        (
+            "a JPEG start alone".to_owned(),
+            b"\xff\xd8\xff\xe0\0\x10JFIF".to_vec(),
+            "image/jpeg",
+        ),
+        (
+            "a PDF header alone".to_owned(),
+            b"%PDF-".to_vec(),
+            "application/pdf",
+        ),
+        (
+            "stray delimiters".to_owned(),
+            pdf(&") ] > ( 0 0 0 rg 1 1 2 2 re f".repeat(500)),
+            "application/pdf",
+        ),
+        (
+            "full-page rectangles".to_owned(),
+            pdf(&"0 0 0 rg 0 0 595 842 re f\n".repeat(2000)),
+            "application/pdf",
+        ),
+        (
+            "a page a mile wide".to_owned(),
+            b"%PDF-1.7 /MediaBox [0 0 99999999 99999999]".to_vec(),
+            "application/pdf",
+        ),
+        (
+            "\"stream\" over and over".to_owned(),
+            [&b"%PDF-1.7\n"[..], &b"stream\n".repeat(200_000)].concat(),
+            "application/pdf",
+        ),
+        (
+            "multipart without a file".to_owned(),
+            form("Content-Disposition: form-data; name=\"other\"\r\n\r\nx"),
+            multipart.as_str(),
+        ),
+        (
+            "multipart with an empty file".to_owned(),
+            form("Content-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\n\r\n"),
+            multipart.as_str(),
+        ),
+        (
+            "multipart cut short".to_owned(),
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nabc")
+                .into_bytes(),
+            multipart.as_str(),
+        ),
+    ]);
+    for (n, (what, body, content_type)) in bodies.into_iter().enumerate() {
+        let mut request = Request::post("/api/v1/check")
+            .header(header::CONTENT_TYPE, content_type)
+            .body(Body::from(body))
+            .expect("request");
+        // Each upload from its own address, so the per-address count lets every one be read.
+        let address = std::net::SocketAddr::from(([10, 0, (n / 250) as u8, (n % 250) as u8], 1));
+        request
+            .extensions_mut()
+            .insert(axum::extract::ConnectInfo(address));
+        let response = app.clone().oneshot(request).await.expect("infallible");
+        let status = response.status();
+        let content_type = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .expect("body");
+        let reply = ApiReply {
+            status,
+            content_type,
+            body: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        };
+        check_api(&format!("POST /check {what}"), &reply);
+        assert_ne!(reply.status, StatusCode::TOO_MANY_REQUESTS, "{what}");
+    }
 }
 
 #[tokio::test]

@@ -9,7 +9,7 @@ use shared::labels::Field;
 use super::{Outcome, Source, UploadError};
 use crate::domain::printout::{Advice, Verdict};
 use crate::i18n::msg::PrintoutCheck as M;
-use crate::web::layout::{notice, page as frame};
+use crate::web::layout::{category_name, notice, page as frame, sex_name};
 use crate::web::session::Ctx;
 
 /// The page, with the answer to an upload when there is one.
@@ -51,7 +51,7 @@ fn result(ctx: &Ctx, outcome: &Outcome) -> Markup {
     let picture = &outcome.picture;
     let good = picture.read && !picture.advice.iter().any(|a| a.is_fatal());
     html! {
-        section.result aria-labelledby="result-title" {
+        section.check-result aria-labelledby="result-title" {
             h2 #result-title { (ctx.msg(M::Result)) }
             div class=(class) role="status" {
                 span.verdict-icon aria-hidden="true" { (icon) }
@@ -110,9 +110,9 @@ fn result(ctx: &Ctx, outcome: &Outcome) -> Markup {
                     dt { (ctx.label(Field::PassportNumber)) } dd { (visa.passport_number) }
                     dt { (ctx.label(Field::Citizenship)) } dd { (visa.citizenship) }
                     dt { (ctx.label(Field::DateOfBirth)) } dd { (visa.date_of_birth) }
-                    dt { (ctx.label(Field::Sex)) } dd { (visa.sex) }
-                    dt { (ctx.label(Field::Category)) } dd { (visa.category) }
-                    dt { (ctx.label(Field::Entries)) } dd { (visa.entries) }
+                    dt { (ctx.label(Field::Sex)) } dd { (shared::Sex::parse(&visa.sex).map_or(visa.sex.as_str(), |s| sex_name(ctx.lang, s))) }
+                    dt { (ctx.label(Field::Category)) } dd { (shared::Category::parse(&visa.category).map_or(visa.category.as_str(), |c| category_name(ctx.lang, c))) }
+                    dt { (ctx.label(Field::Entries)) } dd { (shared::Entries::parse(&visa.entries).map_or(visa.entries.as_str(), |e| shared::labels::entries(e).get(ctx.lang.into()))) }
                     dt { (ctx.label(Field::DurationOfStay)) } dd { (visa.duration_of_stay) }
                     dt { (ctx.label(Field::InvitationNumber)) } dd { (visa.invitation_number) }
                 }
