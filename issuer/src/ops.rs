@@ -2,6 +2,7 @@
 //! are the migration service's commands for invitations, keys, signing and offline trust.
 
 pub mod audit;
+mod exit;
 pub mod inviter;
 pub mod kiosk;
 pub mod officer;
@@ -161,8 +162,7 @@ pub enum Command {
     },
 }
 
-/// Exit code for input the command cannot use (bad JSON, an invalid visa).
-pub const EXIT_BAD_INPUT: u8 = 2;
+pub use exit::EXIT_BAD_INPUT;
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> ExitCode {

@@ -72,12 +72,11 @@ pub enum Letter {
         /// The application.
         application_id: String,
     },
-    /// The application was refused.
+    /// The application was refused. The officer's reason stays in the back office: it may name
+    /// what the screening found, which the applicant is not told.
     Refused {
         /// The application.
         application_id: String,
-        /// The officer's reason.
-        reason: String,
     },
     /// The e-visa was revoked by the migration service.
     VisaRevoked {

@@ -112,13 +112,10 @@ pub fn compose(letter: &Letter, lang: Lang, name: &str, base_url: &str) -> Compo
             link: Some(application(application_id)),
             after: None,
         },
-        Letter::Refused {
-            application_id,
-            reason,
-        } => Content {
+        Letter::Refused { application_id } => Content {
             subject: t(Mail::RefusedSubject),
             lead: t(Mail::RefusedBody),
-            facts: vec![(d(Duty::Reason), reason.clone())],
+            facts: Vec::new(),
             link: Some(application(application_id)),
             after: None,
         },
@@ -268,7 +265,6 @@ mod tests {
             },
             Letter::Refused {
                 application_id: id.clone(),
-                reason: "r".to_owned(),
             },
             Letter::VisaRevoked {
                 application_id: id,
@@ -299,7 +295,11 @@ mod tests {
         let paid = compose(&letters[4], Lang::En, "A", "https://e.kz");
         assert!(paid.text.contains("Amount: 80.50 USD"), "{}", paid.text);
         let refused = compose(&letters[7], Lang::Kk, "A", "https://e.kz");
-        assert!(refused.text.contains("Себебі: r"), "{}", refused.text);
+        assert!(
+            !refused.text.contains("Себебі"),
+            "no reason: {}",
+            refused.text
+        );
     }
 
     #[test]

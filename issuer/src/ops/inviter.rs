@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use super::EXIT_BAD_INPUT;
+use super::exit::EXIT_BAD_INPUT;
 use crate::clock::Clock;
 use crate::domain::audit::Actor;
 use crate::domain::inviter::{Decision, parse_reason};

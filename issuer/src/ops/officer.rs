@@ -6,11 +6,11 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 
+use super::exit::EXIT_BAD_INPUT;
 use crate::clock::Clock;
 use crate::domain::account::Email;
 use crate::domain::office::Role;
 use crate::domain::officer::SETUP_HOURS;
-use crate::ops::EXIT_BAD_INPUT;
 use crate::ops::trust::DataArgs;
 use crate::service::officer;
 

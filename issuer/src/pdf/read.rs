@@ -1,6 +1,7 @@
 //! Reading the QR code back from a printout PDF this issuer made, without a PDF renderer: the
-//! page's content streams are inflated (bounded) and the dark filled rectangles (the code's
-//! module runs, drawn by `qr.rs` as vector paths) are painted onto a white 150-dpi gray page,
+//! page's content streams are inflated (bounded) and the dark filled rectangles and the code
+//! (drawn by `document.rs` as a one-bit image, one pixel per module, placed with `cm … Do`) are
+//! painted onto a white 150-dpi gray page,
 //! which then goes through the same picture pipeline as a scan. Text is not drawn, so only the
 //! code and a few rules remain. This reads what the paper will show; it does not trust anything
 //! else in the file. A PDF from another program (a scanner's, a "print to PDF" of a photo) holds
@@ -71,8 +72,11 @@ pub fn paint_codes(bytes: &[u8]) -> Result<GrayImage, PdfReadError> {
         };
         inflated += text.len();
         dark_rects(&text, &mut rects)?;
+        if let (Some(placed), Some((side, bits))) = (placement(&text), code_image(bytes)) {
+            module_rects(placed, side, &bits, &mut rects);
+        }
     }
-    if rects.is_empty() {
+    if rects.is_empty() || rects.len() > MAX_RECTS {
         return Err(PdfReadError::NotOurs);
     }
     let scale = READ_DPI / 72.0;
@@ -98,6 +102,70 @@ pub fn paint_codes(bytes: &[u8]) -> Result<GrayImage, PdfReadError> {
         }
     }
     Ok(page)
+}
+
+/// Where a content stream places its image `/Q`: `(width, height, x, y)` in points, from the
+/// `w 0 0 h x y cm /Q Do` the writer draws it with.
+fn placement(content: &[u8]) -> Option<(f32, f32, f32, f32)> {
+    let text = std::str::from_utf8(content).ok()?;
+    let words: Vec<&str> = text.split_ascii_whitespace().collect();
+    let at = words.windows(3).position(|w| w == ["cm", "/Q", "Do"])?;
+    let numbers: Vec<f32> = words
+        .get(at.checked_sub(6)?..at)?
+        .iter()
+        .map(|w| w.parse().ok())
+        .collect::<Option<_>>()?;
+    match numbers[..] {
+        [w, 0.0, 0.0, h, x, y] if w > 0.0 && h > 0.0 => Some((w, h, x, y)),
+        _ => None,
+    }
+}
+
+/// The file's one-bit gray image (the code, one pixel per module): its side and its rows of
+/// bits, each row padded to a byte, 0 dark.
+fn code_image(bytes: &[u8]) -> Option<(usize, Vec<u8>)> {
+    let at = find(bytes, b"/Subtype /Image")?;
+    let dict_end = at + find(&bytes[at..], b"stream")?;
+    let dict = &bytes[at..dict_end];
+    if find(dict, b"/BitsPerComponent 1").is_none() || find(dict, b"/DeviceGray").is_none() {
+        return None;
+    }
+    let side = direct_number(dict, b"/Width")?;
+    if direct_number(dict, b"/Height")? != side || side == 0 || side > 1000 {
+        return None;
+    }
+    let length = direct_number(dict, b"/Length")?;
+    let start = match bytes.get(dict_end + 6..dict_end + 8)? {
+        b"\r\n" => dict_end + 8,
+        [b'\n', _] => dict_end + 7,
+        _ => return None,
+    };
+    let data = bytes.get(start..start.checked_add(length)?)?;
+    let row = side.div_ceil(8);
+    let bits = miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(data, row * side).ok()?;
+    (bits.len() == row * side).then_some((side, bits))
+}
+
+/// The dark modules of the code image placed at `(w, h, x, y)`, as rectangles in points.
+fn module_rects(
+    (w, h, x, y): (f32, f32, f32, f32),
+    side: usize,
+    bits: &[u8],
+    rects: &mut Vec<(f32, f32, f32, f32)>,
+) {
+    let row = side.div_ceil(8);
+    let (mw, mh) = (w / side as f32, h / side as f32);
+    for r in 0..side {
+        for c in 0..side {
+            let dark = bits[r * row + c / 8] & (0x80 >> (c % 8)) == 0;
+            if dark {
+                // The image's first row is its top.
+                let top = y + h - r as f32 * mh;
+                let left = x + c as f32 * mw;
+                rects.push((left, top - mh, left + mw, top));
+            }
+        }
+    }
 }
 
 /// One stream's bytes and whether they are Flate-compressed.

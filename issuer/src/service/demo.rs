@@ -6,7 +6,7 @@ use shared::visa::InvitationNumber;
 use time::{Date, Duration};
 
 use crate::clock::Clock;
-use crate::domain::audit::{Action, Actor, Entry};
+use crate::domain::audit::Actor;
 use crate::domain::invitation::{InvitationForm, InviterForm};
 use crate::domain::inviter::InviterState;
 use crate::domain::taxid::TaxId;
@@ -82,7 +82,8 @@ pub fn seed(db: &Db, clock: &Clock) -> Result<bool> {
 }
 
 /// Verifies the demo organisation once, as the operator, if no one has ever decided about it (so
-/// README's walk-through works on a first run, and an officer's later suspension stands).
+/// README's walk-through works on a first run, and an officer's later suspension stands). Like
+/// the rest of the demo data it is seeded, not an officer's action, so the audit log starts empty.
 fn verify_demo_party(conn: &mut rusqlite::Connection, now: &str) -> Result<()> {
     let tx = conn.transaction()?;
     let Some(id) = store::inviter::never_reviewed(&tx, DEMO_BIN)? else {
@@ -98,17 +99,6 @@ fn verify_demo_party(conn: &mut rusqlite::Connection, now: &str) -> Result<()> {
         &operator.to_text(),
         now,
     )?;
-    let entry = Entry::new(
-        now.to_owned(),
-        &operator,
-        Action::InviterVerified,
-        format!("inviter:{DEMO_BIN}"),
-    )
-    .change(
-        Some("pending".to_owned()),
-        Some("verified; the demo organisation on first run".to_owned()),
-    );
-    store::audit::append(&tx, &entry)?;
     tx.commit()?;
     tracing::info!(inviter = DEMO_BIN, "the demo inviting party was verified");
     Ok(())

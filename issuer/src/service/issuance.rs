@@ -182,6 +182,7 @@ pub(crate) fn sign_within(
         let entries = store::screening::entries(tx)?;
         if let Some(entry) = first_match(&entries, &holder) {
             store::screening::hold(tx, &app.id, entry.id, &rfc3339(now))?;
+            super::notify::under_review(tx, &app.id, now.unix_timestamp())?;
             return Ok(IssueOutcome::Held(entry.id));
         }
     }

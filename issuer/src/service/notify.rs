@@ -4,7 +4,8 @@
 //!
 //! Payment confirmed, visa issued and visa revoked are queued where those changes are written
 //! (`store::payment::record_notice`, `service::issuance::issue`, `store::trust::revoke_visa`).
-//! "Under review" and "refused" are here for the officer's review flow to call.
+//! "Under review" and "refused" are queued by the screening flow (`service::issuance` when it holds
+//! an application, `service::screening::refuse`).
 
 use anyhow::Result;
 use rusqlite::Connection;
@@ -21,12 +22,11 @@ pub fn under_review(conn: &Connection, application_id: &str, now: i64) -> Result
     Ok(store::outbox::enqueue_to_applicant(conn, application_id, &letter, now)?.is_some())
 }
 
-/// Queues "your application was refused", with the officer's reason, to the application's owner.
-/// `false` if there is no such application.
-pub fn refused(conn: &Connection, application_id: &str, reason: &str, now: i64) -> Result<bool> {
+/// Queues "your application was refused" to the application's owner, without the officer's
+/// reason (as on the applicant's page). `false` if there is no such application.
+pub fn refused(conn: &Connection, application_id: &str, now: i64) -> Result<bool> {
     let letter = Letter::Refused {
         application_id: application_id.to_owned(),
-        reason: reason.to_owned(),
     };
     Ok(store::outbox::enqueue_to_applicant(conn, application_id, &letter, now)?.is_some())
 }

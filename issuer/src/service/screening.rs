@@ -179,6 +179,7 @@ pub fn refuse(
     )
     .from_address(address);
     store::audit::append(&tx, &audit)?;
+    super::notify::refused(&tx, application_id, clock.unix())?;
     tx.commit()?;
     tracing::info!(application_id, by, "a screened application was refused");
     Ok(Reviewed::Refused)

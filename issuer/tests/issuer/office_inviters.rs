@@ -81,7 +81,7 @@ pub async fn api_token(app: &axum::Router, email: &str, new: bool) -> String {
             json!({"email": email, "full_name": "API User", "password": PASSWORD}),
         )
         .await;
-        assert_eq!(status, StatusCode::CREATED);
+        assert_eq!(status, StatusCode::ACCEPTED);
     }
     let (status, body) = api(
         app,

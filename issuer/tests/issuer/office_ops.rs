@@ -714,7 +714,7 @@ async fn the_statistics_say_how_many_visas_were_issued_last_week_and_how_many_en
     );
     assert!(default.body.contains("Заявления по дням"));
     let reversed = auditor
-        .get("/office/statistics?from=2026-12-06&until=2026-11-30")
+        .get("/office/statistics?from=2026-12-06&until=2026-11-30&lang=en")
         .await;
     assert_eq!(reversed.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(

@@ -187,6 +187,12 @@ async fn a_refused_traveller_sees_refused_gets_no_visa_and_keeps_the_receipt() {
     assert_eq!(location(&reply), "/office/screening?done=added");
     let (mut anna, id, _) = anna_pays(&app, &state).await;
     assert_eq!(status_of(&state, &id), "under_review");
+    assert_eq!(
+        mails_to(&state, "anna@example.com")
+            .last()
+            .map(|m| m.0.as_str()),
+        Some("under_review")
+    );
     let queue = supervisor.get("/office/screening").await;
     assert!(queue.body.contains("passport L898902C3 SWE"));
     let reply = supervisor
@@ -203,6 +209,12 @@ async fn a_refused_traveller_sees_refused_gets_no_visa_and_keeps_the_receipt() {
         .await;
     assert_eq!(location(&reply), "/office/screening?done=refused");
     assert_eq!(status_of(&state, &id), "refused");
+    let (kind, letter) = mails_to(&state, "anna@example.com").pop().expect("a mail");
+    assert_eq!(kind, "refused");
+    assert!(
+        !letter.contains("entry ban"),
+        "the officer's reason stays in the back office"
+    );
     assert_eq!(visas_of(&state, &id), 0);
     for (lang, words) in [
         ("ru", "Отказано"),
@@ -486,4 +498,18 @@ fn issuer_stop_list_add_and_remove_run_for_scripts_with_documented_exit_codes() 
             operator("stop_list.removed")
         ]
     );
+}
+
+/// The mails queued for this address, oldest first: their kind and their letter as stored.
+fn mails_to(state: &AppState, email: &str) -> Vec<(String, String)> {
+    state
+        .db
+        .with(|conn| {
+            let mut statement = conn.prepare(
+                "SELECT kind, coalesce(letter, '') FROM outbox WHERE recipient = ?1 ORDER BY id",
+            )?;
+            let rows = statement.query_map([email], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+        .expect("the outbox")
 }

@@ -566,7 +566,7 @@ async fn the_api_refuses_a_script_the_printout_cannot_show_with_a_json_reason() 
         "password": crate::support::PASSWORD});
     assert_eq!(
         call("/api/v1/accounts", None, account).await.0,
-        StatusCode::CREATED
+        StatusCode::ACCEPTED
     );
     let login =
         serde_json::json!({"identifier": "api@example.com", "password": crate::support::PASSWORD});

@@ -24,8 +24,6 @@ catalogue! {
         Holder => ["Иесі", "Владелец", "Holder"],
         /// The column of when the visa was signed.
         SignedAt => ["Қол қойылған уақыты", "Подписана", "Signed at"],
-        /// The column of the visa's or key's state.
-        State => ["Күйі", "Состояние", "State"],
         /// A visa that stands.
         StateIssued => ["Жарамды", "Действует", "Valid"],
         /// A revoked visa or key.
@@ -264,8 +262,6 @@ catalogue! {
         Day => ["Күн", "День", "Day"],
         /// The totals row.
         Total => ["Барлығы", "Итого", "Total"],
-        /// The CSV download link.
-        DownloadCsv => ["CSV жүктеп алу", "Скачать CSV", "Download CSV"],
         /// Nothing in the period.
         NothingInPeriod => ["Бұл кезеңде деректер жоқ.", "За этот период данных нет.", "Nothing in this period."],
     }

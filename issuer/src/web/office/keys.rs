@@ -18,7 +18,7 @@ use super::{OfficeCtx, OfficePosted};
 use crate::clock::rfc3339;
 use crate::domain::office::Duty;
 use crate::i18n::Lang;
-use crate::i18n::msg::{Frame, Office, OfficeOps};
+use crate::i18n::msg::{Frame, Office, OfficeAccess, OfficeOps};
 use crate::keys::keyfile;
 use crate::keys::keyring::Keyring;
 use crate::service::trust::{self, By};
@@ -295,7 +295,7 @@ fn page(
                         th { (OfficeOps::CertifiedFrom.text(l)) }
                         th { (OfficeOps::CertifiedUntil.text(l)) }
                         th { (OfficeOps::Signs.text(l)) }
-                        th { (OfficeOps::State.text(l)) }
+                        th { (OfficeAccess::State.text(l)) }
                     } }
                     tbody {
                         @for key in keys {

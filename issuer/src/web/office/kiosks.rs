@@ -18,7 +18,7 @@ use super::layout::{self, csrf};
 use super::visas::when;
 use crate::domain::kiosk::ChainImport;
 use crate::domain::office::Duty;
-use crate::i18n::msg::{Office, OfficeOps};
+use crate::i18n::msg::{Office, OfficeAccess, OfficeOps};
 use crate::service::kiosk::import_ledger;
 use crate::service::trust::By;
 use crate::store::Checked;
@@ -170,7 +170,7 @@ fn table(ctx: &OfficeCtx, rows: &[KioskRow], uploads: &[LastUpload]) -> Markup {
                 th { (OfficeOps::Kiosk.text(l)) }
                 th { (OfficeOps::Port.text(l)) }
                 th { (OfficeOps::KeyId.text(l)) }
-                th { (OfficeOps::State.text(l)) }
+                th { (OfficeAccess::State.text(l)) }
                 th { (OfficeOps::LastUpload.text(l)) }
                 th { (OfficeOps::LastRecord.text(l)) }
             } }

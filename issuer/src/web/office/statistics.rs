@@ -17,7 +17,7 @@ use super::layout;
 use crate::domain::office::Duty;
 use crate::domain::statistics::{Period, PeriodProblem, Statistics, TOP_CITIZENSHIPS};
 use crate::i18n::Lang;
-use crate::i18n::msg::{Office, OfficeOps, Screening};
+use crate::i18n::msg::{Office, OfficeAudit, OfficeOps, Screening};
 use crate::web::{AppError, AppState};
 
 /// The routes of `/office/statistics`.
@@ -220,7 +220,7 @@ fn body(l: Lang, stats: &Statistics) -> Markup {
                             tr.total { th { (OfficeOps::Total.text(l)) } td { (days.started) } td { (days.paid) } td { (days.issued) } td { (days.under_review) } td { (days.refused) } td { (days.revoked) } }
                         }
                     }
-                    p.links { a href=(format!("/office/statistics/applications.csv?{query}")) download { (OfficeOps::DownloadCsv.text(l)) } }
+                    p.links { a href=(format!("/office/statistics/applications.csv?{query}")) download { (OfficeAudit::DownloadCsv.text(l)) } }
                 }
             }
         }
@@ -254,7 +254,7 @@ fn body(l: Lang, stats: &Statistics) -> Markup {
                             tr.total { th { (OfficeOps::Total.text(l)) } td { (ports.nqz_entries) } td { (ports.nqz_exits) } td { (ports.ala_entries) } td { (ports.ala_exits) } td { (ports.overstays) } }
                         }
                     }
-                    p.links { a href=(format!("/office/statistics/crossings.csv?{query}")) download { (OfficeOps::DownloadCsv.text(l)) } }
+                    p.links { a href=(format!("/office/statistics/crossings.csv?{query}")) download { (OfficeAudit::DownloadCsv.text(l)) } }
                 }
             }
         }
@@ -277,7 +277,7 @@ fn body(l: Lang, stats: &Statistics) -> Markup {
                             }
                         }
                     }
-                    p.links { a href=(format!("/office/statistics/citizenships.csv?{query}")) download { (OfficeOps::DownloadCsv.text(l)) } }
+                    p.links { a href=(format!("/office/statistics/citizenships.csv?{query}")) download { (OfficeAudit::DownloadCsv.text(l)) } }
                 }
             }
         }

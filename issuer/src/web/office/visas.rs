@@ -15,7 +15,7 @@ use shared::visa::VisaNumber;
 use super::layout::{self, csrf};
 use super::{OfficeCtx, OfficePosted};
 use crate::domain::office::Duty;
-use crate::i18n::msg::{Office, OfficeOps};
+use crate::i18n::msg::{Office, OfficeAccess, OfficeOps};
 use crate::i18n::{Lang, label};
 use crate::service::trust::{self, By};
 use crate::store::issued::{self, IssuedRow};
@@ -218,7 +218,7 @@ fn table(l: Lang, rows: &[IssuedRow]) -> Markup {
                 th { (label(l, Field::PassportNumber)) }
                 th { (label(l, Field::ValidUntil)) }
                 th { (OfficeOps::SignedAt.text(l)) }
-                th { (OfficeOps::State.text(l)) }
+                th { (OfficeAccess::State.text(l)) }
             } }
             tbody {
                 @for row in rows {
