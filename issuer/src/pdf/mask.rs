@@ -46,53 +46,64 @@ pub(crate) fn encode(data: &[u8], ec: EcLevel) -> qrcode::QrResult<(usize, Vec<C
 /// The penalty of a masked symbol (ISO/IEC 18004 §7.8.3, as `qrcode` counts it): runs of five or
 /// more, 2×2 blocks, finder-like patterns, and the balance of dark and light.
 fn penalty(modules: &[Color], width: usize) -> u32 {
-    let dark: Vec<bool> = modules.iter().map(|&m| m == Color::Dark).collect();
-    let at = |x: usize, y: usize| dark[y * width + x];
+    let rows: Vec<bool> = modules.iter().map(|&m| m == Color::Dark).collect();
+    let mut columns = vec![false; rows.len()];
+    for (i, &dark) in rows.iter().enumerate() {
+        columns[(i % width) * width + i / width] = dark;
+    }
     let mut score = 0;
-    for horizontal in [true, false] {
-        let line = |i: usize, j: usize| if horizontal { at(j, i) } else { at(i, j) };
-        for i in 0..width {
-            // Runs of one colour: five or more score their length less two.
-            let mut last = None;
-            let mut run = 1;
-            for j in 0..=width {
-                let colour = (j < width).then(|| line(i, j));
-                if colour == last {
-                    run += 1;
-                } else {
-                    last = colour;
-                    if run >= 5 {
-                        score += run - 2;
-                    }
-                    run = 1;
-                }
-            }
-            // Dark-light-dark-dark-dark-light-dark without four light modules on one side.
-            const FINDER: [bool; 7] = [true, false, true, true, true, false, true];
-            for j in 0..width.saturating_sub(6) {
-                if (0..7).any(|k| line(i, j + k) != FINDER[k]) {
-                    continue;
-                }
-                let before = (j.saturating_sub(4)..j).any(|k| line(i, k));
-                let after = (j + 7..(j + 11).min(width)).any(|k| line(i, k));
-                if !before || !after {
-                    score += 40;
-                }
-            }
+    for lines in [&rows, &columns] {
+        for line in lines.chunks_exact(width) {
+            score += line_penalty(line);
         }
     }
-    for y in 0..width - 1 {
+    for (row, below) in rows
+        .chunks_exact(width)
+        .zip(rows.chunks_exact(width).skip(1))
+    {
         for x in 0..width - 1 {
-            let c = at(x, y);
-            if at(x + 1, y) == c && at(x, y + 1) == c && at(x + 1, y + 1) == c {
+            let c = row[x];
+            if row[x + 1] == c && below[x] == c && below[x + 1] == c {
                 score += 3;
             }
         }
     }
-    let dark_count = dark.iter().filter(|&&d| d).count();
-    let ratio = dark_count * 200 / dark.len().max(1);
+    let dark_count = rows.iter().filter(|&&d| d).count();
+    let ratio = dark_count * 200 / rows.len().max(1);
     // The ratio is at most 200.
     score + u32::try_from(ratio.abs_diff(100)).unwrap_or(100)
+}
+
+/// The penalties of one row or column: runs of one colour (five or more score their length less
+/// two) and dark-light-dark-dark-dark-light-dark without four light modules on one side (40).
+fn line_penalty(line: &[bool]) -> u32 {
+    const FINDER: [bool; 7] = [true, false, true, true, true, false, true];
+    let mut score = 0;
+    let mut run = 1;
+    for pair in line.windows(2) {
+        if pair[0] == pair[1] {
+            run += 1;
+        } else {
+            if run >= 5 {
+                score += run - 2;
+            }
+            run = 1;
+        }
+    }
+    if run >= 5 {
+        score += run - 2;
+    }
+    for (j, window) in line.windows(7).enumerate() {
+        if window != FINDER {
+            continue;
+        }
+        let before = line[j.saturating_sub(4)..j].contains(&true);
+        let after = line[j + 7..(j + 11).min(line.len())].contains(&true);
+        if !before || !after {
+            score += 40;
+        }
+    }
+    score
 }
 
 #[cfg(test)]
