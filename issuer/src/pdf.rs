@@ -15,6 +15,7 @@ mod canvas;
 mod document;
 mod embed;
 mod font;
+mod mask;
 mod page;
 mod qr;
 pub mod read;

@@ -62,8 +62,10 @@ impl Fonts {
     /// The largest size from `size` down to `min` (in steps of a quarter point) at which `text`
     /// fits in `max_width` millimetres; `min` if none does.
     pub(crate) fn fit(self, face: Face, size: f32, min: f32, max_width: f32, text: &str) -> f32 {
+        // Widths grow in proportion to the size: measure once, at one point.
+        let per_point = self.width(face, 1.0, text);
         let mut s = size;
-        while s > min && self.width(face, s, text) > max_width {
+        while s > min && per_point * s > max_width {
             s -= 0.25;
         }
         s.max(min)

@@ -8,12 +8,15 @@ use std::fmt::Write as _;
 
 use sha2::{Digest, Sha256};
 
-use super::canvas::{Mark, PAGE_HEIGHT, PAGE_WIDTH, Rgb8};
+use super::canvas::{Mark, PAGE_HEIGHT, Rgb8};
 use super::embed::{EmbedError, Embedded, deflate};
 use super::font::{FontKey, Part, Source};
 use super::qr::Bitmap;
 
 const PT_PER_MM: f32 = 72.0 / 25.4;
+/// A4 (210 × 297 mm) in points, to the thousandth as viewers name the size.
+const A4_WIDTH_PT: &str = "595.276";
+const A4_HEIGHT_PT: &str = "841.89";
 
 /// The document information dictionary's texts (ASCII) and its date.
 #[derive(Debug)]
@@ -59,8 +62,7 @@ pub(crate) fn write(
     let page = format!(
         "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {} {}] /Resources << /Font << {font_refs}>> \
          /XObject << /Q 6 0 R >> >> /Contents 4 0 R >>",
-        num(PAGE_WIDTH * PT_PER_MM),
-        num(PAGE_HEIGHT * PT_PER_MM),
+        A4_WIDTH_PT, A4_HEIGHT_PT,
     );
     w.object(3, page.as_bytes());
     w.stream(4, "", &deflate(content.as_bytes()));
@@ -311,9 +313,10 @@ fn content(
     out
 }
 
-/// A number as PDF writes it: at most three decimals, no trailing zeros.
+/// A number as PDF writes it: at most two decimals (a hundredth of a point is 3.5 µm; the QR
+/// code's 150-dpi grid is 0.48 pt, so its position and size are exact), no trailing zeros.
 fn num(value: f32) -> String {
-    let text = format!("{value:.3}");
+    let text = format!("{value:.2}");
     let text = text.trim_end_matches('0').trim_end_matches('.');
     if text == "-0" || text.is_empty() {
         "0".to_owned()

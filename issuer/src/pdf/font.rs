@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use ttf_parser::Face as Parsed;
+use ttf_parser::cmap::Format;
 
 /// The font files, in the order their PDF resources are numbered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -68,6 +69,8 @@ pub(crate) struct Loaded {
     /// Whether the outlines are CFF (embedded as `FontFile3`) rather than `glyf`.
     pub(crate) cff: bool,
     units_per_em: f32,
+    /// The Unicode character map, chosen once (the face would search its subtables each time).
+    cmap: Option<ttf_parser::cmap::Subtable<'static>>,
 }
 
 /// Why a font could not be loaded: a build defect, not bad input.
@@ -114,7 +117,18 @@ impl Source {
         LOADED[self as usize]
             .get_or_init(|| {
                 let face = Parsed::parse(data, 0).ok()?;
+                let cmap = face.tables().cmap.and_then(|cmap| {
+                    let unicode = || cmap.subtables.into_iter().filter(|s| s.is_unicode());
+                    unicode()
+                        .find(|s| matches!(s.format, Format::SegmentedCoverage(_)))
+                        .or_else(|| {
+                            unicode().find(|s| {
+                                matches!(s.format, Format::SegmentMappingToDeltaValues(_))
+                            })
+                        })
+                });
                 Some(Loaded {
+                    cmap,
                     data,
                     cff: face.tables().cff.is_some(),
                     units_per_em: f32::from(face.units_per_em()),
@@ -141,7 +155,11 @@ impl Face {
 impl Loaded {
     /// The glyph for `c`, if the font has one.
     pub(crate) fn glyph(&self, c: char) -> Option<u16> {
-        self.face.glyph_index(c).map(|g| g.0).filter(|&g| g != 0)
+        self.cmap
+            .as_ref()
+            .and_then(|cmap| cmap.glyph_index(u32::from(c)))
+            .map(|g| g.0)
+            .filter(|&g| g != 0)
     }
 
     /// A glyph's advance in thousandths of an em, as PDF widths are given.

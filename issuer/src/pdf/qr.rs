@@ -3,7 +3,7 @@
 //! pixel per module, scaled without interpolation, so every module is a sharp square at any
 //! resolution (about 1 KB, where rectangles per run of dark modules took 30 KB of drawing).
 
-use qrcode::{Color as Module, EcLevel, QrCode};
+use qrcode::{Color as Module, EcLevel};
 
 use super::canvas::{Canvas, Rgb8};
 
@@ -39,10 +39,10 @@ impl Qr {
     /// Encodes the token at error-correction level Q (the encoder picks the alphanumeric mode,
     /// which Base45 text fits).
     pub(crate) fn encode(token: &str) -> Result<Self, qrcode::types::QrError> {
-        let code = QrCode::with_error_correction_level(token.as_bytes(), EcLevel::Q)?;
+        let (width, modules) = super::mask::encode(token.as_bytes(), EcLevel::Q)?;
         Ok(Self {
-            width: code.width(),
-            modules: code.into_colors(),
+            width,
+            modules,
             module_mm: f32::from(MODULE_PIXELS[0]) * PIXEL_150_MM,
         })
     }
