@@ -151,14 +151,25 @@ pub fn record_notice(
     now: &str,
 ) -> Result<NoticeOutcome> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let Some(row) = payment(&tx, &notice.order_id)? else {
-        log_event(&tx, &notice.order_id, source, "unknown_order", "", now)?;
-        tx.commit()?;
+    let outcome = apply_notice(&tx, notice, source, now)?;
+    tx.commit()?;
+    Ok(outcome)
+}
+
+/// [`record_notice`] inside the caller's write transaction (or savepoint of a group commit),
+/// which must already hold the write lock so the guarded state changes see no other writer.
+pub fn apply_notice(
+    tx: &Connection,
+    notice: &PaymentNotice,
+    source: &str,
+    now: &str,
+) -> Result<NoticeOutcome> {
+    let Some(row) = payment(tx, &notice.order_id)? else {
+        log_event(tx, &notice.order_id, source, "unknown_order", "", now)?;
         return Ok(NoticeOutcome::UnknownOrder);
     };
-    let refuse = |tx: rusqlite::Transaction<'_>, reason: String| -> Result<NoticeOutcome> {
-        log_event(&tx, &notice.order_id, source, "refused", &reason, now)?;
-        tx.commit()?;
+    let refuse = |reason: String| -> Result<NoticeOutcome> {
+        log_event(tx, &notice.order_id, source, "refused", &reason, now)?;
         Ok(NoticeOutcome::Refused(reason))
     };
     if row
@@ -166,28 +177,22 @@ pub fn record_notice(
         .as_deref()
         .is_some_and(|id| id != notice.payment_id)
     {
-        return refuse(
-            tx,
-            format!("payment id {} is not the order's", notice.payment_id),
-        );
+        return refuse(format!(
+            "payment id {} is not the order's",
+            notice.payment_id
+        ));
     }
     match notice.status {
         PaymentStatus::Paid => {
             if notice.amount_minor != row.amount_minor || notice.currency != row.currency {
-                return refuse(
-                    tx,
-                    format!(
-                        "amount {} {} differs from the order's {} {}",
-                        notice.amount_minor, notice.currency, row.amount_minor, row.currency
-                    ),
-                );
+                return refuse(format!(
+                    "amount {} {} differs from the order's {} {}",
+                    notice.amount_minor, notice.currency, row.amount_minor, row.currency
+                ));
             }
             match row.status {
-                PaymentStatus::Paid => {
-                    tx.commit()?;
-                    Ok(NoticeOutcome::Unchanged)
-                }
-                PaymentStatus::Declined => refuse(tx, "paid after declined".to_owned()),
+                PaymentStatus::Paid => Ok(NoticeOutcome::Unchanged),
+                PaymentStatus::Declined => refuse("paid after declined".to_owned()),
                 PaymentStatus::Created | PaymentStatus::Pending => {
                     let changed = tx.execute(
                         "UPDATE payments SET status = 'paid', method = ?1, receipt_number = ?2,
@@ -212,7 +217,7 @@ pub fn record_notice(
                         // Money arrived for an application that was paid already (two orders
                         // paid); it is recorded for a refund and issues nothing more.
                         log_event(
-                            &tx,
+                            tx,
                             &notice.order_id,
                             source,
                             "second_payment",
@@ -220,7 +225,6 @@ pub fn record_notice(
                             now,
                         )?;
                     }
-                    tx.commit()?;
                     Ok(if changed == 1 && advanced == 0 {
                         NoticeOutcome::PaidAgain(row.application_id)
                     } else {
@@ -235,7 +239,6 @@ pub fn record_notice(
                     updated_at = ?3 WHERE order_id = ?4 AND status IN ('created', 'pending')",
                 params![notice.method, notice.payment_id, now, notice.order_id],
             )?;
-            tx.commit()?;
             Ok(if changed == 1 {
                 NoticeOutcome::Declined
             } else {
@@ -248,12 +251,8 @@ pub fn record_notice(
                  WHERE order_id = ?2 AND status = 'created'",
                 params![now, notice.order_id],
             )?;
-            tx.commit()?;
             Ok(NoticeOutcome::Unchanged)
         }
-        PaymentStatus::Created => {
-            tx.commit()?;
-            Ok(NoticeOutcome::Unchanged)
-        }
+        PaymentStatus::Created => Ok(NoticeOutcome::Unchanged),
     }
 }

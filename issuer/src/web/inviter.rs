@@ -32,7 +32,7 @@ async fn inviter_of(state: &AppState, ctx: &Ctx) -> Result<Option<Inviter>, AppE
     let user = ctx.user()?.id;
     Ok(state
         .db
-        .call(move |conn| store::invitation::inviter_of_user(conn, user))
+        .read(move |conn| store::invitation::inviter_of_user(conn, user))
         .await?)
 }
 
@@ -47,7 +47,7 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, A
             let id = inviter.id;
             let list = state
                 .db
-                .call(move |conn| store::invitation::invitations_of(conn, id))
+                .read(move |conn| store::invitation::invitations_of(conn, id))
                 .await?;
             let l = ctx.lang;
             let title = ctx.msg(Invite::Invitations);
