@@ -12,6 +12,7 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, Sender, TryRecvError};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -40,6 +41,14 @@ struct Inner {
     jobs: Mutex<Sender<Job>>,
     /// `None` for an in-memory database, which only the writer's connection can see.
     readers: Option<Readers>,
+    stats: Arc<Stats>,
+}
+
+/// Counts of the writer's group commits.
+#[derive(Default)]
+struct Stats {
+    groups: AtomicU64,
+    jobs: AtomicU64,
 }
 
 /// A job for the writer thread.
@@ -131,14 +140,17 @@ impl Db {
         let conn = Arc::new(Mutex::new(conn));
         let (jobs, queue) = std::sync::mpsc::channel();
         let shared = conn.clone();
+        let stats = Arc::new(Stats::default());
+        let counts = stats.clone();
         std::thread::Builder::new()
             .name("db-writer".to_owned())
-            .spawn(move || writer(&shared, &queue))
+            .spawn(move || writer(&shared, &queue, &counts))
             .context("starting the database writer thread")?;
         Ok(Self(Arc::new(Inner {
             conn,
             jobs: Mutex::new(jobs),
             readers,
+            stats,
         })))
     }
 
@@ -152,15 +164,33 @@ impl Db {
         T: Send + 'static,
         F: FnOnce(&Connection) -> Result<T> + Send + 'static,
     {
+        self.submit(f)?
+            .await
+            .map_err(|_| anyhow!("the database writer stopped"))?
+    }
+
+    /// Queues `f` for the next group commit now; the answer comes on the returned channel.
+    fn submit<T, F>(&self, f: F) -> Result<tokio::sync::oneshot::Receiver<Result<T>>>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T> + Send + 'static,
+    {
         let (reply, answer) = tokio::sync::oneshot::channel();
         self.send(Job::Grouped(Box::new(Pending {
             job: Some(f),
             result: None,
             reply,
         })))?;
-        answer
-            .await
-            .map_err(|_| anyhow!("the database writer stopped"))?
+        Ok(answer)
+    }
+
+    /// How many group commits the writer made, and how many grouped jobs they held (for
+    /// benchmarks: their ratio is the mean group size).
+    pub fn group_stats(&self) -> (u64, u64) {
+        (
+            self.0.stats.groups.load(Ordering::Relaxed),
+            self.0.stats.jobs.load(Ordering::Relaxed),
+        )
     }
 
     /// Runs `f` on the writer's connection by itself, outside any group, so it may open its own
@@ -272,7 +302,7 @@ impl Readers {
 /// The writer thread: takes jobs in order; a job that runs alone runs alone, and grouped jobs
 /// queued one after another share a commit. Ends when every handle is gone and the queue is
 /// empty, so nothing accepted is dropped.
-fn writer(conn: &Mutex<Connection>, queue: &Receiver<Job>) {
+fn writer(conn: &Mutex<Connection>, queue: &Receiver<Job>, stats: &Stats) {
     let mut next = None;
     loop {
         let job = match next.take() {
@@ -307,6 +337,8 @@ fn writer(conn: &Mutex<Connection>, queue: &Receiver<Job>) {
                         Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
                     }
                 }
+                stats.groups.fetch_add(1, Ordering::Relaxed);
+                stats.jobs.fetch_add(group.len() as u64, Ordering::Relaxed);
                 commit_group(&conn, group);
             }
         }
@@ -339,4 +371,119 @@ fn run_group(conn: &Connection, group: &mut [Box<dyn GroupJob>]) -> Result<()> {
     }
     conn.prepare_cached("COMMIT")?.execute([])?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn numbers(db: &Db) -> Vec<i64> {
+        db.with(|conn| {
+            let mut stmt = conn.prepare("SELECT n FROM t ORDER BY n")?;
+            let rows = stmt.query_map([], |r| r.get(0))?;
+            Ok(rows.collect::<rusqlite::Result<Vec<i64>>>()?)
+        })
+        .expect("read back")
+    }
+
+    #[tokio::test]
+    async fn writes_queued_together_share_one_commit_and_a_failing_one_rolls_back_only_itself() {
+        let dir = tempfile::tempdir().expect("dir");
+        let db = Db::open(&dir.path().join("t.sqlite3")).expect("db");
+        db.with(|conn| Ok(conn.execute_batch("CREATE TABLE t (n INTEGER PRIMARY KEY)")?))
+            .expect("table");
+        // The first job holds the writer until every other job is queued behind it.
+        let (release, wait) = std::sync::mpsc::channel::<()>();
+        let (started, running) = std::sync::mpsc::channel::<()>();
+        let first = db
+            .submit(move |conn| {
+                started.send(()).map_err(|_| anyhow!("nobody waits"))?;
+                wait.recv().map_err(|_| anyhow!("never released"))?;
+                Ok(conn.execute("INSERT INTO t VALUES (0)", [])?)
+            })
+            .expect("queued");
+        running.recv().expect("the first job runs");
+        let rest: Vec<_> = (1..=99)
+            .map(|n| {
+                db.submit(move |conn| {
+                    conn.execute("INSERT INTO t VALUES (?1)", [n])?;
+                    if n == 50 {
+                        anyhow::bail!("job 50 refuses after writing");
+                    }
+                    Ok(n)
+                })
+                .expect("queued")
+            })
+            .collect();
+        release.send(()).expect("release");
+        assert_eq!(first.await.expect("answered").expect("stored"), 1);
+        for (n, answer) in (1..=99).zip(rest) {
+            let answer = answer.await.expect("answered");
+            if n == 50 {
+                assert!(answer.is_err(), "job 50 is answered with its error");
+            } else {
+                assert_eq!(answer.expect("stored"), n);
+            }
+        }
+        let expected: Vec<i64> = (0..=99).filter(|n| *n != 50).collect();
+        assert_eq!(numbers(&db), expected);
+        // The first job was a group alone; the 99 queued behind it were one group.
+        assert_eq!(db.group_stats(), (2, 100));
+    }
+
+    #[tokio::test]
+    async fn an_answered_write_is_seen_by_readers_and_by_another_connection() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("t.sqlite3");
+        let db = Db::open(&path).expect("db");
+        db.with(|conn| Ok(conn.execute_batch("CREATE TABLE t (n INTEGER PRIMARY KEY)")?))
+            .expect("table");
+        for n in 1..=3 {
+            db.write(move |conn| Ok(conn.execute("INSERT INTO t VALUES (?1)", [n])?))
+                .await
+                .expect("written");
+            let seen: i64 = db
+                .read(|conn| Ok(conn.query_row("SELECT MAX(n) FROM t", [], |r| r.get(0))?))
+                .await
+                .expect("read");
+            assert_eq!(seen, n);
+        }
+        let other = Connection::open(&path).expect("another connection");
+        let count: i64 = other
+            .query_row("SELECT COUNT(*) FROM t", [], |r| r.get(0))
+            .expect("count");
+        assert_eq!(count, 3);
+    }
+
+    #[tokio::test]
+    async fn a_reader_refuses_to_write() {
+        let dir = tempfile::tempdir().expect("dir");
+        let db = Db::open(&dir.path().join("t.sqlite3")).expect("db");
+        db.with(|conn| Ok(conn.execute_batch("CREATE TABLE t (n INTEGER PRIMARY KEY)")?))
+            .expect("table");
+        let error = db
+            .read(|conn| Ok(conn.execute("INSERT INTO t VALUES (1)", [])?))
+            .await
+            .expect_err("refused");
+        assert!(format!("{error:#}").contains("readonly"), "{error:#}");
+        assert!(numbers(&db).is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_job_that_panics_is_answered_with_an_error_and_the_writer_goes_on() {
+        let db = Db::in_memory().expect("db");
+        db.with(|conn| Ok(conn.execute_batch("CREATE TABLE t (n INTEGER PRIMARY KEY)")?))
+            .expect("table");
+        let panicked = db
+            .write(|conn| -> Result<()> {
+                conn.execute("INSERT INTO t VALUES (7)", [])?;
+                panic!("a bug in a job")
+            })
+            .await;
+        assert!(panicked.is_err());
+        db.write(|conn| Ok(conn.execute("INSERT INTO t VALUES (8)", [])?))
+            .await
+            .expect("the next job is stored");
+        assert_eq!(numbers(&db), vec![8]);
+    }
 }

@@ -6,6 +6,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::application::{APPLICATION_SELECT, ApplicationRow};
 use crate::domain::application::{Application, ApplicationStatus};
+use crate::domain::issuance::{visa_number, visa_serial};
 
 /// An issued visa as stored.
 #[derive(Debug, Clone)]
@@ -88,19 +89,19 @@ pub struct StoredPdf {
     pub sha256: String,
 }
 
-/// The number the next visa gets: one more than the highest so far, read from the primary key's
-/// index (the numbers are fixed-width, so their text order is their numeric order) rather than by
-/// counting every row.
+/// The number the next visa gets: the one after the highest so far, read from the primary key's
+/// index (numbers sort as text in the order they were given, see
+/// [`crate::domain::issuance::visa_number`]) rather than by counting every row.
 pub fn next_number(conn: &Connection) -> Result<String> {
-    let last: Option<String> = conn.query_row("SELECT MAX(number) FROM visas", [], |r| r.get(0))?;
-    let last = match last {
-        Some(text) => text
-            .strip_prefix("KZ")
-            .and_then(|digits| digits.parse::<u64>().ok())
-            .ok_or_else(|| anyhow!("a stored visa number {text:?} is not KZ and digits"))?,
+    let last: Option<String> = conn
+        .prepare_cached("SELECT MAX(number) FROM visas")?
+        .query_row([], |r| r.get(0))?;
+    let serial = match last {
+        Some(text) => visa_serial(&text)
+            .ok_or_else(|| anyhow!("a stored visa number {text:?} is not one this issuer gives"))?,
         None => 0,
     };
-    Ok(format!("KZ{:07}", last + 1))
+    visa_number(serial + 1).ok_or_else(|| anyhow!("the visa numbers are used up"))
 }
 
 /// The stored printout of a visa, if it was rendered already.
