@@ -42,30 +42,25 @@ pub fn revoke_visa(
     let reason = revocation_reason(reason)?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let known: bool = tx
-        .query_row(
-            "SELECT 1 FROM visas WHERE number = ?1",
-            [number.as_str()],
-            |_| Ok(true),
-        )
+        .prepare_cached("SELECT 1 FROM visas WHERE number = ?1")?
+        .query_row([number.as_str()], |_| Ok(true))
         .optional()?
         .unwrap_or(false);
     if !known {
         bail!("no visa {} was issued here", number.as_str());
     }
     let existing: Option<String> = tx
-        .query_row(
-            "SELECT reason FROM revocations WHERE visa_number = ?1",
-            [number.as_str()],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT reason FROM revocations WHERE visa_number = ?1")?
+        .query_row([number.as_str()], |r| r.get(0))
         .optional()?;
     if let Some(reason) = existing {
         return Ok(Revoked::Already(reason));
     }
-    tx.execute(
-        "INSERT INTO revocations (visa_number, reason, revoked_at) VALUES (?1, ?2, ?3)",
-        params![number.as_str(), reason, now],
-    )?;
+    tx.prepare_cached(
+        "INSERT INTO revocations (visa_number, reason, revoked_at) VALUES (?1,
+             ?2, ?3)",
+    )?
+    .execute(params![number.as_str(), reason, now])?;
     tx.commit()?;
     Ok(Revoked::Now)
 }
@@ -75,10 +70,11 @@ pub fn revoke_key(conn: &Connection, kid: &str, reason: &str, now: &str) -> Resu
     if kid.len() != 16 || !kid.bytes().all(|b| b.is_ascii_hexdigit()) {
         bail!("a key id is 16 hex digits, as `issuer keygen` and the kiosk print it");
     }
-    conn.execute(
-        "INSERT OR IGNORE INTO revoked_keys (kid, reason, revoked_at) VALUES (?1, ?2, ?3)",
-        params![kid.to_ascii_lowercase(), reason.trim(), now],
-    )?;
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO revoked_keys (kid, reason, revoked_at) VALUES
+             (?1, ?2, ?3)",
+    )?
+    .execute(params![kid.to_ascii_lowercase(), reason.trim(), now])?;
     Ok(())
 }
 
@@ -112,19 +108,17 @@ pub fn revocation_of_application(
     application_id: &str,
 ) -> Result<Option<RevocationNote>> {
     Ok(conn
-        .query_row(
-            "SELECT r.visa_number, r.reason, r.revoked_at
-             FROM revocations r JOIN visas v ON v.number = r.visa_number
-             WHERE v.application_id = ?1",
-            [application_id],
-            |r| {
-                Ok(RevocationNote {
-                    visa_number: r.get(0)?,
-                    reason: r.get(1)?,
-                    revoked_at: r.get(2)?,
-                })
-            },
-        )
+        .prepare_cached(
+            "SELECT r.visa_number, r.reason, r.revoked_at FROM revocations r JOIN
+             visas v ON v.number = r.visa_number WHERE v.application_id = ?1",
+        )?
+        .query_row([application_id], |r| {
+            Ok(RevocationNote {
+                visa_number: r.get(0)?,
+                reason: r.get(1)?,
+                revoked_at: r.get(2)?,
+            })
+        })
         .optional()?)
 }
 
@@ -135,26 +129,24 @@ pub fn record_used_entries(conn: &Connection, entries: &[UsedEntry], now: &str) 
     let mut added = 0;
     for e in entries {
         let single: Option<String> = conn
-            .query_row(
-                "SELECT json_extract(visa, '$.entries') FROM visas WHERE number = ?1",
-                [e.visa_number.as_str()],
-                |r| r.get(0),
-            )
+            .prepare_cached("SELECT json_extract(visa, '$.entries') FROM visas WHERE number = ?1")?
+            .query_row([e.visa_number.as_str()], |r| r.get(0))
             .optional()?;
         if single.as_deref() != Some("single") {
             continue;
         }
-        added += conn.execute(
-            "INSERT OR IGNORE INTO used_entries (visa_number, at, port, kiosk_id, imported_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![
+        added += conn
+            .prepare_cached(
+                "INSERT OR IGNORE INTO used_entries (visa_number, at, port, kiosk_id,
+             imported_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![
                 e.visa_number.as_str(),
                 e.at.format(&Rfc3339)?,
                 e.port.code(),
                 e.kiosk_id,
                 now
-            ],
-        )?;
+            ])?;
     }
     Ok(added)
 }
@@ -226,18 +218,20 @@ pub fn record_bundle_export(
     sha256_of: impl FnOnce(u64) -> Result<String>,
 ) -> Result<u64> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let last: Option<i64> =
-        tx.query_row("SELECT max(sequence) FROM bundle_exports", [], |r| r.get(0))?;
+    let last: Option<i64> = tx
+        .prepare_cached("SELECT max(sequence) FROM bundle_exports")?
+        .query_row([], |r| r.get(0))?;
     let sequence = u64::try_from(last.unwrap_or(0))? + 1;
     let digest = sha256_of(sequence)?;
-    tx.execute(
-        "INSERT INTO bundle_exports (sequence, created_at, sha256) VALUES (?1, ?2, ?3)",
-        params![
-            i64::try_from(sequence)?,
-            created_at.format(&Rfc3339)?,
-            digest
-        ],
-    )?;
+    tx.prepare_cached(
+        "INSERT INTO bundle_exports (sequence, created_at, sha256) VALUES (?1,
+             ?2, ?3)",
+    )?
+    .execute(params![
+        i64::try_from(sequence)?,
+        created_at.format(&Rfc3339)?,
+        digest
+    ])?;
     tx.commit()?;
     Ok(sequence)
 }
