@@ -2,6 +2,7 @@
 //! are the migration service's commands for invitations, keys, signing and offline trust.
 
 pub mod kiosk;
+pub mod seed;
 pub mod trust;
 
 use std::path::PathBuf;
@@ -128,6 +129,8 @@ pub enum Command {
         /// The visa as JSON; `-` reads standard input.
         visa: PathBuf,
     },
+    /// Fill the database with issued visas, for benchmarks at scale (never a real database).
+    Seed(crate::ops::seed::SeedArgs),
     /// Render the e-visa PDF printout for a visa described in the same JSON `sign` takes.
     Render {
         /// The private signing key (PKCS#8 PEM) that signs the QR code.
@@ -167,6 +170,7 @@ pub fn run(cli: Cli) -> ExitCode {
             crate::ops::kiosk::revoke(&args)
         }
         Some(Command::LedgerImport(args)) => crate::ops::kiosk::ledger_import(&args),
+        Some(Command::Seed(args)) => crate::ops::seed::seed(&args),
         Some(Command::Sign { key, visa }) => sign(&key, &visa),
         Some(Command::Render {
             key,

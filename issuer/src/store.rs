@@ -12,6 +12,7 @@ pub mod invitation;
 pub mod kiosk;
 pub mod payment;
 mod schema;
+pub mod seed;
 mod sql;
 pub mod trust;
 pub mod visa;
