@@ -231,7 +231,7 @@ fn throughput(db: &Db, key: shared::IssuerKey, today: time::Date) -> Result<()> 
         .worker_threads(2)
         .enable_all()
         .build()?;
-    let existing = db.with(|conn| Ok(store::visa::next_number(conn)?))?;
+    let existing = db.with(|conn| store::visa::next_number(conn))?;
     println!(
         "throughput: {visas} payment notices per round, {concurrency} at a time, 2 worker threads, \
          {} cores; the next visa number is {existing}",
