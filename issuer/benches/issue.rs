@@ -1,17 +1,31 @@
-//! Visas issued per second through the issuer's own issuance: for each paid application, the
-//! guarded immediate transaction that signs and records the visa (SQLite in WAL mode with
-//! `synchronous = FULL`, on a real file), then the PDF rendering of the download. Also the PDF
-//! size. Plain timing loop; `ISSUE_BENCH_ITERATIONS` sets the count (default 100).
+//! Visas issued per second through the issuer's own issuance.
+//!
+//! Part 1, one core, one visa after another: for each paid application the guarded immediate
+//! transaction that signs and records the visa (SQLite in WAL mode with `synchronous = FULL`, on a
+//! real file), then the PDF rendering of the download and storing it. `ISSUE_BENCH_ITERATIONS`
+//! sets the count (default 100).
+//!
+//! Part 2, throughput on every core: `ISSUE_BENCH_VISAS` (default 1000) confirmed applications
+//! with open payment orders; `ISSUE_BENCH_CONCURRENCY` (default 64) tasks at once take the real
+//! path of a gateway callback, `service::issuance::settle` (payment notice, then exactly-once
+//! issuance), then read the visa, render its PDF on a blocking thread and store it, as the first
+//! download does. Twice in the same run, on the same database file: the baseline, each job in its
+//! own transaction and commit on the one connection (what the issuer did before issue 15), and
+//! the writer's group commits (`Db::write`). Each both with and without the PDF, so the storage
+//! change shows on its own. `ISSUE_BENCH_DB` runs on that database file (a copy of one filled by
+//! `issuer seed`) instead of a fresh one.
 //!
 //! Run: `cargo bench -p issuer --bench issue`.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{Context, Result, anyhow};
 use issuer::clock::Clock;
 use issuer::domain::application::ApplicationForm;
 use issuer::domain::issuance::IssueOutcome;
-use issuer::domain::payment::{PaymentMethod, PaymentNotice, PaymentStatus};
+use issuer::domain::payment::{NoticeOutcome, PaymentMethod, PaymentNotice, PaymentStatus};
+use issuer::service::issuance::{Signer, issue_logged, settle};
 use issuer::store::{self, Checked, Db};
 use sha2::Digest;
 
@@ -23,11 +37,15 @@ fn main() -> Result<()> {
         .and_then(|n| n.parse().ok())
         .unwrap_or(100);
     let dir = tempfile::tempdir()?;
-    let db = Db::open(&dir.path().join("bench.sqlite3"))?;
+    let path = std::env::var_os("ISSUE_BENCH_DB").map_or_else(
+        || dir.path().join("bench.sqlite3"),
+        std::path::PathBuf::from,
+    );
+    let db = Db::open(&path)?;
     let clock = Clock::system();
     let today = clock.today();
     issuer::service::demo::seed(&db, &clock)?;
-    let ids = db.with(|conn| paid_applications(conn, today, iterations))?;
+    let ids = db.with(|conn| paid_applications(conn, today, iterations, true))?;
 
     let now = time::OffsetDateTime::now_utc();
     let start = Instant::now();
@@ -88,16 +106,47 @@ fn main() -> Result<()> {
         read * 1000.0 / n,
         (total - issue_time) * 1000.0 / n,
     );
+    throughput(&db, key, today)?;
     Ok(())
 }
 
-/// Makes `count` confirmed, paid applications, each on its own invitation.
+/// Makes `count` confirmed applications, each on its own invitation with an open payment order,
+/// and records their payment if `pay`. Gives each application's id and owner, and its order's
+/// "paid" notice (unsent when not `pay`).
 fn paid_applications(
     conn: &mut rusqlite::Connection,
     today: time::Date,
     count: usize,
+    pay: bool,
 ) -> Result<Vec<(String, i64)>> {
+    Ok(applications(conn, today, count, pay)?
+        .into_iter()
+        .map(|(id, user, _)| (id, user))
+        .collect())
+}
+
+/// See [`paid_applications`]. Preparation runs with `synchronous = OFF` (it is not what is
+/// measured); FULL is set again before returning.
+fn applications(
+    conn: &mut rusqlite::Connection,
+    today: time::Date,
+    count: usize,
+    pay: bool,
+) -> Result<Vec<(String, i64, PaymentNotice)>> {
+    conn.pragma_update(None, "synchronous", "OFF")?;
+    let made = make_applications(conn, today, count, pay);
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    made
+}
+
+fn make_applications(
+    conn: &mut rusqlite::Connection,
+    today: time::Date,
+    count: usize,
+    pay: bool,
+) -> Result<Vec<(String, i64, PaymentNotice)>> {
     let now = Clock::system().rfc3339();
+    let run = issuer::ids::random_id();
     let inviter = store::invitation::inviter_by_tax_id(
         conn,
         &issuer::domain::taxid::TaxId::parse(issuer::service::demo::DEMO_BIN)?,
@@ -110,7 +159,7 @@ fn paid_applications(
     for i in 0..count {
         let user = store::account::insert_user(
             conn,
-            &format!("bench{i}@example.com"),
+            &format!("bench{i}.{run}@example.com"),
             "Bench",
             "x",
             &now,
@@ -146,7 +195,7 @@ fn paid_applications(
         let payment = store::payment::open_payment(conn, &id, user, 8000, "USD", &now)?
             .context("a payment")?;
         let notice = PaymentNotice {
-            payment_id: format!("pay-{i}"),
+            payment_id: format!("pay-{i}-{run}"),
             order_id: payment.order_id,
             status: PaymentStatus::Paid,
             amount_minor: 8000,
@@ -156,8 +205,169 @@ fn paid_applications(
             receipt_number: Some(format!("EP-{i}")),
             payer_hint: None,
         };
-        store::payment::record_notice(conn, &notice, "bench", &now)?;
-        out.push((id, user));
+        if pay {
+            store::payment::record_notice(conn, &notice, "bench", &now)?;
+        }
+        out.push((id, user, notice));
     }
     Ok(out)
+}
+
+/// How a throughput round writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Writes {
+    /// Each job alone in its own transaction and commit (the issuer before issue 15).
+    Alone,
+    /// The writer's group commits.
+    Grouped,
+}
+
+/// Part 2: payment notice → exactly-once issuance (→ stored PDF) on every core, both ways.
+fn throughput(db: &Db, key: shared::IssuerKey, today: time::Date) -> Result<()> {
+    let visas: usize = env_or("ISSUE_BENCH_VISAS", 1000);
+    let concurrency: usize = env_or("ISSUE_BENCH_CONCURRENCY", 64);
+    let signer: Arc<dyn Signer> = Arc::new(key);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let existing = db.with(|conn| store::visa::next_number(conn))?;
+    println!(
+        "throughput: {visas} payment notices per round, {concurrency} at a time, 2 worker threads, \
+         {} cores; the next visa number is {existing}",
+        std::thread::available_parallelism().map_or(0, usize::from)
+    );
+    for pdf in [false, true] {
+        for writes in [Writes::Alone, Writes::Grouped] {
+            let jobs = db.with(|conn| applications(conn, today, visas, false))?;
+            let before = db.group_stats();
+            let start = Instant::now();
+            runtime.block_on(round(db, &signer, jobs, concurrency, writes, pdf))?;
+            let seconds = start.elapsed().as_secs_f64();
+            let (groups, grouped) = db.group_stats();
+            let groups = groups - before.0;
+            let mean = if groups == 0 {
+                String::new()
+            } else {
+                format!(
+                    "; {groups} group commits, {:.1} jobs each",
+                    (grouped - before.1) as f64 / groups as f64
+                )
+            };
+            println!(
+                "  {:<44} {:>8.1} visas/s ({seconds:.2} s){mean}",
+                format!(
+                    "notice → issuance{} [{}]",
+                    if pdf { " → stored PDF" } else { "" },
+                    match writes {
+                        Writes::Alone => "one commit per job (before)",
+                        Writes::Grouped => "group commit",
+                    }
+                ),
+                visas as f64 / seconds,
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Settles every notice, `concurrency` at a time; checks that each issued exactly one visa.
+async fn round(
+    db: &Db,
+    signer: &Arc<dyn Signer>,
+    jobs: Vec<(String, i64, PaymentNotice)>,
+    concurrency: usize,
+    writes: Writes,
+    pdf: bool,
+) -> Result<()> {
+    let queue = Arc::new(std::sync::Mutex::new(jobs));
+    let mut workers = tokio::task::JoinSet::new();
+    for _ in 0..concurrency {
+        let (db, signer, queue) = (db.clone(), signer.clone(), queue.clone());
+        workers.spawn(async move {
+            loop {
+                let job = queue.lock().map_err(|_| anyhow!("queue"))?.pop();
+                let Some((id, user, notice)) = job else {
+                    return Ok::<(), anyhow::Error>(());
+                };
+                one(&db, &signer, &id, user, notice, writes, pdf).await?;
+            }
+        });
+    }
+    while let Some(done) = workers.join_next().await {
+        done??;
+    }
+    Ok(())
+}
+
+async fn one(
+    db: &Db,
+    signer: &Arc<dyn Signer>,
+    id: &str,
+    user: i64,
+    notice: PaymentNotice,
+    writes: Writes,
+    pdf: bool,
+) -> Result<()> {
+    let clock = Clock::system();
+    let outcome = match writes {
+        Writes::Grouped => settle(db, signer, &clock, notice, "bench").await?,
+        Writes::Alone => {
+            // The issuer's settle before issue 15: the notice, then the issuance, each in its own
+            // immediate transaction on the one connection.
+            let (signer, clock) = (signer.clone(), clock.clone());
+            db.call(move |conn| {
+                let outcome =
+                    store::payment::record_notice(conn, &notice, "bench", &clock.rfc3339())?;
+                if let NoticeOutcome::Paid(application) = &outcome {
+                    issue_logged(conn, application, signer.as_ref(), &clock)?;
+                }
+                Ok(outcome)
+            })
+            .await?
+        }
+    };
+    if outcome != NoticeOutcome::Paid(id.to_owned()) {
+        return Err(anyhow!("{id}: {outcome:?}"));
+    }
+    let (app_id, visa_id) = (id.to_owned(), id.to_owned());
+    let visa = db
+        .read(move |conn| store::visa::visa_of(conn, &app_id, user))
+        .await?
+        .with_context(|| format!("the visa of {visa_id}"))?;
+    if !pdf {
+        return Ok(());
+    }
+    let number = visa.number.clone();
+    let stored = tokio::task::spawn_blocking(move || {
+        issuer::pdf::render(
+            &visa.visa,
+            &visa.token,
+            Some("Nomad Travel Demo LLP, BIN 180240012342"),
+        )
+        .map(|bytes| store::visa::StoredPdf {
+            sha256: hex::encode(sha2::Sha256::digest(&bytes)),
+            bytes,
+        })
+    })
+    .await??;
+    let at = clock.rfc3339();
+    match writes {
+        Writes::Grouped => {
+            db.write(move |conn| store::visa::store_pdf(conn, &number, &stored, &at))
+                .await?
+        }
+        Writes::Alone => {
+            db.call(move |conn| store::visa::store_pdf(conn, &number, &stored, &at))
+                .await?
+        }
+    };
+    Ok(())
+}
+
+fn env_or(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(default)
 }

@@ -6,6 +6,7 @@ mod exit;
 pub mod inviter;
 pub mod kiosk;
 pub mod officer;
+pub mod seed;
 pub mod stop_list;
 pub mod trust;
 
@@ -146,6 +147,8 @@ pub enum Command {
         /// The visa as JSON; `-` reads standard input.
         visa: PathBuf,
     },
+    /// Fill the database with issued visas, for benchmarks at scale (never a real database).
+    Seed(crate::ops::seed::SeedArgs),
     /// Render the e-visa PDF printout for a visa described in the same JSON `sign` takes.
     Render {
         /// The private signing key (PKCS#8 PEM) that signs the QR code.
@@ -188,6 +191,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::LedgerImport(args)) => crate::ops::kiosk::ledger_import(&args),
         Some(Command::Officer(command)) => crate::ops::officer::run(&command),
         Some(Command::Audit(command)) => crate::ops::audit::run(&command),
+        Some(Command::Seed(args)) => crate::ops::seed::seed(&args),
         Some(Command::Sign { key, visa }) => sign(&key, &visa),
         Some(Command::Render {
             key,

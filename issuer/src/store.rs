@@ -8,6 +8,7 @@
 pub mod account;
 pub mod application;
 pub mod audit;
+mod db;
 pub mod invitation;
 pub mod inviter;
 pub mod issued;
@@ -17,23 +18,19 @@ pub mod outbox;
 pub mod payment;
 mod schema;
 pub mod screening;
+pub mod seed;
 mod sql;
 pub mod statistics;
 pub mod token;
 pub mod trust;
 pub mod visa;
 
-use std::path::Path;
-use std::sync::{Arc, Mutex};
-
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, bail};
 use rusqlite::{Connection, TransactionBehavior};
 
-use crate::domain::problem::Problems;
+pub use db::Db;
 
-/// The shared handle: one connection behind a mutex, used from blocking threads.
-#[derive(Debug, Clone)]
-pub struct Db(Arc<Mutex<Connection>>);
+use crate::domain::problem::Problems;
 
 /// What a write guarded by the domain's rules did: stored, or refused (by default with the form
 /// problems to show) with nothing changed.
@@ -43,56 +40,6 @@ pub enum Checked<T, R = Problems> {
     Stored(T),
     /// Refused by a rule; nothing changed.
     Refused(R),
-}
-
-impl Db {
-    /// Opens (creating if needed) the database file and brings its schema up to date.
-    pub fn open(path: &Path) -> Result<Self> {
-        let conn = Connection::open(path).with_context(|| format!("opening {}", path.display()))?;
-        Self::setup(conn)
-    }
-
-    /// A private in-memory database, for tests and benchmarks.
-    pub fn in_memory() -> Result<Self> {
-        Self::setup(Connection::open_in_memory()?)
-    }
-
-    fn setup(mut conn: Connection) -> Result<Self> {
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        // WAL with full synchronous commits: a confirmed payment or an issued visa survives a
-        // crash or power loss once the transaction has returned.
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        migrate(&mut conn)?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        Ok(Self(Arc::new(Mutex::new(conn))))
-    }
-
-    /// Runs `f` with the connection on a blocking thread.
-    pub async fn call<T, F>(&self, f: F) -> Result<T>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut Connection) -> Result<T> + Send + 'static,
-    {
-        let db = self.0.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut conn = db
-                .lock()
-                .map_err(|_| anyhow!("the database lock is poisoned"))?;
-            f(&mut conn)
-        })
-        .await
-        .context("a database task failed")?
-    }
-
-    /// Runs `f` with the connection on the current thread (CLI and start-up).
-    pub fn with<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
-        let mut conn = self
-            .0
-            .lock()
-            .map_err(|_| anyhow!("the database lock is poisoned"))?;
-        f(&mut conn)
-    }
 }
 
 /// Brings the schema to the newest version, refusing a database made by newer code. Foreign keys
@@ -147,7 +94,7 @@ mod tests {
         let rebuild = schema::MIGRATIONS
             .iter()
             .position(|sql| sql.contains("applications_next"))
-            .ok_or_else(|| anyhow!("no rebuild migration"))?;
+            .ok_or_else(|| anyhow::anyhow!("no rebuild migration"))?;
         let mut conn = Connection::open_in_memory()?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         for sql in &schema::MIGRATIONS[..rebuild] {

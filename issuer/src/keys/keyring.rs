@@ -140,6 +140,12 @@ impl Signer for KeyDirectory {
             .with_context(|| format!("reading the key directory {}", self.dir.display()))?;
         Ok(Anchors::Certified(keyring.certificates()))
     }
+
+    fn load_owned(self: std::sync::Arc<Self>) -> Result<Box<dyn Keys + Send>> {
+        let keyring = Keyring::load(&self.dir, &self.root)
+            .with_context(|| format!("reading the key directory {}", self.dir.display()))?;
+        Ok(Box::new(keyring))
+    }
 }
 
 impl Keys for Keyring {

@@ -30,7 +30,7 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
 /// a known one.
 pub async fn check_login(db: &Db, identifier: String, password: String) -> Result<Option<i64>> {
     let found = db
-        .call(move |conn| store::account::find_login(conn, &identifier))
+        .read(move |conn| store::account::find_login(conn, &identifier))
         .await?;
     tokio::task::spawn_blocking(move || {
         let (id, hash) = match &found {
@@ -55,7 +55,7 @@ pub async fn create_account(db: &Db, clock: &Clock, account: NewAccount) -> Resu
         .await
         .map_err(|e| anyhow!("hashing failed: {e}"))??;
     let now = clock.rfc3339();
-    db.call(move |conn| store::account::insert_user(conn, email.as_str(), &full_name, &hash, &now))
+    db.write(move |conn| store::account::insert_user(conn, email.as_str(), &full_name, &hash, &now))
         .await
 }
 

@@ -27,6 +27,9 @@ pub trait Signer: Send + Sync + std::fmt::Debug {
     /// The keys a kiosk verifies this issuer's visas with: the public keys, or the root-certified
     /// ones (the printout check judges as a kiosk would).
     fn anchors(&self) -> Result<Anchors>;
+    /// The same keys, owned, so they can be handed to the database's writer thread and the
+    /// reading (disk) happens before, outside the group commit.
+    fn load_owned(self: Arc<Self>) -> Result<Box<dyn Keys + Send>>;
 }
 
 /// Signing keys in memory: signing is computation only.
@@ -51,6 +54,19 @@ impl Signer for shared::IssuerKey {
             self.public_key()
         ])))
     }
+
+    fn load_owned(self: Arc<Self>) -> Result<Box<dyn Keys + Send>> {
+        Ok(Box::new(Shared(self)))
+    }
+}
+
+/// A key shared with its owner.
+struct Shared(Arc<shared::IssuerKey>);
+
+impl Keys for Shared {
+    fn sign(&self, visa: &Visa) -> Result<(String, Kid)> {
+        self.0.sign(visa)
+    }
 }
 
 /// A key that signs by reference.
@@ -62,7 +78,10 @@ impl Keys for Borrowed<'_> {
     }
 }
 
-/// Records a payment notice and, if it completes a payment, issues the visa.
+/// Records a payment notice and, if it completes a payment, issues the visa. Both are jobs of
+/// the database writer's group commits (see [`Db::write`]): many notices arriving together share
+/// one durable commit, and each is answered only once it is durable. A crash between the two
+/// leaves a paid application without a visa, which [`complete_paid`] issues at start-up.
 pub async fn settle(
     db: &Db,
     signer: &Arc<dyn Signer>,
@@ -70,24 +89,48 @@ pub async fn settle(
     notice: PaymentNotice,
     source: &'static str,
 ) -> Result<NoticeOutcome> {
-    let (signer, clock) = (signer.clone(), clock.clone());
-    db.call(move |conn| {
-        let outcome = store::payment::record_notice(conn, &notice, source, &clock.rfc3339())?;
-        match &outcome {
-            NoticeOutcome::Paid(application) => {
-                issue_logged(conn, application, signer.as_ref(), &clock)?;
-            }
-            NoticeOutcome::PaidAgain(application) => {
-                tracing::warn!(order = %notice.order_id, application, "a second payment for a paid application: refund due");
-            }
-            NoticeOutcome::Refused(reason) => {
-                tracing::warn!(order = %notice.order_id, source, reason, "a payment notice was refused");
-            }
-            NoticeOutcome::UnknownOrder | NoticeOutcome::Declined | NoticeOutcome::Unchanged => {}
+    let order = notice.order_id.clone();
+    let now = clock.rfc3339();
+    let outcome = db
+        .write(move |conn| store::payment::apply_notice(conn, &notice, source, &now))
+        .await?;
+    match &outcome {
+        NoticeOutcome::Paid(application) => {
+            issue_grouped(db, signer, clock, application).await?;
         }
-        Ok(outcome)
-    })
-    .await
+        NoticeOutcome::PaidAgain(application) => {
+            tracing::warn!(order = %order, application, "a second payment for a paid application: refund due");
+        }
+        NoticeOutcome::Refused(reason) => {
+            tracing::warn!(order = %order, source, reason, "a payment notice was refused");
+        }
+        NoticeOutcome::UnknownOrder | NoticeOutcome::Declined | NoticeOutcome::Unchanged => {}
+    }
+    Ok(outcome)
+}
+
+/// Issues the visa of a paid application if it has none, in the writer's next group commit,
+/// logging the outcome once. The keys are read first, on a blocking thread.
+pub async fn issue_grouped(
+    db: &Db,
+    signer: &Arc<dyn Signer>,
+    clock: &Clock,
+    application: &str,
+) -> Result<IssueOutcome> {
+    let signer = signer.clone();
+    let keys = tokio::task::spawn_blocking(move || signer.load_owned())
+        .await
+        .map_err(|e| anyhow::anyhow!("reading the signing keys failed: {e}"))?;
+    let outcome = match keys {
+        Ok(keys) => {
+            let (id, now) = (application.to_owned(), clock.now());
+            db.write(move |conn| issue_in(conn, &id, keys.as_ref(), now))
+                .await?
+        }
+        Err(error) => IssueOutcome::Refused(format!("no key could sign: {error:#}")),
+    };
+    log_issue(application, &outcome);
+    Ok(outcome)
 }
 
 /// Issues the visa of a paid application if it has none, logging the outcome once.
@@ -101,7 +144,12 @@ pub fn issue_logged(
         Ok(keys) => issue(conn, application, keys.as_ref(), clock.now())?,
         Err(error) => IssueOutcome::Refused(format!("no key could sign: {error:#}")),
     };
-    match &outcome {
+    log_issue(application, &outcome);
+    Ok(outcome)
+}
+
+fn log_issue(application: &str, outcome: &IssueOutcome) {
+    match outcome {
         IssueOutcome::Issued(number) => {
             tracing::info!(visa = %number, application, "a visa was signed")
         }
@@ -118,7 +166,6 @@ pub fn issue_logged(
             tracing::error!(application, reason, "a paid application was not issued");
         }
     }
-    Ok(outcome)
 }
 
 /// Signs the visa of a paid application, once: in one immediate transaction the application
@@ -133,17 +180,17 @@ pub fn issue(
     now: time::OffsetDateTime,
 ) -> Result<IssueOutcome> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let outcome = sign_within(&tx, application_id, keys, now)?;
+    let outcome = issue_in(&tx, application_id, keys, now)?;
     if matches!(outcome, IssueOutcome::Issued(_) | IssueOutcome::Held(_)) {
         tx.commit()?;
     }
     Ok(outcome)
 }
 
-/// The body of [`issue`], inside the caller's immediate transaction, which commits only if a
-/// visa was issued or the application held (and otherwise rolls back). An application an officer
-/// approved after screening is not screened again.
-pub(crate) fn sign_within(
+/// The body of [`issue`], inside the caller's write transaction (or a group commit's savepoint),
+/// which must hold the write lock; the caller commits only if a visa was issued or the
+/// application held. An application an officer approved after screening is not screened again.
+pub fn issue_in(
     tx: &Connection,
     application_id: &str,
     keys: &dyn Keys,

@@ -6,7 +6,7 @@
 use anyhow::Result;
 use rusqlite::{Connection, TransactionBehavior};
 
-use super::issuance::{Signer, sign_within};
+use super::issuance::{Signer, issue_in};
 use crate::clock::Clock;
 use crate::domain::audit::{Action, Actor, Entry};
 use crate::domain::issuance::IssueOutcome;
@@ -114,7 +114,7 @@ pub fn approve(
     if !store::screening::decide(&tx, application_id, Verdict::Approved, None, &by, &at)? {
         return Ok(Reviewed::NotWaiting);
     }
-    let number = match sign_within(&tx, application_id, keys.as_ref(), now)? {
+    let number = match issue_in(&tx, application_id, keys.as_ref(), now)? {
         IssueOutcome::Issued(number) => number,
         other => {
             let reason = format!("{other:?}");

@@ -24,11 +24,12 @@ pub fn insert_user(
     password_hash: &str,
     now: &str,
 ) -> Result<Option<i64>> {
-    let inserted = conn.execute(
-        "INSERT INTO users (email, full_name, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (email) DO NOTHING",
-        params![email, full_name, password_hash, now],
-    )?;
+    let inserted = conn
+        .prepare_cached(
+            "INSERT INTO users (email, full_name, password_hash, created_at) VALUES
+             (?1, ?2, ?3, ?4) ON CONFLICT (email) DO NOTHING",
+        )?
+        .execute(params![email, full_name, password_hash, now])?;
     Ok((inserted == 1).then(|| conn.last_insert_rowid()))
 }
 
@@ -39,19 +40,15 @@ pub fn find_login(conn: &Connection, identifier: &str) -> Result<Option<(i64, St
     let by_tax_id = TaxId::parse(id).ok();
     let row = match by_tax_id {
         Some(tax_id) => conn
-            .query_row(
-                "SELECT u.id, u.password_hash FROM users u JOIN inviters i ON i.user_id = u.id
-                 WHERE i.tax_id = ?1",
-                [tax_id.as_str()],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
+            .prepare_cached(
+                "SELECT u.id, u.password_hash FROM users u JOIN inviters i ON i.user_id
+             = u.id WHERE i.tax_id = ?1",
+            )?
+            .query_row([tax_id.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?,
         None => conn
-            .query_row(
-                "SELECT id, password_hash FROM users WHERE email = ?1",
-                [id.to_lowercase()],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
+            .prepare_cached("SELECT id, password_hash FROM users WHERE email = ?1")?
+            .query_row([id.to_lowercase()], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?,
     };
     Ok(row)
@@ -66,10 +63,11 @@ pub fn insert_session(
     csrf: &str,
     expires_at: i64,
 ) -> Result<()> {
-    conn.execute(
-        "INSERT INTO sessions (token_hash, kind, user_id, csrf, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![token_hash, kind, user_id, csrf, expires_at],
-    )?;
+    conn.prepare_cached(
+        "INSERT INTO sessions (token_hash, kind, user_id, csrf, expires_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![token_hash, kind, user_id, csrf, expires_at])?;
     Ok(())
 }
 
@@ -80,36 +78,39 @@ pub fn find_session(
     kind: &str,
     now: i64,
 ) -> Result<Option<SessionRow>> {
-    conn.query_row(
-        "SELECT s.csrf, u.id, u.email, u.full_name FROM sessions s LEFT JOIN users u ON u.id = s.user_id
-         WHERE s.token_hash = ?1 AND s.kind = ?2 AND s.expires_at > ?3",
-        params![token_hash, kind, now],
-        |r| {
-            let user = match r.get::<_, Option<i64>>(1)? {
-                Some(id) => Some(User {
-                    id,
-                    email: r.get(2)?,
-                    full_name: r.get(3)?,
-                }),
-                None => None,
-            };
-            Ok(SessionRow {
-                user,
-                csrf: r.get(0)?,
-            })
-        },
-    )
+    conn.prepare_cached(
+        "SELECT s.csrf, u.id, u.email, u.full_name FROM sessions s LEFT JOIN
+             users u ON u.id = s.user_id WHERE s.token_hash = ?1 AND s.kind = ?2
+             AND s.expires_at > ?3",
+    )?
+    .query_row(params![token_hash, kind, now], |r| {
+        let user = match r.get::<_, Option<i64>>(1)? {
+            Some(id) => Some(User {
+                id,
+                email: r.get(2)?,
+                full_name: r.get(3)?,
+            }),
+            None => None,
+        };
+        Ok(SessionRow {
+            user,
+            csrf: r.get(0)?,
+        })
+    })
     .optional()
     .map_err(Into::into)
 }
 
 /// Ends a session.
 pub fn delete_session(conn: &Connection, token_hash: &[u8]) -> Result<()> {
-    conn.execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash])?;
+    conn.prepare_cached("DELETE FROM sessions WHERE token_hash = ?1")?
+        .execute([token_hash])?;
     Ok(())
 }
 
 /// Forgets expired sessions.
 pub fn purge_sessions(conn: &Connection, now: i64) -> Result<usize> {
-    Ok(conn.execute("DELETE FROM sessions WHERE expires_at <= ?1", [now])?)
+    Ok(conn
+        .prepare_cached("DELETE FROM sessions WHERE expires_at <= ?1")?
+        .execute([now])?)
 }

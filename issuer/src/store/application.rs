@@ -82,11 +82,8 @@ pub fn save_draft(
         )])));
     };
     let holder: Option<(String, i64, ApplicationStatus)> = tx
-        .query_row(
-            "SELECT id, user_id, status FROM applications WHERE invitation_id = ?1",
-            [invitation.id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
+        .prepare_cached("SELECT id, user_id, status FROM applications WHERE invitation_id = ?1")?
+        .query_row([invitation.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
     let own_draft = holder
         .as_ref()
@@ -100,19 +97,20 @@ pub fn save_draft(
     let data = serde_json::to_string(&applicant.to_form())?;
     let id = match own_draft {
         Some(id) => {
-            tx.execute(
-                "UPDATE applications SET data = ?1, updated_at = ?2 WHERE id = ?3 AND status = 'draft'",
-                params![data, now, id],
-            )?;
+            tx.prepare_cached(
+                "UPDATE applications SET data = ?1, updated_at = ?2 WHERE id = ?3 AND
+             status = 'draft'",
+            )?
+            .execute(params![data, now, id])?;
             id
         }
         None => {
             let id = crate::ids::random_id();
-            tx.execute(
-                "INSERT INTO applications (id, user_id, invitation_id, status, data, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, 'draft', ?4, ?5, ?5)",
-                params![id, user_id, invitation.id, data, now],
-            )?;
+            tx.prepare_cached(
+                "INSERT INTO applications (id, user_id, invitation_id, status, data,
+             created_at, updated_at) VALUES (?1, ?2, ?3, 'draft', ?4, ?5, ?5)",
+            )?
+            .execute(params![id, user_id, invitation.id, data, now])?;
             id
         }
     };
@@ -123,11 +121,10 @@ pub fn save_draft(
 /// The application with this id, only if this user owns it.
 pub fn application_of(conn: &Connection, id: &str, user_id: i64) -> Result<Option<Application>> {
     let row = conn
-        .query_row(
-            &format!("{APPLICATION_SELECT} WHERE a.id = ?1 AND a.user_id = ?2"),
-            params![id, user_id],
-            ApplicationRow::read,
-        )
+        .prepare_cached(&format!(
+            "{APPLICATION_SELECT} WHERE a.id = ?1 AND a.user_id = ?2"
+        ))?
+        .query_row(params![id, user_id], ApplicationRow::read)
         .optional()?;
     row.map(|r| r.into_application(conn)).transpose()
 }

@@ -18,29 +18,27 @@ pub fn insert_inviter(
     inviter: &NewInviter,
     now: &str,
 ) -> Result<Checked<i64>> {
-    let taken: bool = conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM inviters WHERE tax_id = ?1)",
-        [inviter.tax_id.as_str()],
-        |r| r.get(0),
-    )?;
+    let taken: bool = conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM inviters WHERE tax_id = ?1)")?
+        .query_row([inviter.tax_id.as_str()], |r| r.get(0))?;
     if taken {
         return Ok(Checked::Refused(Problems::from([(
             "tax_id",
             Problem::TaxIdTaken,
         )])));
     }
-    conn.execute(
-        "INSERT INTO inviters (kind, tax_id, name, description, user_id, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![
-            inviter.kind.as_str(),
-            inviter.tax_id.as_str(),
-            inviter.name,
-            inviter.description,
-            user_id,
-            now
-        ],
-    )?;
+    conn.prepare_cached(
+        "INSERT INTO inviters (kind, tax_id, name, description, user_id,
+             created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        inviter.kind.as_str(),
+        inviter.tax_id.as_str(),
+        inviter.name,
+        inviter.description,
+        user_id,
+        now
+    ])?;
     Ok(Checked::Stored(conn.last_insert_rowid()))
 }
 
@@ -94,11 +92,10 @@ impl TryFrom<InviterRow> for Inviter {
 
 /// The inviting party an account registered, if any.
 pub fn inviter_of_user(conn: &Connection, user_id: i64) -> Result<Option<Inviter>> {
-    conn.query_row(
-        &format!("SELECT {INVITER_COLUMNS} FROM inviters WHERE user_id = ?1"),
-        [user_id],
-        |r| InviterRow::read(r, 0),
-    )
+    conn.prepare_cached(&format!(
+        "SELECT {INVITER_COLUMNS} FROM inviters WHERE user_id = ?1"
+    ))?
+    .query_row([user_id], |r| InviterRow::read(r, 0))
     .optional()?
     .map(Inviter::try_from)
     .transpose()
@@ -106,11 +103,10 @@ pub fn inviter_of_user(conn: &Connection, user_id: i64) -> Result<Option<Inviter
 
 /// The inviting party with this BIN/IIN.
 pub fn inviter_by_tax_id(conn: &Connection, tax_id: &TaxId) -> Result<Option<Inviter>> {
-    conn.query_row(
-        &format!("SELECT {INVITER_COLUMNS} FROM inviters WHERE tax_id = ?1"),
-        [tax_id.as_str()],
-        |r| InviterRow::read(r, 0),
-    )
+    conn.prepare_cached(&format!(
+        "SELECT {INVITER_COLUMNS} FROM inviters WHERE tax_id = ?1"
+    ))?
+    .query_row([tax_id.as_str()], |r| InviterRow::read(r, 0))
     .optional()?
     .map(Inviter::try_from)
     .transpose()
@@ -125,13 +121,15 @@ pub fn insert_invitation(
     now: &str,
 ) -> Result<bool> {
     let g = &inv.guest;
-    let inserted = conn.execute(
-        "INSERT INTO invitations (number, inviter_id, surname, given_names, passport_number,
-            citizenship, date_of_birth, category, purpose, city, street, house, valid_from,
-            valid_until, stay_days, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
-         ON CONFLICT (number) DO NOTHING",
-        params![
+    let inserted = conn
+        .prepare_cached(
+            "INSERT INTO invitations (number, inviter_id, surname, given_names,
+             passport_number, citizenship, date_of_birth, category, purpose, city,
+             street, house, valid_from, valid_until, stay_days, created_at) VALUES
+             (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
+             ?16) ON CONFLICT (number) DO NOTHING",
+        )?
+        .execute(params![
             number.as_str(),
             inviter_id,
             g.surname.as_str(),
@@ -148,8 +146,7 @@ pub fn insert_invitation(
             inv.valid_until.to_string(),
             inv.stay_days,
             now
-        ],
-    )?;
+        ])?;
     Ok(inserted == 1)
 }
 
@@ -244,11 +241,10 @@ impl TryFrom<InvitationRow> for Invitation {
 
 /// The invitation with this number.
 pub fn invitation_by_number(conn: &Connection, number: &str) -> Result<Option<Invitation>> {
-    conn.query_row(
-        &format!("SELECT {INVITATION_COLUMNS} {INVITATION_FROM} WHERE v.number = ?1"),
-        [number],
-        InvitationRow::read,
-    )
+    conn.prepare_cached(&format!(
+        "SELECT {INVITATION_COLUMNS} {INVITATION_FROM} WHERE v.number = ?1"
+    ))?
+    .query_row([number], InvitationRow::read)
     .optional()?
     .map(Invitation::try_from)
     .transpose()

@@ -37,34 +37,31 @@ pub fn log_event(
     detail: &str,
     now: &str,
 ) -> Result<()> {
-    conn.execute(
-        "INSERT INTO payment_events (order_id, source, outcome, detail, at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![order_id, source, outcome, detail, now],
-    )?;
+    conn.prepare_cached(
+        "INSERT INTO payment_events (order_id, source, outcome, detail, at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![order_id, source, outcome, detail, now])?;
     Ok(())
 }
 
 /// The newest payment attempt of an application (a paid one first).
 pub fn latest_payment(conn: &Connection, application_id: &str) -> Result<Option<Payment>> {
-    conn.query_row(
-        &format!(
-            "SELECT {PAYMENT_COLUMNS} FROM payments WHERE application_id = ?1
+    conn.prepare_cached(&format!(
+        "SELECT {PAYMENT_COLUMNS} FROM payments WHERE application_id = ?1
              ORDER BY (status = 'paid') DESC, created_at DESC, rowid DESC LIMIT 1"
-        ),
-        [application_id],
-        payment_row,
-    )
+    ))?
+    .query_row([application_id], payment_row)
     .optional()
     .map_err(Into::into)
 }
 
 /// The payment with this order id.
 pub fn payment(conn: &Connection, order_id: &str) -> Result<Option<Payment>> {
-    conn.query_row(
-        &format!("SELECT {PAYMENT_COLUMNS} FROM payments WHERE order_id = ?1"),
-        [order_id],
-        payment_row,
-    )
+    conn.prepare_cached(&format!(
+        "SELECT {PAYMENT_COLUMNS} FROM payments WHERE order_id = ?1"
+    ))?
+    .query_row([order_id], payment_row)
     .optional()
     .map_err(Into::into)
 }
@@ -82,42 +79,37 @@ pub fn open_payment(
 ) -> Result<Option<Payment>> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let status: Option<ApplicationStatus> = tx
-        .query_row(
-            "SELECT status FROM applications WHERE id = ?1 AND user_id = ?2",
-            params![application_id, user_id],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT status FROM applications WHERE id = ?1 AND user_id = ?2")?
+        .query_row(params![application_id, user_id], |r| r.get(0))
         .optional()?;
     if status != Some(ApplicationStatus::Submitted) {
         return Ok(None);
     }
     let open = tx
-        .query_row(
-            &format!(
-                "SELECT {PAYMENT_COLUMNS} FROM payments WHERE application_id = ?1
+        .prepare_cached(&format!(
+            "SELECT {PAYMENT_COLUMNS} FROM payments WHERE application_id = ?1
                  AND status IN ('created', 'pending') AND amount_minor = ?2 AND currency = ?3
                  ORDER BY created_at DESC, rowid DESC LIMIT 1"
-            ),
-            params![application_id, amount_minor, currency],
-            payment_row,
-        )
+        ))?
+        .query_row(params![application_id, amount_minor, currency], payment_row)
         .optional()?;
     let row = match open {
         Some(row) => row,
         None => {
             let order_id = crate::ids::random_id();
-            tx.execute(
-                "INSERT INTO payments (order_id, application_id, amount_minor, currency, status,
-                    created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-                params![
-                    order_id,
-                    application_id,
-                    amount_minor,
-                    currency,
-                    PaymentStatus::Created,
-                    now
-                ],
-            )?;
+            tx.prepare_cached(
+                "INSERT INTO payments (order_id, application_id, amount_minor,
+             currency, status, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5,
+             ?6, ?6)",
+            )?
+            .execute(params![
+                order_id,
+                application_id,
+                amount_minor,
+                currency,
+                PaymentStatus::Created,
+                now
+            ])?;
             payment(&tx, &order_id)?.ok_or_else(|| anyhow!("a new payment vanished"))?
         }
     };
@@ -133,11 +125,12 @@ pub fn set_gateway_payment(
     pay_url: &str,
     now: &str,
 ) -> Result<()> {
-    conn.execute(
-        "UPDATE payments SET gateway_payment_id = ?1, pay_url = ?2, updated_at = ?3
-         WHERE order_id = ?4 AND (gateway_payment_id IS NULL OR gateway_payment_id = ?1)",
-        params![payment_id, pay_url, now, order_id],
-    )?;
+    conn.prepare_cached(
+        "UPDATE payments SET gateway_payment_id = ?1, pay_url = ?2, updated_at
+             = ?3 WHERE order_id = ?4 AND (gateway_payment_id IS NULL OR
+             gateway_payment_id = ?1)",
+    )?
+    .execute(params![payment_id, pay_url, now, order_id])?;
     Ok(())
 }
 
@@ -152,14 +145,25 @@ pub fn record_notice(
     now: &str,
 ) -> Result<NoticeOutcome> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let Some(row) = payment(&tx, &notice.order_id)? else {
-        log_event(&tx, &notice.order_id, source, "unknown_order", "", now)?;
-        tx.commit()?;
+    let outcome = apply_notice(&tx, notice, source, now)?;
+    tx.commit()?;
+    Ok(outcome)
+}
+
+/// [`record_notice`] inside the caller's write transaction (or savepoint of a group commit),
+/// which must already hold the write lock so the guarded state changes see no other writer.
+pub fn apply_notice(
+    tx: &Connection,
+    notice: &PaymentNotice,
+    source: &str,
+    now: &str,
+) -> Result<NoticeOutcome> {
+    let Some(row) = payment(tx, &notice.order_id)? else {
+        log_event(tx, &notice.order_id, source, "unknown_order", "", now)?;
         return Ok(NoticeOutcome::UnknownOrder);
     };
-    let refuse = |tx: rusqlite::Transaction<'_>, reason: String| -> Result<NoticeOutcome> {
-        log_event(&tx, &notice.order_id, source, "refused", &reason, now)?;
-        tx.commit()?;
+    let refuse = |reason: String| -> Result<NoticeOutcome> {
+        log_event(tx, &notice.order_id, source, "refused", &reason, now)?;
         Ok(NoticeOutcome::Refused(reason))
     };
     if row
@@ -167,34 +171,30 @@ pub fn record_notice(
         .as_deref()
         .is_some_and(|id| id != notice.payment_id)
     {
-        return refuse(
-            tx,
-            format!("payment id {} is not the order's", notice.payment_id),
-        );
+        return refuse(format!(
+            "payment id {} is not the order's",
+            notice.payment_id
+        ));
     }
     match notice.status {
         PaymentStatus::Paid => {
             if notice.amount_minor != row.amount_minor || notice.currency != row.currency {
-                return refuse(
-                    tx,
-                    format!(
-                        "amount {} {} differs from the order's {} {}",
-                        notice.amount_minor, notice.currency, row.amount_minor, row.currency
-                    ),
-                );
+                return refuse(format!(
+                    "amount {} {} differs from the order's {} {}",
+                    notice.amount_minor, notice.currency, row.amount_minor, row.currency
+                ));
             }
             match row.status {
-                PaymentStatus::Paid => {
-                    tx.commit()?;
-                    Ok(NoticeOutcome::Unchanged)
-                }
-                PaymentStatus::Declined => refuse(tx, "paid after declined".to_owned()),
+                PaymentStatus::Paid => Ok(NoticeOutcome::Unchanged),
+                PaymentStatus::Declined => refuse("paid after declined".to_owned()),
                 PaymentStatus::Created | PaymentStatus::Pending => {
-                    let changed = tx.execute(
-                        "UPDATE payments SET status = 'paid', method = ?1, receipt_number = ?2,
-                            payer_hint = ?3, paid_at = ?4, gateway_payment_id = ?5, updated_at = ?6
-                         WHERE order_id = ?7 AND status IN ('created', 'pending')",
-                        params![
+                    let changed = tx
+                        .prepare_cached(
+                            "UPDATE payments SET status = 'paid', method = ?1, receipt_number = ?2,
+             payer_hint = ?3, paid_at = ?4, gateway_payment_id = ?5, updated_at =
+             ?6 WHERE order_id = ?7 AND status IN ('created', 'pending')",
+                        )?
+                        .execute(params![
                             notice.method,
                             notice.receipt_number,
                             notice.payer_hint,
@@ -202,18 +202,18 @@ pub fn record_notice(
                             notice.payment_id,
                             now,
                             notice.order_id
-                        ],
-                    )?;
-                    let advanced = tx.execute(
-                        "UPDATE applications SET status = 'paid', updated_at = ?1
+                        ])?;
+                    let advanced = tx
+                        .prepare_cached(
+                            "UPDATE applications SET status = 'paid', updated_at = ?1
                          WHERE id = ?2 AND status = 'submitted'",
-                        params![now, row.application_id],
-                    )?;
+                        )?
+                        .execute(params![now, row.application_id])?;
                     if changed == 1 && advanced == 0 {
                         // Money arrived for an application that was paid already (two orders
                         // paid); it is recorded for a refund and issues nothing more.
                         log_event(
-                            &tx,
+                            tx,
                             &notice.order_id,
                             source,
                             "second_payment",
@@ -231,9 +231,8 @@ pub fn record_notice(
                             receipt_number: notice.receipt_number.clone(),
                         };
                         let at = super::outbox::unix_of(now)?;
-                        super::outbox::enqueue_to_applicant(&tx, &row.application_id, &letter, at)?;
+                        super::outbox::enqueue_to_applicant(tx, &row.application_id, &letter, at)?;
                     }
-                    tx.commit()?;
                     Ok(if changed == 1 && advanced == 0 {
                         NoticeOutcome::PaidAgain(row.application_id)
                     } else {
@@ -243,12 +242,18 @@ pub fn record_notice(
             }
         }
         PaymentStatus::Declined => {
-            let changed = tx.execute(
-                "UPDATE payments SET status = 'declined', method = ?1, gateway_payment_id = ?2,
-                    updated_at = ?3 WHERE order_id = ?4 AND status IN ('created', 'pending')",
-                params![notice.method, notice.payment_id, now, notice.order_id],
-            )?;
-            tx.commit()?;
+            let changed = tx
+                .prepare_cached(
+                    "UPDATE payments SET status = 'declined', method = ?1,
+             gateway_payment_id = ?2, updated_at = ?3 WHERE order_id = ?4 AND
+             status IN ('created', 'pending')",
+                )?
+                .execute(params![
+                    notice.method,
+                    notice.payment_id,
+                    now,
+                    notice.order_id
+                ])?;
             Ok(if changed == 1 {
                 NoticeOutcome::Declined
             } else {
@@ -256,17 +261,13 @@ pub fn record_notice(
             })
         }
         PaymentStatus::Pending => {
-            tx.execute(
+            tx.prepare_cached(
                 "UPDATE payments SET status = 'pending', updated_at = ?1
                  WHERE order_id = ?2 AND status = 'created'",
-                params![now, notice.order_id],
-            )?;
-            tx.commit()?;
+            )?
+            .execute(params![now, notice.order_id])?;
             Ok(NoticeOutcome::Unchanged)
         }
-        PaymentStatus::Created => {
-            tx.commit()?;
-            Ok(NoticeOutcome::Unchanged)
-        }
+        PaymentStatus::Created => Ok(NoticeOutcome::Unchanged),
     }
 }

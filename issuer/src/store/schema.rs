@@ -294,4 +294,87 @@ pub(super) const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE sent_at IS NULL AND failed_at IS NULL;
     CREATE INDEX outbox_user ON outbox(user_id, kind, created_at);",
+    // Indexes for every look-up of the portal and the issuance (issue 15): an inviter's
+    // invitations, a user's applications newest first (replacing the user-only index), and the
+    // paid applications still waiting for their visa (a partial index: only those rows).
+    "CREATE INDEX invitations_inviter ON invitations(inviter_id);
+    DROP INDEX applications_user;
+    CREATE INDEX applications_user_created ON applications(user_id, created_at);
+    CREATE INDEX applications_paid ON applications(id) WHERE status = 'paid';",
 ];
+
+#[cfg(test)]
+mod tests {
+    use rusqlite::Connection;
+
+    /// The store's look-ups on the paths a user takes (session, pages, payment, issuance, PDF),
+    /// as the store runs them; each must be answered through an index, not a scan of its table.
+    const LOOKUPS: &[&str] = &[
+        "SELECT s.csrf, u.id, u.email, u.full_name FROM sessions s LEFT JOIN users u
+         ON u.id = s.user_id WHERE s.token_hash = ?1 AND s.kind = ?2 AND s.expires_at > ?3",
+        "SELECT id, password_hash FROM users WHERE email = ?1",
+        "SELECT u.id, u.password_hash FROM users u JOIN inviters i ON i.user_id = u.id
+         WHERE i.tax_id = ?1",
+        "SELECT a.id, a.status, a.data, a.created_at, v.number FROM applications a
+         JOIN invitations v ON v.id = a.invitation_id WHERE a.id = ?1 AND a.user_id = ?2",
+        "SELECT a.id, a.status, a.data, a.created_at, v.number FROM applications a
+         JOIN invitations v ON v.id = a.invitation_id WHERE a.user_id = ?1
+         ORDER BY a.created_at DESC, a.rowid DESC",
+        "SELECT id, user_id, status FROM applications WHERE invitation_id = ?1",
+        "SELECT * FROM invitations v JOIN inviters i ON i.id = v.inviter_id WHERE v.number = ?1",
+        "SELECT * FROM invitations v JOIN inviters i ON i.id = v.inviter_id
+         WHERE v.inviter_id = ?1 ORDER BY v.id DESC",
+        "SELECT * FROM inviters WHERE user_id = ?1",
+        "SELECT * FROM payments WHERE application_id = ?1
+         ORDER BY (status = 'paid') DESC, created_at DESC, rowid DESC LIMIT 1",
+        "SELECT * FROM payments WHERE order_id = ?1",
+        "SELECT EXISTS (SELECT 1 FROM visas WHERE application_id = ?1)",
+        "SELECT EXISTS (SELECT 1 FROM payments WHERE application_id = ?1 AND status = 'paid')",
+        "SELECT MAX(number) FROM visas",
+        "SELECT number FROM visas WHERE application_id = ?1",
+        "SELECT v.number, v.visa, v.token FROM visas v JOIN applications a
+         ON a.id = v.application_id WHERE v.application_id = ?1 AND a.user_id = ?2",
+        "SELECT pdf, sha256 FROM visa_pdfs WHERE visa_number = ?1",
+        "SELECT r.reason FROM revocations r JOIN visas v ON v.number = r.visa_number
+         WHERE v.application_id = ?1",
+        "UPDATE applications SET status = 'issued', updated_at = ?1 WHERE id = ?2 AND status = 'paid'",
+        "UPDATE payments SET status = 'paid' WHERE order_id = ?1 AND status IN ('created', 'pending')",
+        "SELECT a.id FROM applications a WHERE a.status = 'paid'
+         AND NOT EXISTS (SELECT 1 FROM visas v WHERE v.application_id = a.id)",
+        "DELETE FROM sessions WHERE expires_at <= ?1",
+    ];
+
+    #[test]
+    fn every_lookup_on_a_users_path_is_answered_by_an_index() {
+        let mut conn = Connection::open_in_memory().expect("db");
+        super::super::migrate(&mut conn).expect("schema");
+        for sql in LOOKUPS {
+            let mut plan = conn
+                .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+                .expect(sql);
+            let nulls = vec![rusqlite::types::Null; plan.parameter_count()];
+            let steps: Vec<String> = plan
+                .query_map(rusqlite::params_from_iter(nulls), |r| r.get::<_, String>(3))
+                .expect(sql)
+                .collect::<rusqlite::Result<_>>()
+                .expect(sql);
+            // "SCAN t" reads the whole table; "SEARCH t USING … INDEX" and a covering index
+            // scan of a partial index ("SCAN a USING COVERING INDEX applications_paid") do not.
+            let scans: Vec<&String> = steps
+                .iter()
+                .filter(|s| {
+                    s.starts_with("SCAN") && !s.contains("INDEX") && *s != "SCAN CONSTANT ROW"
+                })
+                .collect();
+            assert!(scans.is_empty(), "{sql}\n{steps:#?}");
+            // Sorting is fine for the few payments of one application, not for the list of a
+            // user's applications, which the index gives in order.
+            if sql.contains("WHERE a.user_id = ?1") {
+                assert!(
+                    !steps.iter().any(|s| s.contains("TEMP B-TREE")),
+                    "{sql} sorts its rows: {steps:#?}"
+                );
+            }
+        }
+    }
+}

@@ -157,19 +157,17 @@ pub fn revocation_of_application(
     application_id: &str,
 ) -> Result<Option<RevocationNote>> {
     Ok(conn
-        .query_row(
-            "SELECT r.visa_number, r.reason, r.revoked_at
-             FROM revocations r JOIN visas v ON v.number = r.visa_number
-             WHERE v.application_id = ?1",
-            [application_id],
-            |r| {
-                Ok(RevocationNote {
-                    visa_number: r.get(0)?,
-                    reason: r.get(1)?,
-                    revoked_at: r.get(2)?,
-                })
-            },
-        )
+        .prepare_cached(
+            "SELECT r.visa_number, r.reason, r.revoked_at FROM revocations r JOIN
+             visas v ON v.number = r.visa_number WHERE v.application_id = ?1",
+        )?
+        .query_row([application_id], |r| {
+            Ok(RevocationNote {
+                visa_number: r.get(0)?,
+                reason: r.get(1)?,
+                revoked_at: r.get(2)?,
+            })
+        })
         .optional()?)
 }
 
@@ -180,26 +178,24 @@ pub fn record_used_entries(conn: &Connection, entries: &[UsedEntry], now: &str) 
     let mut added = 0;
     for e in entries {
         let single: Option<String> = conn
-            .query_row(
-                "SELECT json_extract(visa, '$.entries') FROM visas WHERE number = ?1",
-                [e.visa_number.as_str()],
-                |r| r.get(0),
-            )
+            .prepare_cached("SELECT json_extract(visa, '$.entries') FROM visas WHERE number = ?1")?
+            .query_row([e.visa_number.as_str()], |r| r.get(0))
             .optional()?;
         if single.as_deref() != Some("single") {
             continue;
         }
-        added += conn.execute(
-            "INSERT OR IGNORE INTO used_entries (visa_number, at, port, kiosk_id, imported_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![
+        added += conn
+            .prepare_cached(
+                "INSERT OR IGNORE INTO used_entries (visa_number, at, port, kiosk_id,
+             imported_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![
                 e.visa_number.as_str(),
                 e.at.format(&Rfc3339)?,
                 e.port.code(),
                 e.kiosk_id,
                 now
-            ],
-        )?;
+            ])?;
     }
     Ok(added)
 }

@@ -6,6 +6,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::application::{APPLICATION_SELECT, ApplicationRow};
 use crate::domain::application::{Application, ApplicationStatus};
+use crate::domain::issuance::{visa_number, visa_serial};
 
 /// An issued visa as stored.
 #[derive(Debug, Clone)]
@@ -51,28 +52,24 @@ pub struct NewVisa<'a> {
 /// Reads an application for issuance: call inside the issuance transaction.
 pub fn issuable(conn: &Connection, application_id: &str) -> Result<Issuable> {
     let row: Option<ApplicationRow> = conn
-        .query_row(
-            &format!("{APPLICATION_SELECT} WHERE a.id = ?1"),
-            [application_id],
-            ApplicationRow::read,
-        )
+        .prepare_cached(&format!("{APPLICATION_SELECT} WHERE a.id = ?1"))?
+        .query_row([application_id], ApplicationRow::read)
         .optional()?;
     let Some(row) = row else {
         return Ok(Issuable::Missing);
     };
-    let has_visa: bool = conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM visas WHERE application_id = ?1)",
-        [&row.id],
-        |r| r.get(0),
-    )?;
+    let has_visa: bool = conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM visas WHERE application_id = ?1)")?
+        .query_row([&row.id], |r| r.get(0))?;
     if has_visa {
         return Ok(Issuable::HasVisa);
     }
-    let paid: bool = conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM payments WHERE application_id = ?1 AND status = 'paid')",
-        [&row.id],
-        |r| r.get(0),
-    )?;
+    let paid: bool = conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM payments WHERE application_id = ?1 AND
+             status = 'paid')",
+        )?
+        .query_row([&row.id], |r| r.get(0))?;
     if row.status != ApplicationStatus::Paid || !paid {
         return Ok(Issuable::NotPaid(row.status));
     }
@@ -88,45 +85,42 @@ pub struct StoredPdf {
     pub sha256: String,
 }
 
-/// The number the next visa gets: one more than the highest so far, read from the primary key's
-/// index (the numbers are fixed-width, so their text order is their numeric order) rather than by
-/// counting every row.
+/// The number the next visa gets: the one after the highest so far, read from the primary key's
+/// index (numbers sort as text in the order they were given, see
+/// [`crate::domain::issuance::visa_number`]) rather than by counting every row.
 pub fn next_number(conn: &Connection) -> Result<String> {
-    let last: Option<String> = conn.query_row("SELECT MAX(number) FROM visas", [], |r| r.get(0))?;
-    let last = match last {
-        Some(text) => text
-            .strip_prefix("KZ")
-            .and_then(|digits| digits.parse::<u64>().ok())
-            .ok_or_else(|| anyhow!("a stored visa number {text:?} is not KZ and digits"))?,
+    let last: Option<String> = conn
+        .prepare_cached("SELECT MAX(number) FROM visas")?
+        .query_row([], |r| r.get(0))?;
+    let serial = match last {
+        Some(text) => visa_serial(&text)
+            .ok_or_else(|| anyhow!("a stored visa number {text:?} is not one this issuer gives"))?,
         None => 0,
     };
-    Ok(format!("KZ{:07}", last + 1))
+    visa_number(serial + 1).ok_or_else(|| anyhow!("the visa numbers are used up"))
 }
 
 /// The stored printout of a visa, if it was rendered already.
 pub fn pdf_of(conn: &Connection, number: &str) -> Result<Option<StoredPdf>> {
-    conn.query_row(
-        "SELECT pdf, sha256 FROM visa_pdfs WHERE visa_number = ?1",
-        [number],
-        |r| {
+    conn.prepare_cached("SELECT pdf, sha256 FROM visa_pdfs WHERE visa_number = ?1")?
+        .query_row([number], |r| {
             Ok(StoredPdf {
                 bytes: r.get(0)?,
                 sha256: r.get(1)?,
             })
-        },
-    )
-    .optional()
-    .map_err(Into::into)
+        })
+        .optional()
+        .map_err(Into::into)
 }
 
 /// Keeps a visa's printout; if two downloads rendered it at once, the first one stored wins and
 /// both are given the stored one.
 pub fn store_pdf(conn: &Connection, number: &str, pdf: &StoredPdf, now: &str) -> Result<StoredPdf> {
-    conn.execute(
-        "INSERT INTO visa_pdfs (visa_number, pdf, sha256, rendered_at) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (visa_number) DO NOTHING",
-        params![number, pdf.bytes, pdf.sha256, now],
-    )?;
+    conn.prepare_cached(
+        "INSERT INTO visa_pdfs (visa_number, pdf, sha256, rendered_at) VALUES
+             (?1, ?2, ?3, ?4) ON CONFLICT (visa_number) DO NOTHING",
+    )?
+    .execute(params![number, pdf.bytes, pdf.sha256, now])?;
     pdf_of(conn, number)?.ok_or_else(|| anyhow!("the printout of {number} vanished"))
 }
 
@@ -134,26 +128,34 @@ pub fn store_pdf(conn: &Connection, number: &str, pdf: &StoredPdf, now: &str) ->
 /// caller's transaction rolls back) if the application changed meanwhile.
 pub fn insert(conn: &Connection, new: &NewVisa<'_>) -> Result<()> {
     let json = serde_json::to_string(&new.visa.to_draft())?;
-    conn.execute(
-        "INSERT INTO visas (number, application_id, visa, token, kid, signed_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![
-            new.number,
-            new.application_id,
-            json,
-            new.token,
-            new.kid,
-            new.signed_at
-        ],
-    )?;
-    conn.execute(
-        "INSERT INTO signatures (visa_number, application_id, kid, signed_at) VALUES (?1, ?2, ?3, ?4)",
-        params![new.number, new.application_id, new.kid, new.signed_at],
-    )?;
-    let changed = conn.execute(
-        "UPDATE applications SET status = 'issued', updated_at = ?1 WHERE id = ?2 AND status = 'paid'",
-        params![new.signed_at, new.application_id],
-    )?;
+    conn.prepare_cached(
+        "INSERT INTO visas (number, application_id, visa, token, kid,
+             signed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        new.number,
+        new.application_id,
+        json,
+        new.token,
+        new.kid,
+        new.signed_at
+    ])?;
+    conn.prepare_cached(
+        "INSERT INTO signatures (visa_number, application_id, kid, signed_at)
+             VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![
+        new.number,
+        new.application_id,
+        new.kid,
+        new.signed_at
+    ])?;
+    let changed = conn
+        .prepare_cached(
+            "UPDATE applications SET status = 'issued', updated_at = ?1 WHERE id =
+             ?2 AND status = 'paid'",
+        )?
+        .execute(params![new.signed_at, new.application_id])?;
     if changed != 1 {
         return Err(anyhow!(
             "application {} changed while its visa was issued",
@@ -182,12 +184,13 @@ pub fn visa_of(
     user_id: i64,
 ) -> Result<Option<IssuedVisa>> {
     let row: Option<(String, String, String)> = conn
-        .query_row(
-            "SELECT v.number, v.visa, v.token FROM visas v JOIN applications a ON a.id = v.application_id
-             WHERE v.application_id = ?1 AND a.user_id = ?2",
-            params![application_id, user_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
+        .prepare_cached(
+            "SELECT v.number, v.visa, v.token FROM visas v JOIN applications a ON
+             a.id = v.application_id WHERE v.application_id = ?1 AND a.user_id = ?2",
+        )?
+        .query_row(params![application_id, user_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
         .optional()?;
     let Some((number, json, token)) = row else {
         return Ok(None);
@@ -205,19 +208,18 @@ pub fn visa_of(
 
 /// The number of the visa issued for an application, if any.
 pub fn visa_number_of(conn: &Connection, application_id: &str) -> Result<Option<String>> {
-    conn.query_row(
-        "SELECT number FROM visas WHERE application_id = ?1",
-        [application_id],
-        |r| r.get(0),
-    )
-    .optional()
-    .map_err(Into::into)
+    conn.prepare_cached("SELECT number FROM visas WHERE application_id = ?1")?
+        .query_row([application_id], |r| r.get(0))
+        .optional()
+        .map_err(Into::into)
 }
 
 /// How many visas and signature records there are (for tests and the operator).
 pub fn visa_counts(conn: &Connection) -> Result<(i64, i64)> {
     Ok((
-        conn.query_row("SELECT COUNT(*) FROM visas", [], |r| r.get(0))?,
-        conn.query_row("SELECT COUNT(*) FROM signatures", [], |r| r.get(0))?,
+        conn.prepare_cached("SELECT COUNT(*) FROM visas")?
+            .query_row([], |r| r.get(0))?,
+        conn.prepare_cached("SELECT COUNT(*) FROM signatures")?
+            .query_row([], |r| r.get(0))?,
     ))
 }

@@ -177,7 +177,7 @@ pub(super) async fn log_in(
     let old = ctx.session.token_hash.clone();
     state
         .db
-        .call(move |conn| store::account::delete_session(conn, &old))
+        .write(move |conn| store::account::delete_session(conn, &old))
         .await?;
     let token = state.start_session(Some(user_id)).await?;
     tracing::info!(user_id, "a user logged in");
@@ -195,7 +195,7 @@ async fn logout(
     let old = ctx.session.token_hash.clone();
     state
         .db
-        .call(move |conn| store::account::delete_session(conn, &old))
+        .write(move |conn| store::account::delete_session(conn, &old))
         .await?;
     Ok(with_session_cookie(
         Redirect::to("/login").into_response(),

@@ -173,7 +173,7 @@ impl FromRequestParts<AppState> for ApiUser {
         let now = state.clock.unix();
         let row = state
             .db
-            .call(move |conn| store::account::find_session(conn, &lookup, "api", now))
+            .read(move |conn| store::account::find_session(conn, &lookup, "api", now))
             .await?;
         match row.and_then(|r| r.user) {
             Some(user) => Ok(ApiUser {
@@ -285,7 +285,7 @@ async fn login(
     let expires = state.clock.unix() + SESSION_SECONDS;
     state
         .db
-        .call(move |conn| {
+        .write(move |conn| {
             store::account::insert_session(conn, &hash, "api", Some(user_id), &csrf, expires)
         })
         .await?;
@@ -314,7 +314,7 @@ async fn logout(State(state): State<AppState>, user: ApiUser) -> Result<StatusCo
     let hash = user.token_hash;
     state
         .db
-        .call(move |conn| store::account::delete_session(conn, &hash))
+        .write(move |conn| store::account::delete_session(conn, &hash))
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -339,7 +339,7 @@ async fn list(
     let id = user.user.id;
     let applications = state
         .db
-        .call(move |conn| {
+        .read(move |conn| {
             store::application::applications_of(conn, id)?
                 .into_iter()
                 .map(|app| {
@@ -426,7 +426,7 @@ async fn read(
     let user_id = user.user.id;
     let (app, visa) = state
         .db
-        .call(move |conn| {
+        .read(move |conn| {
             let app = store::application::application_of(conn, &id, user_id)?;
             let visa = store::visa::visa_number_of(conn, &id)?;
             Ok(app.map(|app| (app, visa)))

@@ -58,7 +58,7 @@ async fn form_page(
         Some(id) => {
             let app = state
                 .db
-                .call(move |conn| store::application::application_of(conn, &id, user))
+                .read(move |conn| store::application::application_of(conn, &id, user))
                 .await?
                 .filter(|a| a.status == ApplicationStatus::Draft)
                 .ok_or(AppError::NotFound)?;
@@ -171,7 +171,7 @@ pub async fn own_application(
     }
     state
         .db
-        .call(move |conn| store::application::application_of(conn, &id, user))
+        .read(move |conn| store::application::application_of(conn, &id, user))
         .await?
         .ok_or(AppError::NotFound)
 }

@@ -56,7 +56,7 @@ async fn visas(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, 
     let user = ctx.user()?.id;
     let (apps, revoked) = state
         .db
-        .call(move |conn| {
+        .read(move |conn| {
             Ok((
                 store::application::applications_of(conn, user)?,
                 store::trust::revocations_of_user(conn, user)?,

@@ -33,7 +33,7 @@ async fn inviter_of(state: &AppState, ctx: &Ctx) -> Result<Option<Inviter>, AppE
     let user = ctx.user()?.id;
     Ok(state
         .db
-        .call(move |conn| store::invitation::inviter_of_user(conn, user))
+        .read(move |conn| store::invitation::inviter_of_user(conn, user))
         .await?)
 }
 

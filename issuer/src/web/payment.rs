@@ -72,7 +72,7 @@ async fn payment_page(
     let app_id = app.id.clone();
     let latest = state
         .db
-        .call(move |conn| store::payment::latest_payment(conn, &app_id))
+        .read(move |conn| store::payment::latest_payment(conn, &app_id))
         .await?;
     let confirmed = is_confirmed(&state.db, ctx.user()?.id).await?;
     Ok(payment_view(&ctx, &state, &app, latest.as_ref(), confirmed).into_response())
@@ -201,7 +201,7 @@ async fn to_pay(
     let now = state.clock.rfc3339();
     state
         .db
-        .call(move |conn| {
+        .write(move |conn| {
             store::payment::set_gateway_payment(conn, &order_id, &payment_id, &url, &now)
         })
         .await?;
@@ -220,7 +220,7 @@ async fn result_page(
     let app_id = app.id.clone();
     let (latest, revocation) = state
         .db
-        .call(move |conn| {
+        .read(move |conn| {
             Ok((
                 store::payment::latest_payment(conn, &app_id)?,
                 store::trust::revocation_of_application(conn, &app_id)?,
@@ -342,7 +342,7 @@ async fn update_status(
     let app_id = app.id.clone();
     let latest = state
         .db
-        .call(move |conn| store::payment::latest_payment(conn, &app_id))
+        .read(move |conn| store::payment::latest_payment(conn, &app_id))
         .await?;
     if app.status == ApplicationStatus::Paid {
         // Paid but not yet issued (an issuance that failed earlier): try again.
@@ -434,7 +434,7 @@ async fn receipt_page(
     let app_id = app.id.clone();
     let payment = state
         .db
-        .call(move |conn| store::payment::latest_payment(conn, &app_id))
+        .read(move |conn| store::payment::latest_payment(conn, &app_id))
         .await?
         .filter(Payment::is_paid)
         .ok_or(AppError::NotFound)?;
@@ -518,7 +518,7 @@ async fn visa_pdf(
     // stored printout; the visa itself is read and rendered only on the first download.
     let (number, revocation, stored) = state
         .db
-        .call(move |conn| {
+        .read(move |conn| {
             let number = store::visa::visa_number_of(conn, &app_id)?;
             let stored = match &number {
                 Some(number) => store::visa::pdf_of(conn, number)?,
@@ -586,7 +586,7 @@ async fn printout(state: &AppState, app: &Application, user: i64) -> Result<Stor
     let app_id = app.id.clone();
     let issued = state
         .db
-        .call(move |conn| store::visa::visa_of(conn, &app_id, user))
+        .read(move |conn| store::visa::visa_of(conn, &app_id, user))
         .await?
         .ok_or(AppError::NotFound)?;
     let inviter = inviter_line(app);
@@ -603,6 +603,6 @@ async fn printout(state: &AppState, app: &Application, user: i64) -> Result<Stor
     let now = state.clock.rfc3339();
     Ok(state
         .db
-        .call(move |conn| store::visa::store_pdf(conn, &number, &pdf, &now))
+        .write(move |conn| store::visa::store_pdf(conn, &number, &pdf, &now))
         .await?)
 }

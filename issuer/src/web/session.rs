@@ -110,7 +110,7 @@ impl AppState {
         let csrf = new_token();
         let expires = self.clock.unix() + SESSION_SECONDS;
         self.db
-            .call(move |conn| {
+            .write(move |conn| {
                 store::account::insert_session(conn, &hash, "web", user_id, &csrf, expires)
             })
             .await?;
@@ -135,7 +135,7 @@ pub async fn sessions(
             let now = state.clock.unix();
             state
                 .db
-                .call(move |conn| store::account::find_session(conn, &lookup, "web", now))
+                .read(move |conn| store::account::find_session(conn, &lookup, "web", now))
                 .await?
                 .map(|row| Session {
                     token_hash: hash,
@@ -155,7 +155,7 @@ pub async fn sessions(
             let (h, c) = (hash.clone(), csrf.clone());
             state
                 .db
-                .call(move |conn| {
+                .write(move |conn| {
                     store::account::insert_session(conn, &h, "web", None, &c, expires)
                 })
                 .await?;

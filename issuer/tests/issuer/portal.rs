@@ -2050,6 +2050,56 @@ async fn the_printout_is_made_once_stored_and_served_again_with_its_sha256_as_et
 }
 
 #[tokio::test]
+async fn the_visa_after_kz9999999_is_kza000000_and_its_printout_verifies_with_its_mrz() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = Db::open(&dir.path().join("issuer.sqlite3")).expect("db");
+    let (app, state) = portal_with(db, "http://127.0.0.1:9", SECRET, "");
+    // The ten millionth visa of the old form was issued already (to an application of long ago).
+    state
+        .db
+        .with(|conn| {
+            conn.execute_batch(
+                "PRAGMA foreign_keys = OFF;
+                 INSERT INTO visas (number, application_id, visa, token, kid, signed_at)
+                 VALUES ('KZ9999999', 'old', '{}', '', '0000000000000000', '2026-01-01T00:00:00Z');
+                 PRAGMA foreign_keys = ON;",
+            )?;
+            Ok(())
+        })
+        .expect("an old visa");
+    let (anna, id, order) = submitted_with_order(&app, &state).await;
+    assert_eq!(
+        callback(&app, &notice(&order, "paid", 8000, "USD"), SECRET, now()).await,
+        StatusCode::NO_CONTENT
+    );
+    let request = Request::get(format!("/applications/{id}/visa.pdf"))
+        .header(header::COOKIE, anna.cookie_header())
+        .body(Body::empty())
+        .expect("request");
+    let response = app.clone().oneshot(request).await.expect("infallible");
+    assert_eq!(response.status(), StatusCode::OK);
+    let pdf = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .expect("body");
+    let (codes, text) = scan_pdf(&pdf);
+    let pem = std::fs::read_to_string(repo().join("keys/dev-issuer.pub")).expect("public key");
+    let trust =
+        shared::TrustStore::from_keys([shared::PublicKey::from_spki_pem(&pem).expect("pem")]);
+    let verified = shared::verify(&codes[0], &trust).expect("the QR verifies");
+    assert_eq!(verified.visa().number().as_str(), "KZA000000");
+    let mrz = shared::VisaMrz::of(verified.visa());
+    // The document number fills its nine characters; its check digit follows (A = 10).
+    assert!(mrz.line2.starts_with("KZA000000"), "{}", mrz.line2);
+    assert_eq!(
+        shared::mrz::check_digit("KZA000000").map(|d| char::from(b'0' + d)),
+        mrz.line2.chars().nth(9)
+    );
+    let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(squeezed.contains(&mrz.line2), "{text}");
+    assert!(text.contains("KZA000000"), "the number is printed");
+}
+
+#[tokio::test]
 async fn the_downloaded_pdf_carries_a_qr_that_verifies_with_the_development_key_and_the_mrz() {
     let (app, state) = portal();
     let (anna, id, order) = submitted_with_order(&app, &state).await;

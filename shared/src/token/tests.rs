@@ -98,6 +98,22 @@ fn a_signed_visa_verifies_to_the_same_visa() {
 }
 
 #[test]
+fn visas_numbered_in_the_lettered_form_sign_verify_and_fill_the_mrz_number() {
+    // The issuer's numbers after KZ9999999 (issuer `domain::issuance::visa_number`).
+    for number in ["KZA000000", "KZN7X2RT4", "KZYYYYYYY"] {
+        let mut draft = sample_draft();
+        draft.visa_number = number.into();
+        let visa = draft.into_visa().expect("a nine-character number is valid");
+        let key = key(1);
+        let verified = verify(&sign(&visa, &key), &trust(&key)).expect("verifies");
+        assert_eq!(verified.visa().number().as_str(), number);
+        let mrz = crate::VisaMrz::of(&visa);
+        let check = crate::mrz::check_digit(number).expect("a check digit");
+        assert_eq!(&mrz.line2[..10], format!("{number}{check}"));
+    }
+}
+
+#[test]
 fn a_typical_visa_fits_in_400_characters_and_the_qr_alphanumeric_mode() {
     let token = sign(&sample_visa(), &key(1));
     assert!(token.len() <= 400, "{} characters", token.len());

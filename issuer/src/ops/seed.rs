@@ -1,0 +1,174 @@
+//! `issuer seed`: fills a database with issued visas for benchmarks at scale (issue 15: figures
+//! at a million visas). Each seeded visa is a real one: an account, its own invitation (the demo
+//! invitation's data under a `SEED-…` number), a paid application and payment, and a visa signed
+//! with the given key under the next visa number, all written in ONE transaction with cached
+//! statements. Not for a production database: the accounts share one password.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, anyhow};
+
+use crate::clock::{Clock, rfc3339};
+use crate::domain::account::Password;
+use crate::domain::application::{Application, ApplicationForm, ApplicationStatus};
+use crate::domain::fees::Fees;
+use crate::domain::issuance::{visa_for, visa_number, visa_serial};
+use crate::service::demo;
+use crate::store::visa::NewVisa;
+use crate::store::{self, Db};
+
+/// Options of `issuer seed`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SeedArgs {
+    /// Directory of the issuer's database (created if needed).
+    #[arg(long, env = "ISSUER_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+    /// How many issued visas to add.
+    #[arg(long)]
+    pub visas: u64,
+    /// The private key (PKCS#8 PEM) that signs the seeded visas.
+    #[arg(long, default_value = "keys/dev-issuer.key")]
+    pub key: PathBuf,
+}
+
+/// The e-mail of the seeded account that holds the visa with this serial.
+pub fn seed_email(serial: u64) -> String {
+    format!("seed{serial}@seed.example")
+}
+
+/// Adds `args.visas` issued visas; prints what it did and how fast.
+pub fn seed(args: &SeedArgs) -> Result<ExitCode> {
+    std::fs::create_dir_all(&args.data_dir)
+        .with_context(|| format!("creating {}", args.data_dir.display()))?;
+    let db = Db::open(&args.data_dir.join("issuer.sqlite3"))?;
+    let clock = Clock::system();
+    demo::seed(&db, &clock)?;
+    let key = crate::keys::keyfile::load_private(&args.key)?;
+    // One password for every seeded account, from the environment (for the load script), or a
+    // random one nobody knows; hashed once.
+    let password = match std::env::var("ISSUER_SEED_PASSWORD") {
+        Ok(text) => text,
+        Err(_) => crate::ids::new_token(),
+    };
+    let password =
+        Password::parse(&password).map_err(|p| anyhow!("ISSUER_SEED_PASSWORD: {}", p.code()))?;
+    let hash = crate::service::account::hash_password(&password)?;
+    let started = clock.now();
+    let (first, last) = db.with(|conn| {
+        store::seed::bulk_mode(conn, true)?;
+        let result = insert_all(conn, args.visas, &key, &hash, &clock);
+        store::seed::bulk_mode(conn, false)?;
+        result
+    })?;
+    let seconds = (clock.now() - started).as_seconds_f64();
+    let rate = args.visas as f64 / seconds.max(1e-9);
+    println!(
+        "seeded {} issued visas ({first} … {last}) in {seconds:.1} s ({rate:.0} visas/s); \
+         accounts {} … {}",
+        args.visas,
+        seed_email(visa_serial(&first).unwrap_or(0)),
+        seed_email(visa_serial(&last).unwrap_or(0)),
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes the visas in one transaction; gives the first and last visa numbers.
+fn insert_all(
+    conn: &mut rusqlite::Connection,
+    count: u64,
+    key: &shared::IssuerKey,
+    hash: &str,
+    clock: &Clock,
+) -> Result<(String, String)> {
+    let now = clock.now();
+    let (at, today) = (rfc3339(now), clock.today());
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let template = store::invitation::invitation_by_number(&tx, demo::DEMO_INVITATION)?
+        .context("the demo invitation")?;
+    let guest = demo::invitation_form(today)
+        .parse(today)
+        .map_err(|p| anyhow!("the demo invitation: {p:?}"))?;
+    let form = ApplicationForm {
+        invitation_number: demo::DEMO_INVITATION.to_owned(),
+        category: "tourist".into(),
+        surname: "ERIKSSON".into(),
+        given_names: "ANNA MARIA".into(),
+        surname_native: "Эрикссон".into(),
+        given_names_native: "Анна Мария".into(),
+        sex: "F".into(),
+        date_of_birth: "1974-08-12".into(),
+        citizenship: "SWE".into(),
+        passport_number: "L898902C3".into(),
+        passport_expiry: (today + time::Duration::days(3 * 365)).to_string(),
+        with_children: "no".into(),
+    };
+    let applicant = form
+        .parse(today)
+        .map_err(|p| anyhow!("the seeded applicant: {p:?}"))?;
+    let mut app = Application {
+        id: String::new(),
+        status: ApplicationStatus::Paid,
+        applicant,
+        invitation: template,
+        created_at: at.clone(),
+    };
+    let fee = Fees::parse("")?.minor(app.applicant.category);
+    let next = visa_serial(&store::visa::next_number(&tx)?).context("the next visa number")?;
+    let mut first = None;
+    let mut last = String::new();
+    for serial in next..next + count {
+        let number = visa_number(serial).context("the visa numbers are used up")?;
+        let user =
+            store::account::insert_user(&tx, &seed_email(serial), "Seed Applicant", hash, &at)?
+                .with_context(|| format!("{} exists already", seed_email(serial)))?;
+        let invitation = shared::visa::InvitationNumber::parse(&format!("SEED-{serial:010}"))
+            .map_err(|e| anyhow!("a seeded invitation number: {e}"))?;
+        if !store::invitation::insert_invitation(
+            &tx,
+            app.invitation.inviter.id,
+            &invitation,
+            &guest,
+            &at,
+        )? {
+            return Err(anyhow!("invitation {} exists already", invitation.as_str()));
+        }
+        let invitation_id = tx.last_insert_rowid();
+        app.applicant.invitation_number = invitation.clone();
+        app.invitation.number = invitation;
+        app.invitation.id = invitation_id;
+        app.id = crate::ids::random_id();
+        let data = serde_json::to_string(&app.applicant.to_form())?;
+        store::seed::insert_paid_application(&tx, &app.id, user, invitation_id, &data, &at)?;
+        let order = crate::ids::random_id();
+        store::seed::insert_paid_payment(
+            &tx,
+            &order,
+            &app.id,
+            fee,
+            Fees::CURRENCY,
+            &format!("SEED-{serial}"),
+            &at,
+        )?;
+        let visa = visa_for(&app, &number, now).map_err(|e| anyhow!("visa {number}: {e}"))?;
+        let token = shared::sign(&visa, key);
+        store::visa::insert(
+            &tx,
+            &NewVisa {
+                number: &number,
+                application_id: &app.id,
+                visa: &visa,
+                token: &token,
+                kid: &key.kid().to_string(),
+                signed_at: &at,
+            },
+        )?;
+        if serial % 100_000 == 0 {
+            eprintln!("… {number}");
+        }
+        first.get_or_insert_with(|| number.clone());
+        last = number;
+    }
+    tx.commit()?;
+    Ok((first.unwrap_or_default(), last))
+}
