@@ -5,4 +5,6 @@
 
 pub mod account;
 pub mod demo;
+pub mod hasher;
 pub mod issuance;
+pub mod throttle;

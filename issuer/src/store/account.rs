@@ -4,8 +4,7 @@
 use anyhow::Result;
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::domain::account::User;
-use crate::domain::taxid::TaxId;
+use crate::domain::account::{LoginId, User};
 
 /// A session as found by its token.
 #[derive(Debug, Clone)]
@@ -35,10 +34,13 @@ pub fn insert_user(
 /// The user id and password hash for a login identifier: an e-mail, or the BIN/IIN of an inviting
 /// party that has an account.
 pub fn find_login(conn: &Connection, identifier: &str) -> Result<Option<(i64, String)>> {
-    let id = identifier.trim();
-    let by_tax_id = TaxId::parse(id).ok();
-    let row = match by_tax_id {
-        Some(tax_id) => conn
+    find_login_id(conn, &LoginId::parse(identifier))
+}
+
+/// The user id and password hash of the account a parsed identifier names.
+pub fn find_login_id(conn: &Connection, id: &LoginId) -> Result<Option<(i64, String)>> {
+    let row = match id {
+        LoginId::TaxId(tax_id) => conn
             .query_row(
                 "SELECT u.id, u.password_hash FROM users u JOIN inviters i ON i.user_id = u.id
                  WHERE i.tax_id = ?1",
@@ -46,10 +48,10 @@ pub fn find_login(conn: &Connection, identifier: &str) -> Result<Option<(i64, St
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?,
-        None => conn
+        LoginId::Email(email) => conn
             .query_row(
                 "SELECT id, password_hash FROM users WHERE email = ?1",
-                [id.to_lowercase()],
+                [email],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?,

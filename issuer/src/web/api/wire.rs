@@ -51,7 +51,8 @@ pub struct SignupRequest {
     #[schema(value_type = FreeText, required = true)]
     #[serde(default)]
     pub full_name: String,
-    /// 12 to 128 characters, any.
+    /// 12 to 128 characters, no control characters, not one of the 10,000 most common
+    /// passwords and not easy to guess (zxcvbn score 3 or more, the e-mail and name counted).
     #[schema(min_length = 12, max_length = 128, required = true)]
     #[serde(default)]
     pub password: String,
@@ -336,8 +337,11 @@ pub enum ErrorCode {
     Unauthorized,
     /// Wrong identifier or password.
     WrongCredentials,
-    /// Too many failed logins for this identifier.
+    /// Too many attempts (log-ins, sign-ups) for this account or from this address: see
+    /// `Retry-After`.
     TooManyAttempts,
+    /// Every password check is busy: see `Retry-After`.
+    Busy,
     /// Some fields are invalid; see `fields`.
     InvalidFields,
     /// No such endpoint, or no such application of the caller.
