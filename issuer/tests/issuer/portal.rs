@@ -1636,6 +1636,19 @@ async fn a_signed_paid_callback_issues_one_visa_and_its_duplicates_change_nothin
     assert!(receipt.body.contains("EP-2026-000123"));
     assert!(receipt.body.contains("**** 1111"));
     assert!(receipt.body.contains("80 USD"));
+    // The owner's receipt links to the gateway's own check with a link signed for 10 minutes.
+    let marker = "href=\"http://127.0.0.1:9/pay/pay-1?expires=";
+    let at = receipt
+        .body
+        .find(marker)
+        .expect("a signed link to the gateway's check")
+        + marker.len();
+    let query = &receipt.body[at..receipt.body[at..].find('"').expect("end") + at];
+    let (expires, signature) = query.split_once("&amp;signature=").expect("signature");
+    let expires: i64 = expires.parse().expect("expiry");
+    let secrets = issuer::epay::Secrets::parse(SECRET).expect("secrets");
+    assert!(secrets.check_link_holds("pay-1", expires, signature, now()));
+    assert!(!secrets.check_link_holds("pay-1", expires, signature, now() + 601));
     let request = Request::post("/api/v1/sessions")
         .header(header::CONTENT_TYPE, "application/json")
         .body(Body::from(
