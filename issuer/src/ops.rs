@@ -93,7 +93,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the portal (the default).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Register an invitation from an inviting party (BIN or IIN) and print its number.
     Invite(Box<InviteArgs>),
     /// Generate an Ed25519 key pair: NAME.key (PKCS#8 PEM, mode 0600) and NAME.pub (SPKI PEM).
@@ -151,7 +151,7 @@ pub const EXIT_BAD_INPUT: u8 = 2;
 pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         None => serve(cli.serve),
-        Some(Command::Serve(args)) => serve(args),
+        Some(Command::Serve(args)) => serve(*args),
         Some(Command::Invite(args)) => invite(&args),
         Some(Command::Keygen { out, root }) => keygen(&out, root),
         Some(Command::Certify(args)) => crate::ops::trust::certify(&args),
