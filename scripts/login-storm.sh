@@ -12,6 +12,7 @@
 #
 #   scripts/login-storm.sh
 #   BASELINE=main scripts/login-storm.sh
+#   BASELINE=main BASELINE_BIN=/path/to/main/issuer scripts/login-storm.sh   # already built
 #   CONNECTIONS=50 DURATION=20 scripts/login-storm.sh
 #
 # Installs what it needs on a fresh Debian machine (wrk, curl, jq, sqlite3) with apt-get.
@@ -21,6 +22,7 @@ CONNECTIONS=${CONNECTIONS:-200}
 DURATION=${DURATION:-30}
 ACCOUNTS=${ACCOUNTS:-200}
 BASELINE=${BASELINE:-}
+BASELINE_BIN=${BASELINE_BIN:-}
 PASSWORD="tundra kettle 47 storm"
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -150,7 +152,9 @@ echo "measuring the hash's single-core rate…"
 rate=$(cd "$ROOT" && cargo bench -q -p issuer --bench argon2 2>/dev/null | sed -n 's/^RESULT hash_per_second=//p')
 cores=$(nproc)
 : >"$WORK/rows"
-if [ -n "$BASELINE" ]; then
+if [ -n "$BASELINE" ] && [ -n "$BASELINE_BIN" ]; then
+  storm "$BASELINE" "$BASELINE_BIN"
+elif [ -n "$BASELINE" ]; then
   echo "building $BASELINE into target/baseline…"
   mkdir -p "$WORK/baseline-src"
   git -C "$ROOT" archive "$BASELINE" | tar -x -C "$WORK/baseline-src"
