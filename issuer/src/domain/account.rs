@@ -275,6 +275,9 @@ mod tests {
             "tundra kettle 47",
             "long enough password",
             "a long e2e test password",
+            "a long test password",
+            "another long password",
+            "tundra kettle 47 storm",
             "Vq7#kZ2!mX9$",
         ] {
             assert!(Password::parse(strong).is_ok(), "{strong:?}");
