@@ -35,9 +35,10 @@ use layout::{View, message_page};
 use outcome::{ASTANA, receipt, waiting};
 
 const CSRF_COOKIE: &str = "epay_csrf";
-/// The cookie that marks the browser that paid a payment (its path is the payment's address):
-/// the gateway's tagged MAC of the payment id, so nothing is stored and nothing else opens it.
-const PAYER_COOKIE: &str = "epay_payer";
+/// The cookie that marks the browser that paid a payment, `epay_payer_<payment id>` (its path is
+/// the payment's address): the gateway's tagged MAC of the payment id, so nothing is stored and
+/// nothing else opens it.
+const PAYER_COOKIE: &str = "epay_payer_";
 /// The tag of [`PAYER_COOKIE`]'s MAC.
 const PAYER_TAG: &[u8] = b"payer";
 /// The cookie that keeps the language the payer chose with the switch.
@@ -435,7 +436,7 @@ fn submit(
         }
         // This browser paid: it may see the waiting page and the check.
         let mac = state.secrets().sign_tagged(PAYER_TAG, id);
-        let cookie = format!("{PAYER_COOKIE}={mac}; Path=/pay/{id}; HttpOnly; SameSite=Lax");
+        let cookie = format!("{PAYER_COOKIE}{id}={mac}; Path=/pay/{id}; HttpOnly; SameSite=Lax");
         if let Ok(value) = HeaderValue::from_str(&cookie) {
             response.headers_mut().append(header::SET_COOKIE, value);
         }
@@ -446,7 +447,7 @@ fn submit(
 /// Whether the request comes from the browser that paid payment `id`.
 fn is_payer(state: &AppState, id: &str, headers: &HeaderMap) -> bool {
     cookies(headers)
-        .filter(|(name, _)| *name == PAYER_COOKIE)
+        .filter(|(name, _)| name.strip_prefix(PAYER_COOKIE) == Some(id))
         .any(|(_, value)| state.secrets().holds(PAYER_TAG, id, value))
 }
 
