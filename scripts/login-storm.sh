@@ -14,6 +14,7 @@
 #   BASELINE=main scripts/login-storm.sh
 #   BASELINE=main BASELINE_BIN=/path/to/main/issuer scripts/login-storm.sh   # already built
 #   CONNECTIONS=50 DURATION=20 scripts/login-storm.sh
+#   BACKOFF_MS=1000 scripts/login-storm.sh   # clients wait 1 s after a 503/429, as Retry-After asks
 #
 # Installs what it needs on a fresh Debian machine (wrk, curl, jq, sqlite3) with apt-get.
 set -euo pipefail
@@ -72,7 +73,8 @@ hwm_kb() { awk '/^VmHWM/ { print $2 }' "/proc/$PID/status"; }
 
 # storm LABEL BINARY: one full measurement; appends a line to $WORK/rows.
 storm() {
-  local label=$1 bin=$2 data=$WORK/data-$label
+  local label=$1 bin=$2
+  local data=$WORK/data-$label
   PORT=$(free_port)
   local sandbox
   sandbox=$(free_port)
@@ -110,7 +112,7 @@ storm() {
   local rss_before
   rss_before=$(rss_kb)
 
-  REQUESTS=$WORK/logins.req wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s -s "$LUA" "$base" >"$WORK/storm-$label.out" &
+  REQUESTS=$WORK/logins.req BACKOFF_MS=${BACKOFF_MS:-0} wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s -s "$LUA" "$base" >"$WORK/storm-$label.out" &
   local storm_pid=$!
   (while kill -0 "$storm_pid" 2>/dev/null; do rss_kb >>"$WORK/rss-$label"; sleep 0.2; done) &
   local sampler=$!
@@ -151,6 +153,7 @@ echo "building the release issuer…"
 echo "measuring the hash's single-core rate…"
 rate=$(cd "$ROOT" && cargo bench -q -p issuer --bench argon2 2>/dev/null | sed -n 's/^RESULT hash_per_second=//p')
 cores=$(nproc)
+echo "Argon2id single-core rate: $rate/s"
 : >"$WORK/rows"
 if [ -n "$BASELINE" ] && [ -n "$BASELINE_BIN" ]; then
   storm "$BASELINE" "$BASELINE_BIN"
