@@ -171,6 +171,47 @@ impl Secrets {
         }
     }
 
+    /// The signature of a link to payment `payment_id`'s electronic check that opens it until
+    /// `expires` (Unix seconds), with the first secret: 64 hex digits. The portal puts it in the
+    /// owner's personal account as `{gateway}/pay/{id}?expires={expires}&signature={this}`
+    /// (docs/epay-gateway.md); the gateway opens the check with it in any browser until then.
+    pub fn sign_check_link(&self, payment_id: &str, expires: i64) -> String {
+        self.sign_tagged(b"check-link", &format!("{payment_id}.{expires}"))
+    }
+
+    /// Whether `signature` is [`Self::sign_check_link`]'s for `payment_id` and `expires` under
+    /// any of the secrets, and `expires` is still ahead of `now`.
+    pub fn check_link_holds(
+        &self,
+        payment_id: &str,
+        expires: i64,
+        signature: &str,
+        now: i64,
+    ) -> bool {
+        now < expires && self.holds(b"check-link", &format!("{payment_id}.{expires}"), signature)
+    }
+
+    /// A tagged MAC of `text` with the first secret, hex: values the gateway hands to browsers
+    /// (the check link above, the payer's cookie). The tag is letters, so no tagged MAC is ever
+    /// the signature of a message (whose "timestamp" is digits).
+    pub fn sign_tagged(&self, tag: &[u8], text: &str) -> String {
+        let first = self.0.first().map(Vec::as_slice).unwrap_or_default();
+        hex::encode(mac(first, tag, text.as_bytes()))
+    }
+
+    /// Whether `signature` (hex) is [`Self::sign_tagged`]'s for `tag` and `text` under any of the
+    /// secrets, compared in constant time.
+    pub fn holds(&self, tag: &[u8], text: &str, signature: &str) -> bool {
+        let Ok(given) = hex::decode(signature) else {
+            return false;
+        };
+        let mut matched = subtle::Choice::from(0);
+        for secret in &self.0 {
+            matched |= mac(secret, tag, text.as_bytes()).ct_eq(given.as_slice());
+        }
+        bool::from(matched)
+    }
+
     /// Checks a whole message: the merchant header against `merchant` (in constant time), then
     /// [`Self::verify`]. `header` looks a header up by its lowercase name.
     pub fn authenticate<'a>(
@@ -281,6 +322,30 @@ mod tests {
 
     fn secrets(list: &str) -> Secrets {
         Secrets::parse(list).expect("secrets")
+    }
+
+    #[test]
+    fn a_check_link_opens_its_payment_until_it_expires_under_any_secret() {
+        let old = secrets("old-secret");
+        let both = secrets("new-secret, old-secret");
+        let signature = old.sign_check_link("pay-1", NOW + 600);
+        assert_eq!(signature.len(), 64);
+        assert!(both.check_link_holds("pay-1", NOW + 600, &signature, NOW));
+        assert!(!both.check_link_holds("pay-1", NOW + 600, &signature, NOW + 600));
+        assert!(!both.check_link_holds("pay-2", NOW + 600, &signature, NOW));
+        assert!(!both.check_link_holds("pay-1", NOW + 6000, &signature, NOW));
+        assert!(!both.check_link_holds("pay-1", NOW + 600, "zz", NOW));
+        // A tagged value is never a message signature, nor one of another tag.
+        assert!(!both.holds(b"payer", "pay-1.1795000600", &signature));
+        assert!(
+            old.verify(
+                &NOW.to_string(),
+                b"pay-1.1795000600",
+                &format!("v1={signature}"),
+                NOW
+            )
+            .is_err()
+        );
     }
 
     /// Verifies a message signed with `k` at `NOW` whose timestamp header reads `timestamp`.

@@ -253,6 +253,18 @@ catalogue! {
         "Ссылка неверна или срок платежа истёк. Вернитесь на портал и начните оплату заново.",
         "The link is wrong or the payment has expired. Return to the portal and start the payment again.",
     ],
+    /// A paid or pending payment opened in another browser.
+    CheckPrivate => [
+        "Электрондық чек жабық",
+        "Электронный чек закрыт",
+        "The electronic check is private",
+    ],
+    /// What to do about it.
+    CheckPrivateText => [
+        "Чек тек төлем жасалған браузерде немесе порталдың жеке кабинетіндегі сілтеме арқылы ашылады. Порталға кіріп, төлемнің чегін сол жерден ашыңыз.",
+        "Чек открывается только в браузере, из которого была оплата, или по ссылке из личного кабинета портала. Войдите на портал и откройте чек оттуда.",
+        "The check opens only in the browser that paid, or through the link in the portal's personal account. Log in to the portal and open the check from there.",
+    ],
     /// The link to the payment page.
     OpenPaymentPage => ["Төлем бетін ашу", "Открыть страницу оплаты", "Open the payment page"],
     /// Field error: empty.

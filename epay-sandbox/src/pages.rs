@@ -35,6 +35,12 @@ use layout::{View, message_page};
 use outcome::{ASTANA, receipt, waiting};
 
 const CSRF_COOKIE: &str = "epay_csrf";
+/// The cookie that marks the browser that paid a payment, `epay_payer_<payment id>` (its path is
+/// the payment's address): the gateway's tagged MAC of the payment id, so nothing is stored and
+/// nothing else opens it.
+const PAYER_COOKIE: &str = "epay_payer_";
+/// The tag of [`PAYER_COOKIE`]'s MAC.
+const PAYER_TAG: &[u8] = b"payer";
 /// The cookie that keeps the language the payer chose with the switch.
 const LANG_COOKIE: &str = "epay_lang";
 const STYLESHEET: &str = include_str!("../static/epay.css");
@@ -101,7 +107,9 @@ async fn print_script() -> Response {
 }
 
 /// The payment's one address: the method choice while unpaid, the waiting page while pending,
-/// the electronic check once final.
+/// the electronic check once final. Once submitted, the payment (the payer's name, the card's
+/// last digits) shows only in the browser that paid ([`PAYER_COOKIE`]) or through a check link
+/// the merchant signed, until it expires (`?expires=…&signature=…`, docs/epay-gateway.md).
 async fn payment_page(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -114,6 +122,14 @@ async fn payment_page(
         Err(response) => return *response,
     };
     let view = asked.view(&payment, format!("/pay/{id}"));
+    let opened = payment.status == PaymentStatus::Created
+        || is_payer(&state, &id, &headers)
+        || signed_link(&state, &id, query.as_deref());
+    if !opened {
+        tracing::info!(payment = %id, "the payment was opened outside the paying browser");
+        let page = message_page(&view, Msg::CheckPrivate, Msg::CheckPrivateText, None);
+        return asked.remember((StatusCode::FORBIDDEN, Html(page.into_string())).into_response());
+    }
     let page = match payment.status {
         PaymentStatus::Created => choose_method(&view, &payment),
         PaymentStatus::Pending => waiting(&view, &payment),
@@ -412,13 +428,47 @@ fn submit(
         tracing::error!(payment = %id, %error, "recording a submission failed");
         None
     });
+    let mut response = Redirect::to(&format!("/pay/{id}")).into_response();
     if submitted == Some(true) {
         tracing::info!(payment = %id, method = method.as_str(), ?outcome, "payment submitted");
         if outcome != Outcome::PendingWithoutCallback {
             spawn_settlement(state.clone(), id.to_owned(), delay);
         }
+        // This browser paid: it may see the waiting page and the check.
+        let mac = state.secrets().sign_tagged(PAYER_TAG, id);
+        let cookie = format!("{PAYER_COOKIE}{id}={mac}; Path=/pay/{id}; HttpOnly; SameSite=Lax");
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
     }
-    Redirect::to(&format!("/pay/{id}")).into_response()
+    response
+}
+
+/// Whether the request comes from the browser that paid payment `id`.
+fn is_payer(state: &AppState, id: &str, headers: &HeaderMap) -> bool {
+    cookies(headers)
+        .filter(|(name, _)| name.strip_prefix(PAYER_COOKIE) == Some(id))
+        .any(|(_, value)| state.secrets().holds(PAYER_TAG, id, value))
+}
+
+/// Whether the query carries an unexpired check link the merchant signed for payment `id`.
+fn signed_link(state: &AppState, id: &str, query: Option<&str>) -> bool {
+    let mut expires = None;
+    let mut signature = None;
+    for pair in query.into_iter().flat_map(|q| q.split('&')) {
+        match pair.split_once('=') {
+            Some(("expires", value)) => expires = value.parse::<i64>().ok(),
+            Some(("signature", value)) => signature = Some(value),
+            _ => {}
+        }
+    }
+    let now = OffsetDateTime::now_utc().unix_timestamp();
+    match (expires, signature) {
+        (Some(expires), Some(signature)) => state
+            .secrets()
+            .check_link_holds(id, expires, signature, now),
+        _ => false,
+    }
 }
 
 /// The payment, or the page to show instead (not found, or a database failure), in the

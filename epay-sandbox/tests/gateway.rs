@@ -226,7 +226,22 @@ async fn pay(state: &AppState, payment_id: &str, method: &str, fields: &[(&str, 
     let reply = call(state, post_form(&uri, Some(&cookie), &all)).await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
     assert_eq!(reply.header("location"), format!("/pay/{payment_id}"));
-    call(state, get(&format!("/pay/{payment_id}"), None)).await
+    let payer = payer_cookie(&reply, payment_id);
+    call(state, get(&format!("/pay/{payment_id}"), Some(&payer))).await
+}
+
+/// The cookie that marks the paying browser, as the browser sends it back.
+fn payer_cookie(reply: &Reply, payment_id: &str) -> String {
+    let set = reply
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("epay_payer_{payment_id}=")))
+        .expect("the payer's cookie");
+    assert!(set.contains(&format!("Path=/pay/{payment_id};")), "{set}");
+    assert!(set.contains("HttpOnly"), "{set}");
+    set.split(';').next().expect("name=value").to_owned()
 }
 
 fn card(number: &str) -> [(&'static str, String); 4] {
@@ -705,6 +720,73 @@ async fn the_merchants_language_opens_the_pages_and_the_payers_switch_holds_for_
     let unknown = call(&state, get(&format!("/pay/{id}?lang=de"), None)).await;
     assert_shows(&unknown, &["<html lang=\"ru\">"]);
     assert_eq!(unknown.header("set-cookie"), "");
+}
+
+#[tokio::test]
+async fn the_check_opens_only_in_the_paying_browser_or_through_a_signed_link_that_expires() {
+    let state = state();
+    let created = create(&state, "private-check", NOWHERE).await;
+    let id = created.payment_id.clone();
+    // Before paying, the address is the way in: the method choice opens anywhere.
+    let choice = call(&state, get(&format!("/pay/{id}"), None)).await;
+    assert_eq!(choice.status, StatusCode::OK);
+    let check = pay_card(&state, &id, "4111 1111 1111 1111").await;
+    assert_shows(
+        &check,
+        &["Electronic check", "ERIKSSON ANNA MARIA", "**** 1111"],
+    );
+    // Anyone else holding the address sees nothing of it, in any language.
+    for (query, words) in [
+        ("", "The electronic check is private"),
+        ("?lang=ru", "Электронный чек закрыт"),
+    ] {
+        let stranger = call(&state, get(&format!("/pay/{id}{query}"), None)).await;
+        assert_eq!(stranger.status, StatusCode::FORBIDDEN);
+        assert_shows(&stranger, &[words]);
+        for private in ["ERIKSSON", "1111", "INV-"] {
+            assert!(
+                !stranger.body.contains(private),
+                "{private} shown to a stranger"
+            );
+        }
+    }
+    // Another payment's payer cookie does not open it.
+    let other = create(&state, "other-check", NOWHERE).await;
+    let uri = format!("/pay/{}/card", other.payment_id);
+    let (cookie, token) = open_form(&state, &uri).await;
+    let mut fields: Vec<(&str, &str)> = vec![("csrf", &token)];
+    let card = card("4111 1111 1111 1111");
+    fields.extend(card.iter().map(|(k, v)| (*k, v.as_str())));
+    let paid_other = call(&state, post_form(&uri, Some(&cookie), &fields)).await;
+    let wrong = payer_cookie(&paid_other, &other.payment_id);
+    let renamed = wrong.replace(&other.payment_id, &id);
+    for cookie in [wrong, renamed] {
+        let refused = call(&state, get(&format!("/pay/{id}"), Some(&cookie))).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{cookie}");
+    }
+    // A link the merchant signs opens it in any browser until it expires.
+    let secrets = epay_contract::Secrets::new([epay_sandbox::DEV_SECRET]).expect("secrets");
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let link = |expires: i64, signature: &str| {
+        format!("/pay/{id}?expires={expires}&signature={signature}")
+    };
+    let fresh = secrets.sign_check_link(&id, now + 600);
+    let opened = call(&state, get(&link(now + 600, &fresh), None)).await;
+    assert_eq!(opened.status, StatusCode::OK);
+    assert_shows(&opened, &["Electronic check", "ERIKSSON ANNA MARIA"]);
+    let expired = secrets.sign_check_link(&id, now - 1);
+    for (expires, signature) in [
+        (now - 1, expired.as_str()),
+        (now + 6000, fresh.as_str()),
+        (
+            now + 600,
+            &secrets.sign_check_link(&other.payment_id, now + 600),
+        ),
+        (now + 600, "00"),
+    ] {
+        let reply = call(&state, get(&link(expires, signature), None)).await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{expires} {signature}");
+    }
 }
 
 #[tokio::test]

@@ -1,7 +1,8 @@
 // Walks the portal in headless Chromium (Debian's /usr/bin/chromium; nothing is downloaded):
 // sign-up -> the mailed confirmation link (an .eml in the data directory's outbox) -> log in -> Portal Services -> Electronic visa -> Step 1 with a mistake -> fixed -> confirmation
 // -> "Visas", in English and Kazakh, and writes screenshots to docs/screenshots/portal-*.png.
-// It also checks that the browser keeps the __Host- session cookie on http://127.0.0.1 and that
+// It also checks that the browser keeps the __Host- cookies on http://127.0.0.1 (a visitor only the
+// CSRF one, a logged-in user the session), and that
 // no page trips the Content-Security-Policy.
 //
 // Usage (from the repository root, after `cargo build -p issuer`):
@@ -77,10 +78,16 @@ try {
 
   await page.goto(`${base}/login`);
   await shot('login');
-  const cookies = await context.cookies();
-  const session = cookies.find((c) => c.name === '__Host-session');
-  if (!session) fail(`Chromium refused the __Host- session cookie on ${base}: ${JSON.stringify(cookies)}`);
-  if (!session.secure || !session.httpOnly || session.sameSite !== 'Lax') fail(`cookie attributes: ${JSON.stringify(session)}`);
+  // A visitor has no session yet, only the cookie the form's CSRF token is signed from.
+  const hostCookie = async (name) => {
+    const cookies = await context.cookies();
+    const cookie = cookies.find((c) => c.name === name);
+    if (!cookie) fail(`Chromium refused the ${name} cookie on ${base}: ${JSON.stringify(cookies)}`);
+    if (!cookie.secure || !cookie.httpOnly || cookie.sameSite !== 'Lax') fail(`cookie attributes: ${JSON.stringify(cookie)}`);
+    return cookies;
+  };
+  const anonymous = await hostCookie('__Host-csrf');
+  if (anonymous.some((c) => c.name === '__Host-session')) fail('a visitor got a session before logging in');
 
   await page.click('text=Sign Up');
   await page.fill('#f-email', 'anna.eriksson@example.com');
@@ -92,6 +99,7 @@ try {
   await shot('check-mail');
   const confirmLink = await mailedLink('verify_address', '/account/confirm/');
   await logIn(page, 'anna.eriksson@example.com', 'a long test password');
+  await hostCookie('__Host-session');
   await shot('services');
 
   await page.click('text=Electronic visa');

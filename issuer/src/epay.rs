@@ -87,6 +87,18 @@ impl Gateway {
         &self.secrets
     }
 
+    /// How long a link to the gateway's electronic check opens it, in seconds.
+    pub const CHECK_LINK_SECONDS: i64 = 10 * 60;
+
+    /// A link to the gateway's electronic check of a payment, signed for
+    /// [`Self::CHECK_LINK_SECONDS`]: the check opens through it in any browser until then (in
+    /// the paying browser it opens anyway). The portal shows it to the owner only.
+    pub fn check_link(&self, pay_url: &str, payment_id: &str) -> String {
+        let expires = self.clock.unix() + Self::CHECK_LINK_SECONDS;
+        let signature = self.secrets.sign_check_link(payment_id, expires);
+        format!("{pay_url}?expires={expires}&signature={signature}")
+    }
+
     /// Checks a message of the gateway (a callback or a status answer): our merchant id, a
     /// timestamp within 300 s of `now` (Unix seconds) and a signature under one of our secrets.
     pub fn verify(&self, headers: &HeaderMap, body: &[u8], now: i64) -> Result<(), SignatureError> {

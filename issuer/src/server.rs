@@ -51,6 +51,11 @@ pub struct ServeArgs {
     /// http://localhost.
     #[arg(long, env = "ISSUER_INSECURE_COOKIES")]
     pub insecure_cookies: bool,
+    /// Client addresses with no per-address limit on log-ins and sign-ups, comma-separated: only
+    /// for load tests and API conformance runs on loopback. Attempts from them are still
+    /// throttled per account. See docs/operations.md.
+    #[arg(long, env = "ISSUER_UNTHROTTLED", value_delimiter = ',')]
+    pub unthrottled: Vec<std::net::IpAddr>,
     /// Do not add the demo inviting organisation and invitation on first run.
     #[arg(long, env = "ISSUER_NO_DEMO")]
     pub no_demo: bool,
@@ -189,6 +194,8 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
                 .public_url
                 .clone()
                 .unwrap_or_else(|| format!("http://{bound}")),
+            cookie_key: crate::web::CookieKey::load_or_create(&args.data_dir.join("cookie.key"))?,
+            unthrottled: args.unthrottled.clone(),
         },
         gateway,
         key,

@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod demo;
+pub mod hasher;
 pub mod inviter;
 pub mod issuance;
 pub mod kiosk;
@@ -14,4 +15,5 @@ pub mod printout;
 pub mod recovery;
 pub mod screening;
 pub mod signup;
+pub mod throttle;
 pub mod trust;

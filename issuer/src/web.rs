@@ -10,6 +10,7 @@ mod error;
 pub mod inviter;
 pub mod lang;
 pub mod layout;
+pub mod limit;
 pub mod office;
 pub mod payment;
 pub mod printout;
@@ -20,12 +21,17 @@ mod state;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
 
+/// The longest a request may take before the portal answers 503 itself.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+pub use cookie::CookieKey;
 pub use error::{AppError, error_page};
 pub use state::{AppState, BODY_LIMIT, Inner, Settings, TrustFiles};
 
@@ -67,6 +73,12 @@ pub fn app(state: AppState) -> Router {
         .merge(forms)
         // A kiosk's ledger export is larger than a form: its upload has its own limit.
         .merge(office::kiosks::upload_router())
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            REQUEST_TIMEOUT,
+        ))
+        // Outermost, so that what the layers above answer themselves (413 from the body limit,
+        // 503 from the timeout) carries the headers too.
         .layer(middleware::from_fn_with_state(
             state.clone(),
             security_headers,

@@ -34,7 +34,7 @@ free_port() {
 start_issuer() {
   local data=$1 port=$2 sandbox=$3 log=$4
   "$ISSUER_BIN" --addr "127.0.0.1:$port" --sandbox-addr "127.0.0.1:$sandbox" \
-    --data-dir "$data" --key "$ROOT/keys/dev-issuer.key" --insecure-cookies \
+    --data-dir "$data" --key "$ROOT/keys/dev-issuer.key" --insecure-cookies --unthrottled 127.0.0.1 \
     >>"$log" 2>&1 &
   ISSUER_PID=$!
   ISSUER_DATA=$data

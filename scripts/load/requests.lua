@@ -3,6 +3,8 @@
 -- where HEADERS is "Name: value" pairs joined by "|" (may be empty). Each thread starts at its own
 -- offset and cycles through the file. The status classes are counted per thread and printed by
 -- done() as one line "RESULT key=value ..." that scripts/load.sh parses.
+-- With BACKOFF_MS set, a thread waits that long before its next request after a 429 or 503, as a
+-- client honouring Retry-After would (scripts/login-storm.sh).
 
 local lines = {}
 local position = 1
@@ -10,6 +12,8 @@ local threads = {}
 local counter = 0
 
 c2, c3, c4, c5, cx = 0, 0, 0, 0, 0
+local backoff = tonumber(os.getenv("BACKOFF_MS") or "0") or 0
+local wait = 0
 
 local function split(text, sep)
   local out, from = {}, 1
@@ -54,7 +58,14 @@ function request()
   return r
 end
 
+function delay()
+  local w = wait
+  wait = 0
+  return w
+end
+
 function response(status, headers, body)
+  if backoff > 0 and (status == 429 or status == 503) then wait = backoff end
   if status >= 200 and status < 300 then c2 = c2 + 1
   elseif status < 400 then c3 = c3 + 1
   elseif status < 500 then c4 = c4 + 1

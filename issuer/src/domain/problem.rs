@@ -21,6 +21,13 @@ pub enum Problem {
     EmailTaken,
     /// The password is too short or too long.
     PasswordLength,
+    /// The password has a control character (a NUL, a tab, a line break…).
+    PasswordControl,
+    /// The password is one of the most common passwords.
+    PasswordCommon,
+    /// The password is easy to guess (zxcvbn scores it under 3): a pattern, a repetition, a
+    /// dictionary word with digits, the account's own name or address.
+    PasswordWeak,
     /// The two passwords differ.
     PasswordsDiffer,
     /// The BIN or IIN is registered to another party.
@@ -70,6 +77,9 @@ impl Problem {
             Self::Email => "invalid_email",
             Self::EmailTaken => "email_taken",
             Self::PasswordLength => "password_length",
+            Self::PasswordControl => "password_control_characters",
+            Self::PasswordCommon => "password_common",
+            Self::PasswordWeak => "password_weak",
             Self::PasswordsDiffer => "passwords_differ",
             Self::TaxIdTaken => "bin_iin_taken",
             Self::NoSuchInvitation => "no_such_invitation",

@@ -14,7 +14,9 @@ use crate::domain::mail::{
     Letter, SIGNUP_ATTEMPT_QUIET_SECONDS, TokenPurpose, VERIFY_LINK_SECONDS, VERIFY_RESEND_SECONDS,
 };
 use crate::ids::{hash_token, new_token};
-use crate::service::account::hash_password;
+use crate::service::account::Credentials;
+use crate::service::hasher::HashError;
+use crate::service::throttle::{Action, Client, Subject, Throttled};
 use crate::store::{self, Db};
 
 /// What a sign-up did. Pages and the API answer the same for both.
@@ -24,6 +26,10 @@ pub enum SignUp {
     Created(i64),
     /// The address has an account (this one); its holder is told (at most hourly).
     Existing(i64),
+    /// Too many sign-ups from this client or for this address: try again later.
+    Throttled(Throttled),
+    /// Every hashing thread is busy: try again in a second.
+    Busy,
 }
 
 /// What "send the link again" did.
@@ -37,26 +43,40 @@ pub enum Resent {
     AlreadyConfirmed,
 }
 
-/// Signs up: hashes the password on a blocking thread, then in one transaction creates the
-/// account (its mail in `lang`, a code of `i18n::Lang`) with a confirmation link, or tells the
-/// holder of an existing account that someone tried to register it.
+/// Signs up: asks the throttle (per client address and per e-mail address), hashes the password
+/// in the pool, then in one transaction creates the account (its mail in `lang`, a code of
+/// `i18n::Lang`) with a confirmation link, or tells the holder of an existing account that
+/// someone tried to register it.
 pub async fn sign_up(
-    db: &Db,
+    credentials: Credentials<'_>,
     clock: &Clock,
     account: NewAccount,
     lang: &'static str,
+    client: &Client,
 ) -> Result<SignUp> {
     let NewAccount {
         email,
         full_name,
         password,
     } = account;
+    let subject = Subject::email(email.as_str());
+    let attempt = match credentials
+        .throttle
+        .begin(Action::SignUp, Some(&subject), client)
+    {
+        Ok(attempt) => attempt,
+        Err(throttled) => return Ok(SignUp::Throttled(throttled)),
+    };
     // Hashed whether or not the address is taken, so both answers cost the same.
-    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(|e| anyhow!("hashing failed: {e}"))??;
+    let hash = match credentials.hasher.hash(password.expose()).await {
+        Ok(hash) => hash,
+        Err(HashError::Busy) => return Ok(SignUp::Busy),
+        Err(HashError::Failed(cause)) => return Err(anyhow!(cause)),
+    };
+    attempt.succeeded();
     let (now, created_at) = (clock.unix(), clock.rfc3339());
-    let outcome = db
+    let outcome = credentials
+        .db
         .call(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let inserted =
@@ -92,6 +112,7 @@ pub async fn sign_up(
         SignUp::Existing(user_id) => {
             tracing::info!(user_id, "a sign-up named an address that has an account")
         }
+        SignUp::Throttled(_) | SignUp::Busy => {}
     }
     Ok(outcome)
 }

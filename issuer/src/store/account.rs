@@ -4,8 +4,7 @@
 use anyhow::Result;
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::domain::account::User;
-use crate::domain::taxid::TaxId;
+use crate::domain::account::{LoginId, User};
 
 /// A session as found by its token.
 #[derive(Debug, Clone)]
@@ -36,19 +35,26 @@ pub fn insert_user(
 /// The user id and password hash for a login identifier: an e-mail, or the BIN/IIN of an inviting
 /// party that has an account.
 pub fn find_login(conn: &Connection, identifier: &str) -> Result<Option<(i64, String)>> {
-    let id = identifier.trim();
-    let by_tax_id = TaxId::parse(id).ok();
-    let row = match by_tax_id {
-        Some(tax_id) => conn
-            .prepare_cached(
-                "SELECT u.id, u.password_hash FROM users u JOIN inviters i ON i.user_id
-             = u.id WHERE i.tax_id = ?1",
-            )?
-            .query_row([tax_id.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))
+    find_login_id(conn, &LoginId::parse(identifier))
+}
+
+/// The user id and password hash of the account a parsed identifier names.
+pub fn find_login_id(conn: &Connection, id: &LoginId) -> Result<Option<(i64, String)>> {
+    let row = match id {
+        LoginId::TaxId(tax_id) => conn
+            .query_row(
+                "SELECT u.id, u.password_hash FROM users u JOIN inviters i ON i.user_id = u.id
+                 WHERE i.tax_id = ?1",
+                [tax_id.as_str()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .optional()?,
-        None => conn
-            .prepare_cached("SELECT id, password_hash FROM users WHERE email = ?1")?
-            .query_row([id.to_lowercase()], |r| Ok((r.get(0)?, r.get(1)?)))
+        LoginId::Email(email) => conn
+            .query_row(
+                "SELECT id, password_hash FROM users WHERE email = ?1",
+                [email],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .optional()?,
     };
     Ok(row)

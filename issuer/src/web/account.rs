@@ -9,17 +9,15 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::layout::{Kind, csrf, field, notice, page};
+use super::limit::{self, Action, Client};
 use super::recovery::check_mail_page;
-use super::session::{
-    Ctx, FAILURES_PER_ACCOUNT, FAILURES_PER_ADDRESS, LIMIT_SECONDS, Posted, safe_next,
-    with_session_cookie,
-};
+use super::session::{Ctx, Posted, safe_next, with_session_cookie};
 use super::{AppError, AppState};
 use crate::domain::account::{Password, SignupForm};
 use crate::domain::problem::Problems;
 use crate::i18n::msg::{Account, Counted, Frame, Recovery};
-use crate::service::account::check_login;
-use crate::service::signup::sign_up;
+use crate::service::account::{LoginOutcome, check_login};
+use crate::service::signup::{SignUp, sign_up};
 use crate::store;
 
 /// The routes of this step.
@@ -53,14 +51,12 @@ pub struct LoginForm {
     pub next: String,
 }
 
-/// How long a blocked login waits, as the page says it.
-const LIMIT_MINUTES: u64 = LIMIT_SECONDS.unsigned_abs() / 60;
-
 /// What the login page shows above the form.
 enum LoginNotice {
     None,
     Failed,
-    Blocked,
+    /// Throttled: try again in so many seconds.
+    Wait(u64),
 }
 
 async fn login_page(ctx: Ctx, Query(q): Query<LoginQuery>) -> Response {
@@ -119,7 +115,7 @@ fn login_view(
                 @match state {
                     LoginNotice::None => {},
                     LoginNotice::Failed => (notice("error", ctx.msg(Account::WrongCredentials))),
-                    LoginNotice::Blocked => (notice("error", &ctx.counted(Counted::RetryInMinutes(LIMIT_MINUTES)))),
+                    LoginNotice::Wait(seconds) => (notice("error", &ctx.counted(Counted::RetryAfter(seconds)))),
                 }
                 form method="post" action="/login" {
                     (csrf(ctx))
@@ -143,27 +139,33 @@ fn login_view(
 async fn login(
     State(state): State<AppState>,
     ctx: Ctx,
+    client: Client,
     Posted(form): Posted<LoginForm>,
 ) -> Result<Response, AppError> {
     let next = safe_next(Some(form.next.as_str()));
-    let identifier = form.identifier.trim().to_lowercase();
-    let mut keys = vec![(format!("id:{identifier}"), FAILURES_PER_ACCOUNT)];
-    if let Some(ip) = ctx.client {
-        keys.push((format!("ip:{ip}"), FAILURES_PER_ADDRESS));
+    let outcome = check_login(
+        state.credentials(),
+        Action::LogIn,
+        &form.identifier,
+        form.password,
+        &client,
+    )
+    .await?;
+    match outcome {
+        LoginOutcome::LoggedIn(user_id) => log_in(&state, &ctx, user_id, &next).await,
+        LoginOutcome::Refused => {
+            tracing::info!("a login failed");
+            let view = login_view(&ctx, &form.identifier, &next, LoginNotice::Failed);
+            Ok((StatusCode::UNAUTHORIZED, view).into_response())
+        }
+        LoginOutcome::Throttled(throttled) => {
+            tracing::info!(retry_after = throttled.retry_after, "a login was throttled");
+            let notice = LoginNotice::Wait(throttled.retry_after);
+            let view = login_view(&ctx, &form.identifier, &next, notice);
+            Ok(limit::too_many(view, throttled))
+        }
+        LoginOutcome::Busy => Err(AppError::Busy),
     }
-    if state.limiter.blocked(&keys, state.clock.unix()) {
-        let view = login_view(&ctx, &form.identifier, &next, LoginNotice::Blocked);
-        return Ok((StatusCode::TOO_MANY_REQUESTS, view).into_response());
-    }
-    let user_id = check_login(&state.db, identifier, form.password).await?;
-    let Some(user_id) = user_id else {
-        state.limiter.fail(&keys, state.clock.unix());
-        tracing::info!("a login failed");
-        let view = login_view(&ctx, &form.identifier, &next, LoginNotice::Failed);
-        return Ok((StatusCode::UNAUTHORIZED, view).into_response());
-    };
-    state.limiter.clear(&keys[0].0);
-    log_in(&state, &ctx, user_id, &next).await
 }
 
 /// Replaces the request's session with a new one for the user (a new id at every login, so a
@@ -174,17 +176,22 @@ pub(super) async fn log_in(
     user_id: i64,
     next: &str,
 ) -> Result<Response, AppError> {
-    let old = ctx.session.token_hash.clone();
-    state
-        .db
-        .write(move |conn| store::account::delete_session(conn, &old))
-        .await?;
-    let token = state.start_session(Some(user_id)).await?;
+    if let Some(old) = ctx.session.token_hash.clone() {
+        state
+            .db
+            .call(move |conn| store::account::delete_session(conn, &old))
+            .await?;
+    }
+    let token = state.start_session(user_id).await?;
     tracing::info!(user_id, "a user logged in");
-    Ok(with_session_cookie(
+    let mut response = with_session_cookie(
         Redirect::to(next).into_response(),
         state.session_cookie(Some(&token)),
-    ))
+    );
+    response
+        .headers_mut()
+        .append(axum::http::header::SET_COOKIE, state.device_cookie(user_id));
+    Ok(response)
 }
 
 async fn logout(
@@ -192,11 +199,12 @@ async fn logout(
     ctx: Ctx,
     Posted(_): Posted<LoginQuery>,
 ) -> Result<Response, AppError> {
-    let old = ctx.session.token_hash.clone();
-    state
-        .db
-        .write(move |conn| store::account::delete_session(conn, &old))
-        .await?;
+    if let Some(old) = ctx.session.token_hash.clone() {
+        state
+            .db
+            .call(move |conn| store::account::delete_session(conn, &old))
+            .await?;
+    }
     Ok(with_session_cookie(
         Redirect::to("/login").into_response(),
         state.session_cookie(None),
@@ -209,6 +217,7 @@ async fn signup_page(ctx: Ctx, Query(q): Query<LoginQuery>) -> axum::response::H
         &SignupForm::default(),
         &Problems::new(),
         &safe_next(q.next.as_deref()),
+        None,
     )
 }
 
@@ -217,6 +226,7 @@ fn signup_view(
     form: &SignupForm,
     problems: &Problems,
     next: &str,
+    wait: Option<u64>,
 ) -> axum::response::Html<String> {
     let l = ctx.lang;
     let title = ctx.msg(Frame::SignUp);
@@ -227,6 +237,9 @@ fn signup_view(
             section.card.narrow {
                 h1 { (title) }
                 p.muted { (ctx.msg(Account::FieldsMarkedRequired)) }
+                @if let Some(seconds) = wait {
+                    (notice("error", &ctx.counted(Counted::RetryAfter(seconds))))
+                }
                 form method="post" action="/signup" novalidate {
                     (csrf(ctx))
                     input type="hidden" name="next" value=(next);
@@ -260,20 +273,42 @@ pub struct SignupPost {
 async fn signup(
     State(state): State<AppState>,
     ctx: Ctx,
+    client: Client,
     Posted(post): Posted<SignupPost>,
 ) -> Result<Response, AppError> {
     let next = safe_next(Some(post.next.as_str()));
     let account = match post.form.parse() {
         Ok(account) => account,
         Err(problems) => {
-            let view = signup_view(&ctx, &post.form, &problems, &next);
+            let view = signup_view(&ctx, &post.form, &problems, &next, None);
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, view).into_response());
         }
     };
     // The same page whether the address was new or had an account (no enumeration); the
     // holder of an existing one is told by mail instead (service/signup.rs).
     let email = account.email.as_str().to_owned();
-    sign_up(&state.db, &state.clock, account, ctx.lang.code()).await?;
+    match sign_up(
+        state.credentials(),
+        &state.clock,
+        account,
+        ctx.lang.code(),
+        &client,
+    )
+    .await?
+    {
+        SignUp::Created(_) | SignUp::Existing(_) => {}
+        SignUp::Throttled(throttled) => {
+            let view = signup_view(
+                &ctx,
+                &post.form,
+                &Problems::new(),
+                &next,
+                Some(throttled.retry_after),
+            );
+            return Ok(limit::too_many(view, throttled));
+        }
+        SignUp::Busy => return Err(AppError::Busy),
+    }
     state.mail_bell.notify_one();
     Ok(check_mail_page(&ctx, &email).into_response())
 }

@@ -19,11 +19,12 @@ use crate::domain::account::User;
 use crate::domain::application::{ApplicationForm, ApplicationStatus};
 use crate::domain::problem::{Problem, Problems};
 use crate::ids::{hash_token, new_token};
-use crate::service::account::check_login;
-use crate::service::signup::sign_up;
+use crate::service::account::{LoginOutcome, check_login};
+use crate::service::signup::{SignUp, sign_up};
 use crate::store::{self, Checked};
 use crate::web::AppState;
-use crate::web::session::{FAILURES_PER_ACCOUNT, SESSION_SECONDS};
+use crate::web::limit::{self, Action, BUSY_RETRY_SECONDS, Client, Throttled};
+use crate::web::session::SESSION_SECONDS;
 pub use openapi::openapi_document;
 use wire::{
     ApplicationList, ApplicationRequest, ApplicationView, ConfirmRequest, ErrorBody, ErrorCode,
@@ -55,6 +56,7 @@ pub struct ApiError {
     code: ErrorCode,
     message: String,
     fields: Problems,
+    retry_after: Option<u64>,
 }
 
 /// A JSON body, with errors in the API's own shape.
@@ -79,6 +81,7 @@ impl ApiError {
             code,
             message: message.to_owned(),
             fields: Problems::new(),
+            retry_after: None,
         }
     }
 
@@ -88,6 +91,30 @@ impl ApiError {
             code: ErrorCode::InvalidFields,
             message: "some fields are invalid; see fields".to_owned(),
             fields,
+            retry_after: None,
+        }
+    }
+
+    fn throttled(throttled: Throttled) -> Self {
+        let seconds = throttled.retry_after;
+        Self {
+            retry_after: Some(seconds),
+            ..Self::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                ErrorCode::TooManyAttempts,
+                &format!("too many attempts; try again in {seconds} s (Retry-After)"),
+            )
+        }
+    }
+
+    fn busy() -> Self {
+        Self {
+            retry_after: Some(BUSY_RETRY_SECONDS),
+            ..Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                ErrorCode::Busy,
+                "every password check is busy; try again in a second (Retry-After)",
+            )
         }
     }
 
@@ -115,6 +142,9 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = ErrorBody::new(self.code, self.message, &self.fields);
         let mut response = (self.status, Json(body)).into_response();
+        if let Some(seconds) = self.retry_after {
+            response = limit::with_retry_after(self.status, response, seconds);
+        }
         if self.code == ErrorCode::Unauthorized {
             // RFC 6750: a 401 names the scheme the client should use.
             response
@@ -215,20 +245,37 @@ one's holder gets a mail saying someone tried", body = SignupAccepted),
         (status = 413, description = "The body is larger than 32 KiB", content(
             (ErrorBody = "application/json"), (String = "text/plain"))),
         (status = 415, description = "The body is not sent as application/json", body = ErrorBody),
-        (status = 422, description = "Invalid fields (see `fields`), or a value of the wrong JSON type", body = ErrorBody),
+        (status = 422, description = "Invalid fields (see `fields`: a password that is too short, has control characters, is a common one or easy to guess has its own code), or a value of the wrong JSON type", body = ErrorBody),
+        (status = 429, description = "Too many sign-ups from this address or for this e-mail address: wait `Retry-After` seconds", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
         (status = 500, description = "A failure on the server's side", body = ErrorBody),
+        (status = 503, description = "Every password check is busy: wait `Retry-After` seconds", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
 async fn register(
     State(state): State<AppState>,
     headers: axum::http::HeaderMap,
+    client: Client,
     ApiJson(request): ApiJson<SignupRequest>,
 ) -> Result<Response, ApiError> {
     let account = request.parse().map_err(ApiError::invalid)?;
     let email = account.email.as_str().to_owned();
     // Mail to the account goes out in the language the client asks for (Accept-Language).
     let lang = crate::web::lang::of_request(None, &headers);
-    sign_up(&state.db, &state.clock, account, lang.code()).await?;
+    match sign_up(
+        state.credentials(),
+        &state.clock,
+        account,
+        lang.code(),
+        &client,
+    )
+    .await?
+    {
+        SignUp::Created(_) | SignUp::Existing(_) => {}
+        SignUp::Throttled(throttled) => return Err(ApiError::throttled(throttled)),
+        SignUp::Busy => return Err(ApiError::busy()),
+    }
     state.mail_bell.notify_one();
     let accepted = SignupAccepted {
         email,
@@ -253,32 +300,38 @@ async fn register(
             (ErrorBody = "application/json"), (String = "text/plain"))),
         (status = 415, description = "The body is not sent as application/json", body = ErrorBody),
         (status = 422, description = "A value of the wrong JSON type", body = ErrorBody),
-        (status = 429, description = "Five failed logins for this identifier: wait 15 minutes", body = ErrorBody),
+        (status = 429, description = "Too many attempts: after five failures for an account each attempt waits 1, 2, 4 … up to 900 seconds after the last failure, and an address gets ten failures, then one every 30 seconds. Wait `Retry-After` seconds", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
         (status = 500, description = "A failure on the server's side", body = ErrorBody),
+        (status = 503, description = "Every password check is busy: wait `Retry-After` seconds", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
 async fn login(
     State(state): State<AppState>,
+    client: Client,
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
-    let identifier = body.identifier.trim().to_lowercase();
-    let keys = vec![(format!("id:{identifier}"), FAILURES_PER_ACCOUNT)];
-    if state.limiter.blocked(&keys, state.clock.unix()) {
-        return Err(ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            ErrorCode::TooManyAttempts,
-            "too many failed logins; try again in 15 minutes",
-        ));
-    }
-    let Some(user_id) = check_login(&state.db, identifier, body.password).await? else {
-        state.limiter.fail(&keys, state.clock.unix());
-        return Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            ErrorCode::WrongCredentials,
-            "wrong IIN, BIN, e-mail or password",
-        ));
+    let outcome = check_login(
+        state.credentials(),
+        Action::LogIn,
+        &body.identifier,
+        body.password,
+        &client,
+    )
+    .await?;
+    let user_id = match outcome {
+        LoginOutcome::LoggedIn(user_id) => user_id,
+        LoginOutcome::Refused => {
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                ErrorCode::WrongCredentials,
+                "wrong IIN, BIN, e-mail or password",
+            ));
+        }
+        LoginOutcome::Throttled(throttled) => return Err(ApiError::throttled(throttled)),
+        LoginOutcome::Busy => return Err(ApiError::busy()),
     };
-    state.limiter.clear(&keys[0].0);
     let token = new_token();
     let hash = hash_token(&token);
     let csrf = new_token();

@@ -32,6 +32,9 @@ pub enum AppError {
     /// The body is larger than [`BODY_LIMIT`].
     #[error("request body too large")]
     TooLarge,
+    /// Every password hashing thread is busy and the queue is full: 503 with `Retry-After`.
+    #[error("every password check is busy")]
+    Busy,
     /// The payment gateway could not be reached or refused the payment.
     #[error("payment gateway: {0:#}")]
     Gateway(anyhow::Error),
@@ -55,6 +58,13 @@ impl IntoResponse for AppError {
             AppError::Csrf => (StatusCode::FORBIDDEN, Frame::FormExpired),
             AppError::BadRequest => (StatusCode::BAD_REQUEST, Frame::BadRequest),
             AppError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, Frame::TooLarge),
+            AppError::Busy => {
+                return super::limit::with_retry_after(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    error_page(StatusCode::SERVICE_UNAVAILABLE, Frame::Busy),
+                    super::limit::BUSY_RETRY_SECONDS,
+                );
+            }
             AppError::Gateway(cause) => {
                 tracing::error!(error = format!("{cause:#}"), "the payment gateway failed");
                 (StatusCode::BAD_GATEWAY, Frame::GatewayUnavailable)

@@ -44,7 +44,7 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Html<String> {
                             @if let Some(user) = user {
                                 span.user { (user.email) }
                                 form.inline method="post" action="/logout" {
-                                    input type="hidden" name="csrf" value=(ctx.session.csrf);
+                                    input type="hidden" name="csrf" value=(ctx.session.csrf());
                                     button.link type="submit" { (Frame::LogOut.text(l)) }
                                 }
                             } @else {
@@ -77,7 +77,7 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Html<String> {
 
 /// The hidden CSRF field every form carries.
 pub fn csrf(ctx: &Ctx) -> Markup {
-    html! { input type="hidden" name="csrf" value=(ctx.session.csrf); }
+    html! { input type="hidden" name="csrf" value=(ctx.session.csrf()); }
 }
 
 /// The three steps of the e-visa service, with the current one marked.

@@ -439,6 +439,10 @@ async fn receipt_page(
         .filter(Payment::is_paid)
         .ok_or(AppError::NotFound)?;
     let title = ctx.msg(Duty::ElectronicCheck);
+    let gateway_check = match (&payment.pay_url, &payment.gateway_payment_id) {
+        (Some(url), Some(id)) => Some(state.gateway.check_link(url, id)),
+        _ => None,
+    };
     let dash = String::from("—");
     let method = match payment.method {
         Some(PaymentMethod::Card) => ctx.msg(Duty::PaymentCard),
@@ -489,6 +493,9 @@ async fn receipt_page(
             section.card.narrow.receipt {
                 h1 { (title) }
                 table.data { @for (label, value) in rows { tr { th scope="row" { (label) } td { (value) } } } }
+                @if let Some(link) = gateway_check {
+                    p { a href=(link) rel="noreferrer" { (ctx.msg(Duty::GatewayCheckLink)) } }
+                }
                 p { a href=(format!("/applications/{}/result", app.id)) { "← " (ctx.msg(Frame::Result)) } }
             }
         },

@@ -1,9 +1,11 @@
-//! Server-side sessions in SQLite behind a `__Host-` cookie, the CSRF token each session carries,
-//! the request context every page gets ([`Ctx`]), posted forms checked for that token
-//! ([`Posted`]), and the failed-login counter.
+//! Server-side sessions in SQLite behind a `__Host-` cookie, made only when a user logs in; the
+//! CSRF token of every form (the session's, or for an anonymous visitor one signed from a random
+//! cookie, so that looking at pages writes nothing); the request context every page gets
+//! ([`Ctx`]); posted forms checked for that token ([`Posted`]); and the known-device cookie a
+//! browser gets at log-in (the throttle does not slow it for other people's failures).
 
-use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request, State};
@@ -22,26 +24,35 @@ use crate::domain::account::User;
 use crate::i18n::Lang;
 use crate::i18n::msg::{Counted, Msg};
 use crate::ids::{hash_token, new_token};
+use crate::service::throttle::KnownDevice;
 use crate::store;
 
 /// How long a session lives, in seconds.
 pub const SESSION_SECONDS: i64 = 12 * 60 * 60;
-/// Failed logins allowed per identifier in [`LIMIT_SECONDS`].
+/// The back office's log-in: failures allowed per e-mail in [`LIMIT_SECONDS`] (the portal's own
+/// log-ins go through `service::throttle`).
 pub const FAILURES_PER_ACCOUNT: u32 = 5;
-/// Failed logins allowed per client address in [`LIMIT_SECONDS`].
+/// The back office's log-in: failures allowed per client address in [`LIMIT_SECONDS`].
 pub const FAILURES_PER_ADDRESS: u32 = 30;
-/// The window of the login limits.
+/// The window of the back office's log-in limits.
 pub const LIMIT_SECONDS: i64 = 15 * 60;
+/// How long the anonymous CSRF cookie lives, in seconds.
+pub const CSRF_COOKIE_SECONDS: i64 = 12 * 60 * 60;
+/// How long a browser stays a known device of an account after logging in, in seconds.
+pub const DEVICE_SECONDS: i64 = 180 * 24 * 60 * 60;
 
 /// The session of the current request, put there by [`sessions`].
 #[derive(Debug, Clone)]
 pub struct Session {
-    /// SHA-256 of the token; the token itself is only in the cookie.
-    pub token_hash: Vec<u8>,
+    /// SHA-256 of the session token (the token itself is only in the cookie); `None` for an
+    /// anonymous visitor, who has no row.
+    pub token_hash: Option<Vec<u8>>,
     /// The logged-in user, if any.
     pub user: Option<User>,
-    /// The CSRF token that every form of this session carries.
-    pub csrf: String,
+    csrf: String,
+    /// Whether a page of this request showed the CSRF token (then an anonymous visitor gets
+    /// the cookie it is signed from).
+    shown: Arc<AtomicBool>,
 }
 
 /// Marks a response that set the session cookie itself (log in, log out).
@@ -66,10 +77,12 @@ pub struct Ctx {
 #[derive(Debug, Clone)]
 pub struct Posted<T>(pub T);
 
-/// Counts failed logins per identifier and per client address.
-#[derive(Debug, Default)]
-pub struct LoginLimiter {
-    failures: Mutex<HashMap<String, (u32, i64)>>,
+impl Session {
+    /// The CSRF token every form of this session carries.
+    pub fn csrf(&self) -> &str {
+        self.shown.store(true, Ordering::Relaxed);
+        &self.csrf
+    }
 }
 
 impl AppState {
@@ -83,51 +96,102 @@ impl AppState {
         }
     }
 
+    /// The anonymous CSRF cookie's name.
+    pub fn csrf_cookie_name(&self) -> &'static str {
+        if self.settings.secure_cookies {
+            "__Host-csrf"
+        } else {
+            "csrf"
+        }
+    }
+
+    /// The known-device cookie's name.
+    pub fn device_cookie_name(&self) -> &'static str {
+        if self.settings.secure_cookies {
+            "__Host-device"
+        } else {
+            "device"
+        }
+    }
+
     /// A `Set-Cookie` value for the session token (`None` clears the cookie).
     pub fn session_cookie(&self, token: Option<&str>) -> HeaderValue {
+        let value = token.unwrap_or("");
+        let age = if token.is_some() { SESSION_SECONDS } else { 0 };
+        self.set_cookie(self.session_cookie_name(), value, age)
+    }
+
+    /// A `Set-Cookie` value: host-only, `HttpOnly`, `SameSite=Lax`, `Secure` when configured.
+    pub fn set_cookie(&self, name: &str, value: &str, max_age: i64) -> HeaderValue {
         let secure = if self.settings.secure_cookies {
             "; Secure"
         } else {
             ""
         };
-        let text = match token {
-            Some(token) => format!(
-                "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={SESSION_SECONDS}{secure}",
-                self.session_cookie_name()
-            ),
-            None => format!(
-                "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}",
-                self.session_cookie_name()
-            ),
-        };
+        let text =
+            format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}");
         HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static("x=; Max-Age=0"))
     }
 
-    /// Starts a session (anonymous or for a user) and returns its token.
-    pub async fn start_session(&self, user_id: Option<i64>) -> Result<String, AppError> {
+    /// Starts a session for a user and returns its token; expired sessions are purged in the
+    /// same transaction, so the table holds live sessions only.
+    pub async fn start_session(&self, user_id: i64) -> Result<String, AppError> {
         let token = new_token();
         let hash = hash_token(&token);
         let csrf = new_token();
-        let expires = self.clock.unix() + SESSION_SECONDS;
+        let now = self.clock.unix();
         self.db
-            .write(move |conn| {
-                store::account::insert_session(conn, &hash, "web", user_id, &csrf, expires)
+            .call(move |conn| {
+                let tx = conn.transaction()?;
+                store::account::purge_sessions(&tx, now)?;
+                store::account::insert_session(
+                    &tx,
+                    &hash,
+                    "web",
+                    Some(user_id),
+                    &csrf,
+                    now + SESSION_SECONDS,
+                )?;
+                tx.commit()?;
+                Ok(())
             })
             .await?;
         Ok(token)
     }
+
+    /// A `Set-Cookie` value marking this browser as a known device of `user_id`.
+    pub fn device_cookie(&self, user_id: i64) -> HeaderValue {
+        let expires = self.clock.unix() + DEVICE_SECONDS;
+        let value = format!("{user_id}.{}.{expires}", &new_token()[..32]);
+        let signed = self.settings.cookie_key.sign("device", &value);
+        self.set_cookie(self.device_cookie_name(), &signed, DEVICE_SECONDS)
+    }
+
+    /// The account this browser has logged in to before, from its signed, unexpired
+    /// known-device cookie.
+    pub fn known_device(&self, headers: &axum::http::HeaderMap) -> Option<KnownDevice> {
+        let signed = cookie(headers, self.device_cookie_name())?;
+        let value = self.settings.cookie_key.open("device", signed)?;
+        let mut parts = value.split('.');
+        let user_id = parts.next()?.parse().ok()?;
+        let id = parts.next()?.to_owned();
+        let expires: i64 = parts.next()?.parse().ok()?;
+        (expires > self.clock.unix()).then_some(KnownDevice { user_id, id })
+    }
 }
 
-/// Middleware: finds the request's session or starts an anonymous one, and remembers a language
-/// chosen with `?lang=` in a cookie.
+/// Middleware: finds the request's session; for a visitor without one, signs the CSRF token
+/// from a random cookie instead (set only when the page shows a form), so anonymous requests
+/// write nothing. Also remembers a language chosen with `?lang=` in a cookie.
 pub async fn sessions(
     State(state): State<AppState>,
     mut req: Request,
     next: Next,
 ) -> Result<Response, AppError> {
     let token = cookie(req.headers(), state.session_cookie_name())
-        .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()))
+        .filter(|t| is_token(t))
         .map(str::to_owned);
+    let stale = token.is_some();
     let found = match token {
         Some(token) => {
             let hash = hash_token(&token);
@@ -137,35 +201,40 @@ pub async fn sessions(
                 .db
                 .read(move |conn| store::account::find_session(conn, &lookup, "web", now))
                 .await?
-                .map(|row| Session {
-                    token_hash: hash,
-                    user: row.user,
-                    csrf: row.csrf,
-                })
+                .map(|row| (hash, row))
         }
         None => None,
     };
-    let (session, new_token) = match found {
-        Some(session) => (session, None),
+    let shown = Arc::new(AtomicBool::new(false));
+    let (session, new_nonce, stale) = match found {
+        Some((hash, row)) => (
+            Session {
+                token_hash: Some(hash),
+                user: row.user,
+                csrf: row.csrf,
+                shown: shown.clone(),
+            },
+            None,
+            false,
+        ),
         None => {
-            let token = new_token();
-            let hash = hash_token(&token);
-            let csrf = new_token();
-            let expires = state.clock.unix() + SESSION_SECONDS;
-            let (h, c) = (hash.clone(), csrf.clone());
-            state
-                .db
-                .write(move |conn| {
-                    store::account::insert_session(conn, &h, "web", None, &c, expires)
-                })
-                .await?;
+            let kept = cookie(req.headers(), state.csrf_cookie_name())
+                .filter(|n| is_token(n))
+                .map(str::to_owned);
+            let (nonce, fresh) = match kept {
+                Some(nonce) => (nonce, false),
+                None => (new_token(), true),
+            };
+            let csrf = state.settings.cookie_key.mac("csrf", &nonce);
             (
                 Session {
-                    token_hash: hash,
+                    token_hash: None,
                     user: None,
                     csrf,
+                    shown: shown.clone(),
                 },
-                Some(token),
+                fresh.then_some(nonce),
+                stale,
             )
         }
     };
@@ -173,10 +242,16 @@ pub async fn sessions(
     req.extensions_mut().insert(session);
     let mut response = next.run(req).await;
     let set_by_handler = response.extensions().get::<SessionCookieSet>().is_some();
-    if let (Some(token), false) = (new_token, set_by_handler) {
-        response
-            .headers_mut()
-            .append(header::SET_COOKIE, state.session_cookie(Some(&token)));
+    if !set_by_handler {
+        if let Some(nonce) = new_nonce.filter(|_| shown.load(Ordering::Relaxed)) {
+            let value = state.set_cookie(state.csrf_cookie_name(), &nonce, CSRF_COOKIE_SECONDS);
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+        if stale {
+            // The session ended or expired: the browser forgets its cookie.
+            let value = state.session_cookie(None);
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
     }
     if let Some(lang) = chosen_lang {
         let secure = if state.settings.secure_cookies {
@@ -193,6 +268,11 @@ pub async fn sessions(
         }
     }
     Ok(response)
+}
+
+/// 64 hexadecimal digits: the shape of every token the portal makes.
+fn is_token(text: &str) -> bool {
+    text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 impl Ctx {
@@ -278,6 +358,12 @@ pub(super) async fn checked_form<T: DeserializeOwned, S: Send + Sync>(
         return Err(AppError::Csrf);
     }
     serde_urlencoded::from_bytes(&body).map_err(|_| AppError::BadRequest)
+}
+
+/// Counts the back office's failed log-ins per e-mail and per client address.
+#[derive(Debug, Default)]
+pub struct LoginLimiter {
+    failures: std::sync::Mutex<std::collections::HashMap<String, (u32, i64)>>,
 }
 
 impl LoginLimiter {

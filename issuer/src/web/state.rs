@@ -7,9 +7,13 @@ use std::sync::{Arc, OnceLock};
 use crate::clock::Clock;
 use crate::domain::fees::Fees;
 use crate::epay::Gateway;
+use crate::service::account::Credentials;
+use crate::service::hasher::Hasher;
 use crate::service::issuance::Signer;
+use crate::service::throttle::Throttle;
 use crate::store::Db;
 
+use super::cookie::CookieKey;
 use super::printout::CheckGate;
 use super::session::LoginLimiter;
 
@@ -31,6 +35,10 @@ pub struct Inner {
     pub limiter: LoginLimiter,
     /// The printout check's per-address count and readers.
     pub checks: CheckGate,
+    /// The throttle of every credential endpoint (log-in, sign-up, reset, officer log-in).
+    pub throttle: Throttle,
+    /// The Argon2 pool: one hash per core at a time, a short queue.
+    pub hasher: Hasher,
     /// The payment gateway.
     pub gateway: Gateway,
     /// What signs visas.
@@ -69,6 +77,11 @@ pub struct Settings {
     /// The portal's own address as the gateway and the browser reach it, like
     /// `http://127.0.0.1:8080`, for the return and callback addresses.
     pub public_url: String,
+    /// The key signed cookies are made with (`cookie.key` in the data directory).
+    pub cookie_key: CookieKey,
+    /// Client addresses without a per-address throttle (load tests, conformance runs); their
+    /// attempts are still throttled per account.
+    pub unthrottled: Vec<std::net::IpAddr>,
 }
 
 impl AppState {
@@ -84,11 +97,14 @@ impl AppState {
         if !settings.form_targets.iter().any(|t| t == gateway.origin()) {
             settings.form_targets.push(gateway.origin().to_owned());
         }
+        let throttle = Throttle::new(clock.clone()).exempting(&settings.unthrottled);
         Self(Arc::new(Inner {
             db,
             settings,
             limiter: LoginLimiter::default(),
             checks: CheckGate::default(),
+            throttle,
+            hasher: Hasher::for_this_machine(),
             gateway,
             key,
             clock,
@@ -101,6 +117,17 @@ impl AppState {
     /// whether they were set (`false`: they were set before and stay as they were).
     pub fn set_trust_files(&self, files: TrustFiles) -> bool {
         self.trust.set(files).is_ok()
+    }
+}
+
+impl AppState {
+    /// What the account services need: the database, the hashing pool and the throttle.
+    pub fn credentials(&self) -> Credentials<'_> {
+        Credentials {
+            db: &self.db,
+            hasher: &self.hasher,
+            throttle: &self.throttle,
+        }
     }
 }
 

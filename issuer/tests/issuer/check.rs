@@ -68,7 +68,11 @@ fn png_of(gray: &image::GrayImage) -> Vec<u8> {
 
 /// Posts raw bytes to the API and returns the status and the JSON answer.
 async fn api(app: &Router, body: Vec<u8>, content_type: &str) -> (StatusCode, Value) {
-    let mut client = Client::new(app);
+    api_as(&mut Client::new(app), body, content_type).await
+}
+
+/// [`api`] from this client's address.
+async fn api_as(client: &mut Client, body: Vec<u8>, content_type: &str) -> (StatusCode, Value) {
     let request = Request::post("/api/v1/check")
         .header(header::CONTENT_TYPE, content_type)
         .body(Body::from(body))
@@ -273,11 +277,22 @@ async fn hostile_uploads_get_a_clear_json_4xx_and_nothing_crashes() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_address_gets_ten_checks_a_minute_then_a_429() {
     let (app, _state) = portal();
+    let mut client = Client::new(&app);
     for _ in 0..issuer::web::printout::CHECKS_PER_MINUTE {
-        let (status, _) = api(&app, b"no picture".to_vec(), "application/octet-stream").await;
+        let (status, _) = api_as(
+            &mut client,
+            b"no picture".to_vec(),
+            "application/octet-stream",
+        )
+        .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     }
-    let (status, answer) = api(&app, b"no picture".to_vec(), "application/octet-stream").await;
+    let (status, answer) = api_as(
+        &mut client,
+        b"no picture".to_vec(),
+        "application/octet-stream",
+    )
+    .await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(answer["error"], "too_many_requests");
 }

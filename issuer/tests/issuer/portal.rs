@@ -708,8 +708,12 @@ async fn a_known_and_an_unknown_e_mail_get_the_same_answer_at_login() {
 }
 
 #[tokio::test]
-async fn logins_are_rate_limited_after_five_failures() {
-    let (app, _) = portal();
+async fn logins_are_slowed_after_five_failures_with_retry_after() {
+    // On a standing clock, so the one-second delay does not run out between two requests.
+    let (app, _) = portal_clocked(
+        Db::in_memory().expect("database"),
+        issuer::clock::Clock::fixed(FROZEN_START),
+    );
     let mut anna = Client::new(&app);
     anna.sign_up("anna@example.com").await;
     let mut attacker = Client::new(&app);
@@ -737,7 +741,12 @@ async fn logins_are_rate_limited_after_five_failures() {
         )
         .await;
     assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
-    assert!(reply.body.contains("Too many failed attempts"));
+    assert!(
+        reply
+            .body
+            .contains("Too many attempts. Please try again in 1 second.")
+    );
+    assert_eq!(reply.headers[header::RETRY_AFTER], "1");
 }
 
 #[tokio::test]
@@ -1021,8 +1030,9 @@ async fn pages_carry_the_security_headers_and_a_host_only_session_cookie() {
     assert!(!reply.body.contains("style=\""));
     assert_eq!(reply.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
     assert_eq!(reply.headers[header::X_FRAME_OPTIONS], "DENY");
+    // A visitor's form is protected by a signed CSRF cookie; no session exists before log-in.
     let cookie = reply.headers[header::SET_COOKIE].to_str().expect("ascii");
-    assert!(cookie.starts_with("__Host-session="), "{cookie}");
+    assert!(cookie.starts_with("__Host-csrf="), "{cookie}");
     for attribute in ["Path=/", "HttpOnly", "SameSite=Lax", "Secure"] {
         assert!(cookie.contains(attribute), "{cookie} lacks {attribute}");
     }
@@ -1317,13 +1327,15 @@ async fn the_openapi_document_declares_every_route_with_the_statuses_it_answers(
             "/accounts",
             "post",
             false,
-            &["202", "400", "413", "415", "422", "500"],
+            &["202", "400", "413", "415", "422", "429", "500", "503"],
         ),
         (
             "/sessions",
             "post",
             false,
-            &["201", "400", "401", "413", "415", "422", "429", "500"],
+            &[
+                "201", "400", "401", "413", "415", "422", "429", "500", "503",
+            ],
         ),
         ("/sessions", "delete", true, &["204", "401", "500"]),
         ("/applications", "get", true, &["200", "401", "500"]),
@@ -1658,6 +1670,19 @@ async fn a_signed_paid_callback_issues_one_visa_and_its_duplicates_change_nothin
     assert!(receipt.body.contains("EP-2026-000123"));
     assert!(receipt.body.contains("**** 1111"));
     assert!(receipt.body.contains("80 USD"));
+    // The owner's receipt links to the gateway's own check with a link signed for 10 minutes.
+    let marker = "href=\"http://127.0.0.1:9/pay/pay-1?expires=";
+    let at = receipt
+        .body
+        .find(marker)
+        .expect("a signed link to the gateway's check")
+        + marker.len();
+    let query = &receipt.body[at..receipt.body[at..].find('"').expect("end") + at];
+    let (expires, signature) = query.split_once("&amp;signature=").expect("signature");
+    let expires: i64 = expires.parse().expect("expiry");
+    let secrets = issuer::epay::Secrets::parse(SECRET).expect("secrets");
+    assert!(secrets.check_link_holds("pay-1", expires, signature, now()));
+    assert!(!secrets.check_link_holds("pay-1", expires, signature, now() + 601));
     let request = Request::post("/api/v1/sessions")
         .header(header::CONTENT_TYPE, "application/json")
         .body(Body::from(
@@ -2333,6 +2358,8 @@ async fn a_key_directory_signs_with_its_newest_certified_key_without_a_restart()
         form_targets: Vec::new(),
         fees: issuer::domain::fees::Fees::default(),
         public_url: "http://127.0.0.1:8080".to_owned(),
+        cookie_key: issuer::web::CookieKey::random(),
+        unthrottled: Vec::new(),
     };
     let state = AppState::new(db, settings, gateway, std::sync::Arc::new(signer), clock);
     let app = app(state.clone());

@@ -9,11 +9,21 @@ use issuer::store::Db;
 use issuer::web::{AppState, Settings, app};
 use tower::ServiceExt;
 
-/// A browser stand-in: keeps the cookies and the last page.
+/// A browser stand-in: keeps the cookies and the last page, and comes from an address of its own
+/// (each a different loopback address, set as the connection's address as the server would).
 pub struct Client {
     pub app: Router,
     pub cookies: Vec<(String, String)>,
     pub last: String,
+    pub addr: std::net::SocketAddr,
+}
+
+/// A different loopback address for each client of a test run.
+pub fn next_address() -> std::net::SocketAddr {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let [_, a, b, c] = n.to_be_bytes();
+    std::net::SocketAddr::from(([127, a, b, c], 40000))
 }
 
 pub struct Reply {
@@ -89,6 +99,8 @@ fn portal_on(
             form_targets: Vec::new(),
             fees: issuer::domain::fees::Fees::parse(fees).expect("fees"),
             public_url: public_url.to_owned(),
+            cookie_key: issuer::web::CookieKey::random(),
+            unthrottled: Vec::new(),
         },
         gateway,
         std::sync::Arc::new(dev_key()),
@@ -103,10 +115,21 @@ impl Client {
             app: app.clone(),
             cookies: Vec::new(),
             last: String::new(),
+            addr: next_address(),
         }
     }
 
-    pub async fn send(&mut self, request: Request<Body>) -> Reply {
+    pub async fn send(&mut self, mut request: Request<Body>) -> Reply {
+        // A test that sets the connection's address itself keeps it.
+        if request
+            .extensions()
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .is_none()
+        {
+            request
+                .extensions_mut()
+                .insert(axum::extract::ConnectInfo(self.addr));
+        }
         let response = self.app.clone().oneshot(request).await.expect("infallible");
         let status = response.status();
         let headers = response.headers().clone();

@@ -36,6 +36,24 @@ catalogue! {
             "Учётная запись с этим адресом уже есть; войдите",
             "An account with this e-mail exists; please log in",
         ],
+        /// The password has a control character.
+        PasswordControl => [
+            "Құпиясөзде басқару таңбалары (табуляция, жол ауыстыру, NUL) болмауы керек",
+            "Пароль не должен содержать управляющих символов (табуляция, перевод строки, NUL)",
+            "The password must not contain control characters (tab, line break, NUL)",
+        ],
+        /// The password is on the list of the most common ones.
+        PasswordCommon => [
+            "Бұл құпиясөз ең жиі қолданылатындардың бірі; басқасын таңдаңыз",
+            "Этот пароль — один из самых распространённых; выберите другой",
+            "This password is one of the most common ones; choose another",
+        ],
+        /// The password is easy to guess.
+        PasswordWeak => [
+            "Құпиясөзді табу оңай: бірнеше кездейсоқ сөз қосыңыз, пернетақта қатарларын, қайталауларды, күндерді, атыңыз бен поштаңызды пайдаланбаңыз",
+            "Пароль легко подобрать: добавьте несколько случайных слов, не используйте ряды клавиатуры, повторы, даты, своё имя и адрес почты",
+            "This password is easy to guess: add a few unrelated words, and avoid keyboard rows, repeats, dates, your name and your e-mail address",
+        ],
         /// The two passwords differ.
         PasswordsDiffer => ["Құпиясөздер сәйкес келмейді", "Пароли не совпадают", "The passwords differ"],
         /// The tax id has an account.

@@ -29,8 +29,9 @@ pub enum Counted {
         /// The largest allowed.
         max: i64,
     },
-    /// The login page after too many failed attempts.
-    RetryInMinutes(u64),
+    /// A form refused by the throttle: try again in so many seconds (said in minutes from 60 s
+    /// on, rounded up).
+    RetryAfter(u64),
 }
 
 /// "Character" after "at least", "at most" and "up to": Russian takes the genitive (не менее
@@ -39,6 +40,14 @@ const CHARACTERS: Noun = Noun::new(
     "таңба",
     ["символа", "символов", "символов"],
     ["character", "characters"],
+);
+
+/// "Second" after "try again in": Russian takes the accusative (через 1 секунду, 2 секунды,
+/// 5 секунд); Kazakh carries the ablative of "after" on the noun (30 секундтан кейін).
+const SECONDS: Noun = Noun::new(
+    "секундтан",
+    ["секунду", "секунды", "секунд"],
+    ["second", "seconds"],
 );
 
 /// "Minute" after "try again in": Russian takes the accusative (через 1 минуту, 2 минуты,
@@ -75,19 +84,28 @@ impl Counted {
             }
             (Self::Between { min, max }, Lang::Ru) => format!("Должно быть от {min} до {max}"),
             (Self::Between { min, max }, Lang::En) => format!("Must be between {min} and {max}"),
-            (Self::RetryInMinutes(n), Lang::Kk) => format!(
-                "Сәтсіз әрекеттер тым көп. {} кейін қайталап көріңіз.",
-                MINUTES.count(l, n)
+            (Self::RetryAfter(seconds), Lang::Kk) => format!(
+                "Әрекеттер тым көп. {} кейін қайталап көріңіз.",
+                wait(l, seconds)
             ),
-            (Self::RetryInMinutes(n), Lang::Ru) => format!(
-                "Слишком много неудачных попыток. Повторите через {}.",
-                MINUTES.count(l, n)
+            (Self::RetryAfter(seconds), Lang::Ru) => format!(
+                "Слишком много попыток. Повторите через {}.",
+                wait(l, seconds)
             ),
-            (Self::RetryInMinutes(n), Lang::En) => format!(
-                "Too many failed attempts. Please try again in {}.",
-                MINUTES.count(l, n)
+            (Self::RetryAfter(seconds), Lang::En) => format!(
+                "Too many attempts. Please try again in {}.",
+                wait(l, seconds)
             ),
         }
+    }
+}
+
+/// A wait: seconds under a minute, else whole minutes rounded up.
+fn wait(l: shared::labels::Language, seconds: u64) -> String {
+    if seconds < 60 {
+        SECONDS.count(l, seconds.max(1))
+    } else {
+        MINUTES.count(l, seconds.div_ceil(60))
     }
 }
 
@@ -139,21 +157,37 @@ mod tests {
     }
 
     #[test]
-    fn a_blocked_login_says_when_to_try_again() {
+    fn a_throttled_form_says_when_to_try_again() {
         check(
-            Counted::RetryInMinutes(15),
+            Counted::RetryAfter(900),
             [
-                "Сәтсіз әрекеттер тым көп. 15 минуттан кейін қайталап көріңіз.",
-                "Слишком много неудачных попыток. Повторите через 15 минут.",
-                "Too many failed attempts. Please try again in 15 minutes.",
+                "Әрекеттер тым көп. 15 минуттан кейін қайталап көріңіз.",
+                "Слишком много попыток. Повторите через 15 минут.",
+                "Too many attempts. Please try again in 15 minutes.",
             ],
         );
         check(
-            Counted::RetryInMinutes(1),
+            Counted::RetryAfter(61),
             [
-                "Сәтсіз әрекеттер тым көп. 1 минуттан кейін қайталап көріңіз.",
-                "Слишком много неудачных попыток. Повторите через 1 минуту.",
-                "Too many failed attempts. Please try again in 1 minute.",
+                "Әрекеттер тым көп. 2 минуттан кейін қайталап көріңіз.",
+                "Слишком много попыток. Повторите через 2 минуты.",
+                "Too many attempts. Please try again in 2 minutes.",
+            ],
+        );
+        check(
+            Counted::RetryAfter(1),
+            [
+                "Әрекеттер тым көп. 1 секундтан кейін қайталап көріңіз.",
+                "Слишком много попыток. Повторите через 1 секунду.",
+                "Too many attempts. Please try again in 1 second.",
+            ],
+        );
+        check(
+            Counted::RetryAfter(32),
+            [
+                "Әрекеттер тым көп. 32 секундтан кейін қайталап көріңіз.",
+                "Слишком много попыток. Повторите через 32 секунды.",
+                "Too many attempts. Please try again in 32 seconds.",
             ],
         );
     }

@@ -93,6 +93,12 @@ catalogue! {
         ],
         /// The receipt's title.
         ElectronicCheck => ["Электрондық чек", "Электронный чек", "Electronic check"],
+        /// The link from the portal's receipt to the gateway's own check, signed for 10 minutes.
+        GatewayCheckLink => [
+            "e-pay шлюзіндегі чек (сілтеме 10 минут жарамды)",
+            "Чек в шлюзе e-pay (ссылка действует 10 минут)",
+            "The check at the e-pay gateway (the link works for 10 minutes)",
+        ],
         /// A payment method.
         PaymentCard => ["Төлем картасы", "Платёжная карта", "Payment card"],
         /// A payment method.

@@ -122,6 +122,12 @@ catalogue! {
             "Платёжный шлюз недоступен. Повторите через несколько минут",
             "The payment gateway is not available. Please try again in a few minutes",
         ],
+        /// Error page: 503, every password check is busy.
+        Busy => [
+            "Портал қазір бос емес. Бірнеше секундтан кейін қайталап көріңіз",
+            "Портал сейчас перегружен. Повторите через несколько секунд",
+            "The portal is busy right now. Please try again in a few seconds",
+        ],
         /// Error page: 500.
         ServiceUnavailable => [
             "Қызмет уақытша қолжетімсіз. Кейінірек қайталап көріңіз",

@@ -51,7 +51,8 @@ pub struct SignupRequest {
     #[schema(value_type = FreeText, required = true)]
     #[serde(default)]
     pub full_name: String,
-    /// 12 to 128 characters, any.
+    /// 12 to 128 characters, no control characters, not one of the 10,000 most common
+    /// passwords and not easy to guess (zxcvbn score 3 or more, the e-mail and name counted).
     #[schema(min_length = 12, max_length = 128, required = true)]
     #[serde(default)]
     pub password: String,
@@ -339,8 +340,10 @@ pub enum ErrorCode {
     Unauthorized,
     /// Wrong identifier or password.
     WrongCredentials,
-    /// Too many failed logins for this identifier.
+    /// Too many log-ins or sign-ups for this account or address: see `Retry-After`.
     TooManyAttempts,
+    /// Every password check (or every printout reader) is busy: see `Retry-After`.
+    Busy,
     /// Some fields are invalid; see `fields`.
     InvalidFields,
     /// No such endpoint, or no such application of the caller.
@@ -355,8 +358,6 @@ pub enum ErrorCode {
     ForeignPdf,
     /// Too many checks from this address; wait a minute.
     TooManyRequests,
-    /// Every reader is busy; try again shortly.
-    Busy,
 }
 
 // ---------------------------------------------------------------- value types

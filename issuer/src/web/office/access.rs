@@ -225,7 +225,7 @@ fn login_view(
                 Notice::None => {},
                 Notice::Failed => div.notice.error role="alert" { (OfficeAccess::LoginFailed.text(l)) },
                 Notice::Locked => div.notice.error role="alert" { (OfficeAccess::FactorLocked.text(l)) },
-                Notice::Throttled => div.notice.error role="alert" { (Counted::RetryInMinutes(limit_minutes).text(l)) },
+                Notice::Throttled => div.notice.error role="alert" { (Counted::RetryAfter(limit_minutes * 60).text(l)) },
                 Notice::SetupDone => div.notice.success role="status" { (OfficeAccess::SetupDone.text(l)) },
             }
             form method="post" action="/office/login" {
