@@ -12,9 +12,10 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::layout::{Kind, csrf, field, notice, page};
+use super::limit::{self, Action, Client, Subject};
 use super::session::{Ctx, Posted, safe_next};
 use super::{AppError, AppState};
-use crate::domain::account::Password;
+use crate::domain::account::{LoginId, Password};
 use crate::domain::mail::NewPasswordForm;
 use crate::domain::problem::Problems;
 use crate::i18n::msg::{Account, Counted, Frame, Recovery};
@@ -180,7 +181,17 @@ async fn resend(
     .into_response())
 }
 
-fn forgot_view(ctx: &Ctx, identifier: &str, sent: bool) -> Html<String> {
+/// What the "Forgot password?" page says above its form.
+enum ForgotNotice {
+    /// The introduction.
+    Intro,
+    /// "If the account exists, a link is on its way."
+    Sent,
+    /// Too many requests for this account or from this address: wait this many seconds.
+    Wait(u64),
+}
+
+fn forgot_view(ctx: &Ctx, identifier: &str, said: ForgotNotice) -> Html<String> {
     let title = ctx.msg(Recovery::ForgotPassword);
     let none = Problems::new();
     page(
@@ -189,10 +200,12 @@ fn forgot_view(ctx: &Ctx, identifier: &str, sent: bool) -> Html<String> {
         html! {
             section.card.narrow {
                 h1 { (title) }
-                @if sent {
-                    (notice("info", ctx.msg(Recovery::ResetSent)))
-                } @else {
-                    p.muted { (ctx.msg(Recovery::ForgotIntro)) }
+                @match said {
+                    ForgotNotice::Intro => p.muted { (ctx.msg(Recovery::ForgotIntro)) },
+                    ForgotNotice::Sent => (notice("info", ctx.msg(Recovery::ResetSent))),
+                    ForgotNotice::Wait(seconds) => {
+                        (notice("error", &ctx.counted(Counted::RetryAfter(seconds))))
+                    }
                 }
                 form method="post" action="/password/forgot" {
                     (csrf(ctx))
@@ -206,22 +219,35 @@ fn forgot_view(ctx: &Ctx, identifier: &str, sent: bool) -> Html<String> {
 }
 
 async fn forgot_page(ctx: Ctx) -> Html<String> {
-    forgot_view(&ctx, "", false)
+    forgot_view(&ctx, "", ForgotNotice::Intro)
 }
 
 async fn forgot(
     State(state): State<AppState>,
     ctx: Ctx,
+    client: Client,
     Posted(form): Posted<ForgotForm>,
-) -> Result<Html<String>, AppError> {
+) -> Result<Response, AppError> {
     let identifier = form.identifier.trim();
     // Too long to be an address or a tax id: answered like any other, without a lookup.
     if !identifier.is_empty() && identifier.chars().count() <= 254 {
+        // Throttled by the parsed identity whether or not it has an account, and per address.
+        let subject = Subject::login(&LoginId::parse(identifier));
+        match state
+            .throttle
+            .begin(Action::PasswordReset, Some(&subject), &client)
+        {
+            Ok(attempt) => attempt.succeeded(),
+            Err(throttled) => {
+                let view = forgot_view(&ctx, identifier, ForgotNotice::Wait(throttled.retry_after));
+                return Ok(limit::too_many(view, throttled));
+            }
+        }
         // The same page follows whatever the answer, so it tells nobody who has an account.
         ask_reset(&state.db, &state.clock, identifier.to_owned()).await?;
         state.mail_bell.notify_one();
     }
-    Ok(forgot_view(&ctx, "", true))
+    Ok(forgot_view(&ctx, "", ForgotNotice::Sent).into_response())
 }
 
 fn reset_view(ctx: &Ctx, token: &str, problems: &Problems) -> Html<String> {
@@ -283,6 +309,10 @@ async fn reset(
         return Ok(link_invalid(&ctx, title, forgot));
     };
     state.mail_bell.notify_one();
+    // The owner proved who they are: the failed log-ins of the account are forgotten.
+    state
+        .throttle
+        .forget(Action::LogIn, &Subject::account(done.user_id));
     // The browser that set the password is logged in afresh (every other session was ended):
     // the e-mailed link is the owner's way in, whatever the failed log-ins before it.
     super::account::log_in(&state, &ctx, done.user_id, "/password/changed").await

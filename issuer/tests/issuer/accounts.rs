@@ -557,3 +557,40 @@ async fn layer_made_answers_carry_the_security_headers() {
             .contains_key(header::CONTENT_SECURITY_POLICY)
     );
 }
+
+#[tokio::test]
+async fn forgot_password_is_throttled_per_identity_whether_or_not_the_account_exists() {
+    let (app, _state) = portal();
+    let mut browser = Client::new(&app);
+    let mut statuses = Vec::new();
+    // Respelled the way a log-in may be: the parsed identity is one subject.
+    for identifier in [
+        "nobody@example.com",
+        "NoBody@example.com",
+        " nobody@EXAMPLE.com",
+        "nobody@example.com",
+    ] {
+        browser.get("/password/forgot").await;
+        let reply = browser
+            .post("/password/forgot", &[("identifier", identifier)])
+            .await;
+        statuses.push((reply.status, reply.headers.get("retry-after").cloned()));
+        if reply.status == StatusCode::TOO_MANY_REQUESTS {
+            assert!(reply.body.contains("Too many attempts"), "{}", reply.body);
+            assert!(reply.body.contains("value=\"nobody@example.com\""));
+        }
+    }
+    assert!(
+        statuses[..3].iter().all(|(s, _)| *s == StatusCode::OK),
+        "{statuses:?}"
+    );
+    assert_eq!(statuses[3].0, StatusCode::TOO_MANY_REQUESTS);
+    assert!(statuses[3].1.is_some(), "Retry-After");
+    // Another identity from another browser is not slowed by it.
+    let mut other = Client::new(&app);
+    other.get("/password/forgot").await;
+    let reply = other
+        .post("/password/forgot", &[("identifier", "someone@example.com")])
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+}
