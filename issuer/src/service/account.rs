@@ -151,24 +151,16 @@ pub async fn create_account(
     })
 }
 
-/// Hashes with Argon2id and a random salt, on the calling thread; slow on purpose. For the
-/// operator's commands and the paths not yet routed through the pool (password reset, officers).
+/// Hashes with Argon2id and a random salt on the calling thread, with the pool's own function
+/// ([`super::hasher::hash`]); slow on purpose. For the operator's commands and the paths not yet
+/// routed through the pool (a reset link's new password, officers).
 pub fn hash_password(password: &crate::domain::account::Password) -> Result<String> {
-    use argon2::PasswordHasher;
-    argon2::Argon2::default()
-        .hash_password(password.expose().as_bytes())
-        .map(|h| h.to_string())
-        .map_err(|e| anyhow::anyhow!("hashing a password: {e}"))
+    super::hasher::hash(password.expose().as_bytes(), &mut Vec::new()).map_err(anyhow::Error::msg)
 }
 
-/// Whether a password matches a stored hash, on the calling thread; slow on purpose.
+/// Whether a password matches a stored hash, on the calling thread ([`super::hasher::verify`]).
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    use argon2::PasswordVerifier;
-    argon2::PasswordHash::new(hash).ok().is_some_and(|hash| {
-        argon2::Argon2::default()
-            .verify_password(password.as_bytes(), &hash)
-            .is_ok()
-    })
+    super::hasher::verify(password.as_bytes(), hash, &mut Vec::new())
 }
 
 /// [`DUMMY_HASH`], checked when an identifier has no account so the answer takes the same time.
