@@ -152,20 +152,10 @@ pub async fn create_account(
 }
 
 /// Hashes with Argon2id and a random salt on the calling thread, with the pool's own function
-/// ([`super::hasher::hash`]); slow on purpose. For the operator's commands and the paths not yet
-/// routed through the pool (a reset link's new password, officers).
+/// ([`super::hasher::hash`]); slow on purpose. For the operator's commands (seeding, demo data),
+/// which run outside the server; every request hashes in the pool.
 pub fn hash_password(password: &crate::domain::account::Password) -> Result<String> {
     super::hasher::hash(password.expose().as_bytes(), &mut Vec::new()).map_err(anyhow::Error::msg)
-}
-
-/// Whether a password matches a stored hash, on the calling thread ([`super::hasher::verify`]).
-pub fn verify_password(password: &str, hash: &str) -> bool {
-    super::hasher::verify(password.as_bytes(), hash, &mut Vec::new())
-}
-
-/// [`DUMMY_HASH`], checked when an identifier has no account so the answer takes the same time.
-pub fn dummy_hash() -> &'static str {
-    DUMMY_HASH
 }
 
 #[cfg(test)]

@@ -13,7 +13,9 @@ use crate::domain::office::{Officer, Role};
 use crate::domain::officer::{LoginForm, MAX_CODE_FAILURES, SETUP_HOURS, Setup};
 use crate::domain::totp::{CodeRefusal, Secret};
 use crate::ids::{hash_token, new_token, totp_secret};
-use crate::service::account::{dummy_hash, hash_password, verify_password};
+use crate::service::account::{Credentials, DUMMY_HASH};
+use crate::service::hasher::{HashError, Hasher};
+use crate::service::throttle::{self, Client, Subject, Throttled};
 use crate::store::{self, Db};
 
 /// The set-up page of an officer: who, and the secret to enrol.
@@ -34,6 +36,8 @@ pub enum SetupOutcome {
     WrongCode(SetupPage),
     /// The link is unknown, used or expired.
     Gone,
+    /// Every hashing thread is busy: nothing was stored; the officer may submit again.
+    Busy,
 }
 
 /// What a log-in attempt did.
@@ -50,6 +54,10 @@ pub enum LoginOutcome {
     Refused,
     /// The password was right but the second factor is locked after too many wrong codes.
     Locked,
+    /// Too many failed attempts on this e-mail or from this address: try again later.
+    Throttled(Throttled),
+    /// Every hashing thread is busy: try again in a second (nothing was checked).
+    Busy,
 }
 
 /// `issuer officer add`: creates an officer waiting for set-up and returns the set-up token, or
@@ -138,6 +146,7 @@ pub async fn open_setup(db: &Db, clock: &Clock, token: &str) -> Result<Option<Se
 /// code's step is remembered (it cannot log in again), the link stops working.
 pub async fn complete_setup(
     db: &Db,
+    hasher: &Hasher,
     clock: &Clock,
     token: &str,
     setup: Setup,
@@ -150,10 +159,11 @@ pub async fn complete_setup(
         Ok(step) => step,
         Err(_) => return Ok(SetupOutcome::WrongCode(page)),
     };
-    let password = setup.password;
-    let password_hash = tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(|e| anyhow!("hashing failed: {e}"))??;
+    let password_hash = match hasher.hash(setup.password.expose()).await {
+        Ok(hash) => hash,
+        Err(HashError::Busy) => return Ok(SetupOutcome::Busy),
+        Err(HashError::Failed(cause)) => return Err(anyhow!("hashing failed: {cause}")),
+    };
     let hash = hash_token(token);
     let now = clock.rfc3339();
     let unix = clock.unix();
@@ -186,12 +196,14 @@ pub async fn complete_setup(
 /// against the factor only after a right password, so nobody can lock an officer out by
 /// guessing. Every attempt is in the audit log with the address.
 pub async fn log_in(
-    db: &Db,
+    credentials: Credentials<'_>,
     clock: &Clock,
     form: LoginForm,
-    address: Option<String>,
+    client: &Client,
     session_seconds: i64,
 ) -> Result<LoginOutcome> {
+    let db = credentials.db;
+    let address = client.address.map(|ip| ip.to_string());
     let typed: String = form.email.trim().to_lowercase().chars().take(254).collect();
     let email = form.email().map(|e| e.as_str().to_owned());
     let lookup = email.clone();
@@ -202,14 +214,32 @@ pub async fn log_in(
         }
         None => None,
     };
-    let password = form.password;
-    let hash = row.as_ref().map(|r| r.password_hash.clone());
-    let password_ok = tokio::task::spawn_blocking(move || {
-        let right = verify_password(&password, hash.as_deref().unwrap_or(dummy_hash()));
-        right && hash.is_some()
-    })
-    .await
-    .map_err(|e| anyhow!("the password check failed: {e}"))?;
+    // The same throttle as the portal's log-in, under the officer's own action: a growing delay
+    // per e-mail address (never a lock a stranger can set) and a rate of failures per address.
+    // The attempt counts as failed unless it ends in a session.
+    let subject = Subject::email(&typed);
+    let attempt =
+        match credentials
+            .throttle
+            .begin(throttle::Action::OfficerLogIn, Some(&subject), client)
+        {
+            Ok(attempt) => attempt,
+            Err(throttled) => return Ok(LoginOutcome::Throttled(throttled)),
+        };
+    let hash = row.as_ref().map(|r| r.password_hash.as_str());
+    let password_ok = match credentials
+        .hasher
+        .verify(&form.password, hash.unwrap_or(DUMMY_HASH))
+        .await
+    {
+        Ok(right) => right && hash.is_some(),
+        Err(HashError::Busy) => {
+            // Not the client's failure: nothing was checked.
+            attempt.succeeded();
+            return Ok(LoginOutcome::Busy);
+        }
+        Err(HashError::Failed(cause)) => return Err(anyhow!("the password check failed: {cause}")),
+    };
     let now = clock.rfc3339();
     let unix = clock.unix();
     let failed = |why: &str| {
@@ -284,6 +314,10 @@ pub async fn log_in(
                 })
                 .await?;
             Ok(if accepted {
+                attempt.succeeded();
+                credentials
+                    .throttle
+                    .forget(throttle::Action::OfficerLogIn, &subject);
                 LoginOutcome::LoggedIn { token, officer }
             } else {
                 LoginOutcome::Refused

@@ -12,7 +12,7 @@ use crate::domain::mail::{
     Letter, RESET_LINK_SECONDS, RESET_WINDOW_SECONDS, RESETS_PER_WINDOW, TokenPurpose,
 };
 use crate::ids::{hash_token, new_token};
-use crate::service::account::hash_password;
+use crate::service::hasher::{HashError, Hasher};
 use crate::store::{self, Db};
 
 /// What asking for a reset link did (the page says the same for all three).
@@ -93,8 +93,12 @@ pub async fn reset_link_is_good(db: &Db, clock: &Clock, token: String) -> Result
 /// replaced, every other reset link and every session of the account ended, the address counted
 /// as confirmed (the link reached it), and the holder told by mail. `None` if the link is unknown,
 /// used or expired.
+///
+/// The new password is hashed in the bounded pool; when every hashing thread is busy, nothing
+/// changes and [`HashError::Busy`] comes back inside the error, for a 503 the holder can retry.
 pub async fn reset_password(
     db: &Db,
+    hasher: &Hasher,
     clock: &Clock,
     token: String,
     password: Password,
@@ -104,9 +108,11 @@ pub async fn reset_password(
         tracing::info!("a password reset link was refused (unknown, used or expired)");
         return Ok(None);
     }
-    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(|e| anyhow!("hashing failed: {e}"))??;
+    let hash = match hasher.hash(password.expose()).await {
+        Ok(hash) => hash,
+        Err(HashError::Busy) => return Err(HashError::Busy.into()),
+        Err(HashError::Failed(cause)) => return Err(anyhow!("hashing failed: {cause}")),
+    };
     let now = clock.unix();
     let done = db
         .call(move |conn| {

@@ -19,6 +19,7 @@ use crate::domain::account::{LoginId, Password};
 use crate::domain::mail::NewPasswordForm;
 use crate::domain::problem::Problems;
 use crate::i18n::msg::{Account, Counted, Frame, Recovery};
+use crate::service::hasher::HashError;
 use crate::service::recovery::{ask_reset, reset_link_is_good, reset_password};
 use crate::service::signup::{Resent, confirm_address, resend_confirmation};
 
@@ -305,8 +306,13 @@ async fn reset(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, view).into_response());
         }
     };
-    let Some(done) = reset_password(&state.db, &state.clock, token, password).await? else {
-        return Ok(link_invalid(&ctx, title, forgot));
+    let done = match reset_password(&state.db, &state.hasher, &state.clock, token, password).await {
+        Ok(Some(done)) => done,
+        Ok(None) => return Ok(link_invalid(&ctx, title, forgot)),
+        Err(e) if matches!(e.downcast_ref::<HashError>(), Some(HashError::Busy)) => {
+            return Err(AppError::Busy);
+        }
+        Err(e) => return Err(e.into()),
     };
     state.mail_bell.notify_one();
     // The owner proved who they are: the failed log-ins of the account are forgotten.

@@ -29,13 +29,6 @@ use crate::store;
 
 /// How long a session lives, in seconds.
 pub const SESSION_SECONDS: i64 = 12 * 60 * 60;
-/// The back office's log-in: failures allowed per e-mail in [`LIMIT_SECONDS`] (the portal's own
-/// log-ins go through `service::throttle`).
-pub const FAILURES_PER_ACCOUNT: u32 = 5;
-/// The back office's log-in: failures allowed per client address in [`LIMIT_SECONDS`].
-pub const FAILURES_PER_ADDRESS: u32 = 30;
-/// The window of the back office's log-in limits.
-pub const LIMIT_SECONDS: i64 = 15 * 60;
 /// How long the anonymous CSRF cookie lives, in seconds.
 pub const CSRF_COOKIE_SECONDS: i64 = 12 * 60 * 60;
 /// How long a browser stays a known device of an account after logging in, in seconds.
@@ -358,49 +351,6 @@ pub(super) async fn checked_form<T: DeserializeOwned, S: Send + Sync>(
         return Err(AppError::Csrf);
     }
     serde_urlencoded::from_bytes(&body).map_err(|_| AppError::BadRequest)
-}
-
-/// Counts the back office's failed log-ins per e-mail and per client address.
-#[derive(Debug, Default)]
-pub struct LoginLimiter {
-    failures: std::sync::Mutex<std::collections::HashMap<String, (u32, i64)>>,
-}
-
-impl LoginLimiter {
-    /// Whether any of the keys has used up its failures at `now` (Unix seconds).
-    pub fn blocked(&self, keys: &[(String, u32)], now: i64) -> bool {
-        let Ok(map) = self.failures.lock() else {
-            return true;
-        };
-        keys.iter().any(|(key, limit)| {
-            map.get(key)
-                .is_some_and(|(count, since)| now - since < LIMIT_SECONDS && count >= limit)
-        })
-    }
-
-    /// Counts a failure at `now` (Unix seconds) against each key.
-    pub fn fail(&self, keys: &[(String, u32)], now: i64) {
-        let Ok(mut map) = self.failures.lock() else {
-            return;
-        };
-        if map.len() > 100_000 {
-            map.retain(|_, (_, since)| now - *since < LIMIT_SECONDS);
-        }
-        for (key, _) in keys {
-            let entry = map.entry(key.clone()).or_insert((0, now));
-            if now - entry.1 >= LIMIT_SECONDS {
-                *entry = (0, now);
-            }
-            entry.0 += 1;
-        }
-    }
-
-    /// Forgets the failures of an identifier after a successful login.
-    pub fn clear(&self, key: &str) {
-        if let Ok(mut map) = self.failures.lock() {
-            map.remove(key);
-        }
-    }
 }
 
 /// Percent-encodes a local path for the `next` parameter.

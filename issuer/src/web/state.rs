@@ -15,7 +15,6 @@ use crate::store::Db;
 
 use super::cookie::CookieKey;
 use super::printout::CheckGate;
-use super::session::LoginLimiter;
 
 /// The largest request body the portal reads, in bytes. Forms are a few hundred bytes.
 pub const BODY_LIMIT: usize = 32 * 1024;
@@ -31,8 +30,6 @@ pub struct Inner {
     pub db: Db,
     /// Settings fixed at start.
     pub settings: Settings,
-    /// Failed-login counters.
-    pub limiter: LoginLimiter,
     /// The printout check's per-address count and readers.
     pub checks: CheckGate,
     /// The throttle of every credential endpoint (log-in, sign-up, reset, officer log-in).
@@ -101,7 +98,6 @@ impl AppState {
         Self(Arc::new(Inner {
             db,
             settings,
-            limiter: LoginLimiter::default(),
             checks: CheckGate::default(),
             throttle,
             hasher: Hasher::for_this_machine(),

@@ -365,7 +365,8 @@ async fn five_wrong_codes_lock_the_factor_until_a_supervisor_resets_it() {
             );
         }
     }
-    // Throttled for a quarter of an hour; after it, even the right code meets the lock.
+    // Five failures on the address are free, then each attempt waits longer; after a while, even
+    // the right code meets the lock.
     let throttled = log_in(
         &mut browser,
         "locked@migration.kz",
@@ -778,7 +779,7 @@ async fn a_failed_log_in_is_audited_with_the_address_and_the_address_is_throttle
     let (app, state, _) = fixed_portal();
     let from = std::net::SocketAddr::from(([203, 0, 113, 9], 50_000));
     let mut statuses = Vec::new();
-    for n in 0..31 {
+    for n in 0..11 {
         let mut browser = Client::new(&app);
         browser.get("/office/login").await;
         let body = serde_urlencoded::to_string([
@@ -794,17 +795,22 @@ async fn a_failed_log_in_is_audited_with_the_address_and_the_address_is_throttle
             .extension(ConnectInfo(from))
             .body(Body::from(body))
             .expect("request");
-        statuses.push(browser.send(request).await.status);
+        let reply = browser.send(request).await;
+        statuses.push((
+            reply.status,
+            header_of(&reply, "retry-after").map(str::to_owned),
+        ));
     }
     assert!(
-        statuses[..30]
+        statuses[..10]
             .iter()
-            .all(|s| *s == StatusCode::UNAUTHORIZED)
+            .all(|(s, _)| *s == StatusCode::UNAUTHORIZED),
+        "{statuses:?}"
     );
     assert_eq!(
-        statuses[30],
-        StatusCode::TOO_MANY_REQUESTS,
-        "30 failures from one address, then a pause"
+        statuses[10],
+        (StatusCode::TOO_MANY_REQUESTS, Some("30".to_owned())),
+        "10 failures from one address, then one more attempt every 30 s"
     );
     let first = state
         .db
@@ -826,4 +832,54 @@ async fn a_set_up_link_expires_after_72_hours() {
     assert!(expired.body.contains("This set-up link is not valid"));
     let malformed = Client::new(&app).get("/office/setup/not-a-token").await;
     assert_eq!(malformed.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn failed_log_ins_slow_an_officers_address_down_however_it_is_typed_but_never_lock_it() {
+    let (app, state, clock) = fixed_portal();
+    let setup = add(&state, "keyed@migration.kz", Role::Officer);
+    let mut owner = Client::new(&app);
+    let secret = enrol(&mut owner, &clock, &setup).await;
+    // A stranger guesses the password five times, writing the address five ways.
+    for typed in [
+        "keyed@migration.kz",
+        "Keyed@Migration.KZ",
+        "  keyed@migration.kz ",
+        "KEYED@MIGRATION.KZ",
+        "keyed@MIGRATION.kz",
+    ] {
+        let mut stranger = Client::new(&app);
+        let reply = log_in(&mut stranger, typed, "a guessed password", "123456").await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{typed}");
+    }
+    // The sixth attempt at once, the owner's own with the right password, waits: however the
+    // address was written, it is one count.
+    let code = secret.code_at(clock.unix()).digits();
+    let waited = log_in(&mut owner, "keyed@migration.kz", OFFICER_PASSWORD, &code).await;
+    assert_eq!(
+        waited.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        waited.body
+    );
+    let retry: i64 = header_of(&waited, "retry-after")
+        .expect("Retry-After")
+        .parse()
+        .expect("seconds");
+    assert!(
+        waited.body.contains("Please try again in"),
+        "{}",
+        waited.body
+    );
+    // A delay, not a lock: after it the right password and code get in.
+    clock.advance(Duration::seconds(retry.max(30)));
+    let code = secret.code_at(clock.unix()).digits();
+    let done = log_in(&mut owner, "keyed@migration.kz", OFFICER_PASSWORD, &code).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(header_of(&done, "location"), Some("/office"));
+}
+
+/// A response header as text.
+fn header_of<'r>(reply: &'r Reply, name: &str) -> Option<&'r str> {
+    reply.headers.get(name).and_then(|v| v.to_str().ok())
 }

@@ -25,9 +25,8 @@ use crate::i18n::msg::{Account, Counted, Frame, Office, OfficeAccess};
 use crate::ids::new_token;
 use crate::service::officer::{self, LoginOutcome};
 use crate::web::cookie::cookie;
-use crate::web::session::{
-    FAILURES_PER_ACCOUNT, FAILURES_PER_ADDRESS, LIMIT_SECONDS, checked_form, with_session_cookie,
-};
+use crate::web::limit::{self, Client};
+use crate::web::session::{checked_form, with_session_cookie};
 use crate::web::{AppError, AppState};
 
 /// The log-in and log-out routes.
@@ -54,7 +53,8 @@ enum Notice {
     None,
     Failed,
     Locked,
-    Throttled,
+    /// Throttled: try again in so many seconds.
+    Throttled(u64),
     SetupDone,
 }
 
@@ -216,7 +216,6 @@ fn login_view(
 ) -> Response {
     let (token, cookie) = state.form_token();
     let title = OfficeAccess::LogInTitle.text(l);
-    let limit_minutes = LIMIT_SECONDS.unsigned_abs() / 60;
     let body = html! {
         section.card.narrow {
             h1 { (title) }
@@ -225,7 +224,7 @@ fn login_view(
                 Notice::None => {},
                 Notice::Failed => div.notice.error role="alert" { (OfficeAccess::LoginFailed.text(l)) },
                 Notice::Locked => div.notice.error role="alert" { (OfficeAccess::FactorLocked.text(l)) },
-                Notice::Throttled => div.notice.error role="alert" { (Counted::RetryAfter(limit_minutes * 60).text(l)) },
+                Notice::Throttled(seconds) => div.notice.error role="alert" { (Counted::RetryAfter(seconds).text(l)) },
                 Notice::SetupDone => div.notice.success role="status" { (OfficeAccess::SetupDone.text(l)) },
             }
             form method="post" action="/office/login" {
@@ -253,38 +252,17 @@ async fn login(
         form,
     } = posted;
     let typed = form.email.clone();
-    // The one place the back office throttles log-ins: per e-mail and per address, in the
-    // portal's failure counter, under keys of their own.
-    let mut keys = vec![(
-        format!("office-email:{}", form.email.trim().to_lowercase()),
-        FAILURES_PER_ACCOUNT,
-    )];
-    if let Some(ip) = client {
-        keys.push((format!("office-ip:{ip}"), FAILURES_PER_ADDRESS));
-    }
-    let now = state.clock.unix();
-    if state.limiter.blocked(&keys, now) {
-        tracing::warn!(address = ?client, "a back-office log-in was throttled");
-        return Ok(login_view(
-            &state,
-            l,
-            &typed,
-            Notice::Throttled,
-            StatusCode::TOO_MANY_REQUESTS,
-        ));
-    }
-    let address = client.map(|ip| ip.to_string());
+    let client = Client::at(client);
     let outcome = officer::log_in(
-        &state.db,
+        state.credentials(),
         &state.clock,
         form,
-        address,
+        &client,
         OFFICE_SESSION_SECONDS,
     )
     .await?;
     match outcome {
         LoginOutcome::LoggedIn { token, officer } => {
-            state.limiter.clear(&keys[0].0);
             tracing::info!(
                 officer = officer.id,
                 role = officer.role.as_str(),
@@ -296,8 +274,7 @@ async fn login(
             ))
         }
         LoginOutcome::Refused => {
-            state.limiter.fail(&keys, now);
-            tracing::info!(address = ?client, "a back-office log-in failed");
+            tracing::info!(address = ?client.address, "a back-office log-in failed");
             Ok(login_view(
                 &state,
                 l,
@@ -307,8 +284,7 @@ async fn login(
             ))
         }
         LoginOutcome::Locked => {
-            state.limiter.fail(&keys, now);
-            tracing::warn!(address = ?client, "a back-office log-in met a locked second factor");
+            tracing::warn!(address = ?client.address, "a back-office log-in met a locked second factor");
             Ok(login_view(
                 &state,
                 l,
@@ -317,6 +293,17 @@ async fn login(
                 StatusCode::FORBIDDEN,
             ))
         }
+        LoginOutcome::Throttled(throttled) => {
+            tracing::warn!(
+                address = ?client.address,
+                retry_after = throttled.retry_after,
+                "a back-office log-in was throttled"
+            );
+            let notice = Notice::Throttled(throttled.retry_after);
+            let view = login_view(&state, l, &typed, notice, StatusCode::TOO_MANY_REQUESTS);
+            Ok(limit::too_many(view, throttled))
+        }
+        LoginOutcome::Busy => Err(AppError::Busy),
     }
 }
 

@@ -16,6 +16,7 @@ use crate::domain::officer::OfficerState;
 use crate::i18n::Lang;
 use crate::i18n::msg::{Office, OfficeAccess, OfficeAudit};
 use crate::service::officer;
+use crate::service::throttle::{Action, Subject};
 use crate::store;
 use crate::web::{AppError, AppState};
 
@@ -109,7 +110,10 @@ async fn reset(
     else {
         return Err(AppError::NotFound);
     };
-    state.limiter.clear(&format!("office-email:{email}"));
+    // The supervisor vouched for the officer: the failed log-ins on the address are forgotten.
+    state
+        .throttle
+        .forget(Action::OfficerLogIn, &Subject::email(&email));
     tracing::info!(
         by = ctx.officer.id,
         officer = id,

@@ -73,7 +73,16 @@ async fn finish(
             };
         }
     };
-    match officer::complete_setup(&state.db, &state.clock, &token, setup, address).await? {
+    match officer::complete_setup(
+        &state.db,
+        &state.hasher,
+        &state.clock,
+        &token,
+        setup,
+        address,
+    )
+    .await?
+    {
         SetupOutcome::Done => {
             tracing::info!("an officer finished setting up");
             Ok(Redirect::to(&format!("/office/login?ready=1&lang={}", l.code())).into_response())
@@ -90,6 +99,7 @@ async fn finish(
             StatusCode::UNPROCESSABLE_ENTITY,
         )),
         SetupOutcome::Gone => Ok(gone(l, &path)),
+        SetupOutcome::Busy => Err(AppError::Busy),
     }
 }
 
