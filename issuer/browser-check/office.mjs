@@ -10,11 +10,11 @@
 // Usage (from the repository root, after `cargo build -p issuer`):
 //   ISSUER_BIN=target/debug/issuer node issuer/browser-check/office.mjs
 import { chromium } from 'playwright-core';
-import { spawn, spawnSync } from 'node:child_process';
-import { createHmac } from 'node:crypto';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { addOfficer as add, base32, fail, setUpAndLogIn, totp, watch } from './office-lib.mjs';
 
 const root = resolve(new URL('../..', import.meta.url).pathname);
 const bin = resolve(process.env.ISSUER_BIN ?? join(root, 'target/debug/issuer'));
@@ -24,33 +24,6 @@ const base = `http://127.0.0.1:${port}`;
 const shots = resolve(process.env.SHOTS_DIR ?? join(root, 'docs/screenshots'));
 mkdirSync(shots, { recursive: true });
 const data = mkdtempSync(join(tmpdir(), 'issuer-office-'));
-const fail = (message) => { throw new Error(message); };
-
-/** Base32 (RFC 4648) to bytes, as an authenticator app reads a typed key. */
-function base32(text) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = 0; let value = 0; const out = [];
-  for (const c of text.replace(/\s+/g, '')) {
-    const v = alphabet.indexOf(c);
-    if (v < 0) fail(`not base32: ${text}`);
-    value = ((value << 5) | v) & 0xffff; bits += 5;
-    if (bits >= 8) { bits -= 8; out.push((value >>> bits) & 0xff); }
-  }
-  return Buffer.from(out);
-}
-
-/** The TOTP code of `key` at Unix time `unix` (RFC 6238 over RFC 4226). */
-function totp(key, unix) {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(unix / 30)));
-  const h = createHmac('sha1', key).update(counter).digest();
-  const o = h[h.length - 1] & 15;
-  const n = ((h[o] & 0x7f) << 24) | (h[o + 1] << 16) | (h[o + 2] << 8) | h[o + 3];
-  return String(n % 1_000_000).padStart(6, '0');
-}
-// RFC 6238's first SHA-1 vector, to be sure of the helper before trusting it.
-if (totp(Buffer.from('12345678901234567890'), 59) !== '287082') fail('the TOTP helper is wrong');
-
 const issuer = spawn(bin, ['--addr', `127.0.0.1:${port}`, '--data-dir', data, '--sandbox-addr', `127.0.0.1:${sandboxPort}`], {
   cwd: root,
   stdio: ['ignore', 'inherit', 'inherit'],
@@ -64,14 +37,7 @@ async function waitForIssuer() {
   fail('the issuer did not start');
 }
 
-/** `issuer officer add` as the operator runs it; returns the printed set-up link. */
-function addOfficer(email, role) {
-  const run = spawnSync(bin, ['officer', 'add', '--email', email, '--role', role, '--data-dir', data, '--base-url', base], { cwd: root, encoding: 'utf8' });
-  if (run.status !== 0) fail(`issuer officer add: ${run.stderr}`);
-  const link = run.stdout.split('\n').find((l) => l.startsWith(`${base}/office/setup/`));
-  if (!link) fail(`no set-up link in: ${run.stdout}`);
-  return link.trim();
-}
+const addOfficer = (email, role) => add({ bin, root, data, base }, email, role);
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -87,8 +53,7 @@ try {
   const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, locale: 'en-GB' });
   const page = await context.newPage();
   const problems = [];
-  page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(m.text()); });
-  page.on('pageerror', (e) => problems.push(String(e)));
+  watch(page, problems);
   const shot = (name) => page.screenshot({ path: join(shots, `office-${name}.png`), fullPage: true });
 
   // The set-up page: the QR code and the key; a short password first, then the real one.
@@ -152,19 +117,8 @@ try {
   const chiefLink = addOfficer(chief, 'supervisor');
   const other = await browser.newContext({ viewport: { width: 1200, height: 900 }, locale: 'en-GB' });
   const sup = await other.newPage();
-  sup.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(m.text()); });
-  await sup.goto(`${chiefLink}?lang=en`);
-  const chiefKey = base32(await sup.locator('code.secret').textContent());
-  await sup.fill('#f-password', password);
-  await sup.fill('#f-password_again', password);
-  await sup.fill('#f-code', totp(chiefKey, Date.now() / 1000));
-  await sup.click('button[type=submit].primary');
-  await sup.waitForURL(/\/office\/login\?ready=1/);
-  await sup.fill('#f-email', chief);
-  await sup.fill('#f-password', password);
-  await sup.fill('#f-code', totp(chiefKey, Date.now() / 1000 + 30));
-  await sup.click('button[type=submit].primary');
-  await sup.waitForURL(`${base}/office`);
+  watch(sup, problems);
+  await setUpAndLogIn(sup, base, chiefLink, chief, password);
   await sup.screenshot({ path: join(shots, 'office-home.png'), fullPage: true });
   await sup.goto(`${base}/office/officers`);
   const row = sup.locator('tr', { hasText: email });

@@ -316,11 +316,13 @@ fn result_view(
     )
 }
 
-/// The result box's class: approved, refused, or still waiting (paying, issuing, under review).
+/// The result box's class: approved, refused, under review (amber: nothing is wrong that the
+/// applicant must fix), or still waiting for the payment (red, as on the official portal).
 fn result_class(status: ApplicationStatus) -> &'static str {
     match status {
         ApplicationStatus::Issued => "result approved",
         ApplicationStatus::Refused => "result refused",
+        ApplicationStatus::UnderReview => "result review",
         _ => "result waiting",
     }
 }
