@@ -2,8 +2,7 @@
 // `issuer officer add` as the operator runs it, and an officer's first set-up and log-in.
 import { spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-
-export const fail = (message) => { throw new Error(message); };
+import { fail, root } from './harness.mjs';
 
 /** Base32 (RFC 4648) to bytes, as an authenticator app reads a typed key. */
 export function base32(text) {
@@ -31,15 +30,15 @@ export function totp(key, unix) {
 if (totp(Buffer.from('12345678901234567890'), 59) !== '287082') fail('the TOTP helper is wrong');
 
 /** Runs the issuer's command line; fails on a non-zero exit. Returns stdout. */
-export function cli(bin, cwd, args) {
-  const run = spawnSync(bin, args, { cwd, encoding: 'utf8' });
+export function cli(bin, args) {
+  const run = spawnSync(bin, args, { cwd: root, encoding: 'utf8' });
   if (run.status !== 0) fail(`issuer ${args.join(' ')}: exit ${run.status}: ${run.stderr}`);
   return run.stdout;
 }
 
 /** `issuer officer add` as the operator runs it; returns the printed set-up link. */
-export function addOfficer({ bin, root, data, base }, email, role) {
-  const out = cli(bin, root, ['officer', 'add', '--email', email, '--role', role, '--data-dir', data, '--base-url', base]);
+export function addOfficer({ bin, data, base }, email, role) {
+  const out = cli(bin, ['officer', 'add', '--email', email, '--role', role, '--data-dir', data, '--base-url', base]);
   const link = out.split('\n').find((l) => l.startsWith(`${base}/office/setup/`));
   if (!link) fail(`no set-up link in: ${out}`);
   return link.trim();
@@ -61,10 +60,4 @@ export async function setUpAndLogIn(page, base, link, email, password) {
   await page.click('button[type=submit].primary');
   await page.waitForURL(`${base}/office`);
   return key;
-}
-
-/** Collects console errors (a CSP violation shows there) and page errors of `page`. */
-export function watch(page, problems) {
-  page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(m.text()); });
-  page.on('pageerror', (e) => problems.push(String(e)));
 }

@@ -10,74 +10,30 @@
 //
 // Usage (from the repository root, after `cargo build -p issuer`):
 //   ISSUER_BIN=target/debug/issuer node issuer/browser-check/office-review.mjs
-import { chromium } from 'playwright-core';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { addOfficer, cli, fail, setUpAndLogIn, watch } from './office-lib.mjs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { day, fail, launchBrowser, mailedLink as mailed, payByCard, shots, startIssuer, watch } from './harness.mjs';
+import { addOfficer, cli, setUpAndLogIn } from './office-lib.mjs';
 
-const root = resolve(new URL('../..', import.meta.url).pathname);
-const bin = resolve(process.env.ISSUER_BIN ?? join(root, 'target/debug/issuer'));
-const port = process.env.PORT ?? '18096';
-const sandboxPort = process.env.SANDBOX_PORT ?? '18097';
-const base = `http://127.0.0.1:${port}`;
-const shots = resolve(process.env.SHOTS_DIR ?? join(root, 'docs/screenshots'));
-mkdirSync(shots, { recursive: true });
-const data = mkdtempSync(join(tmpdir(), 'issuer-review-'));
-const env = { bin, root, data, base };
-
-const issuer = spawn(bin, ['--addr', `127.0.0.1:${port}`, '--data-dir', data, '--sandbox-addr', `127.0.0.1:${sandboxPort}`], {
-  cwd: root,
-  stdio: ['ignore', 'inherit', 'inherit'],
-});
-
-async function waitForIssuer() {
-  for (let i = 0; i < 100; i++) {
-    try { if ((await fetch(`${base}/office/login`)).ok) return; } catch { /* not yet */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  fail('the issuer did not start');
-}
-
-/** The newest link starting with `prefix` in a mail of `kind` in the outbox folder. */
-async function mailedLink(kind, prefix) {
-  const outbox = join(data, 'outbox');
-  for (let i = 0; i < 100; i++) {
-    const files = readdirSync(outbox).filter((f) => f.endsWith(`-${kind}.eml`)).sort();
-    if (files.length) {
-      const eml = readFileSync(join(outbox, files.at(-1)), 'utf8')
-        .replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
-      const found = eml.match(new RegExp(`${base}${prefix}[0-9a-f]{64}`));
-      if (found) return found[0];
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return fail(`no ${kind} mail in ${outbox}`);
-}
-
-const day = (offset) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+const env = await startIssuer('review', { port: '18096', sandboxPort: '18097' });
+const { bin, base, data, sandboxPort } = env;
+const mailedLink = (kind, prefix) => mailed(env, kind, prefix);
 const bin_ = '180440012349';
 const traveller = { surname: 'NAKAMURA', given: 'HIROSHI', passport: 'TK1234567', citizenship: 'JPN', born: '1980-03-14' };
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
+const browser = await launchBrowser();
 try {
-  await waitForIssuer();
   const problems = [];
 
   // The operator's side: a new party's invitation, a stop-list entry, an officer.
-  const invitation = cli(bin, root, ['invite', '--data-dir', data, '--bin-iin', bin_,
+  const invitation = cli(bin, ['invite', '--data-dir', data, '--bin-iin', bin_,
     '--inviter-name', 'Altyn Dala Tours LLP', '--inviter-description', 'Tour operator, Almaty, licence TO-0417',
     '--surname', traveller.surname, '--given-names', traveller.given, '--passport', traveller.passport,
     '--citizenship', traveller.citizenship, '--date-of-birth', traveller.born, '--category', 'tourist',
     '--purpose', 'Tourism', '--city', 'Almaty', '--street', 'Abai avenue', '--house', '10',
     '--valid-from', day(10), '--valid-until', day(40), '--stay-days', '20']).trim();
   if (!/^INV-/.test(invitation)) fail(`issuer invite printed ${invitation}`);
-  cli(bin, root, ['stop-list', 'add', '--data-dir', data, '--surname', 'Nakamura', '--born', traveller.born,
+  cli(bin, ['stop-list', 'add', '--data-dir', data, '--surname', 'Nakamura', '--born', traveller.born,
     '--note', 'Interpol notice 2026/4411 (test entry)']);
   const officerEmail = 'dana.seitkali@migration.kz';
   const link = addOfficer(env, officerEmail, 'officer');
@@ -148,17 +104,7 @@ try {
   await applicant.waitForURL(/\/payment$/);
   await applicant.click('button[type=submit].primary');
   await applicant.waitForURL(new RegExp(`^http://127\\.0\\.0\\.1:${sandboxPort}/pay/`));
-  await applicant.goto(`${applicant.url()}/card`);
-  await applicant.fill('input[name=number]', '4111 1111 1111 1111');
-  await applicant.fill('input[name=expiry]', '12/30');
-  await applicant.fill('input[name=cvv]', '123');
-  await applicant.fill('input[name=holder]', 'HIROSHI NAKAMURA');
-  await applicant.click('button[type=submit]');
-  for (let i = 0; i < 60; i++) {
-    const html = await applicant.content().catch(() => '');
-    if (html.includes('**** 1111') && !html.includes('http-equiv="refresh"')) break;
-    await applicant.waitForTimeout(500);
-  }
+  await payByCard(applicant, 'HIROSHI NAKAMURA');
   const resultUrl = confirmUrl.replace(/confirm$/, 'result');
   let result = '';
   for (let i = 0; i < 30; i++) {
@@ -237,6 +183,5 @@ try {
   console.log(`office review browser check passed; screenshots in ${shots}`);
 } finally {
   await browser.close();
-  issuer.kill();
-  rmSync(data, { recursive: true, force: true });
+  env.stop();
 }

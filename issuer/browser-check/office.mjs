@@ -9,43 +9,15 @@
 //
 // Usage (from the repository root, after `cargo build -p issuer`):
 //   ISSUER_BIN=target/debug/issuer node issuer/browser-check/office.mjs
-import { chromium } from 'playwright-core';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { addOfficer as add, base32, fail, setUpAndLogIn, totp, watch } from './office-lib.mjs';
+import { join } from 'node:path';
+import { fail, launchBrowser, shots, startIssuer, watch } from './harness.mjs';
+import { addOfficer as add, base32, setUpAndLogIn, totp } from './office-lib.mjs';
 
-const root = resolve(new URL('../..', import.meta.url).pathname);
-const bin = resolve(process.env.ISSUER_BIN ?? join(root, 'target/debug/issuer'));
-const port = process.env.PORT ?? '18094';
-const sandboxPort = process.env.SANDBOX_PORT ?? '18095';
-const base = `http://127.0.0.1:${port}`;
-const shots = resolve(process.env.SHOTS_DIR ?? join(root, 'docs/screenshots'));
-mkdirSync(shots, { recursive: true });
-const data = mkdtempSync(join(tmpdir(), 'issuer-office-'));
-const issuer = spawn(bin, ['--addr', `127.0.0.1:${port}`, '--data-dir', data, '--sandbox-addr', `127.0.0.1:${sandboxPort}`], {
-  cwd: root,
-  stdio: ['ignore', 'inherit', 'inherit'],
-});
+const { bin, base, data, stop } = await startIssuer('office', { port: '18094', sandboxPort: '18095' });
+const addOfficer = (email, role) => add({ bin, data, base }, email, role);
 
-async function waitForIssuer() {
-  for (let i = 0; i < 100; i++) {
-    try { if ((await fetch(`${base}/office/login`)).ok) return; } catch { /* not yet */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  fail('the issuer did not start');
-}
-
-const addOfficer = (email, role) => add({ bin, root, data, base }, email, role);
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
+const browser = await launchBrowser();
 try {
-  await waitForIssuer();
   const password = 'officer password 2026';
   const email = 'aigerim.nurlanovna@migration.kz';
   const link = addOfficer(email, 'auditor');
@@ -138,6 +110,5 @@ try {
   console.log(`office browser check passed; screenshots in ${shots}`);
 } finally {
   await browser.close();
-  issuer.kill();
-  rmSync(data, { recursive: true, force: true });
+  stop();
 }
