@@ -245,9 +245,9 @@ fn signup_view(
                     input type="hidden" name="next" value=(next);
                     (field(l, "email", "E-mail", &form.email, true, Kind::Email, None, problems))
                     (field(l, "full_name", ctx.msg(Account::FullName), &form.full_name, true, Kind::Text, None, problems))
-                    (field(l, "password", ctx.msg(Account::Password), "", true, Kind::Password,
+                    (field(l, "password", ctx.msg(Account::Password), "", true, Kind::NewPassword,
                         Some(&ctx.counted(Counted::AtLeastChars(Password::MIN_CHARS))), problems))
-                    (field(l, "password_again", ctx.msg(Account::RepeatPassword), "", true, Kind::Password, None, problems))
+                    (field(l, "password_again", ctx.msg(Account::RepeatPassword), "", true, Kind::NewPassword, None, problems))
                     button.primary type="submit" { (ctx.msg(Account::SignUpButton)) }
                 }
                 p.links {

@@ -261,9 +261,9 @@ fn reset_view(ctx: &Ctx, token: &str, problems: &Problems) -> Html<String> {
                 h1 { (title) }
                 form method="post" action=(format!("/password/reset/{token}")) novalidate {
                     (csrf(ctx))
-                    (field(l, "password", ctx.msg(Account::Password), "", true, Kind::Password,
+                    (field(l, "password", ctx.msg(Account::Password), "", true, Kind::NewPassword,
                         Some(&ctx.counted(Counted::AtLeastChars(Password::MIN_CHARS))), problems))
-                    (field(l, "password_again", ctx.msg(Account::RepeatPassword), "", true, Kind::Password, None, problems))
+                    (field(l, "password_again", ctx.msg(Account::RepeatPassword), "", true, Kind::NewPassword, None, problems))
                     button.primary type="submit" { (ctx.msg(Recovery::SavePassword)) }
                 }
             }
