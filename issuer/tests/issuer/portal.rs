@@ -440,8 +440,6 @@ async fn every_form_post_without_the_right_csrf_token_is_refused() {
     let reply = anna.apply(&[]).await;
     let confirm = location(&reply);
     for path in [
-        "/login",
-        "/signup",
         "/logout",
         confirm.as_str(),
         "/inviter",
@@ -467,15 +465,14 @@ async fn every_form_post_without_the_right_csrf_token_is_refused() {
     let mut other = Client::new(&app);
     let page = other.get("/login").await;
     let token = csrf_of(&page.body);
-    // Step 1 is shown again instead (what was typed kept, a fresh token), and nothing is saved.
-    for fields in [vec![("confirm", "yes")], vec![("csrf", token.as_str())]] {
-        let stale = anna.post_raw("/apply", &fields).await;
-        assert_eq!(stale.status, StatusCode::OK);
-        assert!(
-            stale.body.contains("This form had expired"),
-            "{}",
-            stale.body
-        );
+    // Step 1, log-in and sign-up are shown again instead (what was typed kept, a fresh token),
+    // and nothing is acted on.
+    for path in ["/apply", "/login", "/signup"] {
+        for fields in [vec![("confirm", "yes")], vec![("csrf", token.as_str())]] {
+            let stale = anna.post_raw(path, &fields).await;
+            assert_eq!(stale.status, StatusCode::OK, "{path}");
+            assert!(stale.body.contains("This form had expired"), "{path}");
+        }
     }
     let visas = anna.get("/account/visas").await;
     assert_eq!(visas.body.matches("Draft").count(), 1);

@@ -362,3 +362,52 @@ async fn the_receipt_shows_astana_time_the_full_order_and_a_print_button() {
     assert_eq!(script.status, StatusCode::OK);
     assert!(script.body.contains("window.print()"));
 }
+
+#[tokio::test]
+async fn sign_up_and_log_in_keep_what_was_typed_through_the_switch_and_an_expired_token() {
+    let (app, state) = portal();
+    let mut visitor = Client::new(&app);
+    visitor.get("/signup?lang=en").await;
+    let fields = [
+        ("email", "sven@example.com"),
+        ("full_name", "Sven Larsson"),
+        ("password", PASSWORD),
+        ("password_again", PASSWORD),
+    ];
+    let mut switched = fields.to_vec();
+    switched.push(("switch_lang", "kk"));
+    let reply = visitor.post("/signup?lang=kk", &switched).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(reply.body.contains("<html lang=\"kk\""));
+    assert!(reply.body.contains("value=\"sven@example.com\""));
+    assert!(reply.body.contains("value=\"Sven Larsson\""));
+    assert!(
+        !reply.body.contains(PASSWORD),
+        "a password is never shown again"
+    );
+    let mut stale = fields.to_vec();
+    stale.push(("csrf", "0"));
+    let expired = visitor.post_raw("/signup?lang=en", &stale).await;
+    assert_eq!(expired.status, StatusCode::OK);
+    assert!(expired.body.contains("This form had expired"));
+    assert!(expired.body.contains("value=\"Sven Larsson\""));
+    let accounts = state
+        .db
+        .with(|conn| Ok(conn.query_row("SELECT count(*) FROM users", [], |r| r.get::<_, i64>(0))?))
+        .expect("count");
+    assert_eq!(accounts, 0, "nothing is acted on");
+
+    let login = visitor
+        .post_raw(
+            "/login",
+            &[
+                ("csrf", "0"),
+                ("identifier", "sven@example.com"),
+                ("password", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(login.status, StatusCode::OK);
+    assert!(login.body.contains("This form had expired"));
+    assert!(login.body.contains("value=\"sven@example.com\""));
+}
