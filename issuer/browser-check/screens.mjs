@@ -92,9 +92,8 @@ try {
     await visit(name, path);
   }
 
-  // A missing page: the portal's frame, in the language chosen before, with a way back.
-  await page.goto(`${base}/services?lang=ru`);
-  const missing = await page.goto(`${base}/no-such-page`);
+  // A missing page: the portal's frame, in the chosen language, with a way back.
+  const missing = await page.goto(`${base}/no-such-page?lang=ru`);
   if (missing.status() !== 404) fail(`a missing page answered ${missing.status()}`);
   if ((await page.getAttribute('html', 'lang')) !== 'ru') fail('the 404 page does not declare Russian');
   if (!(await page.textContent('h1')).includes('Страница не найдена')) fail('the 404 page is not in Russian');
@@ -261,8 +260,14 @@ try {
   await shot('visas', `${base}/account/visas?lang=en`);
   await page.goto(`${base}/account/visas?lang=kk`);
   await fits('visas-kk');
+  for (const [name, path] of [['inviter', '/inviter?lang=en'], ['inviter-kk', '/inviter?lang=kk'],
+    ['step1-kk', '/apply?lang=kk'], ['confirmation-kk', confirmUrl.replace(base, '') + '?lang=kk'],
+    ['result-ru', confirmUrl.replace(base, '').replace(/confirm$/, 'result') + '?lang=ru'],
+    ['check-en', '/check?lang=en'], ['404-kk', '/no-such-page?lang=kk']]) {
+    await visit(name, path);
+  }
   await page.goto(`${base}/inviter?lang=en`);
-  await fits('inviter');
+  await shot('inviter', `${base}/inviter?lang=en`);
 
   console.log(`screens check passed; widths at ${PHONE} px: ${measured.join(', ')}`);
 } finally {

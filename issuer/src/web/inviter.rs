@@ -69,7 +69,7 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, A
                         @if list.is_empty() {
                             p { (ctx.msg(Invite::NoInvitationsYet)) }
                         } @else {
-                            table.list {
+                            table.list.stacked {
                                 thead { tr {
                                     th { (ctx.msg(Invite::Number)) }
                                     th { (ctx.msg(Invite::Guest)) }
@@ -80,11 +80,11 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, A
                                 tbody {
                                     @for (inv, used) in &list {
                                         tr {
-                                            td { code { (inv.number.as_str()) } }
-                                            td { (inv.guest.full_name()) }
-                                            td { (category_name(l, inv.guest.category)) }
-                                            td { (inv.valid_from) " — " (inv.valid_until) }
-                                            td { @if *used { (ctx.msg(Frame::Yes)) } @else { (ctx.msg(Frame::No)) } }
+                                            td data-label=(ctx.msg(Invite::Number)) { code { (inv.number.as_str()) } }
+                                            td data-label=(ctx.msg(Invite::Guest)) { (inv.guest.full_name()) }
+                                            td data-label=(ctx.label(Field::Category)) { (category_name(l, inv.guest.category)) }
+                                            td data-label=(ctx.msg(Invite::Period)) { (inv.valid_from) " — " (inv.valid_until) }
+                                            td data-label=(ctx.msg(Invite::Used)) { @if *used { (ctx.msg(Frame::Yes)) } @else { (ctx.msg(Frame::No)) } }
                                         }
                                     }
                                 }
