@@ -411,3 +411,65 @@ async fn sign_up_and_log_in_keep_what_was_typed_through_the_switch_and_an_expire
     assert!(login.body.contains("This form had expired"));
     assert!(login.body.contains("value=\"sven@example.com\""));
 }
+
+#[tokio::test]
+async fn an_invitation_form_with_an_expired_token_comes_back_with_the_guest_kept() {
+    let (app, state) = portal();
+    let mut host = Client::new(&app);
+    host.sign_up("host@example.com").await;
+    host.get("/inviter").await;
+    let registered = host
+        .post(
+            "/inviter",
+            &[
+                ("kind", "individual"),
+                ("tax_id", "740812500124"),
+                ("name", "Әлия Қасымова"),
+                ("description", "Host family in Almaty"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&registered), "/inviter");
+    crate::support::verify_inviter(&state, "740812500124");
+    let form = host.get("/inviter/invitations/new?lang=ru").await;
+    assert!(
+        form.body
+            .contains("formaction=\"/inviter/invitations/new?lang=kk\"")
+    );
+    let fields = [
+        ("csrf", "0"),
+        ("surname", "MUELLER"),
+        ("given_names", "JONAS"),
+        ("passport_number", "C01X00T47"),
+        ("citizenship", "DEU"),
+        ("date_of_birth", "1990-01-31"),
+        ("category", "business"),
+        ("purpose", "Negotiations"),
+        ("city", "Алматы"),
+        ("street", "Абай даңғылы"),
+        ("house", "150"),
+        ("stay_days", "14"),
+    ];
+    let reply = host.post_raw("/inviter/invitations", &fields).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(reply.body.contains("Срок действия формы истёк"));
+    for value in ["MUELLER", "C01X00T47", "1990-01-31", "Абай даңғылы"] {
+        assert!(
+            reply.body.contains(&format!("value=\"{value}\"")),
+            "{value} lost"
+        );
+    }
+    // The guest's data is someone else's: the browser does not fill it with the host's own.
+    assert!(!reply.body.contains("autocomplete=\"family-name\""));
+    let invitations = state
+        .db
+        .with(|conn| {
+            Ok(conn.query_row(
+                "SELECT count(*) FROM invitations WHERE number LIKE 'INV-2%'",
+                [],
+                |r| r.get::<_, i64>(0),
+            )?)
+        })
+        .expect("count");
+    assert_eq!(invitations, 0, "nothing is registered");
+}
