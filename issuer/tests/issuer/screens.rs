@@ -410,6 +410,20 @@ async fn sign_up_and_log_in_keep_what_was_typed_through_the_switch_and_an_expire
     assert_eq!(login.status, StatusCode::OK);
     assert!(login.body.contains("This form had expired"));
     assert!(login.body.contains("value=\"sven@example.com\""));
+
+    let forgot = visitor
+        .post_raw(
+            "/password/forgot",
+            &[("csrf", "0"), ("identifier", "sven@example.com")],
+        )
+        .await;
+    assert_eq!(forgot.status, StatusCode::OK);
+    assert!(forgot.body.contains("This form had expired"));
+    assert!(forgot.body.contains("value=\"sven@example.com\""));
+    assert!(
+        !forgot.body.contains("If such an account exists"),
+        "no link was sent"
+    );
 }
 
 #[tokio::test]
