@@ -189,6 +189,8 @@ catalogue! {
     ReceiptNumber => ["Чек нөмірі", "Номер чека", "Receipt number"],
     /// When.
     DateTime => ["Күні мен уақыты", "Дата и время", "Date and time"],
+    /// After a time on the check.
+    AstanaTime => ["Астана уақыты", "время Астаны", "Astana time"],
     /// How it was paid.
     PaidWith => ["Төлем тәсілі", "Способ оплаты", "Paid with"],
     /// The gateway's id.

@@ -733,7 +733,13 @@ async fn the_check_opens_only_in_the_paying_browser_or_through_a_signed_link_tha
     let check = pay_card(&state, &id, "4111 1111 1111 1111").await;
     assert_shows(
         &check,
-        &["Electronic check", "ERIKSSON ANNA MARIA", "**** 1111"],
+        &[
+            "Electronic check",
+            "ERIKSSON ANNA MARIA",
+            "**** 1111",
+            // The time of payment in Astana time, as an English reader writes a date.
+            "(Astana time, UTC+5)",
+        ],
     );
     // Anyone else holding the address sees nothing of it, in any language.
     for (query, words) in [

@@ -7,6 +7,7 @@
 
 pub mod msg;
 mod problem;
+pub mod when;
 
 pub use msg::Msg;
 use shared::labels::{Field, Language};

@@ -53,6 +53,7 @@ pub fn app(state: AppState) -> Router {
         ));
     let forms = Router::new()
         .route("/static/style.css", get(style))
+        .route("/static/print.js", get(print_script))
         .nest("/api/v1", api::router())
         .route("/epay/callback", axum::routing::post(payment::callback))
         .merge(office::router())
@@ -77,6 +78,9 @@ pub fn app(state: AppState) -> Router {
             StatusCode::SERVICE_UNAVAILABLE,
             REQUEST_TIMEOUT,
         ))
+        // Every page error, also those the layers above answer (413, 503), in the portal's
+        // frame and the request's language.
+        .layer(middleware::from_fn(error::frame_errors))
         // Outermost, so that what the layers above answer themselves (413 from the body limit,
         // 503 from the timeout) carries the headers too.
         .layer(middleware::from_fn_with_state(
@@ -98,7 +102,19 @@ async fn style() -> Response {
         .into_response()
 }
 
-/// Adds the security headers to every response: a CSP without inline scripts or styles, no
+/// The receipt's one script: it wires the "Print" button (the page works without it).
+async fn print_script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../static/print.js"),
+    )
+        .into_response()
+}
+
+/// Adds the security headers to every response: a CSP without inline scripts or styles (the one script is a static file), no
 /// framing, no MIME sniffing, no referrer leaking application ids, no caching of personal pages.
 async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let is_static = req.uri().path().starts_with("/static/");
@@ -109,7 +125,7 @@ async fn security_headers(State(state): State<AppState>, req: Request, next: Nex
         form_action.push_str(target);
     }
     let csp = format!(
-        "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action {form_action}; \
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action {form_action}; \
          frame-ancestors 'none'; base-uri 'none'"
     );
     let headers = response.headers_mut();

@@ -150,15 +150,60 @@ pub fn amount(payment: &Payment) -> String {
     )
 }
 
-/// `25.11.2026 15:30:00 (UTC+5)`.
-pub fn date_time(t: OffsetDateTime) -> String {
-    format!(
-        "{:02}.{:02}.{} {:02}:{:02}:{:02} (UTC+5)",
-        t.day(),
-        u8::from(t.month()),
-        t.year(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
+/// A moment on the check, in Astana time (UTC+5) as a reader of `lang` writes it:
+/// `25 November 2026, 15:30:00 (Astana time, UTC+5)`, `25 ноября 2026 г., 15:30:00 (время
+/// Астаны, UTC+5)`, `2026 ж. 25 қараша, 15:30:00 (Астана уақыты, UTC+5)`.
+pub fn date_time(lang: Lang, t: OffsetDateTime) -> String {
+    const KK: [&str; 12] = [
+        "қаңтар",
+        "ақпан",
+        "наурыз",
+        "сәуір",
+        "мамыр",
+        "маусым",
+        "шілде",
+        "тамыз",
+        "қыркүйек",
+        "қазан",
+        "қараша",
+        "желтоқсан",
+    ];
+    const RU: [&str; 12] = [
+        "января",
+        "февраля",
+        "марта",
+        "апреля",
+        "мая",
+        "июня",
+        "июля",
+        "августа",
+        "сентября",
+        "октября",
+        "ноября",
+        "декабря",
+    ];
+    const EN: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let t = t.to_offset(super::outcome::ASTANA);
+    let month = usize::from(u8::from(t.month())) - 1;
+    let (day, year) = (t.day(), t.year());
+    let clock = format!("{:02}:{:02}:{:02}", t.hour(), t.minute(), t.second());
+    let date = match lang {
+        Lang::Kk => format!("{year} ж. {day} {}", KK[month]),
+        Lang::Ru => format!("{day} {} {year} г.", RU[month]),
+        Lang::En => format!("{day} {} {year}", EN[month]),
+    };
+    format!("{date}, {clock} ({}, UTC+5)", Msg::AstanaTime.text(lang))
 }

@@ -48,7 +48,7 @@ pub fn receipt(view: &View, payment: &Payment) -> Markup {
     let when = payment
         .paid_at
         .or(payment.submitted_at)
-        .map(|t| date_time(t.to_offset(ASTANA)))
+        .map(|t| date_time(view.lang, t))
         .unwrap_or_default();
     let hint = payment.payer_hint.as_deref().unwrap_or("");
     let title = if paid {

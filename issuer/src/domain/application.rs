@@ -75,10 +75,7 @@ impl ApplicationForm {
         let parsed = self.parse_fields();
         let mut p = parsed.as_ref().err().cloned().unwrap_or_default();
         if parse_date(&self.date_of_birth).is_ok_and(|d| d >= today) {
-            p.insert(
-                "date_of_birth",
-                Problem::Field(FieldError::Format(shared::visa::FormatError::NoSuchDate)),
-            );
+            p.insert("date_of_birth", Problem::BirthInFuture);
         }
         if parse_date(&self.passport_expiry).is_ok_and(|d| d < today) {
             p.insert("passport_expiry", Problem::PassportExpired);

@@ -258,10 +258,7 @@ impl InvitationForm {
         );
         let date_of_birth = field(&mut p, "date_of_birth", parse_date(&self.date_of_birth));
         if date_of_birth.is_some_and(|d| d >= today) {
-            p.insert(
-                "date_of_birth",
-                Problem::Field(FieldError::Format(shared::visa::FormatError::NoSuchDate)),
-            );
+            p.insert("date_of_birth", Problem::BirthInFuture);
         }
         let category = field(&mut p, "category", Category::parse(&self.category));
         let purpose = field(&mut p, "purpose", parse_text(&self.purpose, MAX_TEXT_CHARS));

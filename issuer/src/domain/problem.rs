@@ -59,6 +59,8 @@ pub enum Problem {
     OneKindOfEntry,
     /// A native-script name in a script the printout cannot show (see `domain::script`).
     UnprintableScript,
+    /// A date of birth that is today or later.
+    BirthInFuture,
 }
 
 /// The problems of a form, by field name.
@@ -95,6 +97,7 @@ impl Problem {
             Self::DateInPast => "date_in_past",
             Self::OneKindOfEntry => "one_kind_of_entry",
             Self::UnprintableScript => "unsupported_script",
+            Self::BirthInFuture => "date_of_birth_in_future",
         }
     }
 }

@@ -65,6 +65,7 @@ mod office_screening;
 mod printout_check;
 mod recovery;
 mod screening;
+mod screens;
 mod script;
 mod verification;
 
@@ -85,6 +86,7 @@ pub use office_screening::OfficeScreening;
 pub use printout_check::PrintoutCheck;
 pub use recovery::Recovery;
 pub use screening::Screening;
+pub use screens::Screens;
 pub use script::Script;
 pub use verification::Verification;
 
@@ -128,6 +130,8 @@ pub enum Msg {
     Mail(Mail),
     /// Address confirmation and password reset pages.
     Recovery(Recovery),
+    /// Error pages, expired forms, dates and receipts on every screen.
+    Screens(Screens),
 }
 
 impl Msg {
@@ -151,6 +155,7 @@ impl Msg {
         let office_audit = OfficeAudit::ALL.iter().copied().map(Msg::from);
         let mail = Mail::ALL.iter().copied().map(Msg::from);
         let recovery = Recovery::ALL.iter().copied().map(Msg::from);
+        let screens = Screens::ALL.iter().copied().map(Msg::from);
         frame
             .chain(account)
             .chain(apply)
@@ -169,6 +174,7 @@ impl Msg {
             .chain(office_audit)
             .chain(mail)
             .chain(recovery)
+            .chain(screens)
     }
 
     /// The message in Kazakh, Russian and English.
@@ -192,6 +198,7 @@ impl Msg {
             Msg::OfficeAudit(msg) => msg.words(),
             Msg::Mail(msg) => msg.words(),
             Msg::Recovery(msg) => msg.words(),
+            Msg::Screens(msg) => msg.words(),
         }
     }
 

@@ -3,7 +3,7 @@
 use shared::visa::{FieldError, FormatError};
 
 use super::Lang;
-use super::msg::{Check, Counted, Script};
+use super::msg::{Check, Counted, Screens, Script};
 use crate::domain::account::Password;
 use crate::domain::problem::Problem;
 use crate::domain::taxid::TaxIdError;
@@ -56,6 +56,7 @@ impl Problem {
             Self::DateInPast => Check::DateInPast,
             Self::OneKindOfEntry => Check::OneKindOfEntry,
             Self::UnprintableScript => return Script::Unsupported.text(l).to_owned(),
+            Self::BirthInFuture => return Screens::BirthInFuture.text(l).to_owned(),
         };
         check.text(l).to_owned()
     }

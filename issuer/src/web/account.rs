@@ -8,14 +8,14 @@ use axum::routing::{get, post};
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::layout::{Kind, csrf, field, notice, page};
+use super::layout::{Kind, csrf, field, form_page, notice, page};
 use super::limit::{self, Action, Client};
 use super::recovery::check_mail_page;
-use super::session::{Ctx, Posted, safe_next, with_session_cookie};
+use super::session::{Ctx, Posted, Sent, safe_next, with_session_cookie};
 use super::{AppError, AppState};
 use crate::domain::account::{Password, SignupForm};
 use crate::domain::problem::Problems;
-use crate::i18n::msg::{Account, Counted, Frame, Recovery};
+use crate::i18n::msg::{Account, Counted, Frame, Recovery, Screens};
 use crate::service::account::{LoginOutcome, check_login};
 use crate::service::signup::{SignUp, sign_up};
 use crate::store;
@@ -55,6 +55,8 @@ pub struct LoginForm {
 enum LoginNotice {
     None,
     Failed,
+    /// The form's token had expired: sent again from this page.
+    Expired,
     /// Throttled: try again in so many seconds.
     Wait(u64),
 }
@@ -115,6 +117,7 @@ fn login_view(
                 @match state {
                     LoginNotice::None => {},
                     LoginNotice::Failed => (notice("error", ctx.msg(Account::WrongCredentials))),
+                    LoginNotice::Expired => (notice("warning", ctx.msg(Screens::FormExpiredKept))),
                     LoginNotice::Wait(seconds) => (notice("error", &ctx.counted(Counted::RetryAfter(seconds)))),
                 }
                 form method="post" action="/login" {
@@ -140,9 +143,14 @@ async fn login(
     State(state): State<AppState>,
     ctx: Ctx,
     client: Client,
-    Posted(form): Posted<LoginForm>,
+    sent: Sent<LoginForm>,
 ) -> Result<Response, AppError> {
+    let form = sent.form;
     let next = safe_next(Some(form.next.as_str()));
+    if !sent.fresh {
+        let view = login_view(&ctx, &form.identifier, &next, LoginNotice::Expired);
+        return Ok(view.into_response());
+    }
     let outcome = check_login(
         state.credentials(),
         Action::LogIn,
@@ -221,33 +229,37 @@ async fn signup_page(ctx: Ctx, Query(q): Query<LoginQuery>) -> axum::response::H
     )
 }
 
+/// What a form page says above the form: a notice's kind and text.
+type Banner = Option<(&'static str, String)>;
+
 fn signup_view(
     ctx: &Ctx,
     form: &SignupForm,
     problems: &Problems,
     next: &str,
-    wait: Option<u64>,
+    banner: Banner,
 ) -> axum::response::Html<String> {
     let l = ctx.lang;
     let title = ctx.msg(Frame::SignUp);
-    page(
+    form_page(
         ctx,
         title,
+        "signup",
         html! {
             section.card.narrow {
                 h1 { (title) }
                 p.muted { (ctx.msg(Account::FieldsMarkedRequired)) }
-                @if let Some(seconds) = wait {
-                    (notice("error", &ctx.counted(Counted::RetryAfter(seconds))))
+                @if let Some((kind, text)) = &banner {
+                    (notice(kind, text))
                 }
-                form method="post" action="/signup" novalidate {
+                form id="signup" method="post" action="/signup" novalidate {
                     (csrf(ctx))
                     input type="hidden" name="next" value=(next);
                     (field(l, "email", "E-mail", &form.email, true, Kind::Email, None, problems))
                     (field(l, "full_name", ctx.msg(Account::FullName), &form.full_name, true, Kind::Text, None, problems))
-                    (field(l, "password", ctx.msg(Account::Password), "", true, Kind::Password,
+                    (field(l, "password", ctx.msg(Account::Password), "", true, Kind::NewPassword,
                         Some(&ctx.counted(Counted::AtLeastChars(Password::MIN_CHARS))), problems))
-                    (field(l, "password_again", ctx.msg(Account::RepeatPassword), "", true, Kind::Password, None, problems))
+                    (field(l, "password_again", ctx.msg(Account::RepeatPassword), "", true, Kind::NewPassword, None, problems))
                     button.primary type="submit" { (ctx.msg(Account::SignUpButton)) }
                 }
                 p.links {
@@ -274,9 +286,16 @@ async fn signup(
     State(state): State<AppState>,
     ctx: Ctx,
     client: Client,
-    Posted(post): Posted<SignupPost>,
+    sent: Sent<SignupPost>,
 ) -> Result<Response, AppError> {
+    let post = sent.form;
     let next = safe_next(Some(post.next.as_str()));
+    // The language switch, or a token that expired: the form again, with what was typed.
+    if sent.switch_lang || !sent.fresh {
+        let banner =
+            (!sent.switch_lang).then(|| ("warning", ctx.msg(Screens::FormExpiredKept).to_owned()));
+        return Ok(signup_view(&ctx, &post.form, &Problems::new(), &next, banner).into_response());
+    }
     let account = match post.form.parse() {
         Ok(account) => account,
         Err(problems) => {
@@ -303,7 +322,10 @@ async fn signup(
                 &post.form,
                 &Problems::new(),
                 &next,
-                Some(throttled.retry_after),
+                Some((
+                    "error",
+                    ctx.counted(Counted::RetryAfter(throttled.retry_after)),
+                )),
             );
             return Ok(limit::too_many(view, throttled));
         }

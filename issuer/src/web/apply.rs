@@ -11,15 +11,17 @@ use serde::Deserialize;
 use shared::labels::Field;
 
 use super::layout::{
-    self, Kind, category_name, csrf, field, notice, page, select, sex_name, steps,
+    self, Kind, category_name, csrf, field, notice, own_field, page, select, sex_name, steps,
 };
-use super::session::{Ctx, Posted};
+use super::limit::{self, Action, Client};
+use super::session::{Ctx, Posted, Sent, with_session_cookie};
 use super::{AppError, AppState};
 use crate::domain::application::{Application, ApplicationForm, ApplicationStatus};
 use crate::domain::invitation::Invitation;
 use crate::domain::problem::{Problem, Problems};
 use crate::domain::taxid::PartyKind;
-use crate::i18n::msg::{Apply, Counted, Frame};
+use crate::i18n::msg::{Account, Apply, Counted, Frame, Msg, Screens};
+use crate::service::account::{LoginOutcome, check_login};
 use crate::store::{self, Checked};
 
 /// The routes of this step.
@@ -66,10 +68,43 @@ async fn form_page(
         }
         None => ApplicationForm::default(),
     };
-    Ok(form_view(&ctx, &form, &Problems::new()))
+    Ok(form_view(&ctx, &form, &Problems::new(), Banner::None))
 }
 
-fn form_view(ctx: &Ctx, form: &ApplicationForm, p: &Problems) -> Html<String> {
+/// Step 1 as posted: the form, and the log-in fields an expired Step 1 shows when the session
+/// has ended.
+#[derive(Debug, Default, Deserialize)]
+pub struct StepOne {
+    /// The applicant's data.
+    #[serde(flatten)]
+    pub form: ApplicationForm,
+    /// IIN, BIN or e-mail, when logging in again to send the form.
+    #[serde(default)]
+    pub identifier: String,
+    /// The password, when logging in again to send the form.
+    #[serde(default)]
+    pub password: String,
+}
+
+/// What Step 1 says above the form besides the field errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Banner {
+    /// Nothing.
+    None,
+    /// The token had expired: what was typed is shown again, to be sent again.
+    Expired,
+    /// The session has ended: log in again inside the form, which then goes on.
+    SessionEnded,
+    /// The log-in inside the form failed.
+    LogInFailed,
+    /// The log-in inside the form was throttled: try again in so many seconds.
+    Wait(u64),
+}
+
+/// The id of Step 1's form, which the language switch posts.
+const FORM_ID: &str = "step1";
+
+fn form_view(ctx: &Ctx, form: &ApplicationForm, p: &Problems, banner: Banner) -> Html<String> {
     let l = ctx.lang;
     let title = ctx.msg(Frame::PersonalData);
     let sexes = [
@@ -78,19 +113,36 @@ fn form_view(ctx: &Ctx, form: &ApplicationForm, p: &Problems) -> Html<String> {
         ("X", sex_name(l, shared::Sex::Unspecified)),
     ];
     let children_problem = p.get("with_children").map(|p| p.message(l));
-    page(
+    let relogin = !matches!(banner, Banner::None | Banner::Expired);
+    let none = Problems::new();
+    layout::form_page(
         ctx,
         title,
+        FORM_ID,
         html! {
             section.card {
                 (steps(l, 1))
                 h1 { (title) }
                 (notice("info", ctx.msg(Apply::StepOneNotice)))
+                @match banner {
+                    Banner::None => {},
+                    Banner::Expired => (notice("warning", ctx.msg(Screens::FormExpiredKept))),
+                    Banner::SessionEnded => (notice("warning", ctx.msg(Screens::SessionEndedKept))),
+                    Banner::LogInFailed => (notice("error", ctx.msg(Screens::LogInFailed))),
+                    Banner::Wait(seconds) => (notice("error", &ctx.counted(Counted::RetryAfter(seconds)))),
+                }
                 @if !p.is_empty() {
                     (notice("error", ctx.msg(Apply::CheckTheFields)))
                 }
-                form method="post" action="/apply" novalidate {
+                form id=(FORM_ID) method="post" action="/apply" novalidate {
                     (csrf(ctx))
+                    @if relogin {
+                        fieldset.relogin {
+                            legend { (ctx.msg(Screens::LogInAgain)) }
+                            (field(l, "identifier", ctx.msg(Account::Identifier), "", true, Kind::Text, None, &none))
+                            (field(l, "password", ctx.msg(Account::Password), "", true, Kind::Password, None, &none))
+                        }
+                    }
                     fieldset {
                         legend { (ctx.msg(Frame::Invitation)) }
                         (field(l, "invitation_number", ctx.label(Field::InvitationNumber), &form.invitation_number, true, Kind::Text,
@@ -99,18 +151,18 @@ fn form_view(ctx: &Ctx, form: &ApplicationForm, p: &Problems) -> Html<String> {
                     }
                     fieldset {
                         legend { (ctx.msg(Apply::PassportData)) }
-                        (field(l, "surname", ctx.msg(Frame::SurnameLatin), &form.surname, true, Kind::Text,
+                        (own_field(l, "surname", ctx.msg(Frame::SurnameLatin), &form.surname, true, Kind::Text,
                             Some(ctx.msg(Apply::AsInTheMrz)), p))
-                        (field(l, "given_names", ctx.msg(Frame::GivenNamesLatin), &form.given_names, false, Kind::Text, None, p))
+                        (own_field(l, "given_names", ctx.msg(Frame::GivenNamesLatin), &form.given_names, false, Kind::Text, None, p))
                         (field(l, "surname_native", ctx.msg(Apply::SurnameNative), &form.surname_native, false, Kind::Text,
                             Some(ctx.msg(Apply::IfThePassportShowsIt)), p))
                         (field(l, "given_names_native", ctx.msg(Apply::GivenNamesNative), &form.given_names_native, false, Kind::Text, None, p))
                         (select(l, "sex", ctx.label(Field::Sex), &form.sex, &sexes, p))
-                        (field(l, "date_of_birth", ctx.label(Field::DateOfBirth), &form.date_of_birth, true, Kind::Date, Some("YYYY-MM-DD"), p))
-                        (field(l, "citizenship", ctx.label(Field::Citizenship), &form.citizenship, true, Kind::Text,
+                        (own_field(l, "date_of_birth", ctx.label(Field::DateOfBirth), &form.date_of_birth, true, Kind::Date, None, p))
+                        (own_field(l, "citizenship", ctx.label(Field::Citizenship), &form.citizenship, true, Kind::Text,
                             Some(ctx.msg(Apply::CitizenshipHint)), p))
                         (field(l, "passport_number", ctx.label(Field::PassportNumber), &form.passport_number, true, Kind::Text, None, p))
-                        (field(l, "passport_expiry", ctx.msg(Apply::PassportValidUntil), &form.passport_expiry, true, Kind::Date, Some("YYYY-MM-DD"), p))
+                        (field(l, "passport_expiry", ctx.msg(Apply::PassportValidUntil), &form.passport_expiry, true, Kind::Date, None, p))
                     }
                     fieldset class=(if children_problem.is_some() { "field invalid" } else { "field" }) {
                         legend { (ctx.msg(Apply::WithChildren)) span.req { " *" } }
@@ -118,18 +170,78 @@ fn form_view(ctx: &Ctx, form: &ApplicationForm, p: &Problems) -> Html<String> {
                         label.radio { input type="radio" name="with_children" value="yes" checked[form.with_children == "yes"]; " " (ctx.msg(Frame::Yes)) }
                         @if let Some(problem) = &children_problem { span.error id="e-with_children" role="alert" { (problem) } }
                     }
-                    p.actions { button.primary type="submit" { (ctx.msg(Frame::Next)) } }
+                    p.actions {
+                        button.primary type="submit" {
+                            (ctx.msg(if relogin { Msg::from(Screens::LogInAndSend) } else { Msg::from(Frame::Next) }))
+                        }
+                    }
                 }
             }
         },
     )
 }
 
+/// Step 1 posted: saved and on to the confirmation when the token is fresh; shown again with
+/// everything typed when the language switch posted it, when the token had expired, or when the
+/// session has ended (then with log-in fields: logging in there sends the form on).
 async fn submit(
     State(state): State<AppState>,
     ctx: Ctx,
-    Posted(form): Posted<ApplicationForm>,
+    client: Client,
+    sent: Sent<StepOne>,
 ) -> Result<Response, AppError> {
+    let Sent {
+        form: step,
+        fresh,
+        switch_lang,
+    } = sent;
+    let form = step.form;
+    let logged_in = ctx.session.user.is_some();
+    if switch_lang || !fresh || (!logged_in && step.identifier.is_empty()) {
+        let banner = match (switch_lang, logged_in) {
+            (_, false) => Banner::SessionEnded,
+            (true, true) => Banner::None,
+            (false, true) => Banner::Expired,
+        };
+        return Ok(form_view(&ctx, &form, &Problems::new(), banner).into_response());
+    }
+    if logged_in {
+        return save(&state, &ctx, form).await;
+    }
+    let outcome = check_login(
+        state.credentials(),
+        Action::LogIn,
+        &step.identifier,
+        step.password,
+        &client,
+    )
+    .await?;
+    match outcome {
+        LoginOutcome::LoggedIn(user_id) => {
+            let (ctx, cookies) = state.log_in_here(&ctx, user_id).await?;
+            let [session, device] = cookies;
+            let mut response = with_session_cookie(save(&state, &ctx, form).await?, session);
+            response
+                .headers_mut()
+                .append(axum::http::header::SET_COOKIE, device);
+            Ok(response)
+        }
+        LoginOutcome::Refused => {
+            tracing::info!("a login to send Step 1 failed");
+            let view = form_view(&ctx, &form, &Problems::new(), Banner::LogInFailed);
+            Ok((StatusCode::UNAUTHORIZED, view).into_response())
+        }
+        LoginOutcome::Throttled(throttled) => {
+            let banner = Banner::Wait(throttled.retry_after);
+            let view = form_view(&ctx, &form, &Problems::new(), banner);
+            Ok(limit::too_many(view, throttled))
+        }
+        LoginOutcome::Busy => Err(AppError::Busy),
+    }
+}
+
+/// Checks Step 1 and saves the draft for the logged-in user of `ctx`.
+async fn save(state: &AppState, ctx: &Ctx, form: ApplicationForm) -> Result<Response, AppError> {
     let user = ctx.user()?.id;
     let today = state.clock.today();
     let applicant = match form.parse(today) {
@@ -137,7 +249,7 @@ async fn submit(
         Err(problems) => {
             return Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
-                form_view(&ctx, &form, &problems),
+                form_view(ctx, &form, &problems, Banner::None),
             )
                 .into_response());
         }
@@ -153,7 +265,7 @@ async fn submit(
         }
         Checked::Refused(problems) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
-            form_view(&ctx, &form, &problems),
+            form_view(ctx, &form, &problems, Banner::None),
         )
             .into_response()),
     }

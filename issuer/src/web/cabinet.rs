@@ -76,7 +76,7 @@ async fn visas(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, 
                     p { (ctx.msg(Apply::NoApplicationsYet)) " "
                         a href="/services/e-visa" { (ctx.msg(Frame::GetAVisa)) } }
                 } @else {
-                    table.list {
+                    table.list.stacked {
                         thead { tr {
                             th { (ctx.msg(Apply::Applied)) }
                             th { (ctx.label(Field::InvitationNumber)) }
@@ -88,11 +88,11 @@ async fn visas(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, 
                         tbody {
                             @for app in &apps {
                                 tr {
-                                    td { (app.created_at.get(..10).unwrap_or(&app.created_at)) }
-                                    td { (app.applicant.invitation_number.as_str()) }
-                                    td { (app.applicant.full_name()) }
-                                    td { (category_name(l, app.applicant.category)) }
-                                    td {
+                                    td data-label=(ctx.msg(Apply::Applied)) { (app.created_at.get(..10).unwrap_or(&app.created_at)) }
+                                    td data-label=(ctx.label(Field::InvitationNumber)) { (app.applicant.invitation_number.as_str()) }
+                                    td data-label=(ctx.msg(Apply::Applicant)) { (app.applicant.full_name()) }
+                                    td data-label=(ctx.label(Field::Category)) { (category_name(l, app.applicant.category)) }
+                                    td data-label=(ctx.msg(Apply::Status)) {
                                         @if let Some(r) = revoked.get(&app.id) {
                                             span.status.revoked { (ctx.msg(Frame::VisaRevoked)) }
                                             br; small { (r.reason) }

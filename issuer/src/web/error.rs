@@ -1,13 +1,18 @@
-//! The one error type of the page handlers, and the plain error page users see.
+//! The one error type of the page handlers, and the error page users see: the portal's frame in
+//! the request's language, also for the errors layers answer themselves ([`frame_errors`]).
 
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use maud::html;
 
+use super::layout::{Chrome, frame};
 use crate::i18n::Lang;
-use crate::i18n::msg::Frame;
+use crate::i18n::msg::{Frame, Msg, Screens};
 
-/// The one error type of the page handlers. Users see a plain page in three languages; the cause
+/// The one error type of the page handlers. Users see the framed error page; the cause
 /// of a server error is logged once, here, and never shown.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -78,26 +83,122 @@ impl IntoResponse for AppError {
     }
 }
 
-/// The generic error page: the same message in all three languages, nothing from the request.
-pub fn error_page(status: StatusCode, message: Frame) -> Response {
-    let markup = html! {
-        (maud::DOCTYPE)
-        html lang="kk" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (status.as_u16()) " · e-visa" }
-                link rel="stylesheet" href="/static/style.css";
-            }
-            body {
-                header.top { div.brand { a href="/services" { (Frame::PortalName.text(Lang::En)) } } }
-                main.card.error-page {
-                    h1 { (status.as_u16()) }
-                    @for lang in Lang::ALL { p { (message.text(lang)) } }
-                    p { a href="/services" { "← ҚАЗ · РУС · ENG" } }
+/// Marks an error response with the message its page shows; [`frame_errors`] draws the page in
+/// the request's language.
+#[derive(Debug, Clone, Copy)]
+pub struct ErrorPage(pub Msg);
+
+/// An error response: the status and the message, drawn by [`frame_errors`] in the portal's
+/// frame and the request's language (the body here is only its English text, for a client the
+/// middleware does not serve).
+pub fn error_page(status: StatusCode, message: impl Into<Msg>) -> Response {
+    let message = message.into();
+    let mut response = (status, message.text(Lang::En)).into_response();
+    response.extensions_mut().insert(ErrorPage(message));
+    response
+}
+
+/// The message of an error answered without a page: by a layer (the body-size limit's 413, the
+/// timeout's 503), by the router (405) or by an extractor's rejection (400, 415, 422).
+fn message_of(status: StatusCode) -> Msg {
+    match status {
+        StatusCode::NOT_FOUND => Frame::PageNotFound.into(),
+        StatusCode::FORBIDDEN => Frame::Forbidden.into(),
+        StatusCode::PAYLOAD_TOO_LARGE => Frame::TooLarge.into(),
+        StatusCode::TOO_MANY_REQUESTS => Screens::TooManyRequests.into(),
+        StatusCode::BAD_GATEWAY => Frame::GatewayUnavailable.into(),
+        s if s.is_server_error() => Frame::ServiceUnavailable.into(),
+        _ => Frame::BadRequest.into(),
+    }
+}
+
+/// Middleware: every error of a page (not of the JSON API, the gateway's callback or a static
+/// file) is shown in the portal's frame, in the language the request asks for (`?lang=`, the
+/// cookie, the browser's), with a way back: the page the visitor came from (a same-site
+/// `Referer`) and the portal's services. Pages the handlers drew themselves (a form shown again
+/// with its errors, 401, the throttle's 429) pass unchanged; the status and headers (such as
+/// `Retry-After`) are kept.
+pub async fn frame_errors(req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    if path.starts_with("/api/") || path.starts_with("/static/") || path == "/epay/callback" {
+        return next.run(req).await;
+    }
+    let lang = super::lang::of_request(req.uri().query(), req.headers());
+    let back = came_from(req.headers());
+    let response = next.run(req).await;
+    let status = response.status();
+    if !status.is_client_error() && !status.is_server_error() {
+        return response;
+    }
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    let message = match response.extensions().get::<ErrorPage>() {
+        Some(ErrorPage(message)) => *message,
+        None if !is_html => message_of(status),
+        None => return response,
+    };
+    let (mut parts, _) = response.into_parts();
+    // A page that does not exist is not named again, not even in the language switch.
+    let switch = if status == StatusCode::NOT_FOUND {
+        "/services"
+    } else {
+        &path
+    };
+    let page = framed(lang, switch, status, message, back.as_deref());
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    Response::from_parts(parts, Body::from(page.0))
+}
+
+/// The error page in the portal's frame.
+pub fn framed(
+    lang: Lang,
+    path: &str,
+    status: StatusCode,
+    message: Msg,
+    back: Option<&str>,
+) -> Html<String> {
+    let text = message.text(lang);
+    let chrome = Chrome {
+        lang,
+        path,
+        user: None,
+        who: false,
+        carry: None,
+    };
+    frame(
+        &chrome,
+        text,
+        html! {
+            section.card.error-page {
+                p.status-code { (Screens::Error.text(lang)) " " (status.as_u16()) }
+                h1 { (text) }
+                p.actions {
+                    @if let Some(back) = back {
+                        a.button href=(back) { "← " (Screens::BackToPrevious.text(lang)) }
+                    }
+                    a.button.primary href="/services" { (Screens::ToServices.text(lang)) }
                 }
             }
-        }
-    };
-    (status, axum::response::Html(markup.into_string())).into_response()
+        },
+    )
+}
+
+/// The page of this site the request came from (its `Referer`, when it names this host), as a
+/// local path to link back to.
+fn came_from(headers: &HeaderMap) -> Option<String> {
+    let host = headers.get(header::HOST)?.to_str().ok()?;
+    let referer = headers.get(header::REFERER)?.to_str().ok()?;
+    let rest = referer
+        .strip_prefix("https://")
+        .or_else(|| referer.strip_prefix("http://"))?;
+    let local = rest.strip_prefix(host)?;
+    let local = if local.is_empty() { "/" } else { local };
+    (local.starts_with('/')).then(|| super::session::safe_next(Some(local)))
 }

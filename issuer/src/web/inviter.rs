@@ -10,12 +10,12 @@ use maud::{Markup, html};
 use shared::labels::Field;
 
 use super::layout::{self, Kind, category_name, csrf, field, notice, page, select};
-use super::session::{Ctx, Posted};
+use super::session::{Ctx, Sent};
 use super::{AppError, AppState};
 use crate::domain::invitation::{InvitationForm, Inviter, InviterForm};
 use crate::domain::inviter::InviterState;
 use crate::domain::problem::Problems;
-use crate::i18n::msg::{Frame, Invite, Verification};
+use crate::i18n::msg::{Frame, Invite, Screens, Verification};
 use crate::store::{self, Checked};
 
 /// The routes of this section.
@@ -43,6 +43,7 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, A
             &ctx,
             &InviterForm::default(),
             &Problems::new(),
+            false,
         )),
         Some(inviter) => {
             let id = inviter.id;
@@ -69,7 +70,7 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, A
                         @if list.is_empty() {
                             p { (ctx.msg(Invite::NoInvitationsYet)) }
                         } @else {
-                            table.list {
+                            table.list.stacked {
                                 thead { tr {
                                     th { (ctx.msg(Invite::Number)) }
                                     th { (ctx.msg(Invite::Guest)) }
@@ -80,11 +81,11 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, A
                                 tbody {
                                     @for (inv, used) in &list {
                                         tr {
-                                            td { code { (inv.number.as_str()) } }
-                                            td { (inv.guest.full_name()) }
-                                            td { (category_name(l, inv.guest.category)) }
-                                            td { (inv.valid_from) " — " (inv.valid_until) }
-                                            td { @if *used { (ctx.msg(Frame::Yes)) } @else { (ctx.msg(Frame::No)) } }
+                                            td data-label=(ctx.msg(Invite::Number)) { code { (inv.number.as_str()) } }
+                                            td data-label=(ctx.msg(Invite::Guest)) { (inv.guest.full_name()) }
+                                            td data-label=(ctx.label(Field::Category)) { (category_name(l, inv.guest.category)) }
+                                            td data-label=(ctx.msg(Invite::Period)) { (inv.valid_from) " — " (inv.valid_until) }
+                                            td data-label=(ctx.msg(Invite::Used)) { @if *used { (ctx.msg(Frame::Yes)) } @else { (ctx.msg(Frame::No)) } }
                                         }
                                     }
                                 }
@@ -121,21 +122,23 @@ fn state_view(ctx: &Ctx, inviter: &Inviter, reason: Option<&str>) -> Markup {
     }
 }
 
-fn register_view(ctx: &Ctx, form: &InviterForm, p: &Problems) -> Html<String> {
+fn register_view(ctx: &Ctx, form: &InviterForm, p: &Problems, expired: bool) -> Html<String> {
     let l = ctx.lang;
     let title = ctx.msg(Invite::RegisterInvitingParty);
     let kinds = [
         ("organisation", ctx.msg(Invite::Organisation)),
         ("individual", ctx.msg(Invite::Individual)),
     ];
-    page(
+    layout::form_page(
         ctx,
         title,
+        "inviter",
         html! {
             section.card.narrow {
                 h1 { (title) }
                 p.muted { (ctx.msg(Invite::WhoRegisters)) }
-                form method="post" action="/inviter" novalidate {
+                @if expired { (notice("warning", ctx.msg(Screens::FormExpiredKept))) }
+                form id="inviter" method="post" action="/inviter" novalidate {
                     (csrf(ctx))
                     (select(l, "kind", ctx.msg(Invite::KindOfParty), &form.kind, &kinds, p))
                     (field(l, "tax_id", ctx.msg(Invite::TaxId), &form.tax_id, true, Kind::Text, Some(ctx.msg(Invite::TwelveDigits)), p))
@@ -152,15 +155,25 @@ fn register_view(ctx: &Ctx, form: &InviterForm, p: &Problems) -> Html<String> {
 async fn register(
     State(state): State<AppState>,
     ctx: Ctx,
-    Posted(form): Posted<InviterForm>,
+    sent: Sent<InviterForm>,
 ) -> Result<Response, AppError> {
     let user = ctx.user()?.id;
+    let form = sent.form;
+    if sent.switch_lang || !sent.fresh {
+        let view = register_view(
+            &ctx,
+            &form,
+            &Problems::new(),
+            !sent.fresh && !sent.switch_lang,
+        );
+        return Ok(view.into_response());
+    }
     let new = match form.parse() {
         Ok(new) => new,
         Err(p) => {
             return Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
-                register_view(&ctx, &form, &p),
+                register_view(&ctx, &form, &p, false),
             )
                 .into_response());
         }
@@ -179,7 +192,7 @@ async fn register(
         Checked::Stored(_) => Ok(Redirect::to("/inviter").into_response()),
         Checked::Refused(p) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
-            register_view(&ctx, &form, &p),
+            register_view(&ctx, &form, &p, false),
         )
             .into_response()),
     }
@@ -189,30 +202,47 @@ async fn new_page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
     if inviter_of(&state, &ctx).await?.is_none() {
         return Ok(Redirect::to("/inviter").into_response());
     }
-    Ok(invitation_view(&ctx, &InvitationForm::default(), &Problems::new(), None).into_response())
+    let form = InvitationForm::default();
+    Ok(invitation_view(&ctx, &form, &Problems::new(), Shown::Blank).into_response())
+}
+
+/// Why the invitation form is shown.
+enum Shown<'a> {
+    /// Empty or with its errors.
+    Blank,
+    /// After an invitation was registered, with its number.
+    Created(&'a str),
+    /// Again after its token expired, with what was typed.
+    Expired,
 }
 
 fn invitation_view(
     ctx: &Ctx,
     form: &InvitationForm,
     p: &Problems,
-    created: Option<&str>,
+    shown: Shown<'_>,
 ) -> Html<String> {
     let l = ctx.lang;
     let title = ctx.msg(Invite::NewInvitation);
-    page(
+    let created = match shown {
+        Shown::Created(number) => Some(number),
+        _ => None,
+    };
+    layout::form_page(
         ctx,
         title,
+        "invitation",
         html! {
             section.card {
                 h1 { (title) }
+                @if matches!(shown, Shown::Expired) { (notice("warning", ctx.msg(Screens::FormExpiredKept))) }
                 @if let Some(number) = created {
                     div.notice.success role="status" {
                         (ctx.msg(Invite::Registered))
                         " " strong { code { (number) } }
                     }
                 }
-                form method="post" action="/inviter/invitations" novalidate {
+                form id="invitation" method="post" action="/inviter/invitations" novalidate {
                     (csrf(ctx))
                     fieldset {
                         legend { (ctx.msg(Invite::InvitedPerson)) }
@@ -249,18 +279,27 @@ fn invitation_view(
 async fn create(
     State(state): State<AppState>,
     ctx: Ctx,
-    Posted(form): Posted<InvitationForm>,
+    sent: Sent<InvitationForm>,
 ) -> Result<Response, AppError> {
     let Some(inviter) = inviter_of(&state, &ctx).await? else {
         return Ok(Redirect::to("/inviter").into_response());
     };
+    let form = sent.form;
+    if sent.switch_lang || !sent.fresh {
+        let shown = if sent.switch_lang {
+            Shown::Blank
+        } else {
+            Shown::Expired
+        };
+        return Ok(invitation_view(&ctx, &form, &Problems::new(), shown).into_response());
+    }
     let today = state.clock.today();
     let new = match form.parse(today) {
         Ok(new) => new,
         Err(p) => {
             return Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
-                invitation_view(&ctx, &form, &p, None),
+                invitation_view(&ctx, &form, &p, Shown::Blank),
             )
                 .into_response());
         }
@@ -279,7 +318,7 @@ async fn create(
             &ctx,
             &InvitationForm::default(),
             &Problems::new(),
-            Some(number.as_str()),
+            Shown::Created(number.as_str()),
         ),
     )
         .into_response())

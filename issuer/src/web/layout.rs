@@ -6,14 +6,57 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::session::Ctx;
 use crate::domain::problem::Problems;
-use crate::i18n::msg::Frame;
+use crate::i18n::msg::{Frame, Screens};
 use crate::i18n::{Lang, label};
 use shared::labels::Field;
 
 /// A page in the portal's frame.
 pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Html<String> {
-    let l = ctx.lang;
-    let user = ctx.session.user.as_ref();
+    frame(&Chrome::of(ctx, None), title, body)
+}
+
+/// A page whose form the language switch carries: the switch's buttons post the form (id
+/// `form_id`) to `?lang=…` of the same address, so the page comes back in the other language
+/// with everything typed kept (no personal data goes into an address).
+pub fn form_page(ctx: &Ctx, title: &str, form_id: &str, body: Markup) -> Html<String> {
+    frame(&Chrome::of(ctx, Some(form_id)), title, body)
+}
+
+/// What the frame around a page needs to know.
+#[derive(Debug)]
+pub struct Chrome<'a> {
+    /// The page language.
+    pub lang: Lang,
+    /// The address the language switch points to.
+    pub path: &'a str,
+    /// The logged-in user's e-mail and the log-out form's token; `None` shows the log-in links.
+    pub user: Option<(&'a str, &'a str)>,
+    /// Whether to show the log-in links (or the user) at all: error pages made outside the
+    /// session layer know neither.
+    pub who: bool,
+    /// The id of the form the language switch posts, if the page has one to keep.
+    pub carry: Option<&'a str>,
+}
+
+impl<'a> Chrome<'a> {
+    fn of(ctx: &'a Ctx, carry: Option<&'a str>) -> Self {
+        Chrome {
+            lang: ctx.lang,
+            path: &ctx.path,
+            user: ctx
+                .session
+                .user
+                .as_ref()
+                .map(|u| (u.email.as_str(), ctx.session.csrf())),
+            who: true,
+            carry,
+        }
+    }
+}
+
+/// The portal's frame around `body`.
+pub fn frame(chrome: &Chrome<'_>, title: &str, body: Markup) -> Html<String> {
+    let l = chrome.lang;
     let markup = html! {
         (DOCTYPE)
         html lang=(l.code()) {
@@ -30,8 +73,12 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Html<String> {
                             @for lang in Lang::ALL {
                                 @if lang == l {
                                     span.current lang=(lang.code()) { (lang.label()) }
+                                } @else if let Some(form) = chrome.carry {
+                                    button.lang type="submit" form=(form) formaction=(format!("{}?lang={}", chrome.path, lang.code()))
+                                        formnovalidate name="switch_lang" value=(lang.code()) lang=(lang.code())
+                                        title=(Screens::SwitchKeepsForm.text(lang)) { (lang.label()) }
                                 } @else {
-                                    a href=(format!("{}?lang={}", ctx.path, lang.code())) lang=(lang.code()) hreflang=(lang.code()) { (lang.label()) }
+                                    a href=(format!("{}?lang={}", chrome.path, lang.code())) lang=(lang.code()) hreflang=(lang.code()) { (lang.label()) }
                                 }
                             }
                         }
@@ -40,16 +87,18 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Html<String> {
                             a href="/account/visas" { (Frame::PersonalAccount.text(l)) }
                             a href="/inviter" { (label(l, Field::InvitingParty)) }
                         }
-                        div.who {
-                            @if let Some(user) = user {
-                                span.user { (user.email) }
-                                form.inline method="post" action="/logout" {
-                                    input type="hidden" name="csrf" value=(ctx.session.csrf());
-                                    button.link type="submit" { (Frame::LogOut.text(l)) }
+                        @if chrome.who {
+                            div.who {
+                                @if let Some((email, token)) = chrome.user {
+                                    span.user { (email) }
+                                    form.inline method="post" action="/logout" {
+                                        input type="hidden" name="csrf" value=(token);
+                                        button.link type="submit" { (Frame::LogOut.text(l)) }
+                                    }
+                                } @else {
+                                    a href="/login" { (Frame::LogIn.text(l)) }
+                                    a.button.small href="/signup" { (Frame::SignUp.text(l)) }
                                 }
-                            } @else {
-                                a href="/login" { (Frame::LogIn.text(l)) }
-                                a.button.small href="/signup" { (Frame::SignUp.text(l)) }
                             }
                         }
                     }
@@ -107,9 +156,12 @@ pub enum Kind {
     Text,
     /// An e-mail address.
     Email,
-    /// A password (never shown again).
+    /// The account's current password (never shown again).
     Password,
-    /// A date picker giving YYYY-MM-DD.
+    /// A password being chosen (never shown again): browsers offer to generate one.
+    NewPassword,
+    /// The browser's date picker (it shows the date in the reader's format and sends
+    /// YYYY-MM-DD), so the page adds no format hint of its own.
     Date,
     /// A number.
     Number,
@@ -130,17 +182,55 @@ pub fn field(
     hint: Option<&str>,
     problems: &Problems,
 ) -> Markup {
+    let token = autocomplete(name, kind);
+    field_with(l, name, label, value, required, kind, hint, problems, token)
+}
+
+/// [`field`] for the applicant's own data: the browser may fill it ([`own_autocomplete`]).
+#[expect(
+    clippy::too_many_arguments,
+    reason = "a field is described by all of these"
+)]
+pub fn own_field(
+    l: Lang,
+    name: &str,
+    label: &str,
+    value: &str,
+    required: bool,
+    kind: Kind,
+    hint: Option<&str>,
+    problems: &Problems,
+) -> Markup {
+    let token = own_autocomplete(name, kind);
+    field_with(l, name, label, value, required, kind, hint, problems, token)
+}
+
+#[expect(
+    clippy::too_many_arguments,
+    reason = "a field is described by all of these"
+)]
+fn field_with(
+    l: Lang,
+    name: &str,
+    label: &str,
+    value: &str,
+    required: bool,
+    kind: Kind,
+    hint: Option<&str>,
+    problems: &Problems,
+    token: &str,
+) -> Markup {
     let problem = problems.get(name).map(|p| p.message(l));
     let input_type = match kind {
         Kind::Text => "text",
         Kind::Email => "email",
-        Kind::Password => "password",
+        Kind::Password | Kind::NewPassword => "password",
         Kind::Date => "date",
         Kind::Number => "number",
     };
     let id = format!("f-{name}");
     let error_id = format!("e-{name}");
-    let value = if matches!(kind, Kind::Password) {
+    let value = if matches!(kind, Kind::Password | Kind::NewPassword) {
         ""
     } else {
         value
@@ -149,12 +239,40 @@ pub fn field(
         div class=(if problem.is_some() { "field invalid" } else { "field" }) {
             label for=(id) { (label) @if required { span.req title=(Frame::Required.text(l)) { " *" } } }
             input id=(id) name=(name) type=(input_type) value=(value)
+                autocomplete=(token)
                 required[required]
                 aria-invalid=[problem.as_ref().map(|_| "true")]
                 aria-describedby=[problem.as_ref().map(|_| error_id.as_str())];
             @if let Some(hint) = hint { small.hint { (hint) } }
             @if let Some(problem) = &problem { span.error id=(error_id) role="alert" { (problem) } }
         }
+    }
+}
+
+/// The `autocomplete` token of a field of [`field`], from its name: the account's own e-mail,
+/// name and passwords; everything else `off`, since on most forms the data is not the person's
+/// own (an inviting party types its guest's name, an officer searches the stop-list).
+pub fn autocomplete(name: &str, kind: Kind) -> &'static str {
+    match (name, kind) {
+        (_, Kind::NewPassword) => "new-password",
+        (_, Kind::Password) => "current-password",
+        (_, Kind::Email) | ("email", _) => "email",
+        ("identifier", _) => "username",
+        ("full_name", _) => "name",
+        _ => "off",
+    }
+}
+
+/// The `autocomplete` token of a field of [`own_field`]: the applicant's own data in Step 1.
+/// Numbers that are not the person's own (invitation, passport) and names in the passport's
+/// native script (a saved Latin name there would be printed as the native one) get `off`.
+pub fn own_autocomplete(name: &str, kind: Kind) -> &'static str {
+    match name {
+        "surname" => "family-name",
+        "given_names" => "given-name",
+        "date_of_birth" => "bday",
+        "citizenship" => "country",
+        _ => autocomplete(name, kind),
     }
 }
 
@@ -172,7 +290,7 @@ pub fn select(
     html! {
         div class=(if problem.is_some() { "field invalid" } else { "field" }) {
             label for=(id) { (label) span.req { " *" } }
-            select id=(id) name=(name) required aria-invalid=[problem.as_ref().map(|_| "true")] {
+            select id=(id) name=(name) autocomplete="off" required aria-invalid=[problem.as_ref().map(|_| "true")] {
                 option value="" { "—" }
                 @for (v, text) in options {
                     option value=(v) selected[*v == value] { (text) }

@@ -24,7 +24,8 @@ use crate::domain::fees::{Fees, format_minor};
 use crate::domain::payment::{NoticeOutcome, Payment, PaymentMethod, PaymentNotice, PaymentStatus};
 use crate::domain::taxid::PartyKind;
 use crate::epay::PaymentOrder;
-use crate::i18n::msg::{Duty, Frame, Screening};
+use crate::i18n::msg::{Duty, Frame, Screening, Screens};
+use crate::i18n::when::astana_time_of;
 use crate::service::issuance::{issue_logged, settle};
 use crate::service::signup::is_confirmed;
 use crate::store;
@@ -462,7 +463,11 @@ async fn receipt_page(
         ),
         (
             ctx.msg(Duty::PaidAt),
-            payment.paid_at.clone().unwrap_or_else(|| dash.clone()),
+            payment
+                .paid_at
+                .as_deref()
+                .map(|at| astana_time_of(ctx.lang, at))
+                .unwrap_or_else(|| dash.clone()),
         ),
         (ctx.msg(Duty::Payer), app.applicant.full_name()),
         (ctx.msg(Duty::Recipient), recipient(&ctx).to_owned()),
@@ -483,10 +488,7 @@ async fn receipt_page(
                 payment.currency
             ),
         ),
-        (
-            ctx.msg(Duty::Order),
-            payment.order_id.get(..12).unwrap_or("").to_owned(),
-        ),
+        (ctx.msg(Duty::Order), payment.order_id.clone()),
     ];
     Ok(page(
         &ctx,
@@ -494,11 +496,15 @@ async fn receipt_page(
         html! {
             section.card.narrow.receipt {
                 h1 { (title) }
-                table.data { @for (label, value) in rows { tr { th scope="row" { (label) } td { (value) } } } }
+                table.data.receipt-rows { @for (label, value) in rows { tr { th scope="row" { (label) } td { (value) } } } }
                 @if let Some(link) = gateway_check {
-                    p { a href=(link) rel="noreferrer" { (ctx.msg(Duty::GatewayCheckLink)) } }
+                    p.no-print { a href=(link) rel="noreferrer" { (ctx.msg(Duty::GatewayCheckLink)) } }
                 }
-                p { a href=(format!("/applications/{}/result", app.id)) { "← " (ctx.msg(Frame::Result)) } }
+                p.actions.no-print {
+                    button.primary id="print" type="button" hidden { (ctx.msg(Screens::Print)) }
+                    a.button href=(format!("/applications/{}/result", app.id)) { "← " (ctx.msg(Frame::Result)) }
+                }
+                script src="/static/print.js" {}
             }
         },
     ))

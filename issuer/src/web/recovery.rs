@@ -13,12 +13,12 @@ use serde::Deserialize;
 
 use super::layout::{Kind, csrf, field, notice, page};
 use super::limit::{self, Action, Client, Subject};
-use super::session::{Ctx, Posted, safe_next};
+use super::session::{Ctx, Posted, Sent, safe_next};
 use super::{AppError, AppState};
 use crate::domain::account::{LoginId, Password};
 use crate::domain::mail::NewPasswordForm;
 use crate::domain::problem::Problems;
-use crate::i18n::msg::{Account, Counted, Frame, Recovery};
+use crate::i18n::msg::{Account, Counted, Frame, Recovery, Screens};
 use crate::service::hasher::HashError;
 use crate::service::recovery::{ask_reset, reset_link_is_good, reset_password};
 use crate::service::signup::{Resent, confirm_address, resend_confirmation};
@@ -190,6 +190,8 @@ enum ForgotNotice {
     Sent,
     /// Too many requests for this account or from this address: wait this many seconds.
     Wait(u64),
+    /// The form's token had expired: what was typed, to be sent again.
+    Expired,
 }
 
 fn forgot_view(ctx: &Ctx, identifier: &str, said: ForgotNotice) -> Html<String> {
@@ -207,6 +209,7 @@ fn forgot_view(ctx: &Ctx, identifier: &str, said: ForgotNotice) -> Html<String> 
                     ForgotNotice::Wait(seconds) => {
                         (notice("error", &ctx.counted(Counted::RetryAfter(seconds))))
                     }
+                    ForgotNotice::Expired => (notice("warning", ctx.msg(Screens::FormExpiredKept))),
                 }
                 form method="post" action="/password/forgot" {
                     (csrf(ctx))
@@ -227,9 +230,13 @@ async fn forgot(
     State(state): State<AppState>,
     ctx: Ctx,
     client: Client,
-    Posted(form): Posted<ForgotForm>,
+    sent: Sent<ForgotForm>,
 ) -> Result<Response, AppError> {
+    let form = sent.form;
     let identifier = form.identifier.trim();
+    if !sent.fresh {
+        return Ok(forgot_view(&ctx, identifier, ForgotNotice::Expired).into_response());
+    }
     // Too long to be an address or a tax id: answered like any other, without a lookup.
     if !identifier.is_empty() && identifier.chars().count() <= 254 {
         // Throttled by the parsed identity whether or not it has an account, and per address.
@@ -262,9 +269,9 @@ fn reset_view(ctx: &Ctx, token: &str, problems: &Problems) -> Html<String> {
                 h1 { (title) }
                 form method="post" action=(format!("/password/reset/{token}")) novalidate {
                     (csrf(ctx))
-                    (field(l, "password", ctx.msg(Account::Password), "", true, Kind::Password,
+                    (field(l, "password", ctx.msg(Account::Password), "", true, Kind::NewPassword,
                         Some(&ctx.counted(Counted::AtLeastChars(Password::MIN_CHARS))), problems))
-                    (field(l, "password_again", ctx.msg(Account::RepeatPassword), "", true, Kind::Password, None, problems))
+                    (field(l, "password_again", ctx.msg(Account::RepeatPassword), "", true, Kind::NewPassword, None, problems))
                     button.primary type="submit" { (ctx.msg(Recovery::SavePassword)) }
                 }
             }

@@ -263,6 +263,51 @@ pub async fn sessions(
     Ok(response)
 }
 
+impl AppState {
+    /// Logs a user in in the middle of a request (a form posted after the session ended, with
+    /// the log-in fields filled in): replaces the request's session with a new one and returns
+    /// the context the rest of the request runs in (the new session's token for the page) and
+    /// the cookies the response must set.
+    pub(super) async fn log_in_here(
+        &self,
+        ctx: &Ctx,
+        user_id: i64,
+    ) -> Result<(Ctx, [HeaderValue; 2]), AppError> {
+        if let Some(old) = ctx.session.token_hash.clone() {
+            self.db
+                .call(move |conn| store::account::delete_session(conn, &old))
+                .await?;
+        }
+        let token = self.start_session(user_id).await?;
+        let hash = hash_token(&token);
+        let lookup = hash.clone();
+        let now = self.clock.unix();
+        let row = self
+            .db
+            .read(move |conn| store::account::find_session(conn, &lookup, "web", now))
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("a session just started is not found"))?;
+        tracing::info!(user_id, "a user logged in again to send a form");
+        let session = Session {
+            token_hash: Some(hash),
+            user: row.user,
+            csrf: row.csrf,
+            shown: Arc::new(AtomicBool::new(false)),
+        };
+        let cookies = [
+            self.session_cookie(Some(&token)),
+            self.device_cookie(user_id),
+        ];
+        Ok((
+            Ctx {
+                session,
+                ..ctx.clone()
+            },
+            cookies,
+        ))
+    }
+}
+
 /// 64 hexadecimal digits: the shape of every token the portal makes.
 fn is_token(text: &str) -> bool {
     text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit())
@@ -333,6 +378,46 @@ pub(super) async fn checked_form<T: DeserializeOwned, S: Send + Sync>(
     state: &S,
     expected: &str,
 ) -> Result<T, AppError> {
+    let sent = read_form(req, state, expected).await?;
+    if sent.fresh {
+        Ok(sent.form)
+    } else {
+        Err(AppError::Csrf)
+    }
+}
+
+/// A posted form read whether or not its token still matches, for the pages that can show
+/// the form again: when the token expired (the session ended, the page stayed open too long)
+/// they show what was typed with a fresh token instead of losing it; they act only on a fresh
+/// one. Also tells whether the language switch posted it (a `switch_lang` field).
+#[derive(Debug, Clone)]
+pub struct Sent<T> {
+    /// The form's fields.
+    pub form: T,
+    /// Whether the form's CSRF token matched the session's.
+    pub fresh: bool,
+    /// Whether the language switch posted the form (show it again, act on nothing).
+    pub switch_lang: bool,
+}
+
+impl<T: DeserializeOwned + Send> FromRequest<AppState> for Sent<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, AppError> {
+        let expected = req
+            .extensions()
+            .get::<Session>()
+            .map(|s| s.csrf.clone())
+            .ok_or_else(|| anyhow::anyhow!("a form route runs without the session layer"))?;
+        read_form(req, state, &expected).await
+    }
+}
+
+async fn read_form<T: DeserializeOwned, S: Send + Sync>(
+    req: Request,
+    state: &S,
+    expected: &str,
+) -> Result<Sent<T>, AppError> {
     let body = Bytes::from_request(req, state).await.map_err(|rejection| {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
             AppError::TooLarge
@@ -347,10 +432,20 @@ pub(super) async fn checked_form<T: DeserializeOwned, S: Send + Sync>(
         .find(|(key, _)| key == "csrf")
         .map(|(_, value)| value.as_str())
         .unwrap_or("");
-    if sent.is_empty() || !bool::from(sent.as_bytes().ct_eq(expected.as_bytes())) {
-        return Err(AppError::Csrf);
-    }
-    serde_urlencoded::from_bytes(&body).map_err(|_| AppError::BadRequest)
+    let fresh = !sent.is_empty() && bool::from(sent.as_bytes().ct_eq(expected.as_bytes()));
+    let switch_lang = pairs.iter().any(|(key, _)| key == "switch_lang");
+    let form = serde_urlencoded::from_bytes(&body).map_err(|_| {
+        if fresh {
+            AppError::BadRequest
+        } else {
+            AppError::Csrf
+        }
+    })?;
+    Ok(Sent {
+        form,
+        fresh,
+        switch_lang,
+    })
 }
 
 /// Percent-encodes a local path for the `next` parameter.

@@ -13,5 +13,6 @@ mod office_ops;
 mod office_screening;
 mod pdf;
 mod portal;
+mod screens;
 mod support;
 mod sweep;
