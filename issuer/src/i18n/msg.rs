@@ -48,6 +48,7 @@ macro_rules! catalogue {
     };
 }
 
+mod a11y;
 mod account;
 mod apply;
 mod check;
@@ -68,6 +69,7 @@ mod screening;
 mod script;
 mod verification;
 
+pub use a11y::A11y;
 pub use account::Account;
 pub use apply::Apply;
 pub use check::Check;
@@ -128,6 +130,8 @@ pub enum Msg {
     Mail(Mail),
     /// Address confirmation and password reset pages.
     Recovery(Recovery),
+    /// The skip link, landmark names, the error summary.
+    A11y(A11y),
 }
 
 impl Msg {
@@ -151,6 +155,7 @@ impl Msg {
         let office_audit = OfficeAudit::ALL.iter().copied().map(Msg::from);
         let mail = Mail::ALL.iter().copied().map(Msg::from);
         let recovery = Recovery::ALL.iter().copied().map(Msg::from);
+        let a11y = A11y::ALL.iter().copied().map(Msg::from);
         frame
             .chain(account)
             .chain(apply)
@@ -169,6 +174,7 @@ impl Msg {
             .chain(office_audit)
             .chain(mail)
             .chain(recovery)
+            .chain(a11y)
     }
 
     /// The message in Kazakh, Russian and English.
@@ -192,6 +198,7 @@ impl Msg {
             Msg::OfficeAudit(msg) => msg.words(),
             Msg::Mail(msg) => msg.words(),
             Msg::Recovery(msg) => msg.words(),
+            Msg::A11y(msg) => msg.words(),
         }
     }
 

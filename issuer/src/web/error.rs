@@ -82,7 +82,9 @@ impl IntoResponse for AppError {
 pub fn error_page(status: StatusCode, message: Frame) -> Response {
     let markup = html! {
         (maud::DOCTYPE)
-        html lang="kk" {
+        // The page speaks three languages: English is declared for the page (its title and the
+        // portal's name are English) and each paragraph declares its own.
+        html lang="en" {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
@@ -93,8 +95,8 @@ pub fn error_page(status: StatusCode, message: Frame) -> Response {
                 header.top { div.brand { a href="/services" { (Frame::PortalName.text(Lang::En)) } } }
                 main.card.error-page {
                     h1 { (status.as_u16()) }
-                    @for lang in Lang::ALL { p { (message.text(lang)) } }
-                    p { a href="/services" { "← ҚАЗ · РУС · ENG" } }
+                    @for lang in Lang::ALL { p lang=(lang.code()) { (message.text(lang)) } }
+                    p { a href="/services" { "← " span lang="kk" { "ҚАЗ" } " · " span lang="ru" { "РУС" } " · ENG" } }
                 }
             }
         }

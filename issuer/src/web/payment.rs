@@ -24,7 +24,7 @@ use crate::domain::fees::{Fees, format_minor};
 use crate::domain::payment::{NoticeOutcome, Payment, PaymentMethod, PaymentNotice, PaymentStatus};
 use crate::domain::taxid::PartyKind;
 use crate::epay::PaymentOrder;
-use crate::i18n::msg::{Duty, Frame, Screening};
+use crate::i18n::msg::{A11y, Duty, Frame, Screening};
 use crate::service::issuance::{issue_logged, settle};
 use crate::service::signup::is_confirmed;
 use crate::store;
@@ -173,7 +173,8 @@ async fn to_pay(
         amount_minor: payment.amount_minor,
         currency: payment.currency.clone(),
         description: format!(
-            "State duty for e-visa application, invitation {}",
+            "{} {}",
+            ctx.msg(A11y::DutyPurpose),
             app.applicant.invitation_number.as_str()
         ),
         payer: app.applicant.full_name(),
