@@ -71,7 +71,7 @@ const withLang = (url, lang) => `${url}${url.includes('?') ? '&' : '?'}lang=${la
 /** The focused element, described. */
 const active = (page) => page.evaluate(() => {
   const e = document.activeElement;
-  if (!e || e === document.body) return { tag: 'body', id: '', text: '' };
+  if (!e || e === document.body) return { tag: 'body', id: '', name: '', type: '', value: '', href: '', cls: '', text: '' };
   return {
     tag: e.tagName.toLowerCase(),
     id: e.id,
@@ -285,7 +285,12 @@ try {
     await page.goto(`${base}/apply?lang=${lang}`);
     await tabTo(page, 'Next', (a) => a.tag === 'button' && a.type === 'submit' && a.cls.includes('primary'));
     await pressAndWait(page);
-    const focused = await active(page);
+    // `autofocus` is applied at the first rendering after the load, not at the load itself.
+    let focused = await active(page);
+    for (let i = 0; i < 20 && !focused.cls.includes('error-summary'); i++) {
+      await page.waitForTimeout(100);
+      focused = await active(page);
+    }
     if (!focused.cls.includes('error-summary')) fail(`after a refused Step 1 (${lang}) the focus is on ${JSON.stringify(focused)}`);
     await axe.check(page, `Step 1 refused (${lang})`);
   }

@@ -200,7 +200,7 @@ pub fn error_summary(l: Lang, intro: &str, problems: &Problems, fields: &[(&str,
             ul {
                 @for (name, label) in fields {
                     @if let Some(problem) = problems.get(name) {
-                        li { a href=(format!("#f-{name}")) { (label) ": " (problem.message(l)) } }
+                        li { a href=(format!("#f-{name}")) { (label) " — " (problem.message(l)) } }
                     }
                 }
             }
