@@ -216,7 +216,7 @@ impl<'p> Applicant<'p> {
     }
 
     /// On the gateway: chooses the method, fills its form, presses "Pay", and waits on the
-    /// self-refreshing page until the server's answer (the check or the decline) is shown.
+    /// waiting page until the server's answer (the check or the decline) is shown.
     pub fn pay(&mut self, pay_url: &str, method: Method) -> Result<Page> {
         let choice = self.browser.open(pay_url)?;
         choice.expect_shows("Payment card")?;
@@ -250,12 +250,13 @@ impl<'p> Applicant<'p> {
         self.gateway_answer(pay_url)
     }
 
-    /// Reloads the gateway's payment page (as its refresh tag does) until it no longer waits.
+    /// Reloads the gateway's payment page (as its "Check for the answer" link does) until it no
+    /// longer waits.
     pub fn gateway_answer(&mut self, pay_url: &str) -> Result<Page> {
         let limit = Duration::from_secs(crate::portal::PENDING_SECONDS + 30);
         crate::wait_for("the gateway's answer to the payment", limit, || {
             let page = self.browser.open(pay_url)?;
-            Ok((!page.text().contains("http-equiv=\"refresh\"")).then_some(page))
+            Ok((!page.text().contains("data-waiting")).then_some(page))
         })
     }
 

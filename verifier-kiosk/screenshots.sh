@@ -4,6 +4,7 @@
 # sign visas valid today) and the render_printout example. Run from anywhere:
 #   verifier-kiosk/screenshots.sh            (English, into docs/screenshots)
 #   OUT=/tmp/ru LANG_UI=ru verifier-kiosk/screenshots.sh
+#   KIOSK_DISPLAY=:97 verifier-kiosk/screenshots.sh   (another X display than :99)
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
@@ -47,11 +48,11 @@ $RENDER $S/now.txt $S/now.png 200 && $RENDER $S/ala.txt $S/ala.png 200 && \
 convert -size 1600x1200 xc:gray70 -fill gray20 -draw "circle 400,400 520,520" -fill white \
   -draw "rectangle 900,300 1300,900" -fill gray40 -draw "ellipse 700,900 300,120 0,360" \
   -quality 80 $S/random-photo.jpg
-export DISPLAY=:99
+export DISPLAY=${KIOSK_DISPLAY:-:99}
 OUT=${OUT:-$ROOT/docs/screenshots}
 K=$CARGO_TARGET_DIR/debug/verifier-kiosk
 rm -rf $S/scanner $S/ledger.db*; mkdir -p $S/scanner
-Xvfb :99 -screen 0 1280x800x24 -nolisten tcp & XPID=$!
+Xvfb $DISPLAY -screen 0 1280x800x24 -nolisten tcp & XPID=$!
 sleep 2
 cd $ROOT
 $K --kiosk-trust keys/dev-trust --kiosk-ledger $S/ledger.db --kiosk-id NQZ-03 --kiosk-port NQZ --scanner-dir $S/scanner --kiosk-scan-budget 30 --lang ${LANG_UI:-en} > $S/kiosk.log 2>&1 & KPID=$!

@@ -215,7 +215,7 @@ async fn security_headers(request: axum::extract::Request, next: Next) -> Respon
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(
-            "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; \
+            "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self'; \
              form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
         ),
     );

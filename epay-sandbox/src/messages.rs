@@ -171,10 +171,24 @@ catalogue! {
     ],
     /// The waiting page's text.
     Processing => [
-        "Төлем өңделуде. Бет өздігінен жаңарады; оны жаппаңыз және қайта төлемеңіз.",
-        "Платёж обрабатывается. Страница обновится сама; не закрывайте её и не оплачивайте повторно.",
-        "The payment is being processed. This page refreshes by itself; do not close it or pay again.",
+        "Төлем өңделуде. Жауап келгенде бет хабарлайды; оны жаппаңыз және қайта төлемеңіз.",
+        "Платёж обрабатывается. Страница сообщит, когда придёт ответ; не закрывайте её и не оплачивайте повторно.",
+        "The payment is being processed. This page tells you when the answer arrives; do not close it or pay again.",
     ],
+    /// The waiting page's link to the answer: it reloads the page (and works without script).
+    CheckAnswer => [
+        "Жауапты тексеру",
+        "Проверить ответ",
+        "Check for the answer",
+    ],
+    /// Announced politely (a live region) when the waiting page's script sees the answer.
+    AnswerArrived => [
+        "Жауап келді. Оны көру үшін төмендегі сілтемені ашыңыз.",
+        "Ответ получен. Откройте ссылку ниже, чтобы его увидеть.",
+        "The answer has arrived. Follow the link below to see it.",
+    ],
+    /// The waiting page's link once the answer has arrived.
+    SeeAnswer => ["Жауапты көру", "Посмотреть ответ", "See the answer"],
     /// The waiting page's way back.
     ReturnAndUpdate => [
         "Порталға оралу (төлем мәртебесін сол жерде жаңартуға болады)",

@@ -1,6 +1,7 @@
 //! The applicant's pages, in the order of the instruction (pictures 7–10): choose a method, fill
 //! in the card, e-wallet or phone form, wait for the server's answer, get the electronic check.
-//! Server-rendered, no script needed (one optional static script wires the "Print" button), and
+//! Server-rendered, no script needed (optional static scripts wire the "Print" button and tell the
+//! waiting payer that the answer has arrived), and
 //! every form is protected by a double-submit CSRF token. This module holds the routes and
 //! handlers; the pages themselves are in `pages/` (`forms.rs` before paying, `outcome.rs` after,
 //! `layout.rs` the frame), their words in `messages.rs`.
@@ -45,12 +46,14 @@ const PAYER_TAG: &[u8] = b"payer";
 const LANG_COOKIE: &str = "epay_lang";
 const STYLESHEET: &str = include_str!("../static/epay.css");
 const PRINT_SCRIPT: &str = include_str!("../static/print.js");
+const WAIT_SCRIPT: &str = include_str!("../static/wait.js");
 
 /// The pages' routes.
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/static/epay.css", get(stylesheet))
         .route("/static/print.js", get(print_script))
+        .route("/static/wait.js", get(wait_script))
         .route("/pay/{id}", get(payment_page))
         .route("/pay/{id}/card", get(card_form).post(card_submit))
         .route("/pay/{id}/wallet", get(wallet_form).post(wallet_submit))
@@ -96,12 +99,20 @@ async fn stylesheet() -> Response {
 }
 
 async fn print_script() -> Response {
+    script(PRINT_SCRIPT)
+}
+
+async fn wait_script() -> Response {
+    script(WAIT_SCRIPT)
+}
+
+fn script(source: &'static str) -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
-        PRINT_SCRIPT,
+        source,
     )
         .into_response()
 }

@@ -875,12 +875,19 @@ async fn each_documented_card_gives_its_outcome_and_only_a_masked_hint_is_kept()
 }
 
 #[tokio::test]
-async fn the_pending_card_waits_with_a_refreshing_page_and_then_reads_as_paid() {
+async fn the_pending_card_waits_on_a_page_that_announces_the_answer_without_reloading_and_then_reads_as_paid()
+ {
     let waiting = state();
     let created = create(&waiting, "pending-1", NOWHERE).await;
     let page = pay_card(&waiting, &created.payment_id, "4000 0000 0000 0044").await;
     assert!(page.body.contains("Please wait for the server"));
-    assert!(page.body.contains("http-equiv=\"refresh\""));
+    // No timed reload (it would take a reader back to the top): a script asks for the page and
+    // announces the answer in a polite live region; a link reloads by hand without script.
+    assert!(!page.body.contains("http-equiv"), "{}", page.body);
+    assert!(page.body.contains("data-waiting"));
+    assert!(page.body.contains(r#"role="status" aria-live="polite""#));
+    assert!(page.body.contains(r#"<script src="/static/wait.js">"#));
+    assert!(page.body.contains("Check for the answer"));
     assert_eq!(
         status(&waiting, &created.payment_id).await.status,
         PaymentStatus::Pending

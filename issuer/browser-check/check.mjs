@@ -166,12 +166,13 @@ try {
   await page.fill('input[name=cvv]', '123');
   await page.fill('input[name=holder]', 'ANNA ERIKSSON');
   await page.click('button[type=submit]');
-  // The gateway's waiting page refreshes itself until the answer; its CSP forbids evaluated
-  // scripts, so poll the page's HTML instead of running a predicate in it.
+  // The gateway's waiting page announces the answer without reloading; reload it (as its
+  // "Check for the answer" link does) until the electronic check is there.
   for (let i = 0; i < 60; i++) {
     const html = await page.content().catch(() => '');
-    if (html.includes('**** 1111') && !html.includes('http-equiv="refresh"')) break;
+    if (html.includes('**** 1111') && !html.includes('data-waiting')) break;
     await page.waitForTimeout(500);
+    await page.reload().catch(() => {});
   }
   await shot('epay-receipt');
   await page.goto(confirmUrl.replace(/confirm$/, 'result'));

@@ -14,7 +14,6 @@ pub fn choose_method(view: &View, payment: &Payment) -> Markup {
     layout(
         view,
         Msg::MethodTitle,
-        None,
         html! {
             h1 { (view.t(Msg::ChooseMethod)) }
             (summary(view, payment))
@@ -58,7 +57,6 @@ pub fn card_page(
     layout(
         view,
         Msg::Card,
-        None,
         html! {
             h1 { (view.t(Msg::CardDetails)) }
             (summary(view, payment))
@@ -150,7 +148,6 @@ fn one_field_page(
     layout(
         view,
         title,
-        None,
         html! {
             h1 { (view.t(heading)) }
             (summary(view, payment))

@@ -41,16 +41,13 @@ impl View {
 }
 
 /// The page frame: `<html lang>`, the head, the header with the language switch, the footer.
-pub fn layout(view: &View, title: Msg, refresh: Option<u32>, body: Markup) -> Markup {
+pub fn layout(view: &View, title: Msg, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang=(view.lang.code()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                @if let Some(seconds) = refresh {
-                    meta http-equiv="refresh" content=(seconds);
-                }
                 title { (view.t(title)) " · e-pay" }
                 link rel="stylesheet" href="/static/epay.css";
             }
@@ -74,7 +71,7 @@ pub fn layout(view: &View, title: Msg, refresh: Option<u32>, body: Markup) -> Ma
                         span.sandbox { (view.t(Msg::Sandbox)) }
                     }
                 }
-                main { (body) }
+                main id="main" { (body) }
                 footer.bottom {
                     p { (view.t(Msg::Footer)) }
                 }
@@ -89,7 +86,7 @@ pub fn summary(view: &View, payment: &Payment) -> Markup {
         section.summary aria-label=(view.t(Msg::PaymentSummary)) {
             dl {
                 div { dt { (view.t(Msg::Recipient)) } dd { (view.t(Msg::RecipientName)) } }
-                div { dt { (view.t(Msg::Purpose)) } dd { (payment.description) } }
+                div { dt { (view.t(Msg::Purpose)) } dd lang=[description_lang(view, payment)] { (payment.description) } }
                 div { dt { (view.t(Msg::Payer)) } dd { (payment.payer) } }
                 div { dt { (view.t(Msg::Order)) } dd.mono { (payment.order_id) } }
                 div.amount { dt { (view.t(Msg::Amount)) } dd { (amount(payment)) } }
@@ -127,7 +124,6 @@ pub fn message_page(view: &View, title: Msg, text: Msg, link: Option<&str>) -> M
     layout(
         view,
         title,
-        None,
         html! {
             section.message role="alert" {
                 h1 { (view.t(title)) }
@@ -138,6 +134,15 @@ pub fn message_page(view: &View, title: Msg, text: Msg, link: Option<&str>) -> M
             }
         },
     )
+}
+
+/// The `lang` of the payment's purpose, when it differs from the page's: the merchant writes the
+/// purpose in the language it opened the payment in, and the payer may have switched since.
+pub fn description_lang(view: &View, payment: &Payment) -> Option<&'static str> {
+    payment
+        .lang
+        .filter(|lang| *lang != view.lang)
+        .map(|lang| lang.code())
 }
 
 /// `80.00 USD`.

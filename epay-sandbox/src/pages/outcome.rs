@@ -1,11 +1,11 @@
-//! The pages after "Pay" (picture 10 of the instruction): the self-refreshing wait for the
+//! The pages after "Pay" (picture 10 of the instruction): the wait for the
 //! server's answer, then the electronic check with "Print", or the decline.
 
 use epay_contract::{PaymentMethod, PaymentStatus};
 use maud::{Markup, html};
 use time::UtcOffset;
 
-use super::layout::{View, amount, date_time, layout};
+use super::layout::{View, amount, date_time, description_lang, layout};
 use crate::messages::Msg;
 use crate::payment::Payment;
 
@@ -15,20 +15,27 @@ pub const ASTANA: UtcOffset = match UtcOffset::from_hms(5, 0, 0) {
     Err(_) => UtcOffset::UTC,
 };
 
-/// The page shown while the payment is pending; it reloads itself every two seconds.
+/// The page shown while the payment is pending. It never reloads itself (a timed reload takes
+/// the reader back to the top, WCAG 2.2.1): `wait.js` asks for the page every two seconds, and
+/// when the answer has arrived says so in a polite live region and turns the link into "See the
+/// answer", leaving the focus where it was. Without script the link reloads the page by hand.
+/// `data-waiting` marks the page for the script (and tests): the answer's page lacks it.
 pub fn waiting(view: &View, payment: &Payment) -> Markup {
     layout(
         view,
         Msg::WaitingTitle,
-        Some(2),
         html! {
-            section.waiting role="status" {
+            section.waiting data-waiting {
                 div.spinner aria-hidden="true" {}
                 h1 { (view.t(Msg::WaitForAnswer)) }
                 p { (view.t(Msg::Processing)) }
                 p.mono { (amount(payment)) " · " (payment.payer_hint.as_deref().unwrap_or("")) }
+                p id="wait-status" role="status" aria-live="polite"
+                    data-arrived=(view.t(Msg::AnswerArrived)) data-see=(view.t(Msg::SeeAnswer)) {}
+                p { a.primary id="wait-next" href=(view.here) { (view.t(Msg::CheckAnswer)) } }
                 p.back { a href=(payment.return_url) { (view.t(Msg::ReturnAndUpdate)) } }
             }
+            script src="/static/wait.js" {}
         },
     )
 }
@@ -59,7 +66,6 @@ pub fn receipt(view: &View, payment: &Payment) -> Markup {
     layout(
         view,
         title,
-        None,
         html! {
             @if paid {
                 article.receipt aria-labelledby="receipt-title" {
@@ -72,7 +78,7 @@ pub fn receipt(view: &View, payment: &Payment) -> Markup {
                         div { dt { (view.t(Msg::ReceiptNumber)) } dd.mono { (payment.receipt_number.as_deref().unwrap_or("")) } }
                         div { dt { (view.t(Msg::DateTime)) } dd { (when) } }
                         div { dt { (view.t(Msg::Recipient)) } dd { (view.t(Msg::RecipientName)) } }
-                        div { dt { (view.t(Msg::Purpose)) } dd { (payment.description) } }
+                        div { dt { (view.t(Msg::Purpose)) } dd lang=[description_lang(view, payment)] { (payment.description) } }
                         div { dt { (view.t(Msg::Payer)) } dd { (payment.payer) } }
                         div { dt { (view.t(Msg::PaidWith)) } dd { (method) " " span.mono { (hint) } } }
                         div { dt { (view.t(Msg::Order)) } dd.mono { (payment.order_id) } }

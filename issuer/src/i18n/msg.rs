@@ -48,6 +48,7 @@ macro_rules! catalogue {
     };
 }
 
+mod a11y;
 mod account;
 mod apply;
 mod check;
@@ -69,6 +70,7 @@ mod screens;
 mod script;
 mod verification;
 
+pub use a11y::A11y;
 pub use account::Account;
 pub use apply::Apply;
 pub use check::Check;
@@ -132,6 +134,8 @@ pub enum Msg {
     Recovery(Recovery),
     /// Error pages, expired forms, dates and receipts on every screen.
     Screens(Screens),
+    /// The skip link, landmark names, the error summary.
+    A11y(A11y),
 }
 
 impl Msg {
@@ -156,6 +160,7 @@ impl Msg {
         let mail = Mail::ALL.iter().copied().map(Msg::from);
         let recovery = Recovery::ALL.iter().copied().map(Msg::from);
         let screens = Screens::ALL.iter().copied().map(Msg::from);
+        let a11y = A11y::ALL.iter().copied().map(Msg::from);
         frame
             .chain(account)
             .chain(apply)
@@ -175,6 +180,7 @@ impl Msg {
             .chain(mail)
             .chain(recovery)
             .chain(screens)
+            .chain(a11y)
     }
 
     /// The message in Kazakh, Russian and English.
@@ -199,6 +205,7 @@ impl Msg {
             Msg::Mail(msg) => msg.words(),
             Msg::Recovery(msg) => msg.words(),
             Msg::Screens(msg) => msg.words(),
+            Msg::A11y(msg) => msg.words(),
         }
     }
 

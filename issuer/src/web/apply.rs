@@ -11,7 +11,8 @@ use serde::Deserialize;
 use shared::labels::Field;
 
 use super::layout::{
-    self, Kind, category_name, csrf, field, notice, own_field, page, select, sex_name, steps,
+    self, Kind, category_name, csrf, error_summary, field, notice, own_field, page, select,
+    sex_name, steps,
 };
 use super::limit::{self, Action, Client};
 use super::session::{Ctx, Posted, Sent, with_session_cookie};
@@ -132,7 +133,20 @@ fn form_view(ctx: &Ctx, form: &ApplicationForm, p: &Problems, banner: Banner) ->
                     Banner::Wait(seconds) => (notice("error", &ctx.counted(Counted::RetryAfter(seconds)))),
                 }
                 @if !p.is_empty() {
-                    (notice("error", ctx.msg(Apply::CheckTheFields)))
+                    (error_summary(l, ctx.msg(Apply::CheckTheFields), p, &[
+                        ("invitation_number", ctx.label(Field::InvitationNumber)),
+                        ("category", ctx.label(Field::Category)),
+                        ("surname", ctx.msg(Frame::SurnameLatin)),
+                        ("given_names", ctx.msg(Frame::GivenNamesLatin)),
+                        ("surname_native", ctx.msg(Apply::SurnameNative)),
+                        ("given_names_native", ctx.msg(Apply::GivenNamesNative)),
+                        ("sex", ctx.label(Field::Sex)),
+                        ("date_of_birth", ctx.label(Field::DateOfBirth)),
+                        ("citizenship", ctx.label(Field::Citizenship)),
+                        ("passport_number", ctx.label(Field::PassportNumber)),
+                        ("passport_expiry", ctx.msg(Apply::PassportValidUntil)),
+                        ("with_children", ctx.msg(Apply::WithChildren)),
+                    ]))
                 }
                 form id=(FORM_ID) method="post" action="/apply" novalidate {
                     (csrf(ctx))
@@ -166,8 +180,13 @@ fn form_view(ctx: &Ctx, form: &ApplicationForm, p: &Problems, banner: Banner) ->
                     }
                     fieldset class=(if children_problem.is_some() { "field invalid" } else { "field" }) {
                         legend { (ctx.msg(Apply::WithChildren)) span.req { " *" } }
-                        label.radio { input type="radio" name="with_children" value="no" checked[form.with_children == "no"]; " " (ctx.msg(Frame::No)) }
-                        label.radio { input type="radio" name="with_children" value="yes" checked[form.with_children == "yes"]; " " (ctx.msg(Frame::Yes)) }
+                        // The first radio carries the field's id, so the error summary's link lands on it.
+                        label.radio { input id="f-with_children" type="radio" name="with_children" value="no" checked[form.with_children == "no"]
+                            aria-invalid=[children_problem.as_ref().map(|_| "true")]
+                            aria-describedby=[children_problem.as_ref().map(|_| "e-with_children")]; " " (ctx.msg(Frame::No)) }
+                        label.radio { input type="radio" name="with_children" value="yes" checked[form.with_children == "yes"]
+                            aria-invalid=[children_problem.as_ref().map(|_| "true")]
+                            aria-describedby=[children_problem.as_ref().map(|_| "e-with_children")]; " " (ctx.msg(Frame::Yes)) }
                         @if let Some(problem) = &children_problem { span.error id="e-with_children" role="alert" { (problem) } }
                     }
                     p.actions {
@@ -336,7 +355,7 @@ pub fn invitation_box(ctx: &Ctx, inv: &Invitation) -> Markup {
     html! {
         div.columns {
             div {
-                h3 { (ctx.label(Field::InvitingParty)) }
+                h2.minor { (ctx.label(Field::InvitingParty)) }
                 table.data {
                     tr { th scope="row" { (ctx.msg(Apply::Name)) } td { (inv.inviter.shown_name()) } }
                     tr { th scope="row" { (kind) } td { (inv.inviter.tax_id) } }
@@ -347,7 +366,7 @@ pub fn invitation_box(ctx: &Ctx, inv: &Invitation) -> Markup {
                 }
             }
             div {
-                h3 { (ctx.msg(Apply::PlannedAddressOfStay)) }
+                h2.minor { (ctx.msg(Apply::PlannedAddressOfStay)) }
                 table.data {
                     tr { th scope="row" { (ctx.msg(Frame::City)) } td { (inv.address.city) } }
                     tr { th scope="row" { (ctx.msg(Frame::Street)) } td { (inv.address.street) } }
@@ -386,7 +405,9 @@ fn confirm_view(ctx: &Ctx, app: &Application, p: &Problems) -> Html<String> {
                     (csrf(ctx))
                     div class=(if problem.is_some() { "field invalid confirm" } else { "field confirm" }) {
                         label.checkbox {
-                            input type="checkbox" name="confirm" value="yes";
+                            input type="checkbox" name="confirm" value="yes"
+                                aria-invalid=[problem.as_ref().map(|_| "true")]
+                                aria-describedby=[problem.as_ref().map(|_| "e-confirm")];
                             " "
                             (ctx.msg(Apply::ConfirmAccuracy))
                         }

@@ -12,7 +12,7 @@ use super::session::Ctx;
 use super::{AppError, AppState};
 use crate::domain::application::{Application, ApplicationStatus};
 use crate::i18n::Lang;
-use crate::i18n::msg::{Apply, Frame, PrintoutCheck, Screening};
+use crate::i18n::msg::{A11y, Apply, Frame, PrintoutCheck, Screening};
 use crate::store;
 use shared::labels::Field;
 
@@ -83,7 +83,7 @@ async fn visas(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, 
                             th { (ctx.msg(Apply::Applicant)) }
                             th { (ctx.label(Field::Category)) }
                             th { (ctx.msg(Apply::Status)) }
-                            th { }
+                            th { span.visually-hidden { (ctx.msg(A11y::Documents)) } }
                         } }
                         tbody {
                             @for app in &apps {

@@ -6,7 +6,7 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::session::Ctx;
 use crate::domain::problem::Problems;
-use crate::i18n::msg::{Frame, Screens};
+use crate::i18n::msg::{A11y, Frame, Screens};
 use crate::i18n::{Lang, label};
 use shared::labels::Field;
 
@@ -67,52 +67,55 @@ pub fn frame(chrome: &Chrome<'_>, title: &str, body: Markup) -> Html<String> {
                 link rel="stylesheet" href="/static/style.css";
             }
             body {
-                div.topbar {
-                    div.wrap {
-                        nav.langs aria-label=(Frame::Language.text(l)) {
-                            @for lang in Lang::ALL {
-                                @if lang == l {
-                                    span.current lang=(lang.code()) { (lang.label()) }
-                                } @else if let Some(form) = chrome.carry {
-                                    button.lang type="submit" form=(form) formaction=(format!("{}?lang={}", chrome.path, lang.code()))
-                                        formnovalidate name="switch_lang" value=(lang.code()) lang=(lang.code())
-                                        title=(Screens::SwitchKeepsForm.text(lang)) { (lang.label()) }
-                                } @else {
-                                    a href=(format!("{}?lang={}", chrome.path, lang.code())) lang=(lang.code()) hreflang=(lang.code()) { (lang.label()) }
-                                }
-                            }
-                        }
-                        nav.main {
-                            a href="/services" { (Frame::Services.text(l)) }
-                            a href="/account/visas" { (Frame::PersonalAccount.text(l)) }
-                            a href="/inviter" { (label(l, Field::InvitingParty)) }
-                        }
-                        @if chrome.who {
-                            div.who {
-                                @if let Some((email, token)) = chrome.user {
-                                    span.user { (email) }
-                                    form.inline method="post" action="/logout" {
-                                        input type="hidden" name="csrf" value=(token);
-                                        button.link type="submit" { (Frame::LogOut.text(l)) }
+                a.skip-link href="#main" { (A11y::SkipToContent.text(l)) }
+                header.site {
+                    div.topbar {
+                        div.wrap {
+                            nav.langs aria-label=(Frame::Language.text(l)) {
+                                @for lang in Lang::ALL {
+                                    @if lang == l {
+                                        span.current lang=(lang.code()) aria-current="true" { (lang.label()) }
+                                    } @else if let Some(form) = chrome.carry {
+                                        button.lang type="submit" form=(form) formaction=(format!("{}?lang={}", chrome.path, lang.code()))
+                                            formnovalidate name="switch_lang" value=(lang.code()) lang=(lang.code())
+                                            title=(Screens::SwitchKeepsForm.text(lang)) { (lang.label()) }
+                                    } @else {
+                                        a href=(format!("{}?lang={}", chrome.path, lang.code())) lang=(lang.code()) hreflang=(lang.code()) { (lang.label()) }
                                     }
-                                } @else {
-                                    a href="/login" { (Frame::LogIn.text(l)) }
-                                    a.button.small href="/signup" { (Frame::SignUp.text(l)) }
+                                }
+                            }
+                            nav.main aria-label=(A11y::MainMenu.text(l)) {
+                                a href="/services" { (Frame::Services.text(l)) }
+                                a href="/account/visas" { (Frame::PersonalAccount.text(l)) }
+                                a href="/inviter" { (label(l, Field::InvitingParty)) }
+                            }
+                            @if chrome.who {
+                                nav.who aria-label=(A11y::AccountMenu.text(l)) {
+                                    @if let Some((email, token)) = chrome.user {
+                                        span.user { (email) }
+                                        form.inline method="post" action="/logout" {
+                                            input type="hidden" name="csrf" value=(token);
+                                            button.link type="submit" { (Frame::LogOut.text(l)) }
+                                        }
+                                    } @else {
+                                        a href="/login" { (Frame::LogIn.text(l)) }
+                                        a.button.small href="/signup" { (Frame::SignUp.text(l)) }
+                                    }
                                 }
                             }
                         }
                     }
-                }
-                header.masthead {
-                    div.wrap {
-                        div.emblem aria-hidden="true" { "KZ" }
-                        div {
-                            div.portal-name { (Frame::PortalName.text(l)) }
-                            div.portal-sub { (Frame::PortalSubtitle.text(l)) }
+                    div.masthead {
+                        div.wrap {
+                            div.emblem aria-hidden="true" { "KZ" }
+                            div {
+                                div.portal-name { (Frame::PortalName.text(l)) }
+                                div.portal-sub { (Frame::PortalSubtitle.text(l)) }
+                            }
                         }
                     }
                 }
-                main.wrap {
+                main.wrap id="main" tabindex="-1" {
                     (body)
                 }
                 footer.wrap {
@@ -287,16 +290,38 @@ pub fn select(
 ) -> Markup {
     let problem = problems.get(name).map(|p| p.message(l));
     let id = format!("f-{name}");
+    let error_id = format!("e-{name}");
     html! {
         div class=(if problem.is_some() { "field invalid" } else { "field" }) {
             label for=(id) { (label) span.req { " *" } }
-            select id=(id) name=(name) autocomplete="off" required aria-invalid=[problem.as_ref().map(|_| "true")] {
+            select id=(id) name=(name) autocomplete="off" required aria-invalid=[problem.as_ref().map(|_| "true")]
+                aria-describedby=[problem.as_ref().map(|_| error_id.as_str())] {
                 option value="" { "—" }
                 @for (v, text) in options {
                     option value=(v) selected[*v == value] { (text) }
                 }
             }
-            @if let Some(problem) = &problem { span.error id=(format!("e-{name}")) role="alert" { (problem) } }
+            @if let Some(problem) = &problem { span.error id=(error_id) role="alert" { (problem) } }
+        }
+    }
+}
+
+/// The summary above a refused form: a heading and, in the form's order, a link to each field
+/// with a problem (`#f-<name>`) saying what is wrong. It takes the focus when the page loads
+/// (`autofocus` on a `tabindex="-1"` box: the portal runs no script), so a keyboard or screen
+/// reader user lands on it instead of the top of the page. `fields` lists `(name, label)`.
+pub fn error_summary(l: Lang, intro: &str, problems: &Problems, fields: &[(&str, &str)]) -> Markup {
+    html! {
+        div.notice.error.error-summary tabindex="-1" autofocus aria-labelledby="error-summary-title" {
+            h2 id="error-summary-title" { (A11y::ErrorSummary.text(l)) }
+            p { (intro) }
+            ul {
+                @for (name, label) in fields {
+                    @if let Some(problem) = problems.get(name) {
+                        li { a href=(format!("#f-{name}")) { (label) " — " (problem.message(l)) } }
+                    }
+                }
+            }
         }
     }
 }

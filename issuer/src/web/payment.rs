@@ -24,7 +24,7 @@ use crate::domain::fees::{Fees, format_minor};
 use crate::domain::payment::{NoticeOutcome, Payment, PaymentMethod, PaymentNotice, PaymentStatus};
 use crate::domain::taxid::PartyKind;
 use crate::epay::PaymentOrder;
-use crate::i18n::msg::{Duty, Frame, Screening, Screens};
+use crate::i18n::msg::{A11y, Duty, Frame, Screening, Screens};
 use crate::i18n::when::astana_time_of;
 use crate::service::issuance::{issue_logged, settle};
 use crate::service::signup::is_confirmed;
@@ -174,7 +174,8 @@ async fn to_pay(
         amount_minor: payment.amount_minor,
         currency: payment.currency.clone(),
         description: format!(
-            "State duty for e-visa application, invitation {}",
+            "{} {}",
+            ctx.msg(A11y::DutyPurpose),
             app.applicant.invitation_number.as_str()
         ),
         payer: app.applicant.full_name(),

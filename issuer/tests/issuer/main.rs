@@ -1,6 +1,7 @@
 //! The issuer's one integration-test binary: the portal through its router, the printout as a
 //! scanner sees it, the hostile-input sweep, the mail the portal sends (to the outbox folder and a real SMTP server), and the layering rule of the sources.
 
+mod a11y;
 mod accounts;
 mod check;
 mod flow;

@@ -1,6 +1,9 @@
 //! The verdict screen: VALID / INVALID / CANNOT VERIFY in a coloured band with the reason in plain
 //! words (and what to do), the visa's fields in the printout's words, the first use or the stay,
 //! the passport check, and the buttons to record the crossing or go to the next traveller.
+//! Colour is never the only carrier of meaning: each verdict and the passport check show an icon
+//! and a word as well (✔ VALID, ✖ INVALID, ⚠ CANNOT VERIFY), for officers who do not tell red
+//! from green and for a monochrome screenshot.
 
 use egui::{Color32, RichText};
 use shared::labels::Field;
@@ -11,6 +14,15 @@ use crate::decision::{Decision, Reason, Verdict};
 use crate::i18n::{self, Language, Msg, tr};
 use crate::kiosk::Direction;
 use crate::worker::Source;
+
+/// The icon drawn before a verdict's word, from egui's default fonts (a test checks they hold it).
+pub(crate) fn verdict_icon(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Valid => "✔",
+        Verdict::Invalid => "✖",
+        Verdict::CannotVerify => "⚠",
+    }
+}
 
 /// What the officer asked for on the verdict screen.
 enum Action {
@@ -138,6 +150,12 @@ fn band(ui: &mut egui::Ui, lang: Language, d: &Decision) {
         .show(ui, |ui| {
             ui.set_width(ui.available_width());
             ui.horizontal(|ui| {
+                ui.label(
+                    RichText::new(verdict_icon(d.verdict()))
+                        .size(60.0)
+                        .strong()
+                        .color(ink),
+                );
                 ui.label(
                     RichText::new(tr(lang, Msg::Verdict(d.verdict())))
                         .size(60.0)
@@ -283,12 +301,12 @@ fn passport_check(ui: &mut egui::Ui, lang: Language, d: &Decision) {
                 }
             });
     } else if d.visa.is_some() && d.verdict() == Verdict::Valid {
-        let (msg, color) = match d.passport_checked {
-            Some(true) => (Msg::PassportMatches, Color32::from_rgb(0, 122, 51)),
-            _ => (Msg::PassportNotChecked, Color32::from_rgb(150, 90, 0)),
+        let (icon, msg, color) = match d.passport_checked {
+            Some(true) => ("✔", Msg::PassportMatches, Color32::from_rgb(0, 122, 51)),
+            _ => ("⚠", Msg::PassportNotChecked, Color32::from_rgb(150, 90, 0)),
         };
         ui.label(
-            RichText::new(tr(lang, msg))
+            RichText::new(format!("{icon} {}", tr(lang, msg)))
                 .size(26.0)
                 .strong()
                 .color(color),
@@ -305,5 +323,36 @@ fn kazakhstan_time(at: &str) -> String {
             format!("{} {:02}:{:02} (UTC+5)", t.date(), t.hour(), t.minute())
         }
         Err(_) => at.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_fonts_draw_every_verdict_icon_and_the_passport_check_icons() {
+        let ctx = egui::Context::default();
+        // The first pass loads the fonts; its textures go nowhere (no renderer in a test).
+        let mut output = ctx.run_ui(egui::RawInput::default(), |_| {});
+        output.textures_delta.clear();
+        for verdict in [Verdict::Valid, Verdict::Invalid, Verdict::CannotVerify] {
+            let icon = verdict_icon(verdict);
+            for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
+                let font = egui::FontId::new(60.0, family.clone());
+                assert!(
+                    ctx.fonts_mut(|f| f.has_glyphs(&font, icon)),
+                    "{icon} ({verdict:?}) is missing from the {family:?} fonts"
+                );
+            }
+        }
+        let font = egui::FontId::proportional(26.0);
+        assert!(ctx.fonts_mut(|f| f.has_glyphs(&font, "✔⚠")));
+    }
+
+    #[test]
+    fn each_verdict_has_its_own_icon() {
+        let icons = [Verdict::Valid, Verdict::Invalid, Verdict::CannotVerify].map(verdict_icon);
+        assert!(icons[0] != icons[1] && icons[1] != icons[2] && icons[0] != icons[2]);
     }
 }

@@ -65,6 +65,8 @@ fn a_wedge_scan_shows_valid_then_records_the_entry_and_the_next_scan_is_refused(
     let code = token(|_| {});
     wedge(&mut h, &code);
     wait_for(&mut h, "VALID");
+    // Not colour alone: an icon stands beside the word.
+    assert!(h.query_by_label("✔").is_some(), "the valid icon shows");
     assert!(
         h.query_by_label("ERIKSSON ANNA MARIA").is_some(),
         "the holder's name shows"
@@ -78,6 +80,7 @@ fn a_wedge_scan_shows_valid_then_records_the_entry_and_the_next_scan_is_refused(
     wedge(&mut h, &code);
     wait_for(&mut h, "This single-entry visa was already used");
     assert!(h.query_by_label("INVALID").is_some());
+    assert!(h.query_by_label("✖").is_some(), "the invalid icon shows");
     assert!(
         h.query_by_label_contains("First used").is_some(),
         "the first use shows"
@@ -127,6 +130,7 @@ fn an_unreadable_picture_is_amber_and_says_what_to_do() {
     let mut h = harness();
     h.state_mut().open_path(&path);
     wait_for(&mut h, "CANNOT VERIFY");
+    assert!(h.query_by_label("⚠").is_some(), "the warning icon shows");
     assert!(h.query_by_label_contains("What to do").is_some());
 }
 
