@@ -54,6 +54,7 @@ mod check;
 mod counted;
 mod duty;
 mod frame;
+mod group;
 mod invite;
 mod mail;
 mod office;
@@ -74,6 +75,7 @@ pub use check::Check;
 pub use counted::Counted;
 pub use duty::Duty;
 pub use frame::Frame;
+pub use group::Group;
 pub use invite::Invite;
 pub use mail::Mail;
 pub use office::Office;
@@ -128,6 +130,8 @@ pub enum Msg {
     Mail(Mail),
     /// Address confirmation and password reset pages.
     Recovery(Recovery),
+    /// The group application's pages.
+    Group(Group),
 }
 
 impl Msg {
@@ -151,6 +155,7 @@ impl Msg {
         let office_audit = OfficeAudit::ALL.iter().copied().map(Msg::from);
         let mail = Mail::ALL.iter().copied().map(Msg::from);
         let recovery = Recovery::ALL.iter().copied().map(Msg::from);
+        let group = Group::ALL.iter().copied().map(Msg::from);
         frame
             .chain(account)
             .chain(apply)
@@ -169,6 +174,7 @@ impl Msg {
             .chain(office_audit)
             .chain(mail)
             .chain(recovery)
+            .chain(group)
     }
 
     /// The message in Kazakh, Russian and English.
@@ -192,6 +198,7 @@ impl Msg {
             Msg::OfficeAudit(msg) => msg.words(),
             Msg::Mail(msg) => msg.words(),
             Msg::Recovery(msg) => msg.words(),
+            Msg::Group(msg) => msg.words(),
         }
     }
 

@@ -54,12 +54,13 @@ pub fn status_text(l: Lang, status: ApplicationStatus) -> &'static str {
 
 async fn visas(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, AppError> {
     let user = ctx.user()?.id;
-    let (apps, revoked) = state
+    let (apps, revoked, groups) = state
         .db
         .read(move |conn| {
             Ok((
                 store::application::applications_of(conn, user)?,
                 store::trust::revocations_of_user(conn, user)?,
+                store::group::groups_of(conn, user)?,
             ))
         })
         .await?;
@@ -116,6 +117,7 @@ async fn visas(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, 
                     }
                 }
             }
+            (super::group::groups_list(&ctx, &groups))
         },
     ))
 }

@@ -69,6 +69,10 @@ async fn payment_page(
     if app.status != ApplicationStatus::Submitted {
         return Ok(Redirect::to(&next_step(&app)).into_response());
     }
+    if let Some(group) = group_of(&state, &app).await? {
+        // A person of a group is paid for with the group, once.
+        return Ok(Redirect::to(&format!("/groups/{group}/payment")).into_response());
+    }
     let app_id = app.id.clone();
     let latest = state
         .db
@@ -146,6 +150,9 @@ async fn to_pay(
     let app = own_application(&state, &ctx, id).await?;
     if app.status != ApplicationStatus::Submitted {
         return Ok(Redirect::to(&next_step(&app)).into_response());
+    }
+    if let Some(group) = group_of(&state, &app).await? {
+        return Ok(Redirect::to(&format!("/groups/{group}/payment")).into_response());
     }
     let user = ctx.user()?.id;
     if !is_confirmed(&state.db, user).await? {
@@ -500,6 +507,15 @@ async fn receipt_page(
             }
         },
     ))
+}
+
+/// The group an application is a person of, if any.
+async fn group_of(state: &AppState, app: &Application) -> Result<Option<String>, AppError> {
+    let id = app.id.clone();
+    Ok(state
+        .db
+        .read(move |conn| store::group::group_id_of(conn, &id))
+        .await?)
 }
 
 /// The inviting party as printed on the visa.
