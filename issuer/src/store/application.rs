@@ -91,7 +91,7 @@ pub fn save_draft_in(
     today: Date,
     now: &str,
 ) -> Result<Checked<String>> {
-    let Some(invitation) = invitation_by_number(&tx, applicant.invitation_number.as_str())? else {
+    let Some(invitation) = invitation_by_number(tx, applicant.invitation_number.as_str())? else {
         return Ok(Checked::Refused(Problems::from([(
             "invitation_number",
             Problem::NoSuchInvitation,

@@ -5,14 +5,15 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::Html;
 use axum::routing::get;
-use maud::html;
+use maud::{Markup, html};
 
 use super::layout::{category_name, page};
 use super::session::Ctx;
 use super::{AppError, AppState};
 use crate::domain::application::{Application, ApplicationStatus};
+use crate::domain::group::Group;
 use crate::i18n::Lang;
-use crate::i18n::msg::{Apply, Frame, PrintoutCheck, Screening};
+use crate::i18n::msg::{Apply, Frame, Group as GroupMsg, PrintoutCheck, Screening};
 use crate::store;
 use shared::labels::Field;
 
@@ -117,7 +118,28 @@ async fn visas(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, 
                     }
                 }
             }
-            (super::group::groups_list(&ctx, &groups))
+            (groups_list(&ctx, &groups))
         },
     ))
+}
+
+/// The "Visas" section's list of the user's groups.
+fn groups_list(ctx: &Ctx, groups: &[Group]) -> Markup {
+    html! {
+        @if !groups.is_empty() {
+            section.card.groups {
+                h2 { (ctx.msg(GroupMsg::YourGroups)) }
+                ul {
+                    @for group in groups {
+                        li {
+                            (group.created_at.get(..10).unwrap_or(&group.created_at)) " · "
+                            (ctx.msg(GroupMsg::NumberOfPersons)) ": " (group.members.len()) " · "
+                            span class=(format!("status {}", group.status().as_str())) { (status_text(ctx.lang, group.status())) }
+                            " · " a href=(format!("/groups/{}", group.id)) { (ctx.msg(GroupMsg::OpenGroup)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

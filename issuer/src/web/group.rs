@@ -29,7 +29,6 @@ use crate::i18n::msg::Duty;
 use crate::service::issuance::{issue_grouped, settle};
 use crate::service::signup::is_confirmed;
 use crate::store::{self, Checked};
-pub use view::groups_list;
 
 /// The routes of the group application.
 pub fn router() -> Router<AppState> {

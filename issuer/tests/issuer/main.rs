@@ -4,6 +4,7 @@
 mod accounts;
 mod check;
 mod flow;
+mod group;
 mod layers;
 mod mail;
 mod office;

@@ -57,7 +57,7 @@ catalogue! {
         /// How many persons pay.
         NumberOfPersons => ["Адамдар саны", "Количество человек", "Number of persons"],
         /// The sum paid for the group.
-        Total => ["Барлығы", "Итого", "Total"],
+        Total => ["Топ үшін барлығы", "Итого за группу", "Total for the group"],
         /// The result's list of visas.
         EachPersonsVisa => ["Әр адамның визасы", "Виза каждого человека", "Each person's e-visa"],
         /// One person's visa is waiting (held for review, being issued).

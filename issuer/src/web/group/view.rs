@@ -442,24 +442,3 @@ pub fn receipt_view(
         },
     )
 }
-
-/// The "Visas" section's list of the user's groups.
-pub fn groups_list(ctx: &Ctx, groups: &[Group]) -> Markup {
-    html! {
-        @if !groups.is_empty() {
-            section.card.groups {
-                h2 { (ctx.msg(G::YourGroups)) }
-                ul {
-                    @for group in groups {
-                        li {
-                            (group.created_at.get(..10).unwrap_or(&group.created_at)) " · "
-                            (ctx.msg(G::NumberOfPersons)) ": " (group.members.len()) " · "
-                            span class=(format!("status {}", group.status().as_str())) { (status_text(ctx.lang, group.status())) }
-                            " · " a href=(format!("/groups/{}", group.id)) { (ctx.msg(G::OpenGroup)) }
-                        }
-                    }
-                }
-            }
-        }
-    }
-}
