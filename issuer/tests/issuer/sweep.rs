@@ -387,6 +387,44 @@ async fn every_step_one_field_refuses_hostile_values_without_a_server_error() {
 }
 
 #[tokio::test]
+async fn every_group_form_field_refuses_hostile_values_without_a_server_error() {
+    let (app, _) = portal();
+    let mut anna = Client::new(&app);
+    anna.sign_up("anna@example.com").await;
+    // The first person's fields, named as the group form names them, and the button pressed.
+    const NAMES: [&str; 12] = [
+        "p1.invitation_number",
+        "p1.category",
+        "p1.surname",
+        "p1.given_names",
+        "p1.surname_native",
+        "p1.given_names_native",
+        "p1.sex",
+        "p1.date_of_birth",
+        "p1.citizenship",
+        "p1.passport_number",
+        "p1.passport_expiry",
+        "p1.with_children",
+    ];
+    let mut fields: Vec<(&'static str, String)> = NAMES
+        .into_iter()
+        .zip(step_one_fields().into_iter().map(|(_, v)| v))
+        .collect();
+    fields.push(("action", "next".to_owned()));
+    fields.push(("group", "0".repeat(32)));
+    let form = Form {
+        name: "group",
+        page: "/groups/new".to_owned(),
+        action: "/groups/new".to_owned(),
+        fields,
+    };
+    let sent = sweep_form(&mut anna, &form).await;
+    assert!(sent > 300);
+    let visas = anna.get("/account/visas").await;
+    check_page("visas after the group sweep", &visas);
+}
+
+#[tokio::test]
 async fn the_confirmation_refuses_hostile_values_without_a_server_error() {
     let (app, _) = portal();
     let mut anna = Client::new(&app);

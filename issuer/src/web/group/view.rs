@@ -149,10 +149,10 @@ pub fn form_view(
                     p.actions {
                         button.primary type="submit" name="action" value="next" { (ctx.msg(Frame::Next)) }
                         @if persons.len() < MAX_PERSONS {
-                            button type="submit" name="action" value="add" { "+ " (ctx.msg(G::AddPerson)) }
+                            button.button type="submit" name="action" value="add" { "+ " (ctx.msg(G::AddPerson)) }
                         }
                         @if persons.len() > 1 {
-                            button type="submit" name="action" value="remove" { (ctx.msg(G::RemoveLastPerson)) }
+                            button.button type="submit" name="action" value="remove" { (ctx.msg(G::RemoveLastPerson)) }
                         }
                     }
                 }
