@@ -436,8 +436,12 @@ async fn receipt_page(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-) -> Result<Html<String>, AppError> {
+) -> Result<Response, AppError> {
     let app = own_application(&state, &ctx, id).await?;
+    if let Some(group) = group_of(&state, &app).await? {
+        // A group's one payment has one receipt, listing every person.
+        return Ok(Redirect::to(&format!("/groups/{group}/receipt")).into_response());
+    }
     let app_id = app.id.clone();
     let payment = state
         .db
@@ -506,7 +510,8 @@ async fn receipt_page(
                 p { a href=(format!("/applications/{}/result", app.id)) { "← " (ctx.msg(Frame::Result)) } }
             }
         },
-    ))
+    )
+    .into_response())
 }
 
 /// The group an application is a person of, if any.

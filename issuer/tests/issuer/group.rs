@@ -353,6 +353,14 @@ async fn a_group_of_three_pays_once_and_each_person_gets_a_distinct_visa_a_kiosk
         3,
         "each person's duty on the receipt"
     );
+    let own = anna
+        .get(&format!("/applications/{}/receipt", issued[1].0))
+        .await;
+    assert_eq!(
+        location(&own),
+        format!("/groups/{id}/receipt"),
+        "one receipt for the group"
+    );
     let cabinet = anna.get("/account/visas").await;
     for t in [ANNA, JONAS, LI] {
         assert!(cabinet.body.contains(t.surname));
