@@ -133,7 +133,9 @@ fn groups_list(ctx: &Ctx, groups: &[Group]) -> Markup {
                     @for group in groups {
                         li {
                             (group.created_at.get(..10).unwrap_or(&group.created_at)) " · "
-                            (ctx.msg(GroupMsg::NumberOfPersons)) ": " (group.members.len()) " · "
+                            (ctx.msg(GroupMsg::NumberOfPersons)) ": " (group.members.len()) " ("
+                            (group.members.iter().map(|m| m.applicant.surname.as_str()).collect::<Vec<_>>().join(", "))
+                            ") · "
                             span class=(format!("status {}", group.status().as_str())) { (status_text(ctx.lang, group.status())) }
                             " · " a href=(format!("/groups/{}", group.id)) { (ctx.msg(GroupMsg::OpenGroup)) }
                         }
