@@ -28,7 +28,8 @@ const issuer = spawn(bin, ['--addr', `127.0.0.1:${port}`, '--data-dir', data, '-
   stdio: ['ignore', 'inherit', 'inherit'],
 });
 const fail = (message) => { throw new Error(message); };
-const day = (offset) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
+// Dates as the issuer counts them: in Kazakhstan (UTC+5 all year).
+const day = (offset) => new Date(Date.now() + 5 * 3600000 + offset * 86400000).toISOString().slice(0, 10);
 
 const DEMO_BIN = '180240012342';
 const travellers = [
