@@ -315,6 +315,10 @@ async fn a_group_of_three_pays_once_and_each_person_gets_a_distinct_visa_a_kiosk
         StatusCode::NO_CONTENT
     );
     assert_eq!(visas(&state), issued);
+    // One mail for the one payment, one for each person's visa.
+    let letters = letters_to(&state, "anna@example.com");
+    let count = |kind: &str| letters.iter().filter(|l| l.kind() == kind).count();
+    assert_eq!((count("payment_confirmed"), count("visa_issued")), (1, 3));
     let restarted =
         issuer::service::issuance::complete_paid(&state.db, state.key.as_ref(), &state.clock)
             .expect("start-up completion");
@@ -768,5 +772,74 @@ async fn the_api_creates_reads_and_confirms_a_group_and_names_each_persons_probl
     assert_eq!(
         doc["components"]["schemas"]["GroupRequest"]["properties"]["persons"]["maxItems"],
         10
+    );
+}
+
+#[tokio::test]
+async fn going_back_from_the_confirmation_edits_the_same_group() {
+    let (app, state) = portal();
+    let mut anna = Client::new(&app);
+    anna.sign_up("anna@example.com").await;
+    let (a, j, l) = (
+        invitation_from(&state, DEMO_BIN, ANNA),
+        invitation_from(&state, DEMO_BIN, JONAS),
+        invitation_from(&state, DEMO_BIN, LI),
+    );
+    let saved = post_group(
+        &mut anna,
+        &[(a.clone(), ANNA, "no"), (j.clone(), JONAS, "no")],
+    )
+    .await;
+    let id = group_id(&location(&saved));
+    // "Back" shows both persons' data again, with the group to edit.
+    let back = anna.get(&format!("/groups/new?group={id}")).await;
+    assert_eq!(back.status, StatusCode::OK);
+    assert!(
+        back.body
+            .contains(&format!("name=\"group\" value=\"{id}\""))
+    );
+    assert!(back.body.contains(&format!("value=\"{j}\"")));
+    // Li joins; the same group now holds three persons, and no draft is left behind.
+    let mut fields: Vec<(String, String)> = vec![
+        ("action".into(), "next".into()),
+        ("group".into(), id.clone()),
+    ];
+    for (n, (inv, t)) in [(&a, ANNA), (&j, JONAS), (&l, LI)].into_iter().enumerate() {
+        fields.extend(person_fields(n + 1, inv, t, "no"));
+    }
+    let refs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let again = anna.post("/groups/new", &refs).await;
+    assert_eq!(location(&again), format!("/groups/{id}/confirm"));
+    let counts: (i64, i64, i64) = state
+        .db
+        .with(|conn| {
+            Ok(conn.query_row(
+                "SELECT (SELECT COUNT(*) FROM application_groups), (SELECT COUNT(*) FROM group_members),
+                        (SELECT COUNT(*) FROM applications)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )?)
+        })
+        .expect("counts");
+    assert_eq!(counts, (1, 3, 3));
+    let confirm = anna.get(&format!("/groups/{id}/confirm")).await;
+    assert!(
+        confirm.body.contains("Person 3: LI WEI"),
+        "{}",
+        confirm.body
+    );
+    // Another account's group id is nobody's to edit: a new group of the caller's own is made.
+    let mut other = Client::new(&app);
+    other.sign_up("other@example.com").await;
+    assert_eq!(
+        other.get(&format!("/groups/new?group={id}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        other.get(&format!("/groups/{id}/confirm")).await.status,
+        StatusCode::NOT_FOUND
     );
 }
