@@ -9,6 +9,7 @@ pub mod account;
 pub mod application;
 pub mod audit;
 mod db;
+pub mod group;
 pub mod invitation;
 pub mod inviter;
 pub mod issued;

@@ -7,6 +7,7 @@ pub mod apply;
 pub mod cabinet;
 mod cookie;
 mod error;
+pub mod group;
 pub mod inviter;
 pub mod lang;
 pub mod layout;
@@ -44,6 +45,7 @@ pub fn app(state: AppState) -> Router {
         .merge(apply::router())
         .merge(cabinet::router())
         .merge(payment::router())
+        .merge(group::router())
         .merge(inviter::router())
         .merge(recovery::router())
         .fallback(|| async { AppError::NotFound })

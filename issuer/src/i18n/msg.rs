@@ -55,6 +55,7 @@ mod check;
 mod counted;
 mod duty;
 mod frame;
+mod group;
 mod invite;
 mod mail;
 mod office;
@@ -77,6 +78,7 @@ pub use check::Check;
 pub use counted::Counted;
 pub use duty::Duty;
 pub use frame::Frame;
+pub use group::Group;
 pub use invite::Invite;
 pub use mail::Mail;
 pub use office::Office;
@@ -136,6 +138,8 @@ pub enum Msg {
     Screens(Screens),
     /// The skip link, landmark names, the error summary.
     A11y(A11y),
+    /// The group application's pages.
+    Group(Group),
 }
 
 impl Msg {
@@ -161,6 +165,7 @@ impl Msg {
         let recovery = Recovery::ALL.iter().copied().map(Msg::from);
         let screens = Screens::ALL.iter().copied().map(Msg::from);
         let a11y = A11y::ALL.iter().copied().map(Msg::from);
+        let group = Group::ALL.iter().copied().map(Msg::from);
         frame
             .chain(account)
             .chain(apply)
@@ -181,6 +186,7 @@ impl Msg {
             .chain(recovery)
             .chain(screens)
             .chain(a11y)
+            .chain(group)
     }
 
     /// The message in Kazakh, Russian and English.
@@ -206,6 +212,7 @@ impl Msg {
             Msg::Recovery(msg) => msg.words(),
             Msg::Screens(msg) => msg.words(),
             Msg::A11y(msg) => msg.words(),
+            Msg::Group(msg) => msg.words(),
         }
     }
 

@@ -96,7 +96,14 @@ pub async fn settle(
         .await?;
     match &outcome {
         NoticeOutcome::Paid(application) => {
-            issue_grouped(db, signer, clock, application).await?;
+            // One payment may pay for a group: each person gets their own visa, once.
+            let id = application.clone();
+            let together = db
+                .read(move |conn| store::group::settled_together(conn, &id))
+                .await?;
+            for member in &together {
+                issue_grouped(db, signer, clock, member).await?;
+            }
         }
         NoticeOutcome::PaidAgain(application) => {
             tracing::warn!(order = %order, application, "a second payment for a paid application: refund due");

@@ -75,7 +75,23 @@ pub fn save_draft(
     now: &str,
 ) -> Result<Checked<String>> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let Some(invitation) = invitation_by_number(&tx, applicant.invitation_number.as_str())? else {
+    let saved = save_draft_in(&tx, user_id, applicant, today, now)?;
+    if matches!(saved, Checked::Stored(_)) {
+        tx.commit()?;
+    }
+    Ok(saved)
+}
+
+/// [`save_draft`] inside the caller's write transaction (a group saves all its persons in one);
+/// the caller commits only if every draft was stored.
+pub fn save_draft_in(
+    tx: &Connection,
+    user_id: i64,
+    applicant: &Applicant,
+    today: Date,
+    now: &str,
+) -> Result<Checked<String>> {
+    let Some(invitation) = invitation_by_number(tx, applicant.invitation_number.as_str())? else {
         return Ok(Checked::Refused(Problems::from([(
             "invitation_number",
             Problem::NoSuchInvitation,
@@ -114,7 +130,6 @@ pub fn save_draft(
             id
         }
     };
-    tx.commit()?;
     Ok(Checked::Stored(id))
 }
 

@@ -45,8 +45,12 @@ pub fn log_event(
     Ok(())
 }
 
-/// The newest payment attempt of an application (a paid one first).
+/// The newest payment attempt of an application (a paid one first); for a person of a group,
+/// the group's payment (`store/group.rs`).
 pub fn latest_payment(conn: &Connection, application_id: &str) -> Result<Option<Payment>> {
+    if let Some(group) = super::group::group_id_of(conn, application_id)? {
+        return super::group::latest_group_payment(conn, &group);
+    }
     conn.prepare_cached(&format!(
         "SELECT {PAYMENT_COLUMNS} FROM payments WHERE application_id = ?1
              ORDER BY (status = 'paid') DESC, created_at DESC, rowid DESC LIMIT 1"
@@ -68,7 +72,8 @@ pub fn payment(conn: &Connection, order_id: &str) -> Result<Option<Payment>> {
 
 /// The open (created or pending) payment of a submitted application, or a new one for the fee.
 /// A declined attempt is left as it is and a new order made, so the applicant can pay again.
-/// `None` when the application is not this user's or not waiting for payment.
+/// `None` when the application is not this user's or not waiting for payment, or is a person of
+/// a group (a group pays once for all, `store/group.rs`).
 pub fn open_payment(
     conn: &mut Connection,
     application_id: &str,
@@ -79,7 +84,10 @@ pub fn open_payment(
 ) -> Result<Option<Payment>> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let status: Option<ApplicationStatus> = tx
-        .prepare_cached("SELECT status FROM applications WHERE id = ?1 AND user_id = ?2")?
+        .prepare_cached(
+            "SELECT status FROM applications WHERE id = ?1 AND user_id = ?2
+             AND NOT EXISTS (SELECT 1 FROM group_members m WHERE m.application_id = ?1)",
+        )?
         .query_row(params![application_id, user_id], |r| r.get(0))
         .optional()?;
     if status != Some(ApplicationStatus::Submitted) {
@@ -203,12 +211,15 @@ pub fn apply_notice(
                             now,
                             notice.order_id
                         ])?;
+                    // A group's payment pays for every person of the group at once.
                     let advanced = tx
                         .prepare_cached(
                             "UPDATE applications SET status = 'paid', updated_at = ?1
-                         WHERE id = ?2 AND status = 'submitted'",
+                         WHERE status = 'submitted' AND (id = ?2 OR id IN
+                         (SELECT m.application_id FROM group_members m
+                          JOIN payments p ON p.group_id = m.group_id WHERE p.order_id = ?3))",
                         )?
-                        .execute(params![now, row.application_id])?;
+                        .execute(params![now, row.application_id, row.order_id])?;
                     if changed == 1 && advanced == 0 {
                         // Money arrived for an application that was paid already (two orders
                         // paid); it is recorded for a refund and issues nothing more.
@@ -221,7 +232,7 @@ pub fn apply_notice(
                             now,
                         )?;
                     }
-                    if changed == 1 && advanced == 1 {
+                    if changed == 1 && advanced >= 1 {
                         // Told in the same transaction, so the mail exists exactly when the
                         // payment was recorded (store/outbox.rs).
                         let letter = Letter::PaymentConfirmed {

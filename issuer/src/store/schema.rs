@@ -301,6 +301,24 @@ pub(super) const MIGRATIONS: &[&str] = &[
     DROP INDEX applications_user;
     CREATE INDEX applications_user_created ON applications(user_id, created_at);
     CREATE INDEX applications_paid ON applications(id) WHERE status = 'paid';",
+    // Group applications (issue 14, store/group.rs): one account's applications for persons
+    // travelling together, tied under one confirmation and one payment of the duty × persons.
+    // Each person stays an application of its own (its invitation, its visa, exactly once); a
+    // group's payment names its first person's application and the group.
+    "CREATE TABLE application_groups (
+        id TEXT PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX application_groups_user ON application_groups(user_id, created_at);
+    CREATE TABLE group_members (
+        application_id TEXT PRIMARY KEY REFERENCES applications(id),
+        group_id TEXT NOT NULL REFERENCES application_groups(id),
+        position INTEGER NOT NULL CHECK (position BETWEEN 1 AND 10),
+        UNIQUE (group_id, position)
+    );
+    ALTER TABLE payments ADD COLUMN group_id TEXT REFERENCES application_groups(id);
+    CREATE INDEX payments_group ON payments(group_id);",
 ];
 
 #[cfg(test)]
@@ -328,6 +346,9 @@ mod tests {
         "SELECT * FROM payments WHERE application_id = ?1
          ORDER BY (status = 'paid') DESC, created_at DESC, rowid DESC LIMIT 1",
         "SELECT * FROM payments WHERE order_id = ?1",
+        "SELECT m.application_id FROM group_members m WHERE m.group_id = ?1 ORDER BY m.position",
+        "SELECT group_id FROM group_members WHERE application_id = ?1",
+        "SELECT * FROM payments WHERE group_id = ?1 AND status = 'paid'",
         "SELECT EXISTS (SELECT 1 FROM visas WHERE application_id = ?1)",
         "SELECT EXISTS (SELECT 1 FROM payments WHERE application_id = ?1 AND status = 'paid')",
         "SELECT MAX(number) FROM visas",

@@ -49,7 +49,8 @@ pub struct NewVisa<'a> {
     pub signed_at: &'a str,
 }
 
-/// Reads an application for issuance: call inside the issuance transaction.
+/// Reads an application for issuance: call inside the issuance transaction. A person of a group
+/// is paid by the group's payment.
 pub fn issuable(conn: &Connection, application_id: &str) -> Result<Issuable> {
     let row: Option<ApplicationRow> = conn
         .prepare_cached(&format!("{APPLICATION_SELECT} WHERE a.id = ?1"))?
@@ -67,7 +68,8 @@ pub fn issuable(conn: &Connection, application_id: &str) -> Result<Issuable> {
     let paid: bool = conn
         .prepare_cached(
             "SELECT EXISTS (SELECT 1 FROM payments WHERE application_id = ?1 AND
-             status = 'paid')",
+             status = 'paid') OR EXISTS (SELECT 1 FROM group_members m JOIN payments p
+             ON p.group_id = m.group_id WHERE m.application_id = ?1 AND p.status = 'paid')",
         )?
         .query_row([&row.id], |r| r.get(0))?;
     if row.status != ApplicationStatus::Paid || !paid {

@@ -4,6 +4,7 @@
 //! from the handlers' annotations and the wire types (`api/openapi.rs`, `api/wire.rs`).
 
 pub mod check;
+pub mod group;
 mod openapi;
 pub mod wire;
 
@@ -40,6 +41,7 @@ pub fn router() -> Router<AppState> {
         .route("/applications", get(list).post(create))
         .route("/applications/{id}", get(read))
         .route("/applications/{id}/confirm", post(confirm))
+        .merge(group::router())
         .fallback(|| async {
             ApiError::new(
                 StatusCode::NOT_FOUND,

@@ -5,14 +5,15 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::Html;
 use axum::routing::get;
-use maud::html;
+use maud::{Markup, html};
 
 use super::layout::{category_name, page};
 use super::session::Ctx;
 use super::{AppError, AppState};
 use crate::domain::application::{Application, ApplicationStatus};
+use crate::domain::group::Group;
 use crate::i18n::Lang;
-use crate::i18n::msg::{A11y, Apply, Frame, PrintoutCheck, Screening};
+use crate::i18n::msg::{A11y, Apply, Frame, Group as GroupMsg, PrintoutCheck, Screening};
 use crate::store;
 use shared::labels::Field;
 
@@ -54,12 +55,13 @@ pub fn status_text(l: Lang, status: ApplicationStatus) -> &'static str {
 
 async fn visas(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, AppError> {
     let user = ctx.user()?.id;
-    let (apps, revoked) = state
+    let (apps, revoked, groups) = state
         .db
         .read(move |conn| {
             Ok((
                 store::application::applications_of(conn, user)?,
                 store::trust::revocations_of_user(conn, user)?,
+                store::group::groups_of(conn, user)?,
             ))
         })
         .await?;
@@ -116,6 +118,30 @@ async fn visas(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, 
                     }
                 }
             }
+            (groups_list(&ctx, &groups))
         },
     ))
+}
+
+/// The "Visas" section's list of the user's groups.
+fn groups_list(ctx: &Ctx, groups: &[Group]) -> Markup {
+    html! {
+        @if !groups.is_empty() {
+            section.card.groups {
+                h2 { (ctx.msg(GroupMsg::YourGroups)) }
+                ul {
+                    @for group in groups {
+                        li {
+                            (group.created_at.get(..10).unwrap_or(&group.created_at)) " · "
+                            (ctx.msg(GroupMsg::NumberOfPersons)) ": " (group.members.len()) " ("
+                            (group.members.iter().map(|m| m.applicant.surname.as_str()).collect::<Vec<_>>().join(", "))
+                            ") · "
+                            span class=(format!("status {}", group.status().as_str())) { (status_text(ctx.lang, group.status())) }
+                            " · " a href=(format!("/groups/{}", group.id)) { (ctx.msg(GroupMsg::OpenGroup)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

@@ -70,6 +70,10 @@ async fn payment_page(
     if app.status != ApplicationStatus::Submitted {
         return Ok(Redirect::to(&next_step(&app)).into_response());
     }
+    if let Some(group) = group_of(&state, &app).await? {
+        // A person of a group is paid for with the group, once.
+        return Ok(Redirect::to(&format!("/groups/{group}/payment")).into_response());
+    }
     let app_id = app.id.clone();
     let latest = state
         .db
@@ -147,6 +151,9 @@ async fn to_pay(
     let app = own_application(&state, &ctx, id).await?;
     if app.status != ApplicationStatus::Submitted {
         return Ok(Redirect::to(&next_step(&app)).into_response());
+    }
+    if let Some(group) = group_of(&state, &app).await? {
+        return Ok(Redirect::to(&format!("/groups/{group}/payment")).into_response());
     }
     let user = ctx.user()?.id;
     if !is_confirmed(&state.db, user).await? {
@@ -433,8 +440,12 @@ async fn receipt_page(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-) -> Result<Html<String>, AppError> {
+) -> Result<Response, AppError> {
     let app = own_application(&state, &ctx, id).await?;
+    if let Some(group) = group_of(&state, &app).await? {
+        // A group's one payment has one receipt, listing every person.
+        return Ok(Redirect::to(&format!("/groups/{group}/receipt")).into_response());
+    }
     let app_id = app.id.clone();
     let payment = state
         .db
@@ -508,7 +519,17 @@ async fn receipt_page(
                 script src="/static/print.js" {}
             }
         },
-    ))
+    )
+    .into_response())
+}
+
+/// The group an application is a person of, if any.
+async fn group_of(state: &AppState, app: &Application) -> Result<Option<String>, AppError> {
+    let id = app.id.clone();
+    Ok(state
+        .db
+        .read(move |conn| store::group::group_id_of(conn, &id))
+        .await?)
 }
 
 /// The inviting party as printed on the visa.

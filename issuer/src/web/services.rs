@@ -64,6 +64,7 @@ async fn e_visa(ctx: Ctx) -> Html<String> {
                 }
                 p.actions {
                     a.button.primary href="/apply" { (ctx.msg(Frame::GetAVisa)) }
+                    (super::group::apply_as_group_link(&ctx))
                 }
             }
         },

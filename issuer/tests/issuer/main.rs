@@ -5,6 +5,7 @@ mod a11y;
 mod accounts;
 mod check;
 mod flow;
+mod group;
 mod layers;
 mod mail;
 mod office;

@@ -387,6 +387,44 @@ async fn every_step_one_field_refuses_hostile_values_without_a_server_error() {
 }
 
 #[tokio::test]
+async fn every_group_form_field_refuses_hostile_values_without_a_server_error() {
+    let (app, _) = portal();
+    let mut anna = Client::new(&app);
+    anna.sign_up("anna@example.com").await;
+    // The first person's fields, named as the group form names them, and the button pressed.
+    const NAMES: [&str; 12] = [
+        "p1.invitation_number",
+        "p1.category",
+        "p1.surname",
+        "p1.given_names",
+        "p1.surname_native",
+        "p1.given_names_native",
+        "p1.sex",
+        "p1.date_of_birth",
+        "p1.citizenship",
+        "p1.passport_number",
+        "p1.passport_expiry",
+        "p1.with_children",
+    ];
+    let mut fields: Vec<(&'static str, String)> = NAMES
+        .into_iter()
+        .zip(step_one_fields().into_iter().map(|(_, v)| v))
+        .collect();
+    fields.push(("action", "next".to_owned()));
+    fields.push(("group", "0".repeat(32)));
+    let form = Form {
+        name: "group",
+        page: "/groups/new".to_owned(),
+        action: "/groups/new".to_owned(),
+        fields,
+    };
+    let sent = sweep_form(&mut anna, &form).await;
+    assert!(sent > 300);
+    let visas = anna.get("/account/visas").await;
+    check_page("visas after the group sweep", &visas);
+}
+
+#[tokio::test]
 async fn the_confirmation_refuses_hostile_values_without_a_server_error() {
     let (app, _) = portal();
     let mut anna = Client::new(&app);
@@ -736,6 +774,9 @@ async fn the_openapi_document_lists_the_endpoints_the_sweep_covers() {
             "/applications/{id}",
             "/applications/{id}/confirm",
             "/check",
+            "/groups",
+            "/groups/{id}",
+            "/groups/{id}/confirm",
             "/sessions"
         ],
         "a new endpoint needs its place in this sweep"
@@ -1194,4 +1235,54 @@ fn issued(state: &AppState) -> i64 {
         .with(|conn| issuer::store::visa::visa_counts(conn))
         .expect("count")
         .0
+}
+
+#[tokio::test]
+async fn every_group_field_of_the_api_refuses_hostile_values_without_a_server_error() {
+    let (app, _) = portal();
+    let token = api_token(&app, "anna@example.com").await;
+    let person = json!({
+        "invitation_number": "INV-DEMO-0001", "category": "tourist", "surname": "ERIKSSON",
+        "given_names": "ANNA MARIA", "surname_native": "Эрикссон", "given_names_native": "",
+        "sex": "F", "date_of_birth": "1974-08-12", "citizenship": "SWE",
+        "passport_number": "L898902C3",
+        "passport_expiry": (today() + Duration::days(2000)).to_string(), "with_children": "no"
+    });
+    // Each person's field with each hostile value, as the second person of a group.
+    let mut ids = Vec::new();
+    for (what, body) in json_variants(&person) {
+        let mut group = format!("{{\"persons\":[{person},").into_bytes();
+        group.extend_from_slice(&body);
+        group.extend_from_slice(b"]}");
+        let reply = api_raw(&app, "POST", "/api/v1/groups", Some(&token), group).await;
+        check_api(&format!("POST /groups person {what}"), &reply);
+        assert!(
+            reply.status.is_client_error(),
+            "the same invitation twice: {what}"
+        );
+    }
+    for (what, body) in json_variants(&json!({"persons": [person]})) {
+        let reply = api_raw(&app, "POST", "/api/v1/groups", Some(&token), body).await;
+        check_api(&format!("POST /groups {what}"), &reply);
+        if let Some(id) = reply.body["id"].as_str() {
+            ids.push(id.to_owned());
+        }
+    }
+    let id = ids.first().expect("the baseline group is accepted").clone();
+    for (what, body) in json_variants(&json!({"confirm": true})) {
+        let path = format!("/api/v1/groups/{id}/confirm");
+        let reply = api_raw(&app, "POST", &path, Some(&token), body).await;
+        check_api(&format!("POST /groups/{{id}}/confirm {what}"), &reply);
+    }
+    for (what, value) in path_values() {
+        for (method, path) in [
+            ("GET", format!("/api/v1/groups/{}", encode(&value))),
+            ("POST", format!("/api/v1/groups/{}/confirm", encode(&value))),
+        ] {
+            let body = json!({"confirm": true}).to_string().into_bytes();
+            let reply = api_raw(&app, method, &path, Some(&token), body).await;
+            check_api(&format!("{method} {path} ({what})"), &reply);
+            assert!(reply.status.is_client_error(), "{method} {what}");
+        }
+    }
 }

@@ -10,7 +10,8 @@ use utoipa::{Modify, OpenApi};
 
 /// The document's description of the whole API.
 const DESCRIPTION: &str = "Register, log in, and create, confirm and read e-visa applications \
-(the state duty is paid in the portal). Send JSON bodies as `application/json`, at most 32 KiB. \
+(the state duty is paid in the portal), alone or as a group of up to 10 persons paying once. \
+Send JSON bodies as `application/json`, at most 32 KiB. \
 Errors are JSON with a code, a message and, for invalid input, a reason per field; only a body \
 over the limit may instead get a short `text/plain` answer from the server's outer layer. \
 `POST /check` (no token) takes a photo, scan or the portal's PDF of an e-visa printout, at most \
@@ -49,7 +50,10 @@ impl Modify for BearerScheme {
 
 /// The OpenAPI document of this API.
 pub fn openapi_document() -> utoipa::openapi::OpenApi {
-    ApiDoc::openapi()
+    let mut doc = ApiDoc::openapi();
+    // The group applications' operations are declared beside their handlers (`api/group.rs`).
+    doc.merge(super::group::GroupDoc::openapi());
+    doc
 }
 
 /// Serves the document, made once.
