@@ -114,16 +114,20 @@ async fn a_refused_step_one_focuses_a_summary_linking_each_error_to_its_field() 
 }
 
 #[tokio::test]
-async fn the_error_page_declares_english_and_marks_its_kazakh_and_russian_paragraphs() {
+async fn the_error_page_declares_the_language_it_is_written_in() {
     let (app, _) = portal();
     let mut visitor = Client::new(&app);
-    let missing = visitor.get("/no-such-page").await;
-    assert_eq!(missing.status, StatusCode::NOT_FOUND);
-    assert!(missing.body.contains("<html lang=\"en\">"));
-    for lang in ["kk", "ru", "en"] {
+    for (lang, text) in [
+        ("kk", "Бет табылмады"),
+        ("ru", "Страница не найдена"),
+        ("en", "Page not found"),
+    ] {
+        let missing = visitor.get(&format!("/no-such-page?lang={lang}")).await;
+        assert_eq!(missing.status, StatusCode::NOT_FOUND);
         assert!(
-            missing.body.contains(&format!("<p lang=\"{lang}\">")),
+            missing.body.contains(&format!("<html lang=\"{lang}\">")),
             "{lang}"
         );
+        assert!(missing.body.contains(text), "{lang}: {}", missing.body);
     }
 }
