@@ -169,10 +169,12 @@ try {
   await page.fill('input[name=cvv]', '123');
   await page.fill('input[name=holder]', 'ANNA ERIKSSON');
   await page.click('button[type=submit]');
+  // The waiting page announces the answer without reloading itself: reload it until the check.
   for (let i = 0; i < 60; i++) {
     const html = await page.content().catch(() => '');
-    if (html.includes('**** 1111') && !html.includes('http-equiv="refresh"')) break;
+    if (html.includes('**** 1111') && !html.includes('data-waiting')) break;
     await page.waitForTimeout(500);
+    await page.reload().catch(() => {});
   }
   await page.goto(`${groupUrl}/result`);
   for (let i = 0; i < 30 && (await page.locator('text=Copy the visa in PDF format').count()) < 3; i++) {

@@ -72,6 +72,13 @@ pub fn frame(chrome: &Chrome<'_>, title: &str, body: Markup) -> Html<String> {
                     div.topbar {
                         div.wrap {
                             nav.langs aria-label=(Frame::Language.text(l)) {
+                                @if let Some(form) = chrome.carry {
+                                    // Enter in a field submits through the form's first submit
+                                    // button in the page: without this one, that would be a
+                                    // language button (they come first), and Enter would switch
+                                    // the language instead of sending the form.
+                                    button.visually-hidden type="submit" form=(form) tabindex="-1" aria-hidden="true" { "↵" }
+                                }
                                 @for lang in Lang::ALL {
                                     @if lang == l {
                                         span.current lang=(lang.code()) aria-current="true" { (lang.label()) }

@@ -487,3 +487,28 @@ async fn an_invitation_form_with_an_expired_token_comes_back_with_the_guest_kept
         .expect("count");
     assert_eq!(invitations, 0, "nothing is registered");
 }
+
+/// Enter in a field submits through the first submit button of the form in the page's order. On
+/// a page whose language switch posts the form, that must be the form's own action, never a
+/// language button (which come first in the page).
+#[tokio::test]
+async fn enter_in_a_form_with_the_language_switch_sends_the_form_not_a_language() {
+    let (app, _) = portal();
+    let mut visitor = Client::new(&app);
+    for path in ["/signup", "/login"] {
+        let page = visitor.get(path).await;
+        assert_eq!(page.status, StatusCode::OK);
+        let body = &page.body;
+        let Some(switch) = body.find("name=\"switch_lang\"") else {
+            continue;
+        };
+        let first_submit = body.find("type=\"submit\"").expect("a submit button");
+        assert!(first_submit < switch, "{path}");
+        let start = body[..first_submit].rfind('<').expect("its tag");
+        let tag = &body[start..first_submit + body[first_submit..].find('>').expect("end")];
+        assert!(
+            !tag.contains("switch_lang") && !tag.contains("formaction"),
+            "{path}: {tag}"
+        );
+    }
+}
