@@ -327,7 +327,7 @@ fn add_form(ctx: &OfficeCtx, bad: Option<&Bad<'_>>) -> Markup {
             fieldset {
                 legend { (OfficeScreening::ByPerson.text(l)) }
                 (field(l, "surname", OfficeScreening::Surname.text(l), &form.surname, false, Kind::Text, None, p))
-                (field(l, "born", label(Field::DateOfBirth), &form.born, false, Kind::Date, Some("YYYY-MM-DD"), p))
+                (field(l, "born", label(Field::DateOfBirth), &form.born, false, Kind::Date, None, p))
             }
             (field(l, "note", OfficeScreening::Note.text(l), &form.note, false, Kind::Text, None, p))
             button.primary type="submit" { (OfficeScreening::Add.text(l)) }
