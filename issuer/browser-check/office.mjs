@@ -15,6 +15,7 @@ import { createHmac } from 'node:crypto';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Axe } from './axe.mjs';
 
 const root = resolve(new URL('../..', import.meta.url).pathname);
 const bin = resolve(process.env.ISSUER_BIN ?? join(root, 'target/debug/issuer'));
@@ -89,7 +90,12 @@ try {
   const problems = [];
   page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(m.text()); });
   page.on('pageerror', (e) => problems.push(String(e)));
-  const shot = (name) => page.screenshot({ path: join(shots, `office-${name}.png`), fullPage: true });
+  // axe-core on each back-office page the walk shows (fails on serious or critical violations).
+  const axe = new Axe();
+  const shot = async (name) => {
+    await page.screenshot({ path: join(shots, `office-${name}.png`), fullPage: true });
+    await axe.check(page, `office ${name}`);
+  };
 
   // The set-up page: the QR code and the key; a short password first, then the real one.
   await page.goto(`${link}?lang=en`);
@@ -166,12 +172,14 @@ try {
   await sup.click('button[type=submit].primary');
   await sup.waitForURL(`${base}/office`);
   await sup.screenshot({ path: join(shots, 'office-home.png'), fullPage: true });
+  await axe.check(sup, 'office home');
   await sup.goto(`${base}/office/officers`);
   const row = sup.locator('tr', { hasText: email });
   await row.locator('button').click();
   const shown = await sup.locator('code.link').textContent();
   if (!shown.startsWith(`${base}/office/setup/`)) fail(`reset link: ${shown}`);
   await sup.screenshot({ path: join(shots, 'office-officers.png'), fullPage: true });
+  await axe.check(sup, 'office officers');
   await sup.goto(`${base}/office/officers?lang=ru`);
   if (!(await sup.content()).includes('Ожидает настройки')) fail('the reset officer is not awaiting set-up (ru)');
   if ((await sup.content()).includes(shown)) fail('the set-up link was shown twice');
@@ -181,6 +189,7 @@ try {
   await other.close();
 
   if (problems.length) fail(`browser console errors (CSP?): ${problems.join('\n')}`);
+  axe.report();
   console.log(`office browser check passed; screenshots in ${shots}`);
 } finally {
   await browser.close();
