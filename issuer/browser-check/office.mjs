@@ -12,6 +12,7 @@
 import { join } from 'node:path';
 import { fail, launchBrowser, shots, startIssuer, watch } from './harness.mjs';
 import { addOfficer as add, base32, setUpAndLogIn, totp } from './office-lib.mjs';
+import { Axe } from './axe.mjs';
 
 const { bin, base, data, stop } = await startIssuer('office', { port: '18094', sandboxPort: '18095' });
 const addOfficer = (email, role) => add({ bin, data, base }, email, role);
@@ -26,7 +27,12 @@ try {
   const page = await context.newPage();
   const problems = [];
   watch(page, problems);
-  const shot = (name) => page.screenshot({ path: join(shots, `office-${name}.png`), fullPage: true });
+  // axe-core on each back-office page the walk shows (fails on serious or critical violations).
+  const axe = new Axe();
+  const shot = async (name) => {
+    await page.screenshot({ path: join(shots, `office-${name}.png`), fullPage: true });
+    await axe.check(page, `office ${name}`);
+  };
 
   // The set-up page: the QR code and the key; a short password first, then the real one.
   await page.goto(`${link}?lang=en`);
@@ -92,12 +98,14 @@ try {
   watch(sup, problems);
   await setUpAndLogIn(sup, base, chiefLink, chief, password);
   await sup.screenshot({ path: join(shots, 'office-home.png'), fullPage: true });
+  await axe.check(sup, 'office home');
   await sup.goto(`${base}/office/officers`);
   const row = sup.locator('tr', { hasText: email });
   await row.locator('button').click();
   const shown = await sup.locator('code.link').textContent();
   if (!shown.startsWith(`${base}/office/setup/`)) fail(`reset link: ${shown}`);
   await sup.screenshot({ path: join(shots, 'office-officers.png'), fullPage: true });
+  await axe.check(sup, 'office officers');
   await sup.goto(`${base}/office/officers?lang=ru`);
   if (!(await sup.content()).includes('Ожидает настройки')) fail('the reset officer is not awaiting set-up (ru)');
   if ((await sup.content()).includes(shown)) fail('the set-up link was shown twice');
@@ -107,6 +115,7 @@ try {
   await other.close();
 
   if (problems.length) fail(`browser console errors (CSP?): ${problems.join('\n')}`);
+  axe.report();
   console.log(`office browser check passed; screenshots in ${shots}`);
 } finally {
   await browser.close();

@@ -31,5 +31,7 @@ catalogue! {
         ],
         /// The hidden header of the "Visas" table's column of links (receipt, e-visa PDF).
         Documents => ["Құжаттар", "Документы", "Documents"],
+        /// The hidden header of a back-office table's column of buttons (reset, remove).
+        Actions => ["Әрекеттер", "Действия", "Actions"],
     }
 }

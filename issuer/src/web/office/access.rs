@@ -21,7 +21,7 @@ use super::layout::languages;
 use super::{OFFICE_SESSION_SECONDS, OfficePosted};
 use crate::domain::officer::LoginForm;
 use crate::i18n::Lang;
-use crate::i18n::msg::{Account, Counted, Frame, Office, OfficeAccess};
+use crate::i18n::msg::{A11y, Account, Counted, Frame, Office, OfficeAccess};
 use crate::ids::new_token;
 use crate::service::officer::{self, LoginOutcome};
 use crate::web::cookie::cookie;
@@ -131,14 +131,17 @@ pub(super) fn public_page(l: Lang, path: &str, title: &str, body: Markup) -> Htm
                 link rel="stylesheet" href="/static/style.css";
             }
             body.office {
-                div.topbar { div.wrap { (languages(l, path)) } }
-                header.masthead {
-                    div.wrap {
-                        div.emblem aria-hidden="true" { "KZ" }
-                        div { div.portal-name { (Office::BackOffice.text(l)) } }
+                a.skip-link href="#main" { (A11y::SkipToContent.text(l)) }
+                header.site {
+                    div.topbar { div.wrap { (languages(l, path)) } }
+                    div.masthead {
+                        div.wrap {
+                            div.emblem aria-hidden="true" { "KZ" }
+                            div { div.portal-name { (Office::BackOffice.text(l)) } }
+                        }
                     }
                 }
-                main.wrap { (body) }
+                main.wrap id="main" tabindex="-1" { (body) }
             }
         }
     };

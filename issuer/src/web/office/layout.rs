@@ -8,7 +8,7 @@ use maud::{DOCTYPE, Markup, html};
 use super::OfficeCtx;
 use crate::domain::office::{Duty, Role};
 use crate::i18n::Lang;
-use crate::i18n::msg::{Frame, Office};
+use crate::i18n::msg::{A11y, Frame, Office};
 
 /// The back office's sections: path, name, and the duty that opens it.
 pub const SECTIONS: [(&str, Office, Duty); 8] = [
@@ -48,33 +48,36 @@ pub fn page(ctx: &OfficeCtx, title: &str, body: Markup) -> Html<String> {
                 link rel="stylesheet" href="/static/style.css";
             }
             body.office {
-                div.topbar {
-                    div.wrap {
-                        (languages(l, &ctx.path))
-                        nav.main aria-label=(Office::BackOffice.text(l)) {
-                            a href="/office" { (Office::Home.text(l)) }
-                            @for (path, name, duty) in SECTIONS {
-                                @if ctx.officer.role.may(duty) {
-                                    a href=(path) { (name.text(l)) }
+                a.skip-link href="#main" { (A11y::SkipToContent.text(l)) }
+                header.site {
+                    div.topbar {
+                        div.wrap {
+                            (languages(l, &ctx.path))
+                            nav.main aria-label=(Office::BackOffice.text(l)) {
+                                a href="/office" { (Office::Home.text(l)) }
+                                @for (path, name, duty) in SECTIONS {
+                                    @if ctx.officer.role.may(duty) {
+                                        a href=(path) { (name.text(l)) }
+                                    }
+                                }
+                            }
+                            nav.who aria-label=(A11y::AccountMenu.text(l)) {
+                                span.user { (ctx.officer.email) " · " (role_name(l, ctx.officer.role)) }
+                                form.inline method="post" action="/office/logout" {
+                                    (csrf(ctx))
+                                    button.link type="submit" { (Frame::LogOut.text(l)) }
                                 }
                             }
                         }
-                        div.who {
-                            span.user { (ctx.officer.email) " · " (role_name(l, ctx.officer.role)) }
-                            form.inline method="post" action="/office/logout" {
-                                (csrf(ctx))
-                                button.link type="submit" { (Frame::LogOut.text(l)) }
-                            }
+                    }
+                    div.masthead {
+                        div.wrap {
+                            div.emblem aria-hidden="true" { "KZ" }
+                            div { div.portal-name { (Office::BackOffice.text(l)) } }
                         }
                     }
                 }
-                header.masthead {
-                    div.wrap {
-                        div.emblem aria-hidden="true" { "KZ" }
-                        div { div.portal-name { (Office::BackOffice.text(l)) } }
-                    }
-                }
-                main.wrap { (body) }
+                main.wrap id="main" tabindex="-1" { (body) }
             }
         }
     };
@@ -87,7 +90,7 @@ pub fn languages(l: Lang, path: &str) -> Markup {
         nav.langs aria-label=(Frame::Language.text(l)) {
             @for lang in Lang::ALL {
                 @if lang == l {
-                    span.current lang=(lang.code()) { (lang.label()) }
+                    span.current lang=(lang.code()) aria-current="true" { (lang.label()) }
                 } @else {
                     a href=(format!("{path}?lang={}", lang.code())) lang=(lang.code()) hreflang=(lang.code()) { (lang.label()) }
                 }

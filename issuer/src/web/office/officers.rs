@@ -14,7 +14,7 @@ use super::{OfficeCtx, OfficePosted};
 use crate::domain::office::Duty;
 use crate::domain::officer::OfficerState;
 use crate::i18n::Lang;
-use crate::i18n::msg::{Office, OfficeAccess, OfficeAudit};
+use crate::i18n::msg::{A11y, Office, OfficeAccess, OfficeAudit};
 use crate::service::officer;
 use crate::service::throttle::{Action, Subject};
 use crate::store;
@@ -70,7 +70,7 @@ async fn view(
                     th { (OfficeAccess::Role.text(l)) }
                     th { (OfficeAccess::State.text(l)) }
                     th { (OfficeAccess::Created.text(l)) }
-                    th {}
+                    th { span.visually-hidden { (A11y::Actions.text(l)) } }
                 } }
                 tbody {
                     @for officer in &officers {

@@ -19,7 +19,7 @@ use crate::domain::inviter::parse_reason;
 use crate::domain::office::Duty;
 use crate::domain::problem::{Problem, Problems};
 use crate::domain::screening::{StopEntry, StopEntryForm};
-use crate::i18n::msg::{Office, OfficeScreening};
+use crate::i18n::msg::{A11y, Office, OfficeScreening};
 use crate::service::screening::{self, Reviewed};
 use crate::store;
 use crate::store::screening::Held;
@@ -235,7 +235,7 @@ fn view(
                         th { (OfficeScreening::Entry.text(l)) }
                         th { (OfficeScreening::Note.text(l)) }
                         th { (OfficeScreening::Added.text(l)) }
-                        th {}
+                        th { span.visually-hidden { (A11y::Actions.text(l)) } }
                     } }
                     tbody {
                         @for entry in entries {
