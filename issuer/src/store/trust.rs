@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
+use crate::store::{Connection, OptionalExtension, params};
 use anyhow::{Context, Result, bail};
-use rusqlite::{Connection, OptionalExtension, params};
 use shared::bundle::{Revocation, UsedEntry};
 use shared::visa::VisaNumber;
 use shared::{Kid, Port};
@@ -124,7 +124,7 @@ pub fn revoked_keys(conn: &Connection) -> Result<Vec<RevokedKey>> {
             revoked_at: r.get(2)?,
         })
     })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }
 
 /// The revocations of a user's applications, by application id.
@@ -148,7 +148,7 @@ pub fn revocations_of_user(
             },
         ))
     })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }
 
 /// The revocation of one application's visa, if any.
@@ -156,19 +156,18 @@ pub fn revocation_of_application(
     conn: &Connection,
     application_id: &str,
 ) -> Result<Option<RevocationNote>> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT r.visa_number, r.reason, r.revoked_at FROM revocations r JOIN
+    conn.prepare_cached(
+        "SELECT r.visa_number, r.reason, r.revoked_at FROM revocations r JOIN
              visas v ON v.number = r.visa_number WHERE v.application_id = ?1",
-        )?
-        .query_row([application_id], |r| {
-            Ok(RevocationNote {
-                visa_number: r.get(0)?,
-                reason: r.get(1)?,
-                revoked_at: r.get(2)?,
-            })
+    )?
+    .query_row([application_id], |r| {
+        Ok(RevocationNote {
+            visa_number: r.get(0)?,
+            reason: r.get(1)?,
+            revoked_at: r.get(2)?,
         })
-        .optional()?)
+    })
+    .optional()
 }
 
 /// Records entries reported by a kiosk ledger export, inside the caller's transaction; only
