@@ -266,6 +266,10 @@ pub(super) const PG_MIGRATIONS: &[&str] = &[
     CREATE FUNCTION json_extract(doc TEXT, path TEXT) RETURNS TEXT
         LANGUAGE SQL IMMUTABLE STRICT
         AS $$ SELECT (doc::jsonb) #>> string_to_array(substr(path, 3), '.') $$;
+    -- SQLite's date(time, modifier) for the statistics' '+5 hours' (Astana's day), as text.
+    CREATE FUNCTION date(t TEXT, modifier TEXT) RETURNS TEXT
+        LANGUAGE SQL STABLE STRICT
+        AS $$ SELECT to_char((t::timestamptz AT TIME ZONE 'UTC') + modifier::interval, 'YYYY-MM-DD') $$;
     CREATE FUNCTION visas_citizenship() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN NEW.citizenship := json_extract(NEW.visa, '$.citizenship'); RETURN NEW; END $$;
     CREATE TRIGGER visas_citizenship BEFORE INSERT ON visas

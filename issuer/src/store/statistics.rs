@@ -32,7 +32,8 @@ const PER_DAY: [&str; 6] = [
 ];
 
 /// Entries, exits and overstays per day, airport and direction.
-const CROSSINGS: &str = "SELECT date(at, ?3), port, direction, count(*), sum(overstay)
+const CROSSINGS: &str =
+    "SELECT date(at, ?3), port, direction, count(*), CAST(sum(overstay) AS BIGINT)
     FROM crossings WHERE at >= ?1 AND at < ?2 GROUP BY 1, 2, 3";
 
 /// The most frequent citizenships of the visas issued in the period (`?3` of them).

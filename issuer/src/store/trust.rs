@@ -97,7 +97,8 @@ pub fn revoke_key(conn: &Connection, kid: &str, reason: &str, now: &str) -> Resu
     }
     let reason = revocation_reason(reason)?;
     let added = conn.execute(
-        "INSERT OR IGNORE INTO revoked_keys (kid, reason, revoked_at) VALUES (?1, ?2, ?3)",
+        "INSERT INTO revoked_keys (kid, reason, revoked_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT DO NOTHING",
         params![kid.to_ascii_lowercase(), reason, now],
     )?;
     Ok(added == 1)
@@ -185,8 +186,8 @@ pub fn record_used_entries(conn: &Connection, entries: &[UsedEntry], now: &str) 
         }
         added += conn
             .prepare_cached(
-                "INSERT OR IGNORE INTO used_entries (visa_number, at, port, kiosk_id,
-             imported_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO used_entries (visa_number, at, port, kiosk_id,
+             imported_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
             )?
             .execute(params![
                 e.visa_number.as_str(),
@@ -239,11 +240,13 @@ pub fn trust_content(conn: &Connection) -> Result<TrustContent> {
             .revoked_keys
             .push(Kid::from_slice(&bytes).with_context(|| format!("stored key id {kid}"))?);
     }
-    // The earliest entry per visa is the one that used it up.
+    // The earliest entry per visa is the one that used it up (at the same instant, the first
+    // kiosk id: one row per visa, in SQL both engines take).
     let mut stmt = conn.prepare(
-        "SELECT visa_number, at, port, kiosk_id FROM used_entries u
-         WHERE at = (SELECT min(at) FROM used_entries WHERE visa_number = u.visa_number)
-         GROUP BY visa_number ORDER BY visa_number",
+        "SELECT u.visa_number, u.at, u.port, u.kiosk_id FROM used_entries u
+         WHERE NOT EXISTS (SELECT 1 FROM used_entries e WHERE e.visa_number = u.visa_number
+             AND (e.at < u.at OR (e.at = u.at AND e.kiosk_id < u.kiosk_id)))
+         ORDER BY u.visa_number",
     )?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
     for row in rows {

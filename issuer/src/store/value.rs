@@ -56,6 +56,12 @@ impl ToSql for PgParam<'_> {
             (Value::Int(n), &Type::TEXT | &Type::VARCHAR) => n.to_string().to_sql(ty, out),
             (Value::Real(x), &Type::FLOAT8) => x.to_sql(ty, out),
             (Value::Real(x), &Type::FLOAT4) => (x as f32).to_sql(ty, out),
+            // PostgreSQL's text cannot hold NUL, which SQLite stores: a NUL (only ever in junk
+            // input, which the domain refuses before storing) is sent as U+FFFD so a look-up
+            // finds nothing instead of failing.
+            (Value::Text(text), _) if <&str as ToSql>::accepts(ty) && text.contains('\0') => {
+                text.replace('\0', "\u{FFFD}").as_str().to_sql(ty, out)
+            }
             (Value::Text(text), _) if <&str as ToSql>::accepts(ty) => text.to_sql(ty, out),
             (Value::Blob(bytes), &Type::BYTEA) => bytes.to_sql(ty, out),
             (value, ty) => Err(format!("cannot bind {value:?} to a {ty} parameter").into()),

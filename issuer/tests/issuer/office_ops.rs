@@ -34,8 +34,8 @@ fn issued_visa(state: &AppState, number: &str, citizenship: &str, signed_at: &st
         .db
         .with(|conn| {
             conn.execute(
-                "INSERT OR IGNORE INTO users (email, full_name, password_hash, created_at)
-                 VALUES ('holder@example.com', 'Anna Eriksson', 'x', ?1)",
+                "INSERT INTO users (email, full_name, password_hash, created_at)
+                 VALUES ('holder@example.com', 'Anna Eriksson', 'x', ?1) ON CONFLICT DO NOTHING",
                 [signed_at],
             )?;
             let user: i64 = conn.query_row(
