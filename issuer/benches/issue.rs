@@ -114,7 +114,7 @@ fn main() -> Result<()> {
 /// and records their payment if `pay`. Gives each application's id and owner, and its order's
 /// "paid" notice (unsent when not `pay`).
 fn paid_applications(
-    conn: &mut rusqlite::Connection,
+    conn: &mut issuer::store::Connection<'_>,
     today: time::Date,
     count: usize,
     pay: bool,
@@ -128,19 +128,25 @@ fn paid_applications(
 /// See [`paid_applications`]. Preparation runs with `synchronous = OFF` (it is not what is
 /// measured); FULL is set again before returning.
 fn applications(
-    conn: &mut rusqlite::Connection,
+    conn: &mut issuer::store::Connection<'_>,
     today: time::Date,
     count: usize,
     pay: bool,
 ) -> Result<Vec<(String, i64, PaymentNotice)>> {
-    conn.pragma_update(None, "synchronous", "OFF")?;
+    let synchronous = |conn: &issuer::store::Connection<'_>, mode: &str| -> Result<()> {
+        if let Some(lite) = conn.sqlite() {
+            lite.pragma_update(None, "synchronous", mode)?;
+        }
+        Ok(())
+    };
+    synchronous(conn, "OFF")?;
     let made = make_applications(conn, today, count, pay);
-    conn.pragma_update(None, "synchronous", "FULL")?;
+    synchronous(conn, "FULL")?;
     made
 }
 
 fn make_applications(
-    conn: &mut rusqlite::Connection,
+    conn: &mut issuer::store::Connection<'_>,
     today: time::Date,
     count: usize,
     pay: bool,

@@ -30,6 +30,10 @@ pub struct InviteArgs {
     /// Directory of the issuer's database.
     #[arg(long, env = "ISSUER_DATA_DIR", default_value = "data")]
     pub data_dir: PathBuf,
+    /// PostgreSQL instead of SQLite: `postgres://user@host:port/db` (several instances share
+    /// it). Without it, the SQLite file in the data directory.
+    #[arg(long, env = "ISSUER_DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
     /// BIN (organisation) or IIN (individual) of the inviting party.
     #[arg(long = "bin-iin")]
     pub tax_id: String,
@@ -258,7 +262,7 @@ fn invite(args: &InviteArgs) -> Result<ExitCode> {
     };
     std::fs::create_dir_all(&args.data_dir)
         .with_context(|| format!("creating {}", args.data_dir.display()))?;
-    let db = crate::store::Db::open(&args.data_dir.join("issuer.sqlite3"))?;
+    let db = crate::store::Db::open_configured(args.database_url.as_deref(), &args.data_dir)?;
     let now = clock.rfc3339();
     let inviter_id = match db.with(|conn| store::invitation::inviter_by_tax_id(conn, &tax_id))? {
         Some(inviter) => {

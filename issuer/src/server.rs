@@ -25,6 +25,10 @@ pub struct ServeArgs {
     /// Directory for the SQLite database (created on first run).
     #[arg(long, env = "ISSUER_DATA_DIR", default_value = "data")]
     pub data_dir: PathBuf,
+    /// PostgreSQL instead of SQLite: `postgres://user@host:port/db` (several instances share
+    /// it). Without it, the SQLite file in the data directory.
+    #[arg(long, env = "ISSUER_DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
     /// Sign with this one key file (PKCS#8 PEM) instead of the key directory, without checking a
     /// certificate: for development and tests only.
     #[arg(long, env = "ISSUER_KEY")]
@@ -105,12 +109,11 @@ pub struct ServeArgs {
 pub async fn serve(args: ServeArgs) -> Result<()> {
     std::fs::create_dir_all(&args.data_dir)
         .with_context(|| format!("creating the data directory {}", args.data_dir.display()))?;
-    let db_path = args.data_dir.join("issuer.sqlite3");
-    let db = Db::open(&db_path)?;
+    let db = Db::open_configured(args.database_url.as_deref(), &args.data_dir)?;
     let clock = Clock::system();
     let now = clock.unix();
     let purged = db.with(|conn| store::account::purge_sessions(conn, now))?;
-    tracing::info!(database = %db_path.display(), expired_sessions = purged, "database ready");
+    tracing::info!(backend = ?db.backend(), expired_sessions = purged, "database ready");
     if !args.no_demo && crate::service::demo::seed(&db, &clock)? {
         let inv = crate::service::demo::invitation_form(clock.today());
         tracing::info!(

@@ -8,6 +8,7 @@
 pub mod account;
 pub mod application;
 pub mod audit;
+mod conn;
 mod db;
 pub mod group;
 pub mod invitation;
@@ -17,19 +18,27 @@ pub mod kiosk;
 pub mod office;
 pub mod outbox;
 pub mod payment;
+mod pg;
 mod schema;
+mod schema_pg;
 pub mod screening;
 pub mod seed;
 mod sql;
 pub mod statistics;
 pub mod token;
 pub mod trust;
+mod value;
 pub mod visa;
 
 use anyhow::{Context, Result, bail};
-use rusqlite::{Connection, TransactionBehavior};
 
+pub(crate) use conn::params;
+pub use conn::{
+    Backend, Column, Connection, NoRow, OptionalExtension, Param, Params, Row, Statement,
+    TransactionBehavior, Value,
+};
 pub use db::Db;
+pub use pg::{Unavailable, is_unavailable};
 
 use crate::domain::problem::Problems;
 
@@ -47,7 +56,7 @@ pub enum Checked<T, R = Problems> {
 /// are off while migrations run (SQLite's way to rebuild a table others refer to, which is how a
 /// CHECK constraint changes); each migration checks every reference before it commits, and the
 /// caller turns them on afterwards.
-pub fn migrate(conn: &mut Connection) -> Result<()> {
+pub fn migrate(conn: &mut rusqlite::Connection) -> Result<()> {
     conn.pragma_update(None, "foreign_keys", "OFF")?;
     let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     let known = i64::try_from(schema::MIGRATIONS.len())?;
@@ -62,7 +71,7 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
         .enumerate()
         .skip(usize::try_from(version)?)
     {
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute_batch(sql)
             .with_context(|| format!("schema migration {}", index + 1))?;
         let dangling: i64 =
@@ -81,9 +90,48 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
     Ok(())
 }
 
+/// Brings a PostgreSQL database's schema to the newest version, refusing one made by newer
+/// code. Instances starting together take turns: an advisory lock held by the migrating
+/// transaction makes the others wait, then find the schema current.
+pub fn migrate_pg(client: &mut postgres::Client) -> Result<()> {
+    let mut tx = client.transaction()?;
+    tx.batch_execute(
+        "SELECT pg_advisory_xact_lock(1601600016);
+         CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL);",
+    )?;
+    let version: i64 = match tx.query_opt("SELECT version FROM schema_version", &[])? {
+        Some(row) => row.try_get(0)?,
+        None => {
+            tx.execute("INSERT INTO schema_version (version) VALUES (0)", &[])?;
+            0
+        }
+    };
+    let known = i64::try_from(schema_pg::PG_MIGRATIONS.len())?;
+    if version > known {
+        bail!(
+            "the database has schema version {version}, newer than this issuer knows ({known}); \
+             use a newer issuer"
+        );
+    }
+    for (index, sql) in schema_pg::PG_MIGRATIONS
+        .iter()
+        .enumerate()
+        .skip(usize::try_from(version)?)
+    {
+        tx.batch_execute(sql)
+            .with_context(|| format!("PostgreSQL schema migration {}", index + 1))?;
+        tx.execute(
+            "UPDATE schema_version SET version = $1",
+            &[&i64::try_from(index + 1)?],
+        )?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
-    use rusqlite::params;
+    use rusqlite::{Connection, params};
 
     use super::*;
 

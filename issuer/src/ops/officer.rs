@@ -69,7 +69,7 @@ fn add(args: &OfficerAddArgs) -> Result<ExitCode> {
     // The operator may add the first officers before the portal has ever run.
     let dir = &args.data.data_dir;
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let db = crate::store::Db::open(&dir.join("issuer.sqlite3"))?;
+    let db = crate::store::Db::open_configured(args.data.database_url.as_deref(), dir)?;
     let Some(token) = officer::add(&db, &Clock::system(), &email, args.role)? else {
         eprintln!(
             "issuer: an officer with e-mail {} exists already",

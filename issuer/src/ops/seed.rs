@@ -24,6 +24,10 @@ pub struct SeedArgs {
     /// Directory of the issuer's database (created if needed).
     #[arg(long, env = "ISSUER_DATA_DIR", default_value = "data")]
     pub data_dir: PathBuf,
+    /// PostgreSQL instead of SQLite: `postgres://user@host:port/db` (several instances share
+    /// it). Without it, the SQLite file in the data directory.
+    #[arg(long, env = "ISSUER_DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
     /// How many issued visas to add.
     #[arg(long)]
     pub visas: u64,
@@ -41,7 +45,7 @@ pub fn seed_email(serial: u64) -> String {
 pub fn seed(args: &SeedArgs) -> Result<ExitCode> {
     std::fs::create_dir_all(&args.data_dir)
         .with_context(|| format!("creating {}", args.data_dir.display()))?;
-    let db = Db::open(&args.data_dir.join("issuer.sqlite3"))?;
+    let db = Db::open_configured(args.database_url.as_deref(), &args.data_dir)?;
     let clock = Clock::system();
     demo::seed(&db, &clock)?;
     let key = crate::keys::keyfile::load_private(&args.key)?;
@@ -75,7 +79,7 @@ pub fn seed(args: &SeedArgs) -> Result<ExitCode> {
 
 /// Writes the visas in one transaction; gives the first and last visa numbers.
 fn insert_all(
-    conn: &mut rusqlite::Connection,
+    conn: &mut crate::store::Connection<'_>,
     count: u64,
     key: &shared::IssuerKey,
     hash: &str,
@@ -83,7 +87,7 @@ fn insert_all(
 ) -> Result<(String, String)> {
     let now = clock.now();
     let (at, today) = (rfc3339(now), clock.today());
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let tx = conn.transaction_with_behavior(crate::store::TransactionBehavior::Immediate)?;
     let template = store::invitation::invitation_by_number(&tx, demo::DEMO_INVITATION)?
         .context("the demo invitation")?;
     let guest = demo::invitation_form(today)
@@ -133,7 +137,11 @@ fn insert_all(
         )? {
             return Err(anyhow!("invitation {} exists already", invitation.as_str()));
         }
-        let invitation_id = tx.last_insert_rowid();
+        let invitation_id: i64 = tx.query_row(
+            "SELECT id FROM invitations WHERE number = ?1",
+            [invitation.as_str()],
+            |r| r.get(0),
+        )?;
         app.applicant.invitation_number = invitation.clone();
         app.invitation.number = invitation;
         app.invitation.id = invitation_id;

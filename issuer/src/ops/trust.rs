@@ -78,11 +78,18 @@ pub struct DataArgs {
     /// Directory of the issuer's database.
     #[arg(long, env = "ISSUER_DATA_DIR", default_value = "data")]
     pub data_dir: PathBuf,
+    /// PostgreSQL instead of SQLite: `postgres://user@host:port/db` (several instances share
+    /// it). Without it, the SQLite file in the data directory.
+    #[arg(long, env = "ISSUER_DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
 }
 
 impl DataArgs {
     /// Opens the existing database.
     pub fn open(&self) -> Result<Db> {
+        if self.database_url.is_some() {
+            return Db::open_configured(self.database_url.as_deref(), &self.data_dir);
+        }
         let path = self.data_dir.join("issuer.sqlite3");
         if !path.exists() {
             bail!("no issuer database at {}", path.display());

@@ -84,7 +84,7 @@ pub fn seed(db: &Db, clock: &Clock) -> Result<bool> {
 /// Verifies the demo organisation once, as the operator, if no one has ever decided about it (so
 /// README's walk-through works on a first run, and an officer's later suspension stands). Like
 /// the rest of the demo data it is seeded, not an officer's action, so the audit log starts empty.
-fn verify_demo_party(conn: &mut rusqlite::Connection, now: &str) -> Result<()> {
+fn verify_demo_party(conn: &mut crate::store::Connection<'_>, now: &str) -> Result<()> {
     let tx = conn.transaction()?;
     let Some(id) = store::inviter::never_reviewed(&tx, DEMO_BIN)? else {
         return Ok(());

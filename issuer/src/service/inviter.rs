@@ -1,8 +1,8 @@
 //! Deciding about an inviting party: verify, reject or suspend it, with the state change and its
 //! audit entry in one transaction. The back office and `issuer inviter` both come here.
 
+use crate::store::{Connection, TransactionBehavior};
 use anyhow::Result;
-use rusqlite::{Connection, TransactionBehavior};
 
 use crate::clock::Clock;
 use crate::domain::audit::{Actor, Entry};

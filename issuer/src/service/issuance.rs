@@ -5,8 +5,8 @@
 
 use std::sync::Arc;
 
+use crate::store::{Connection, TransactionBehavior};
 use anyhow::Result;
-use rusqlite::{Connection, TransactionBehavior};
 use shared::{Kid, Visa};
 
 use crate::clock::{Clock, rfc3339};

@@ -5,8 +5,8 @@
 //! An import and its audit entry are one transaction; a refused file changes nothing but the log,
 //! which records the refusal.
 
+use crate::store::{Connection, TransactionBehavior};
 use anyhow::Result;
-use rusqlite::{Connection, TransactionBehavior};
 use shared::Kid;
 use shared::bundle::UsedEntry;
 use shared::kiosk::RegisteredKiosk;

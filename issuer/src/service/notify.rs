@@ -7,8 +7,8 @@
 //! "Under review" and "refused" are queued by the screening flow (`service::issuance` when it holds
 //! an application, `service::screening::refuse`).
 
+use crate::store::Connection;
 use anyhow::Result;
-use rusqlite::Connection;
 
 use crate::domain::mail::Letter;
 use crate::store;

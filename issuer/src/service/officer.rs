@@ -3,8 +3,8 @@
 //! too many wrong codes and the supervisor's reset. Each change and its audit entry are written
 //! in one transaction, so neither is stored without the other.
 
+use crate::store::{Connection, TransactionBehavior};
 use anyhow::{Result, anyhow};
-use rusqlite::{Connection, TransactionBehavior};
 
 use crate::clock::Clock;
 use crate::domain::account::Email;
@@ -82,7 +82,7 @@ pub fn add(db: &Db, clock: &Clock, email: &Email, role: Role) -> Result<Option<S
             )
             .change(None, Some(role.as_str().to_owned()));
             store::audit::append(conn, &entry)?;
-            Ok(Some(token))
+            Ok(Some(token.clone()))
         })
     })
 }
@@ -183,7 +183,7 @@ pub async fn complete_setup(
                 record(&email),
             )
             .change(Some("awaiting_setup".into()), Some("active".into()))
-            .from_address(address);
+            .from_address(address.clone());
             store::audit::append(conn, &entry)?;
             Ok(SetupOutcome::Done)
         })
@@ -372,7 +372,7 @@ pub async fn log_out(
         Action::LoggedOut,
         record(&officer.email),
     )
-    .from_address(address);
+    .from_address(address.clone());
     db.call(move |conn| {
         in_transaction(conn, |conn| {
             store::office::delete_session(conn, &token_hash)?;
@@ -409,9 +409,9 @@ pub async fn reset_factor(
             };
             let entry = Entry::new(now.clone(), &actor, Action::OfficerReset, record(&email))
                 .change(before, Some("awaiting_setup".into()))
-                .from_address(address);
+                .from_address(address.clone());
             store::audit::append(conn, &entry)?;
-            Ok(Some((email, token)))
+            Ok(Some((email, token.clone())))
         })
     })
     .await
@@ -431,7 +431,7 @@ pub async fn export_audit(
         Action::AuditExported,
         "audit_log",
     )
-    .from_address(address);
+    .from_address(address.clone());
     db.call(move |conn| {
         in_transaction(conn, |conn| {
             store::audit::append(conn, &entry)?;

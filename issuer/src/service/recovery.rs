@@ -3,8 +3,8 @@
 //! the same whether or not the account exists (the caller shows one page), and an account gets
 //! at most a few links per quarter hour, so the form cannot flood a mailbox.
 
+use crate::store::TransactionBehavior;
 use anyhow::{Result, anyhow};
-use rusqlite::TransactionBehavior;
 
 use crate::clock::Clock;
 use crate::domain::account::Password;

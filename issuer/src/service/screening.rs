@@ -3,8 +3,8 @@
 //! as in [`super::issuance`]); refusal ends the application with no visa and no refund. Each is
 //! audited in its own transaction.
 
+use crate::store::{Connection, TransactionBehavior};
 use anyhow::Result;
-use rusqlite::{Connection, TransactionBehavior};
 
 use super::issuance::{Signer, issue_in};
 use crate::clock::Clock;

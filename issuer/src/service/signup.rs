@@ -5,8 +5,8 @@
 //! an account gets nothing new, and its holder a mail saying someone tried to register it. The
 //! mails are queued in the transaction (store/outbox.rs); the mailer delivers them.
 
+use crate::store::{Connection, TransactionBehavior};
 use anyhow::{Result, anyhow};
-use rusqlite::{Connection, TransactionBehavior};
 
 use crate::clock::Clock;
 use crate::domain::account::NewAccount;

@@ -3,8 +3,8 @@
 //! trust bundle. Each is one immediate transaction that also appends its audit entry, so the
 //! action and its record are stored together or not at all.
 
+use crate::store::{Connection, TransactionBehavior};
 use anyhow::Result;
-use rusqlite::{Connection, TransactionBehavior};
 use sha2::{Digest, Sha256};
 use shared::IssuerKey;
 use shared::bundle::{BundleContents, KeyCertificate};

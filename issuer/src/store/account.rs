@@ -1,8 +1,8 @@
 //! Accounts and sessions: users with their password hashes, and server-side sessions kept under
 //! the hash of their token.
 
+use crate::store::{Connection, OptionalExtension, params};
 use anyhow::Result;
-use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::domain::account::{LoginId, User};
 
@@ -23,13 +23,12 @@ pub fn insert_user(
     password_hash: &str,
     now: &str,
 ) -> Result<Option<i64>> {
-    let inserted = conn
-        .prepare_cached(
-            "INSERT INTO users (email, full_name, password_hash, created_at) VALUES
-             (?1, ?2, ?3, ?4) ON CONFLICT (email) DO NOTHING",
-        )?
-        .execute(params![email, full_name, password_hash, now])?;
-    Ok((inserted == 1).then(|| conn.last_insert_rowid()))
+    conn.prepare_cached(
+        "INSERT INTO users (email, full_name, password_hash, created_at) VALUES
+             (?1, ?2, ?3, ?4) ON CONFLICT (email) DO NOTHING RETURNING id",
+    )?
+    .query_row(params![email, full_name, password_hash, now], |r| r.get(0))
+    .optional()
 }
 
 /// The user id and password hash for a login identifier: an e-mail, or the BIN/IIN of an inviting
@@ -104,7 +103,6 @@ pub fn find_session(
         })
     })
     .optional()
-    .map_err(Into::into)
 }
 
 /// Ends a session.
@@ -116,7 +114,6 @@ pub fn delete_session(conn: &Connection, token_hash: &[u8]) -> Result<()> {
 
 /// Forgets expired sessions.
 pub fn purge_sessions(conn: &Connection, now: i64) -> Result<usize> {
-    Ok(conn
-        .prepare_cached("DELETE FROM sessions WHERE expires_at <= ?1")?
-        .execute([now])?)
+    conn.prepare_cached("DELETE FROM sessions WHERE expires_at <= ?1")?
+        .execute([now])
 }

@@ -1,8 +1,8 @@
 //! Applications: Step 1 drafts saved under the invitation rules, confirmation, and reading them
 //! back for their owner.
 
+use crate::store::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 use anyhow::{Context, Result, anyhow};
-use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 use time::Date;
 
 use super::Checked;
@@ -27,7 +27,7 @@ pub(super) struct ApplicationRow {
 
 impl ApplicationRow {
     /// Reads the columns of [`APPLICATION_SELECT`].
-    pub(super) fn read(r: &Row<'_>) -> rusqlite::Result<Self> {
+    pub(super) fn read(r: &Row<'_>) -> anyhow::Result<Self> {
         Ok(Self {
             id: r.get(0)?,
             status: r.get(1)?,
@@ -151,7 +151,7 @@ pub fn applications_of(conn: &Connection, user_id: i64) -> Result<Vec<Applicatio
     ))?;
     let rows = stmt
         .query_map([user_id], ApplicationRow::read)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<anyhow::Result<Vec<_>>>()?;
     rows.into_iter().map(|r| r.into_application(conn)).collect()
 }
 

@@ -1,8 +1,8 @@
 //! The audit log: appended to in the same transaction as the action it records, never updated or
 //! deleted (triggers refuse both), each entry chained to the one before by hash.
 
+use crate::store::{Connection, OptionalExtension, params};
 use anyhow::Result;
-use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::domain::audit::{Entry, GENESIS, link};
 
@@ -63,7 +63,7 @@ pub fn page(conn: &Connection, before: Option<i64>, limit: u32) -> Result<Vec<St
          WHERE seq < ?1 ORDER BY seq DESC LIMIT ?2",
     )?;
     let rows = statement.query_map(params![before.unwrap_or(i64::MAX), limit], read)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    rows.collect::<anyhow::Result<_>>()
 }
 
 /// Walks the whole log in order and checks every number and hash.
@@ -86,7 +86,7 @@ pub fn verify(conn: &Connection) -> Result<ChainCheck> {
     Ok(ChainCheck::Intact(count))
 }
 
-fn read(r: &rusqlite::Row<'_>) -> rusqlite::Result<Stored> {
+fn read(r: &crate::store::Row<'_>) -> anyhow::Result<Stored> {
     Ok(Stored {
         seq: r.get(0)?,
         entry: Entry {
@@ -132,14 +132,33 @@ mod tests {
                 append(conn, &entry(n))?;
             }
             assert_eq!(verify(conn)?, ChainCheck::Intact(3));
-            assert_eq!(page(conn, None, 2)?.iter().map(|s| s.seq).collect::<Vec<_>>(), [3, 2]);
+            assert_eq!(
+                page(conn, None, 2)?
+                    .iter()
+                    .map(|s| s.seq)
+                    .collect::<Vec<_>>(),
+                [3, 2]
+            );
             assert_eq!(page(conn, Some(2), 10)?.len(), 1);
-            assert!(conn.execute("UPDATE audit_log SET record = 'x' WHERE seq = 2", []).is_err());
-            assert!(conn.execute("DELETE FROM audit_log WHERE seq = 3", []).is_err());
+            assert!(
+                conn.execute("UPDATE audit_log SET record = 'x' WHERE seq = 2", [])
+                    .is_err()
+            );
+            assert!(
+                conn.execute("DELETE FROM audit_log WHERE seq = 3", [])
+                    .is_err()
+            );
             // Someone with the file drops the triggers and edits an entry: verify finds it.
-            conn.execute_batch(
-                "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET record = 'x' WHERE seq = 2;",
-            )?;
+            conn.execute_batch(match conn.backend() {
+                crate::store::Backend::Sqlite => {
+                    "DROP TRIGGER audit_log_no_update;
+                     UPDATE audit_log SET record = 'x' WHERE seq = 2;"
+                }
+                crate::store::Backend::Postgres => {
+                    "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change;
+                     UPDATE audit_log SET record = 'x' WHERE seq = 2;"
+                }
+            })?;
             assert_eq!(verify(conn)?, ChainCheck::BrokenAt(2));
             Ok(())
         })

@@ -18,7 +18,13 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow};
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::OpenFlags;
+
+use super::conn::{Backend, Connection as Conn};
+use super::pg::PgPool;
+
+/// SQLite's connection (the writer's and the readers').
+type Connection = rusqlite::Connection;
 
 /// At most this many jobs share one commit; a longer queue is committed in several groups so
 /// the first callers are not held back by the last.
@@ -32,7 +38,15 @@ const STATEMENT_CACHE: usize = 128;
 /// ([`Db::write`] in a group commit, [`Db::call`] and [`Db::with`] alone); reads to the reader
 /// pool ([`Db::read`]).
 #[derive(Clone)]
-pub struct Db(Arc<Inner>);
+pub struct Db(Arc<Engine>);
+
+/// The database behind the handle.
+enum Engine {
+    /// SQLite in the data directory (or in memory): the writer thread and the readers.
+    Lite(Inner),
+    /// A PostgreSQL server shared by several instances.
+    Pg(Arc<PgPool>),
+}
 
 struct Inner {
     /// The write connection: the writer thread holds it while it runs a job or a group, and
@@ -124,8 +138,47 @@ impl Db {
 
     /// A private in-memory database, for tests and benchmarks. Reads go to the writer's
     /// connection, the only one that sees it.
+    ///
+    /// When `ISSUER_TEST_DATABASE_URL` names a PostgreSQL server (`scripts/pg-test-server`), a
+    /// new empty database on it instead: that is how the store's and the services' tests run on
+    /// both engines (`scripts/test`).
     pub fn in_memory() -> Result<Self> {
-        Self::start(Connection::open_in_memory()?, None)
+        match std::env::var("ISSUER_TEST_DATABASE_URL") {
+            Ok(url) if !url.trim().is_empty() => {
+                on_plain_thread(|| Ok(Self(Arc::new(Engine::Pg(Arc::new(PgPool::fresh(&url)?))))))
+            }
+            _ => Self::start(Connection::open_in_memory()?, None),
+        }
+    }
+
+    /// Connects to a PostgreSQL database (`postgres://user@host:port/db`) and brings its schema
+    /// up to date. Blocks: call it before the async runtime starts, or on a blocking thread.
+    pub fn connect(url: &str) -> Result<Self> {
+        Ok(Self(Arc::new(Engine::Pg(Arc::new(PgPool::connect(url)?)))))
+    }
+
+    /// The database named by `--database-url` when given (PostgreSQL), else the SQLite file
+    /// `issuer.sqlite3` in the data directory.
+    pub fn open_configured(url: Option<&str>, data_dir: &Path) -> Result<Self> {
+        match url.map(str::trim).filter(|u| !u.is_empty()) {
+            Some(url) => on_plain_thread(|| Self::connect(url)),
+            None => Self::open(&data_dir.join("issuer.sqlite3")),
+        }
+    }
+
+    /// Which engine this is.
+    pub fn backend(&self) -> Backend {
+        match &*self.0 {
+            Engine::Lite(_) => Backend::Sqlite,
+            Engine::Pg(_) => Backend::Postgres,
+        }
+    }
+
+    fn lite(&self) -> Option<&Inner> {
+        match &*self.0 {
+            Engine::Lite(inner) => Some(inner),
+            Engine::Pg(_) => None,
+        }
     }
 
     fn start(mut conn: Connection, readers: Option<Readers>) -> Result<Self> {
@@ -147,12 +200,12 @@ impl Db {
             .name("db-writer".to_owned())
             .spawn(move || writer(&shared, &queue, &counts))
             .context("starting the database writer thread")?;
-        Ok(Self(Arc::new(Inner {
+        Ok(Self(Arc::new(Engine::Lite(Inner {
             conn,
             jobs: Mutex::new(jobs),
             readers,
             stats,
-        })))
+        }))))
     }
 
     /// Runs `f` in the writer's next group commit: inside one transaction shared with the other
@@ -160,14 +213,24 @@ impl Db {
     /// `f` did). Answers once the group's COMMIT is durable. `f` must not begin or end
     /// transactions itself (it gets no `&mut Connection` for that reason); writes that a rule
     /// guards are safe here, as the group holds the write lock from its first statement on.
-    pub async fn write<T, F>(&self, f: F) -> Result<T>
+    ///
+    /// On PostgreSQL `f` runs in a serializable transaction of its own on a pooled connection,
+    /// again from the start if the server aborts it for a conflict with another instance.
+    pub async fn write<T, F>(&self, mut f: F) -> Result<T>
     where
         T: Send + 'static,
-        F: FnOnce(&Connection) -> Result<T> + Send + 'static,
+        F: FnMut(&Conn<'_>) -> Result<T> + Send + 'static,
     {
-        self.submit(f)?
-            .await
-            .map_err(|_| anyhow!("the database writer stopped"))?
+        match &*self.0 {
+            Engine::Lite(_) => self
+                .submit(move |conn| f(&Conn::Lite(conn)))?
+                .await
+                .map_err(|_| anyhow!("the database writer stopped"))?,
+            Engine::Pg(pool) => {
+                let pool = pool.clone();
+                blocking(move || pool.transaction(f)).await
+            }
+        }
     }
 
     /// Queues `f` for the next group commit now; the answer comes on the returned channel.
@@ -177,7 +240,7 @@ impl Db {
         F: FnOnce(&Connection) -> Result<T> + Send + 'static,
     {
         let (reply, answer) = tokio::sync::oneshot::channel();
-        self.send(Job::Grouped(Box::new(Pending {
+        self.send_lite(Job::Grouped(Box::new(Pending {
             job: Some(f),
             result: None,
             reply,
@@ -188,22 +251,31 @@ impl Db {
     /// How many group commits the writer made, and how many grouped jobs they held (for
     /// benchmarks: their ratio is the mean group size).
     pub fn group_stats(&self) -> (u64, u64) {
-        (
-            self.0.stats.groups.load(Ordering::Relaxed),
-            self.0.stats.jobs.load(Ordering::Relaxed),
-        )
+        self.lite().map_or((0, 0), |inner| {
+            (
+                inner.stats.groups.load(Ordering::Relaxed),
+                inner.stats.jobs.load(Ordering::Relaxed),
+            )
+        })
     }
 
     /// Runs `f` on the writer's connection by itself, outside any group, so it may open its own
     /// transactions. Prefer [`Db::write`] for writes and [`Db::read`] for reads.
-    pub async fn call<T, F>(&self, f: F) -> Result<T>
+    ///
+    /// On PostgreSQL `f` runs on a pooled connection, again from the start if a transaction it
+    /// opened was aborted for a conflict with another instance.
+    pub async fn call<T, F>(&self, mut f: F) -> Result<T>
     where
         T: Send + 'static,
-        F: FnOnce(&mut Connection) -> Result<T> + Send + 'static,
+        F: FnMut(&mut Conn<'_>) -> Result<T> + Send + 'static,
     {
+        if let Engine::Pg(pool) = &*self.0 {
+            let pool = pool.clone();
+            return blocking(move || pool.client(f)).await;
+        }
         let (reply, answer) = tokio::sync::oneshot::channel();
-        self.send(Job::Alone(Box::new(move |conn| {
-            let result = catch_unwind(AssertUnwindSafe(|| f(conn)))
+        self.send_lite(Job::Alone(Box::new(move |conn| {
+            let result = catch_unwind(AssertUnwindSafe(|| f(&mut Conn::LiteOwned(conn))))
                 .unwrap_or_else(|_| Err(anyhow!("a database job panicked")));
             let _ = reply.send(result);
         })))?;
@@ -214,13 +286,22 @@ impl Db {
 
     /// Runs `f` on the writer's connection on this thread, between two groups (CLI, start-up,
     /// tests). Never call it from inside another job of this database: it would wait for itself.
-    pub fn with<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
-        let mut conn = self
-            .0
-            .conn
-            .lock()
-            .map_err(|_| anyhow!("the database lock is poisoned"))?;
-        f(&mut conn)
+    ///
+    /// On PostgreSQL `f` runs on a pooled connection (on a thread of its own when called from
+    /// the async runtime, as the blocking client needs), again from the start if a transaction
+    /// it opened was aborted for a conflict with another instance.
+    pub fn with<T: Send>(&self, f: impl FnMut(&mut Conn<'_>) -> Result<T> + Send) -> Result<T> {
+        match &*self.0 {
+            Engine::Lite(inner) => {
+                let mut f = f;
+                let mut conn = inner
+                    .conn
+                    .lock()
+                    .map_err(|_| anyhow!("the database lock is poisoned"))?;
+                f(&mut Conn::LiteOwned(&mut conn))
+            }
+            Engine::Pg(pool) => on_plain_thread(|| pool.client(f)),
+        }
     }
 
     /// Runs `f` on a reader connection: for reads only (the connection refuses writes). Reads
@@ -229,15 +310,29 @@ impl Db {
     pub async fn read<T, F>(&self, f: F) -> Result<T>
     where
         T: Send + 'static,
-        F: FnOnce(&Connection) -> Result<T> + Send + 'static,
+        F: FnOnce(&Conn<'_>) -> Result<T> + Send + 'static,
     {
-        match &self.0.readers {
-            None => self.call(move |conn| f(conn)).await,
+        let inner = match &*self.0 {
+            Engine::Lite(inner) => inner,
+            Engine::Pg(pool) => {
+                let pool = pool.clone();
+                return blocking(move || pool.read(f)).await;
+            }
+        };
+        match &inner.readers {
+            None => {
+                let mut f = Some(f);
+                self.call(move |conn| {
+                    let f = f.take().ok_or_else(|| anyhow!("a read ran twice"))?;
+                    f(conn)
+                })
+                .await
+            }
             Some(readers) => {
                 let conn = readers.take()?;
                 // One read transaction, so every query of `f` sees the same snapshot.
                 conn.prepare_cached("BEGIN")?.execute([])?;
-                let result = catch_unwind(AssertUnwindSafe(|| f(&conn)))
+                let result = catch_unwind(AssertUnwindSafe(|| f(&Conn::Lite(&conn))))
                     .unwrap_or_else(|_| Err(anyhow!("a database read panicked")));
                 if conn.prepare_cached("COMMIT")?.execute([]).is_ok() {
                     readers.put(conn);
@@ -247,8 +342,9 @@ impl Db {
         }
     }
 
-    fn send(&self, job: Job) -> Result<()> {
-        self.0
+    fn send_lite(&self, job: Job) -> Result<()> {
+        self.lite()
+            .ok_or_else(|| anyhow!("not an SQLite database"))?
             .jobs
             .lock()
             .map_err(|_| anyhow!("the database queue lock is poisoned"))?
@@ -260,9 +356,30 @@ impl Db {
 impl std::fmt::Debug for Db {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Db")
-            .field("readers", &self.0.readers.as_ref().map(|r| &r.path))
+            .field("backend", &self.backend())
             .finish_non_exhaustive()
     }
+}
+
+/// Runs blocking database work off the async runtime's threads.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| anyhow!("a database task failed: {e}"))?
+}
+
+/// Runs `f` here, or on a scoped thread of its own when this thread is in the async runtime
+/// (the blocking PostgreSQL client starts a runtime of its own, which cannot nest).
+fn on_plain_thread<T: Send>(f: impl FnOnce() -> Result<T> + Send) -> Result<T> {
+    if tokio::runtime::Handle::try_current().is_err() {
+        return f();
+    }
+    std::thread::scope(|scope| {
+        scope
+            .spawn(f)
+            .join()
+            .map_err(|_| anyhow!("a database job panicked"))?
+    })
 }
 
 impl Readers {
@@ -382,7 +499,7 @@ mod tests {
         db.with(|conn| {
             let mut stmt = conn.prepare("SELECT n FROM t ORDER BY n")?;
             let rows = stmt.query_map([], |r| r.get(0))?;
-            Ok(rows.collect::<rusqlite::Result<Vec<i64>>>()?)
+            rows.collect::<Result<Vec<i64>>>()
         })
         .expect("read back")
     }
@@ -391,7 +508,7 @@ mod tests {
     async fn writes_queued_together_share_one_commit_and_a_failing_one_rolls_back_only_itself() {
         let dir = tempfile::tempdir().expect("dir");
         let db = Db::open(&dir.path().join("t.sqlite3")).expect("db");
-        db.with(|conn| Ok(conn.execute_batch("CREATE TABLE t (n INTEGER PRIMARY KEY)")?))
+        db.with(|conn| conn.execute_batch("CREATE TABLE t (n INTEGER PRIMARY KEY)"))
             .expect("table");
         // The first job holds the writer until every other job is queued behind it.
         let (release, wait) = std::sync::mpsc::channel::<()>();
@@ -437,14 +554,14 @@ mod tests {
         let dir = tempfile::tempdir().expect("dir");
         let path = dir.path().join("t.sqlite3");
         let db = Db::open(&path).expect("db");
-        db.with(|conn| Ok(conn.execute_batch("CREATE TABLE t (n INTEGER PRIMARY KEY)")?))
+        db.with(|conn| conn.execute_batch("CREATE TABLE t (n INTEGER PRIMARY KEY)"))
             .expect("table");
         for n in 1..=3 {
-            db.write(move |conn| Ok(conn.execute("INSERT INTO t VALUES (?1)", [n])?))
+            db.write(move |conn| conn.execute("INSERT INTO t VALUES (?1)", [n]))
                 .await
                 .expect("written");
             let seen: i64 = db
-                .read(|conn| Ok(conn.query_row("SELECT MAX(n) FROM t", [], |r| r.get(0))?))
+                .read(|conn| conn.query_row("SELECT MAX(n) FROM t", [], |r| r.get(0)))
                 .await
                 .expect("read");
             assert_eq!(seen, n);
@@ -460,10 +577,10 @@ mod tests {
     async fn a_reader_refuses_to_write() {
         let dir = tempfile::tempdir().expect("dir");
         let db = Db::open(&dir.path().join("t.sqlite3")).expect("db");
-        db.with(|conn| Ok(conn.execute_batch("CREATE TABLE t (n INTEGER PRIMARY KEY)")?))
+        db.with(|conn| conn.execute_batch("CREATE TABLE t (n INTEGER PRIMARY KEY)"))
             .expect("table");
         let error = db
-            .read(|conn| Ok(conn.execute("INSERT INTO t VALUES (1)", [])?))
+            .read(|conn| conn.execute("INSERT INTO t VALUES (1)", []))
             .await
             .expect_err("refused");
         assert!(format!("{error:#}").contains("readonly"), "{error:#}");
@@ -473,7 +590,7 @@ mod tests {
     #[tokio::test]
     async fn a_job_that_panics_is_answered_with_an_error_and_the_writer_goes_on() {
         let db = Db::in_memory().expect("db");
-        db.with(|conn| Ok(conn.execute_batch("CREATE TABLE t (n INTEGER PRIMARY KEY)")?))
+        db.with(|conn| conn.execute_batch("CREATE TABLE t (n INTEGER PRIMARY KEY)"))
             .expect("table");
         let panicked = db
             .write(|conn| -> Result<()> {
@@ -482,7 +599,7 @@ mod tests {
             })
             .await;
         assert!(panicked.is_err());
-        db.write(|conn| Ok(conn.execute("INSERT INTO t VALUES (8)", [])?))
+        db.write(|conn| conn.execute("INSERT INTO t VALUES (8)", []))
             .await
             .expect("the next job is stored");
         assert_eq!(numbers(&db), vec![8]);

@@ -2,8 +2,8 @@
 //! each person's refusal kept beside that person), the confirmation of all at once, the one
 //! payment order of the group, and reading a group back for its owner.
 
+use crate::store::{Connection, OptionalExtension, TransactionBehavior, params};
 use anyhow::{Result, anyhow};
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use time::Date;
 
 use super::Checked;
@@ -95,7 +95,7 @@ pub fn group_of(conn: &Connection, id: &str, user_id: i64) -> Result<Option<Grou
              WHERE m.group_id = ?1 ORDER BY m.position"
         ))?
         .query_map([id], ApplicationRow::read)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<Result<Vec<_>>>()?;
     let members = rows
         .into_iter()
         .map(|r| r.into_application(conn))
@@ -114,7 +114,7 @@ pub fn groups_of(conn: &Connection, user_id: i64) -> Result<Vec<Group>> {
             "SELECT id FROM application_groups WHERE user_id = ?1 ORDER BY created_at DESC",
         )?
         .query_map([user_id], |r| r.get::<_, String>(0))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<Result<Vec<_>>>()?;
     ids.iter()
         .filter_map(|id| group_of(conn, id, user_id).transpose())
         .collect()
@@ -139,7 +139,7 @@ pub fn settled_together(conn: &Connection, application_id: &str) -> Result<Vec<S
             "SELECT m.application_id FROM group_members m WHERE m.group_id = ?1 ORDER BY m.position",
         )?
         .query_map([group], |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<String>>>()?;
+        .collect::<Result<Vec<String>>>()?;
     Ok(ids)
 }
 

@@ -1,7 +1,7 @@
 //! Inviting parties and their invitations.
 
+use crate::store::{Connection, OptionalExtension, Row, params};
 use anyhow::{Result, anyhow, bail};
-use rusqlite::{Connection, OptionalExtension, Row, params};
 use shared::visa::{InvitationNumber, MrzName, PassportNumber, parse_date};
 use shared::{Category, Country};
 
@@ -27,19 +27,23 @@ pub fn insert_inviter(
             Problem::TaxIdTaken,
         )])));
     }
-    conn.prepare_cached(
-        "INSERT INTO inviters (kind, tax_id, name, description, user_id,
-             created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?
-    .execute(params![
-        inviter.kind.as_str(),
-        inviter.tax_id.as_str(),
-        inviter.name,
-        inviter.description,
-        user_id,
-        now
-    ])?;
-    Ok(Checked::Stored(conn.last_insert_rowid()))
+    let id = conn
+        .prepare_cached(
+            "INSERT INTO inviters (kind, tax_id, name, description, user_id,
+             created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
+        )?
+        .query_row(
+            params![
+                inviter.kind.as_str(),
+                inviter.tax_id.as_str(),
+                inviter.name,
+                inviter.description,
+                user_id,
+                now
+            ],
+            |r| r.get(0),
+        )?;
+    Ok(Checked::Stored(id))
 }
 
 pub(super) const INVITER_COLUMNS: &str =
@@ -59,7 +63,7 @@ pub(super) struct InviterRow {
 
 impl InviterRow {
     /// Reads the [`INVITER_COLUMNS`] starting at column `at`.
-    pub(super) fn read(r: &Row<'_>, at: usize) -> rusqlite::Result<Self> {
+    pub(super) fn read(r: &Row<'_>, at: usize) -> anyhow::Result<Self> {
         Ok(Self {
             id: r.get(at)?,
             kind: r.get(at + 1)?,
@@ -179,7 +183,7 @@ struct InvitationRow {
 
 impl InvitationRow {
     /// Reads the [`INVITATION_COLUMNS`].
-    fn read(r: &Row<'_>) -> rusqlite::Result<Self> {
+    fn read(r: &Row<'_>) -> anyhow::Result<Self> {
         Ok(Self {
             id: r.get(0)?,
             number: r.get(1)?,
@@ -261,7 +265,7 @@ pub fn invitations_of(conn: &Connection, inviter_id: i64) -> Result<Vec<(Invitat
         .query_map([inviter_id], |r| {
             Ok((InvitationRow::read(r)?, r.get::<_, bool>(22)?))
         })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<anyhow::Result<Vec<_>>>()?;
     rows.into_iter()
         .map(|(row, used)| Ok((Invitation::try_from(row)?, used)))
         .collect()

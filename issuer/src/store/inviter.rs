@@ -1,8 +1,8 @@
 //! The review of inviting parties: the back office's lists by state, and the guarded state change
 //! a decision makes (the service appends its audit entry in the same transaction).
 
+use crate::store::{Connection, Row, params};
 use anyhow::Result;
-use rusqlite::{Connection, Row, params};
 
 use super::invitation::{INVITER_COLUMNS, InviterRow};
 use crate::domain::invitation::Inviter;
@@ -31,7 +31,7 @@ pub fn reviews(conn: &Connection, state: InviterState) -> Result<Vec<Review>> {
                 r.get::<_, Option<String>>(11)?,
             ))
         })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<anyhow::Result<Vec<_>>>()?;
     rows.into_iter()
         .map(
             |(row, email, submitted_at, reason, decided_by, decided_at)| {
@@ -71,21 +71,20 @@ pub fn set_state(
 
 /// The id of the party with this BIN/IIN if it is pending and no one has ever decided about it.
 pub fn never_reviewed(conn: &Connection, tax_id: &str) -> Result<Option<i64>> {
-    use rusqlite::OptionalExtension;
-    Ok(conn
-        .query_row(
-            "SELECT id FROM inviters WHERE tax_id = ?1 AND state = 'pending' AND decided_at IS NULL",
-            [tax_id],
-            |r| r.get(0),
-        )
-        .optional()?)
+    use crate::store::OptionalExtension;
+    conn.query_row(
+        "SELECT id FROM inviters WHERE tax_id = ?1 AND state = 'pending' AND decided_at IS NULL",
+        [tax_id],
+        |r| r.get(0),
+    )
+    .optional()
 }
 
 /// The reason of a party's last rejection or suspension, if it has one.
 pub fn reason_of(conn: &Connection, id: i64) -> Result<Option<String>> {
-    Ok(conn.query_row(
+    conn.query_row(
         "SELECT decision_reason FROM inviters WHERE id = ?1",
         [id],
         |r| r.get(0),
-    )?)
+    )
 }

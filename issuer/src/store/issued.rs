@@ -1,8 +1,8 @@
 //! Issued visas as the back office sees them: one by its number, or the latest, paged by number,
 //! each with its holder and whether it was revoked.
 
+use crate::store::{Connection, OptionalExtension, Row, params};
 use anyhow::Result;
-use rusqlite::{Connection, OptionalExtension, Row, params};
 
 /// An issued visa's row for the back office.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,10 +41,9 @@ const SELECT: &str = "SELECT v.number,
 
 /// The visa with this number, if this issuer signed it.
 pub fn by_number(conn: &Connection, number: &str) -> Result<Option<IssuedRow>> {
-    Ok(conn
-        .prepare_cached(&format!("{SELECT} WHERE v.number = ?1"))?
+    conn.prepare_cached(&format!("{SELECT} WHERE v.number = ?1"))?
         .query_row([number], read)
-        .optional()?)
+        .optional()
 }
 
 /// Up to `limit` visas, the highest numbers (the latest) first, below `before` when given.
@@ -54,11 +53,11 @@ pub fn latest(conn: &Connection, before: Option<&str>, limit: u32) -> Result<Vec
     ))?;
     // Visa numbers are "KZ" and digits; every one sorts below "L".
     let rows = stmt.query_map(params![before.unwrap_or("L"), limit], read)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    rows.collect::<anyhow::Result<_>>()
 }
 
-fn read(r: &Row<'_>) -> rusqlite::Result<IssuedRow> {
-    let text = |i: usize| -> rusqlite::Result<String> {
+fn read(r: &Row<'_>) -> anyhow::Result<IssuedRow> {
+    let text = |i: usize| -> anyhow::Result<String> {
         Ok(r.get::<_, Option<String>>(i)?.unwrap_or_default())
     };
     let revoked = match (

@@ -2,8 +2,8 @@
 //! the issuer knows of each kiosk's ledger chain: the hash at every position imported so far, so
 //! that a second history of a kiosk (a fork) is recognised as tampering.
 
+use crate::store::{Connection, OptionalExtension, TransactionBehavior, params};
 use anyhow::{Context, Result, bail};
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use shared::bundle::UsedEntry;
 use shared::kiosk::{KioskId, RegisteredKiosk};
 use shared::ledger::{GENESIS, LedgerRecord, RecordKind};
@@ -178,7 +178,7 @@ pub fn import_chain(
     entries: &[UsedEntry],
     now: &str,
 ) -> Result<Checked<ChainImport, ImportRefusal>> {
-    let held = |seq: i64, kiosk_id: &str| -> rusqlite::Result<Option<String>> {
+    let held = |seq: i64, kiosk_id: &str| -> anyhow::Result<Option<String>> {
         tx.query_row(
             "SELECT hash FROM kiosk_records WHERE kiosk_id = ?1 AND seq = ?2",
             params![kiosk_id, seq],
@@ -276,7 +276,7 @@ pub fn last_uploads(conn: &Connection) -> Result<Vec<LastUpload>> {
             imported_at: r.get(2)?,
         })
     })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }
 
 fn kid_of_hex(key_hex: &str) -> String {

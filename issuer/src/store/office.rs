@@ -1,8 +1,8 @@
 //! The back office's officers and their sessions (a separate table from the applicants', behind
 //! a separate cookie).
 
+use crate::store::{Connection, OptionalExtension, params};
 use anyhow::Result;
-use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::domain::office::{Officer, Role};
 use crate::domain::officer::{OfficerState, OfficerSummary};
@@ -18,9 +18,9 @@ pub fn insert_officer(
     setup_expires_at: i64,
     now: &str,
 ) -> Result<Option<i64>> {
-    let inserted = conn.execute(
+    conn.query_row(
         "INSERT INTO officers (email, role, setup_token_hash, setup_expires_at, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (email) DO NOTHING",
+         VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (email) DO NOTHING RETURNING id",
         params![
             email,
             role.as_str(),
@@ -28,8 +28,9 @@ pub fn insert_officer(
             setup_expires_at,
             now
         ],
-    )?;
-    Ok((inserted == 1).then(|| conn.last_insert_rowid()))
+        |r| r.get(0),
+    )
+    .optional()
 }
 
 /// Stores a back-office session under the hash of its token.
@@ -107,19 +108,18 @@ pub struct LoginRow {
 
 /// The officer whose unexpired set-up link has this token hash, unless disabled.
 pub fn find_setup(conn: &Connection, token_hash: &[u8], now: i64) -> Result<Option<SetupRow>> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT id, email, totp_secret FROM officers
+    conn.prepare_cached(
+        "SELECT id, email, totp_secret FROM officers
              WHERE setup_token_hash = ?1 AND setup_expires_at > ?2 AND disabled_at IS NULL",
-        )?
-        .query_row(params![token_hash, now], |r| {
-            Ok(SetupRow {
-                id: r.get(0)?,
-                email: r.get(1)?,
-                pending_secret: r.get(2)?,
-            })
+    )?
+    .query_row(params![token_hash, now], |r| {
+        Ok(SetupRow {
+            id: r.get(0)?,
+            email: r.get(1)?,
+            pending_secret: r.get(2)?,
         })
-        .optional()?)
+    })
+    .optional()
 }
 
 /// Keeps the secret the set-up page shows until the officer confirms a code of it; only when no
@@ -194,12 +194,11 @@ pub fn find_login(conn: &Connection, email: &str) -> Result<Option<LoginRow>> {
 
 /// Counts a wrong code and returns how many there are now in a row.
 pub fn count_code_failure(conn: &Connection, id: i64) -> Result<u32> {
-    Ok(conn
-        .prepare_cached(
-            "UPDATE officers SET totp_failures = totp_failures + 1 WHERE id = ?1
+    conn.prepare_cached(
+        "UPDATE officers SET totp_failures = totp_failures + 1 WHERE id = ?1
              RETURNING totp_failures",
-        )?
-        .query_row([id], |r| r.get(0))?)
+    )?
+    .query_row([id], |r| r.get(0))
 }
 
 /// Accepts a code of `step`: only when that step is later than the last one used and the factor
@@ -300,5 +299,5 @@ pub fn delete_sessions_of(conn: &Connection, officer_id: i64) -> Result<()> {
 
 /// Forgets expired back-office sessions; returns how many.
 pub fn purge_sessions(conn: &Connection, now: i64) -> Result<usize> {
-    Ok(conn.execute("DELETE FROM office_sessions WHERE expires_at <= ?1", [now])?)
+    conn.execute("DELETE FROM office_sessions WHERE expires_at <= ?1", [now])
 }

@@ -4,8 +4,8 @@
 //! delivers it and marks it sent or schedules a retry. A delivered row keeps its kind, recipient
 //! and times but forgets the letter, which may hold a single-use link.
 
+use crate::store::{Connection, OptionalExtension, params};
 use anyhow::{Result, anyhow};
-use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::domain::mail::Letter;
 
@@ -32,15 +32,14 @@ pub struct Pending {
 /// Returns the outbox row's id.
 pub fn enqueue(conn: &Connection, user_id: i64, letter: &Letter, now: i64) -> Result<i64> {
     let json = serde_json::to_string(letter)?;
-    let inserted = conn.execute(
+    conn.query_row(
         "INSERT INTO outbox (user_id, recipient, lang, kind, letter, created_at, next_attempt_at)
-         SELECT id, email, lang, ?2, ?3, ?4, ?4 FROM users WHERE id = ?1",
+         SELECT id, email, lang, ?2, ?3, ?4, ?4 FROM users WHERE id = ?1 RETURNING id",
         params![user_id, letter.kind(), json, now],
-    )?;
-    if inserted != 1 {
-        return Err(anyhow!("no account {user_id} to write to"));
-    }
-    Ok(conn.last_insert_rowid())
+        |r| r.get(0),
+    )
+    .optional()?
+    .ok_or_else(|| anyhow!("no account {user_id} to write to"))
 }
 
 /// Queues a letter to the applicant who owns an application; `None` if there is no such
@@ -64,11 +63,11 @@ pub fn enqueue_to_applicant(
 
 /// How many letters of `kind` were queued for an account since `since` (Unix seconds).
 pub fn count_since(conn: &Connection, user_id: i64, kind: &str, since: i64) -> Result<i64> {
-    Ok(conn.query_row(
+    conn.query_row(
         "SELECT count(*) FROM outbox WHERE user_id = ?1 AND kind = ?2 AND created_at >= ?3",
         params![user_id, kind, since],
         |r| r.get(0),
-    )?)
+    )
 }
 
 /// Mails due for delivery at `now`, oldest first, at most `limit`.
@@ -93,7 +92,7 @@ pub fn due(conn: &Connection, now: i64, limit: i64) -> Result<Vec<Pending>> {
                 created_at: r.get(6)?,
             })
         })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<anyhow::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
@@ -136,9 +135,9 @@ pub fn unix_of(rfc3339: &str) -> Result<i64> {
 
 /// How many mails wait for delivery (due or scheduled for a retry).
 pub fn waiting(conn: &Connection) -> Result<i64> {
-    Ok(conn.query_row(
+    conn.query_row(
         "SELECT count(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL",
         [],
         |r| r.get(0),
-    )?)
+    )
 }

@@ -1,8 +1,8 @@
 //! Payments of the state duty: orders, the gateway's notices applied under guarded state changes,
 //! and the log of payment events worth keeping.
 
+use crate::store::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 use anyhow::{Result, anyhow};
-use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
 use crate::domain::application::ApplicationStatus;
 use crate::domain::mail::Letter;
@@ -12,7 +12,7 @@ const PAYMENT_COLUMNS: &str =
     "order_id, application_id, amount_minor, currency, gateway_payment_id,
     pay_url, status, method, receipt_number, payer_hint, paid_at";
 
-fn payment_row(r: &Row<'_>) -> rusqlite::Result<Payment> {
+fn payment_row(r: &Row<'_>) -> anyhow::Result<Payment> {
     Ok(Payment {
         order_id: r.get(0)?,
         application_id: r.get(1)?,
@@ -57,7 +57,6 @@ pub fn latest_payment(conn: &Connection, application_id: &str) -> Result<Option<
     ))?
     .query_row([application_id], payment_row)
     .optional()
-    .map_err(Into::into)
 }
 
 /// The payment with this order id.
@@ -67,7 +66,6 @@ pub fn payment(conn: &Connection, order_id: &str) -> Result<Option<Payment>> {
     ))?
     .query_row([order_id], payment_row)
     .optional()
-    .map_err(Into::into)
 }
 
 /// The open (created or pending) payment of a submitted application, or a new one for the fee.

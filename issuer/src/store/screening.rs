@@ -2,8 +2,8 @@
 //! so a held application still shows what it matched), the hold the issuance transaction places,
 //! the officer's queue, and the guarded decision on a held application.
 
+use crate::store::{Connection, OptionalExtension, Row, params};
 use anyhow::{Result, anyhow};
-use rusqlite::{Connection, OptionalExtension, Row, params};
 use shared::Country;
 use shared::visa::parse_date;
 
@@ -48,7 +48,7 @@ struct EntryRow {
 }
 
 impl EntryRow {
-    fn read(r: &Row<'_>, at: usize) -> rusqlite::Result<Self> {
+    fn read(r: &Row<'_>, at: usize) -> anyhow::Result<Self> {
         Ok(Self {
             id: r.get(at)?,
             passport_number: r.get(at + 1)?,
@@ -105,12 +105,12 @@ pub fn add_entry(conn: &Connection, entry: &NewStopEntry, by: &str, now: &str) -
             (None, None, Some(surname.clone()), Some(born.to_string()))
         }
     };
-    conn.execute(
+    conn.query_row(
         "INSERT INTO stop_list (passport_number, citizenship, surname, born, note, added_by, added_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
         params![number, citizenship, surname, born, entry.note, by, now],
-    )?;
-    Ok(conn.last_insert_rowid())
+        |r| r.get(0),
+    )
 }
 
 /// Removes an entry from screening (it stays on record); gives it, or `None` if there is no such
@@ -146,7 +146,7 @@ pub fn entries(conn: &Connection) -> Result<Vec<StopEntry>> {
     ))?;
     let rows = stmt
         .query_map([], |r| EntryRow::read(r, 0))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<anyhow::Result<Vec<_>>>()?;
     rows.into_iter().map(StopEntry::try_from).collect()
 }
 
@@ -173,11 +173,11 @@ pub fn hold(conn: &Connection, application_id: &str, entry_id: i64, now: &str) -
 
 /// Whether an officer approved this application's hold (so issuance need not screen it again).
 pub fn approved(conn: &Connection, application_id: &str) -> Result<bool> {
-    Ok(conn.query_row(
+    conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM screenings WHERE application_id = ?1 AND decision = 'approved')",
         [application_id],
         |r| r.get(0),
-    )?)
+    )
 }
 
 /// The applications waiting for an officer, oldest first, each with the entry it matched.
@@ -198,7 +198,7 @@ pub fn queue(conn: &Connection) -> Result<Vec<Held>> {
                 EntryRow::read(r, 6)?,
             ))
         })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<anyhow::Result<Vec<_>>>()?;
     rows.into_iter()
         .map(|(row, held_at, entry)| {
             Ok(Held {

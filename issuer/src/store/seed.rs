@@ -3,8 +3,8 @@
 //! through the ordinary store functions (`account::insert_user`, `invitation::insert_invitation`,
 //! `visa::insert`).
 
+use crate::store::{Connection, params};
 use anyhow::Result;
-use rusqlite::{Connection, params};
 
 /// A paid application on an invitation, with its applicant's form as JSON.
 pub fn insert_paid_application(
@@ -51,8 +51,11 @@ pub fn insert_paid_payment(
 
 /// Switches the write connection between a rollback journal (`fast`, for one large load with
 /// nobody reading: no copy of every new page in the WAL) and WAL again, with a larger page cache
-/// meanwhile.
+/// meanwhile. PostgreSQL has nothing to switch.
 pub fn bulk_mode(conn: &Connection, fast: bool) -> Result<()> {
+    let Some(conn) = conn.sqlite() else {
+        return Ok(());
+    };
     let (journal, cache): (&str, i64) = if fast {
         ("DELETE", -262_144)
     } else {

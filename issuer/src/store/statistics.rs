@@ -4,8 +4,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::store::{Connection, params};
 use anyhow::Result;
-use rusqlite::{Connection, params};
 
 use crate::domain::statistics::{DayCounts, Period, PortCounts, Statistics};
 
@@ -32,7 +32,8 @@ const PER_DAY: [&str; 6] = [
 ];
 
 /// Entries, exits and overstays per day, airport and direction.
-const CROSSINGS: &str = "SELECT date(at, ?3), port, direction, count(*), sum(overstay)
+const CROSSINGS: &str =
+    "SELECT date(at, ?3), port, direction, count(*), CAST(sum(overstay) AS BIGINT)
     FROM crossings WHERE at >= ?1 AND at < ?2 GROUP BY 1, 2, 3";
 
 /// The most frequent citizenships of the visas issued in the period (`?3` of them).
@@ -110,11 +111,15 @@ mod tests {
     fn every_query_reads_a_range_of_an_index_and_scans_no_table() {
         let db = crate::store::Db::in_memory().expect("db");
         db.with(|conn| {
+            if conn.backend() != crate::store::Backend::Sqlite {
+                // The plans checked are SQLite's (the PostgreSQL schema has the same indexes).
+                return Ok(());
+            }
             for sql in PER_DAY.iter().chain([&CROSSINGS, &CITIZENSHIPS]) {
                 let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
                 let plan: Vec<String> = stmt
                     .query_map(params!["a", "b", 10], |r| r.get(3))?
-                    .collect::<rusqlite::Result<_>>()?;
+                    .collect::<anyhow::Result<_>>()?;
                 assert!(
                     plan.iter()
                         .any(|step| step.contains("USING COVERING INDEX"))

@@ -2,8 +2,8 @@
 //! SHA-256; and what they change on the account: its confirmed address, its password, its
 //! sessions, its language.
 
+use crate::store::{Connection, OptionalExtension, params};
 use anyhow::Result;
-use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::domain::mail::TokenPurpose;
 
@@ -31,14 +31,13 @@ pub fn peek(
     purpose: TokenPurpose,
     now: i64,
 ) -> Result<Option<i64>> {
-    Ok(conn
-        .query_row(
-            "SELECT user_id FROM account_tokens WHERE token_hash = ?1 AND purpose = ?2
+    conn.query_row(
+        "SELECT user_id FROM account_tokens WHERE token_hash = ?1 AND purpose = ?2
              AND used_at IS NULL AND expires_at > ?3",
-            params![token_hash, purpose.as_str(), now],
-            |r| r.get(0),
-        )
-        .optional()?)
+        params![token_hash, purpose.as_str(), now],
+        |r| r.get(0),
+    )
+    .optional()
 }
 
 /// Uses a token: the account it was for if it was unused and unexpired, and it is used from
@@ -49,14 +48,13 @@ pub fn consume(
     purpose: TokenPurpose,
     now: i64,
 ) -> Result<Option<i64>> {
-    Ok(conn
-        .query_row(
-            "UPDATE account_tokens SET used_at = ?3 WHERE token_hash = ?1 AND purpose = ?2
+    conn.query_row(
+        "UPDATE account_tokens SET used_at = ?3 WHERE token_hash = ?1 AND purpose = ?2
              AND used_at IS NULL AND expires_at > ?3 RETURNING user_id",
-            params![token_hash, purpose.as_str(), now],
-            |r| r.get(0),
-        )
-        .optional()?)
+        params![token_hash, purpose.as_str(), now],
+        |r| r.get(0),
+    )
+    .optional()
 }
 
 /// Marks every unused token of an account for `purpose` as used (a reset link is good once,
@@ -72,11 +70,10 @@ pub fn retire(conn: &Connection, user_id: i64, purpose: TokenPurpose, now: i64) 
 
 /// The account with this e-mail address (already lower-cased).
 pub fn user_by_email(conn: &Connection, email: &str) -> Result<Option<i64>> {
-    Ok(conn
-        .query_row("SELECT id FROM users WHERE email = ?1", [email], |r| {
-            r.get(0)
-        })
-        .optional()?)
+    conn.query_row("SELECT id FROM users WHERE email = ?1", [email], |r| {
+        r.get(0)
+    })
+    .optional()
 }
 
 /// Whether the account's address is confirmed.
@@ -120,5 +117,5 @@ pub fn set_password_hash(conn: &Connection, user_id: i64, hash: &str) -> Result<
 
 /// Ends every session of the account (web and API); returns how many there were.
 pub fn end_sessions(conn: &Connection, user_id: i64) -> Result<usize> {
-    Ok(conn.execute("DELETE FROM sessions WHERE user_id = ?1", [user_id])?)
+    conn.execute("DELETE FROM sessions WHERE user_id = ?1", [user_id])
 }

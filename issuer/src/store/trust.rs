@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
+use crate::store::{Connection, OptionalExtension, params};
 use anyhow::{Context, Result, bail};
-use rusqlite::{Connection, OptionalExtension, params};
 use shared::bundle::{Revocation, UsedEntry};
 use shared::visa::VisaNumber;
 use shared::{Kid, Port};
@@ -97,7 +97,8 @@ pub fn revoke_key(conn: &Connection, kid: &str, reason: &str, now: &str) -> Resu
     }
     let reason = revocation_reason(reason)?;
     let added = conn.execute(
-        "INSERT OR IGNORE INTO revoked_keys (kid, reason, revoked_at) VALUES (?1, ?2, ?3)",
+        "INSERT INTO revoked_keys (kid, reason, revoked_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT DO NOTHING",
         params![kid.to_ascii_lowercase(), reason, now],
     )?;
     Ok(added == 1)
@@ -124,7 +125,7 @@ pub fn revoked_keys(conn: &Connection) -> Result<Vec<RevokedKey>> {
             revoked_at: r.get(2)?,
         })
     })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }
 
 /// The revocations of a user's applications, by application id.
@@ -148,7 +149,7 @@ pub fn revocations_of_user(
             },
         ))
     })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }
 
 /// The revocation of one application's visa, if any.
@@ -156,19 +157,18 @@ pub fn revocation_of_application(
     conn: &Connection,
     application_id: &str,
 ) -> Result<Option<RevocationNote>> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT r.visa_number, r.reason, r.revoked_at FROM revocations r JOIN
+    conn.prepare_cached(
+        "SELECT r.visa_number, r.reason, r.revoked_at FROM revocations r JOIN
              visas v ON v.number = r.visa_number WHERE v.application_id = ?1",
-        )?
-        .query_row([application_id], |r| {
-            Ok(RevocationNote {
-                visa_number: r.get(0)?,
-                reason: r.get(1)?,
-                revoked_at: r.get(2)?,
-            })
+    )?
+    .query_row([application_id], |r| {
+        Ok(RevocationNote {
+            visa_number: r.get(0)?,
+            reason: r.get(1)?,
+            revoked_at: r.get(2)?,
         })
-        .optional()?)
+    })
+    .optional()
 }
 
 /// Records entries reported by a kiosk ledger export, inside the caller's transaction; only
@@ -186,8 +186,8 @@ pub fn record_used_entries(conn: &Connection, entries: &[UsedEntry], now: &str) 
         }
         added += conn
             .prepare_cached(
-                "INSERT OR IGNORE INTO used_entries (visa_number, at, port, kiosk_id,
-             imported_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO used_entries (visa_number, at, port, kiosk_id,
+             imported_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
             )?
             .execute(params![
                 e.visa_number.as_str(),
@@ -240,11 +240,13 @@ pub fn trust_content(conn: &Connection) -> Result<TrustContent> {
             .revoked_keys
             .push(Kid::from_slice(&bytes).with_context(|| format!("stored key id {kid}"))?);
     }
-    // The earliest entry per visa is the one that used it up.
+    // The earliest entry per visa is the one that used it up (at the same instant, the first
+    // kiosk id: one row per visa, in SQL both engines take).
     let mut stmt = conn.prepare(
-        "SELECT visa_number, at, port, kiosk_id FROM used_entries u
-         WHERE at = (SELECT min(at) FROM used_entries WHERE visa_number = u.visa_number)
-         GROUP BY visa_number ORDER BY visa_number",
+        "SELECT u.visa_number, u.at, u.port, u.kiosk_id FROM used_entries u
+         WHERE NOT EXISTS (SELECT 1 FROM used_entries e WHERE e.visa_number = u.visa_number
+             AND (e.at < u.at OR (e.at = u.at AND e.kiosk_id < u.kiosk_id)))
+         ORDER BY u.visa_number",
     )?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
     for row in rows {

@@ -1,8 +1,8 @@
 //! Issued visas and the log of every signature: what the issuance service reads and writes inside
 //! its one transaction, and what the portal shows of a visa afterwards.
 
+use crate::store::{Connection, OptionalExtension, params};
 use anyhow::{Result, anyhow};
-use rusqlite::{Connection, OptionalExtension, params};
 
 use super::application::{APPLICATION_SELECT, ApplicationRow};
 use crate::domain::application::{Application, ApplicationStatus};
@@ -112,7 +112,6 @@ pub fn pdf_of(conn: &Connection, number: &str) -> Result<Option<StoredPdf>> {
             })
         })
         .optional()
-        .map_err(Into::into)
 }
 
 /// Keeps a visa's printout; if two downloads rendered it at once, the first one stored wins and
@@ -175,7 +174,7 @@ pub fn paid_unissued(conn: &Connection) -> Result<Vec<String>> {
     )?;
     let ids = stmt
         .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<String>>>()?;
+        .collect::<anyhow::Result<Vec<String>>>()?;
     Ok(ids)
 }
 
@@ -213,7 +212,6 @@ pub fn visa_number_of(conn: &Connection, application_id: &str) -> Result<Option<
     conn.prepare_cached("SELECT number FROM visas WHERE application_id = ?1")?
         .query_row([application_id], |r| r.get(0))
         .optional()
-        .map_err(Into::into)
 }
 
 /// How many visas and signature records there are (for tests and the operator).

@@ -132,8 +132,13 @@ impl ApiError {
 impl From<anyhow::Error> for ApiError {
     fn from(cause: anyhow::Error) -> Self {
         tracing::error!(error = format!("{cause:#}"), "api request failed");
+        let status = if crate::store::is_unavailable(&cause) {
+            StatusCode::SERVICE_UNAVAILABLE
+        } else {
+            StatusCode::INTERNAL_SERVER_ERROR
+        };
         Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
+            status,
             ErrorCode::Internal,
             "the service is temporarily unavailable",
         )

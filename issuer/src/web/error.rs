@@ -74,6 +74,15 @@ impl IntoResponse for AppError {
                 tracing::error!(error = format!("{cause:#}"), "the payment gateway failed");
                 (StatusCode::BAD_GATEWAY, Frame::GatewayUnavailable)
             }
+            AppError::Internal(cause) if crate::store::is_unavailable(cause) => {
+                // PostgreSQL unreachable: nothing was changed; the user may try again shortly.
+                tracing::error!(error = format!("{cause:#}"), "the database is unreachable");
+                return super::limit::with_retry_after(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    error_page(StatusCode::SERVICE_UNAVAILABLE, Frame::ServiceUnavailable),
+                    super::limit::BUSY_RETRY_SECONDS,
+                );
+            }
             AppError::Internal(cause) => {
                 tracing::error!(error = format!("{cause:#}"), "request failed");
                 (StatusCode::INTERNAL_SERVER_ERROR, Frame::ServiceUnavailable)

@@ -431,7 +431,13 @@ pub async fn callback(State(state): State<AppState>, headers: HeaderMap, body: B
         Ok(_) => StatusCode::NO_CONTENT.into_response(),
         Err(error) => {
             tracing::error!(error = format!("{error:#}"), "a payment callback failed");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+            // Not acknowledged, so the gateway sends it again; 503 when the database is
+            // unreachable (nothing was recorded), 500 otherwise.
+            if crate::store::is_unavailable(&error) {
+                StatusCode::SERVICE_UNAVAILABLE.into_response()
+            } else {
+                StatusCode::INTERNAL_SERVER_ERROR.into_response()
+            }
         }
     }
 }

@@ -155,12 +155,20 @@ async fn a_revoked_visa_is_said_to_be_revoked() {
         .with(|conn| {
             // The revocation as the issuer records it; the visa row it refers to is the test
             // vector's, which this database never issued, so the reference is not enforced here.
-            conn.execute_batch(
-                "PRAGMA foreign_keys = OFF;
-                 INSERT INTO revocations (visa_number, reason, revoked_at)
-                 VALUES ('KZ2600017', 'passport reported stolen', '2026-12-02T10:00:00Z');
-                 PRAGMA foreign_keys = ON;",
-            )?;
+            conn.execute_batch(match conn.backend() {
+                issuer::store::Backend::Sqlite => {
+                    "PRAGMA foreign_keys = OFF;
+                     INSERT INTO revocations (visa_number, reason, revoked_at)
+                     VALUES ('KZ2600017', 'passport reported stolen', '2026-12-02T10:00:00Z');
+                     PRAGMA foreign_keys = ON;"
+                }
+                issuer::store::Backend::Postgres => {
+                    "SET session_replication_role = replica;
+                     INSERT INTO revocations (visa_number, reason, revoked_at)
+                     VALUES ('KZ2600017', 'passport reported stolen', '2026-12-02T10:00:00Z');
+                     SET session_replication_role = DEFAULT;"
+                }
+            })?;
             Ok(())
         })
         .expect("revoked");

@@ -160,11 +160,11 @@ pub fn visas_of(state: &AppState, id: &str) -> i64 {
     state
         .db
         .with(|conn| {
-            Ok(conn.query_row(
+            conn.query_row(
                 "SELECT COUNT(*) FROM visas WHERE application_id = ?1",
                 [id],
                 |r| r.get(0),
-            )?)
+            )
         })
         .expect("a count")
 }
@@ -174,11 +174,9 @@ pub fn status_of(state: &AppState, id: &str) -> String {
     state
         .db
         .with(|conn| {
-            Ok(
-                conn.query_row("SELECT status FROM applications WHERE id = ?1", [id], |r| {
-                    r.get(0)
-                })?,
-            )
+            conn.query_row("SELECT status FROM applications WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
         })
         .expect("a status")
 }
@@ -198,7 +196,7 @@ pub fn audit_of(
                 .query_map([record], |r| {
                     Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
                 })?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
+                .collect::<anyhow::Result<Vec<_>>>()?;
             Ok(rows)
         })
         .expect("audit entries")

@@ -160,7 +160,7 @@ fn visas(state: &AppState) -> Vec<(String, String)> {
                 conn.prepare("SELECT application_id, number FROM visas ORDER BY number")?;
             let rows = stmt
                 .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
+                .collect::<anyhow::Result<Vec<_>>>()?;
             Ok(rows)
         })
         .expect("visas")

@@ -707,9 +707,7 @@ fn the_officer_and_audit_commands_work_on_the_database_and_verify_finds_a_tamper
     {
         let db = Db::open(&db_path).expect("db");
         let stored: Vec<u8> = db
-            .with(|conn| {
-                Ok(conn.query_row("SELECT setup_token_hash FROM officers", [], |r| r.get(0))?)
-            })
+            .with(|conn| conn.query_row("SELECT setup_token_hash FROM officers", [], |r| r.get(0)))
             .expect("row");
         assert_eq!(stored, issuer::ids::hash_token(token));
         let (app, _state) = portal_clocked(db, Clock::system());

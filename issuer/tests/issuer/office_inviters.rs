@@ -454,7 +454,7 @@ fn issuer_inviter_verify_and_reject_run_for_scripts_with_documented_exit_codes()
                 conn.prepare("SELECT actor, action, record FROM audit_log ORDER BY seq")?;
             let rows = stmt
                 .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
+                .collect::<anyhow::Result<Vec<_>>>()?;
             Ok(rows)
         })
         .expect("the log");
@@ -482,11 +482,11 @@ fn the_demo_party_is_verified_once_on_first_run_and_a_later_suspension_stands() 
     issuer::service::demo::seed(&db, &clock).expect("seeded");
     let state_of = |db: &Db| -> String {
         db.with(|conn| {
-            Ok(conn.query_row(
+            conn.query_row(
                 "SELECT state FROM inviters WHERE tax_id = ?1",
                 [DEMO_BIN],
                 |r| r.get(0),
-            )?)
+            )
         })
         .expect("a state")
     };

@@ -8,9 +8,9 @@ use issuer::clock::Clock;
 use issuer::domain::office::{Duty, Role};
 use issuer::keys::{keyfile, keyring};
 use issuer::store::Db;
+use issuer::store::Param;
 use issuer::store::audit::Stored;
 use issuer::web::{AppState, TrustFiles};
-use rusqlite::params;
 use shared::IssuerKey;
 use shared::Port;
 use shared::bundle::TrustBundle;
@@ -34,8 +34,8 @@ fn issued_visa(state: &AppState, number: &str, citizenship: &str, signed_at: &st
         .db
         .with(|conn| {
             conn.execute(
-                "INSERT OR IGNORE INTO users (email, full_name, password_hash, created_at)
-                 VALUES ('holder@example.com', 'Anna Eriksson', 'x', ?1)",
+                "INSERT INTO users (email, full_name, password_hash, created_at)
+                 VALUES ('holder@example.com', 'Anna Eriksson', 'x', ?1) ON CONFLICT DO NOTHING",
                 [signed_at],
             )?;
             let user: i64 = conn.query_row(
@@ -45,20 +45,20 @@ fn issued_visa(state: &AppState, number: &str, citizenship: &str, signed_at: &st
             )?;
             let inviter: i64 =
                 conn.query_row("SELECT id FROM inviters ORDER BY id LIMIT 1", [], |r| r.get(0))?;
-            conn.execute(
+            let invitation: i64 = conn.query_row(
                 "INSERT INTO invitations (number, inviter_id, surname, given_names, passport_number,
                  citizenship, date_of_birth, category, purpose, city, street, house, valid_from,
                  valid_until, stay_days, created_at)
                  VALUES (?1, ?2, 'ERIKSSON', 'ANNA MARIA', 'L898902C3', ?3, '1974-08-12', 'business',
-                 'talks', 'Astana', 'Abai', '1', '2026-12-01', '2027-01-29', 30, ?4)",
-                params![format!("INV-{number}"), inviter, citizenship, signed_at],
+                 'talks', 'Astana', 'Abai', '1', '2026-12-01', '2027-01-29', 30, ?4) RETURNING id",
+                &[&format!("INV-{number}") as &dyn Param, &inviter, &citizenship, &signed_at][..],
+                |r| r.get(0),
             )?;
-            let invitation = conn.last_insert_rowid();
             let application = format!("app-{number}");
             conn.execute(
                 "INSERT INTO applications (id, user_id, invitation_id, status, data, created_at, updated_at)
                  VALUES (?1, ?2, ?3, 'issued', '{}', ?4, ?4)",
-                params![application, user, invitation, signed_at],
+                &[&application as &dyn Param, &user, &invitation, &signed_at][..],
             )?;
             let mut visa: serde_json::Value =
                 serde_json::from_str(include_str!("../../../shared/tests/vectors/visa.json"))?;
@@ -67,7 +67,7 @@ fn issued_visa(state: &AppState, number: &str, citizenship: &str, signed_at: &st
             conn.execute(
                 "INSERT INTO visas (number, application_id, visa, token, kid, signed_at)
                  VALUES (?1, ?2, ?3, 'token', '6445ad1ab849c622', ?4)",
-                params![number, application, visa.to_string(), signed_at],
+                &[&number as &dyn Param, &application, &visa.to_string(), &signed_at][..],
             )?;
             Ok(())
         })

@@ -485,7 +485,7 @@ fn issuer_stop_list_add_and_remove_run_for_scripts_with_documented_exit_codes() 
             let mut stmt = conn.prepare("SELECT actor, action FROM audit_log ORDER BY seq")?;
             let rows = stmt
                 .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
+                .collect::<anyhow::Result<Vec<_>>>()?;
             Ok(rows)
         })
         .expect("the log");
@@ -509,7 +509,7 @@ fn mails_to(state: &AppState, email: &str) -> Vec<(String, String)> {
                 "SELECT kind, coalesce(letter, '') FROM outbox WHERE recipient = ?1 ORDER BY id",
             )?;
             let rows = statement.query_map([email], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+            rows.collect::<anyhow::Result<Vec<_>>>()
         })
         .expect("the outbox")
 }

@@ -1752,11 +1752,11 @@ async fn concurrent_callbacks_and_status_updates_issue_exactly_one_visa() {
     let number: String = state
         .db
         .with(|conn| {
-            Ok(conn.query_row(
+            conn.query_row(
                 "SELECT number FROM visas WHERE application_id = ?1",
                 [&id],
                 |r| r.get(0),
-            )?)
+            )
         })
         .expect("one visa");
     assert_eq!(number, "KZ0000001");
@@ -1823,11 +1823,11 @@ async fn forged_stale_mismatched_and_unknown_callbacks_issue_nothing() {
     let refused: i64 = state
         .db
         .with(|conn| {
-            Ok(conn.query_row(
+            conn.query_row(
                 "SELECT COUNT(*) FROM payment_events WHERE outcome = 'refused'",
                 [],
                 |r| r.get(0),
-            )?)
+            )
         })
         .expect("events");
     assert_eq!(refused, 3, "the mismatches are logged");
@@ -2040,7 +2040,7 @@ async fn the_printout_is_made_once_stored_and_served_again_with_its_sha256_as_et
     assert_eq!(first, second, "the same bytes every time");
     let stored: i64 = state
         .db
-        .with(|conn| Ok(conn.query_row("SELECT COUNT(*) FROM visa_pdfs", [], |r| r.get(0))?))
+        .with(|conn| conn.query_row("SELECT COUNT(*) FROM visa_pdfs", [], |r| r.get(0)))
         .expect("count");
     assert_eq!(stored, 1, "rendered once, kept once");
 
@@ -2164,11 +2164,11 @@ async fn the_downloaded_pdf_carries_a_qr_that_verifies_with_the_development_key_
     let kid: String = state
         .db
         .with(|conn| {
-            Ok(conn.query_row(
+            conn.query_row(
                 "SELECT kid FROM signatures WHERE visa_number = 'KZ0000001'",
                 [],
                 |r| r.get(0),
-            )?)
+            )
         })
         .expect("a signature record");
     assert_eq!(kid, verified.kid().to_string());
@@ -2225,11 +2225,11 @@ async fn a_restart_completes_a_paid_but_unissued_application_exactly_once() {
     );
     let status: String = db
         .with(|conn| {
-            Ok(conn.query_row(
+            conn.query_row(
                 "SELECT status FROM applications WHERE id = ?1",
                 [&id],
                 |r| r.get(0),
-            )?)
+            )
         })
         .expect("status");
     assert_eq!(status, "issued");
@@ -2254,10 +2254,10 @@ async fn issuance_refuses_an_application_that_is_not_paid() {
     state
         .db
         .with(|conn| {
-            Ok(conn.execute(
+            conn.execute(
                 "UPDATE applications SET status = 'paid' WHERE id = ?1",
                 [&id],
-            )?)
+            )
         })
         .expect("forced");
     let outcome = state
@@ -2278,9 +2278,10 @@ async fn a_database_from_newer_code_is_refused() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("issuer.sqlite3");
     let db = Db::open(&path).expect("created");
-    db.with(|conn| Ok(conn.pragma_update(None, "user_version", 99)?))
-        .expect("set");
     drop(db);
+    rusqlite::Connection::open(&path)
+        .and_then(|conn| conn.pragma_update(None, "user_version", 99))
+        .expect("set");
     let error = Db::open(&path).expect_err("refused");
     assert!(
         error.to_string().contains("newer than this issuer knows"),
@@ -2370,11 +2371,11 @@ async fn a_key_directory_signs_with_its_newest_certified_key_without_a_restart()
         state
             .db
             .with(|conn| {
-                Ok(conn.query_row(
+                conn.query_row(
                     "SELECT kid FROM signatures WHERE visa_number = ?1",
                     [number],
                     |r| r.get(0),
-                )?)
+                )
             })
             .expect("a signature record")
     };
@@ -2504,7 +2505,7 @@ async fn a_revoked_visa_is_shown_as_revoked_is_not_printed_again_and_goes_into_t
         .with(move |conn| {
             issuer::store::trust::record_used_entries(
                 &*conn,
-                &[entry.clone(), entry],
+                &[entry.clone(), entry.clone()],
                 "2026-12-02T07:00:00Z",
             )
         })

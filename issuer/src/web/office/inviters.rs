@@ -135,7 +135,7 @@ async fn decide_posted(
                 &tax_id,
                 decision,
                 reason.as_deref(),
-                address,
+                address.clone(),
             )
         })
         .await?;

@@ -169,7 +169,7 @@ async fn bundle(
     let clock = state.clock.clone();
     let exported = state
         .db
-        .call(move |conn| trust::export_bundle(conn, &clock, &by, &root, certificates))
+        .call(move |conn| trust::export_bundle(conn, &clock, &by, &root, certificates.clone()))
         .await?;
     let disposition = format!(
         "attachment; filename=\"trust-{}.kztrust\"",

@@ -110,7 +110,7 @@ async fn add(
     let (clock, address) = (state.clock.clone(), ctx.address());
     state
         .db
-        .call(move |conn| screening::add_entry(conn, &clock, &actor, &entry, address))
+        .call(move |conn| screening::add_entry(conn, &clock, &actor, &entry, address.clone()))
         .await?;
     Ok(Redirect::to("/office/screening?done=added").into_response())
 }
@@ -125,7 +125,7 @@ async fn remove(
     let (clock, address) = (state.clock.clone(), ctx.address());
     let removed = state
         .db
-        .call(move |conn| screening::remove_entry(conn, &clock, &actor, id, address))
+        .call(move |conn| screening::remove_entry(conn, &clock, &actor, id, address.clone()))
         .await?;
     let done = if removed.is_some() {
         "removed"
@@ -146,7 +146,14 @@ async fn approve(
     let reviewed = state
         .db
         .call(move |conn| {
-            screening::approve(conn, signer.as_ref(), &clock, &actor, &application, address)
+            screening::approve(
+                conn,
+                signer.as_ref(),
+                &clock,
+                &actor,
+                &application,
+                address.clone(),
+            )
         })
         .await?;
     Ok(Redirect::to(&match reviewed {
@@ -179,7 +186,9 @@ async fn refuse(
     let (clock, address) = (state.clock.clone(), ctx.address());
     let reviewed = state
         .db
-        .call(move |conn| screening::refuse(conn, &clock, &actor, &application, &reason, address))
+        .call(move |conn| {
+            screening::refuse(conn, &clock, &actor, &application, &reason, address.clone())
+        })
         .await?;
     let done = match reviewed {
         Reviewed::Refused => "refused",

@@ -1,0 +1,170 @@
+//! The PostgreSQL side of [`super::Db`]: a pool of blocking clients (r2d2), every write a
+//! serializable transaction on a pooled connection, run again when the server aborts it as a
+//! serialization failure or a deadlock (so concurrent instances never need timing to agree), and
+//! reads in a read-only snapshot. Group commit is not needed: the server commits concurrent
+//! transactions in parallel.
+//!
+//! The `postgres` client drives its connection on a runtime of its own, so everything here runs
+//! on threads outside the async runtime (the database handle moves it to blocking threads).
+
+use std::time::Duration;
+
+use anyhow::{Context, Result, anyhow, bail};
+use postgres::{Client, Config, IsolationLevel, NoTls};
+use r2d2_postgres::PostgresConnectionManager;
+
+use super::conn::{Connection, is_retryable};
+
+/// Connections kept open per instance; PostgreSQL's default `max_connections` is 100, so a few
+/// instances fit.
+const MAX_CONNECTIONS: u32 = 24;
+/// How often a transaction the server aborted (40001, 40P01) is run again before giving up.
+const MAX_ATTEMPTS: u32 = 20;
+
+/// The database is unreachable (no connection could be had from the pool): the caller answers
+/// 503 and the payment gateway sends its callback again later.
+#[derive(Debug, thiserror::Error)]
+#[error("the database is unreachable")]
+pub struct Unavailable;
+
+/// A pool of connections to one PostgreSQL database.
+pub struct PgPool {
+    /// Always `Some` but while dropped.
+    pool: Option<r2d2::Pool<PostgresConnectionManager<NoTls>>>,
+}
+
+impl Drop for PgPool {
+    /// The blocking client closes its connection on a runtime of its own, which cannot run
+    /// inside the async runtime: a pool dropped there is dropped on a thread of its own.
+    fn drop(&mut self) {
+        if let Some(pool) = self.pool.take()
+            && tokio::runtime::Handle::try_current().is_ok()
+        {
+            let _ = std::thread::Builder::new()
+                .name("db-pool-close".to_owned())
+                .spawn(move || drop(pool));
+        }
+    }
+}
+
+impl std::fmt::Debug for PgPool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgPool").finish_non_exhaustive()
+    }
+}
+
+impl PgPool {
+    /// Connects to `url` (`postgres://user@host:port/db`) and brings the schema up to date.
+    pub fn connect(url: &str) -> Result<Self> {
+        Self::with_config(parse(url)?)
+    }
+
+    /// A new, empty database on the server `url` names (for tests): created with a fresh name,
+    /// then connected to and migrated.
+    pub fn fresh(url: &str) -> Result<Self> {
+        let mut config = parse(url)?;
+        let name = format!("test_{}", crate::ids::random_id().to_lowercase());
+        let mut admin = config
+            .connect(NoTls)
+            .context("connecting to the test server")?;
+        admin.batch_execute(&format!("CREATE DATABASE \"{name}\""))?;
+        config.dbname(&name);
+        Self::with_config(config)
+    }
+
+    fn with_config(config: Config) -> Result<Self> {
+        let manager = PostgresConnectionManager::new(config, NoTls);
+        let pool = r2d2::Pool::builder()
+            .max_size(MAX_CONNECTIONS)
+            .min_idle(Some(0))
+            .connection_timeout(Duration::from_secs(5))
+            .build_unchecked(manager);
+        let this = Self { pool: Some(pool) };
+        let mut client = this.get()?;
+        super::migrate_pg(&mut client)?;
+        Ok(this)
+    }
+
+    fn get(&self) -> Result<r2d2::PooledConnection<PostgresConnectionManager<NoTls>>> {
+        self.pool
+            .as_ref()
+            .ok_or_else(|| anyhow!("the database pool is closed"))?
+            .get()
+            .map_err(|e| anyhow::Error::new(Unavailable).context(e.to_string()))
+    }
+
+    /// Runs `f` in one serializable transaction and commits it; runs it again (from the
+    /// start, in a new transaction) when the server aborts it as a serialization failure or a
+    /// deadlock.
+    pub fn transaction<T>(&self, mut f: impl FnMut(&Connection) -> Result<T>) -> Result<T> {
+        self.retrying(|client| {
+            let tx = client
+                .build_transaction()
+                .isolation_level(IsolationLevel::Serializable)
+                .start()?;
+            let conn = Connection::PgTx(std::cell::RefCell::new(tx));
+            let value = f(&conn)?;
+            conn.commit()?;
+            Ok(value)
+        })
+    }
+
+    /// Runs `f` on a client in autocommit mode (it may open its own transactions), again when
+    /// a transaction it ran was aborted as a serialization failure or a deadlock.
+    pub fn client<T>(&self, mut f: impl FnMut(&mut Connection) -> Result<T>) -> Result<T> {
+        self.retrying(|client| {
+            let mut conn = Connection::Pg(std::cell::RefCell::new(client));
+            f(&mut conn)
+        })
+    }
+
+    /// Runs `f` in a read-only snapshot (repeatable read: every query of `f` sees the same
+    /// committed state; a read-only transaction is never aborted for serialization).
+    pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let mut client = self.get()?;
+        let tx = client
+            .build_transaction()
+            .isolation_level(IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()?;
+        let conn = Connection::PgTx(std::cell::RefCell::new(tx));
+        let value = f(&conn)?;
+        conn.commit()?;
+        Ok(value)
+    }
+
+    fn retrying<T>(&self, mut run: impl FnMut(&mut Client) -> Result<T>) -> Result<T> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let mut client = self.get()?;
+            match run(&mut client) {
+                Err(error) if is_retryable(&error) && attempt < MAX_ATTEMPTS => {
+                    // The other transaction has committed or is about to; no wait is needed
+                    // for correctness, a short growing pause only spares the server a spin.
+                    std::thread::sleep(Duration::from_millis(u64::from(attempt)));
+                }
+                Err(error) if is_retryable(&error) => {
+                    bail!("the database aborted a transaction {attempt} times: {error:#}")
+                }
+                result => return result,
+            }
+        }
+    }
+}
+
+fn parse(url: &str) -> Result<Config> {
+    url.parse()
+        .map_err(|e| anyhow!("the database URL is not a PostgreSQL URL: {e}"))
+}
+
+/// Whether an error is the database being unreachable (the answer is then 503, not 500).
+pub fn is_unavailable(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause.downcast_ref::<Unavailable>().is_some()
+            || cause.downcast_ref::<std::io::Error>().is_some()
+            || cause
+                .downcast_ref::<postgres::Error>()
+                .is_some_and(postgres::Error::is_closed)
+    })
+}
