@@ -14,6 +14,7 @@
 //! - [`mail`]: the applicant's mailbox (a real SMTP server, or the issuer's outbox folder).
 
 pub mod applicant;
+pub mod balancer;
 pub mod binaries;
 pub mod browser;
 pub mod kiosk;

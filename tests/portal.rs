@@ -57,9 +57,23 @@ pub struct Portal {
     /// Where the issuer's mail goes: its outbox folder, or a real SMTP server.
     pub mailbox: Mailbox,
     // Fields drop in this order: the processes stop before their directory is removed.
-    issuer: Guard,
+    cluster: Option<Cluster>,
+    /// The issuer (`None` for a cluster, whose instances the cluster holds).
+    issuer: Option<Guard>,
     gateway: Guard,
     dir: TempDir,
+}
+
+/// Several issuer instances on one PostgreSQL database behind a balancer
+/// ([`Portal::start_cluster`]); instance 0 is the portal's `issuer`.
+#[derive(Debug)]
+struct Cluster {
+    database_url: String,
+    /// The arguments of `issuer serve` but `--addr`.
+    serve_args: Vec<std::ffi::OsString>,
+    ports: Vec<u16>,
+    instances: std::sync::Mutex<Vec<Guard>>,
+    _balancer: crate::balancer::Balancer,
 }
 
 /// A child process that is killed when dropped, with its log file for error messages.
@@ -158,10 +172,100 @@ impl Portal {
             gateway_url,
             data_dir,
             mailbox,
-            issuer,
+            cluster: None,
+            issuer: Some(issuer),
             gateway,
             dir,
         })
+    }
+
+    /// Starts a sandbox gateway and `instances` issuers on the PostgreSQL database `database_url`,
+    /// sharing one data directory (its cookie key and outbox folder), behind a load balancer
+    /// whose address is the portal's URL and every instance's public URL (so the gateway's
+    /// callbacks, too, are spread over the instances).
+    pub fn start_cluster(database_url: &str, instances: usize) -> Result<Self> {
+        let dir = crate::scratch_dir("e2e-cluster-")?;
+        let data_dir = dir.path().join("data");
+        let (gateway, gateway_url) = start_ready(|port| {
+            let url = format!("http://127.0.0.1:{port}");
+            let mut command = binaries::command(&binaries::epay_sandbox()?);
+            command
+                .args(["--addr", &format!("127.0.0.1:{port}"), "--public-url", &url])
+                .args(["--merchant-id", MERCHANT_ID, "--secrets", EPAY_SECRET])
+                .args(["--processing-ms", "300"])
+                .args(["--pending-seconds", &PENDING_SECONDS.to_string()]);
+            let guard = spawn(
+                "epay-sandbox",
+                command,
+                &dir.path().join("epay-sandbox.log"),
+            )?;
+            Ok((guard, url.clone(), format!("{url}/static/epay.css")))
+        })?;
+        let ports = (0..instances.max(1))
+            .map(|_| Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port()))
+            .collect::<Result<Vec<u16>>>()?;
+        let balancer = crate::balancer::Balancer::start(ports.clone())?;
+        let url = format!("http://127.0.0.1:{}", balancer.port);
+        let mut serve_args: Vec<std::ffi::OsString> = ["serve", "--public-url", &url]
+            .iter()
+            .map(Into::into)
+            .collect();
+        serve_args.extend(["--data-dir".into(), data_dir.clone().into_os_string()]);
+        for arg in [
+            "--gateway-url",
+            &gateway_url,
+            "--merchant-id",
+            MERCHANT_ID,
+            "--epay-secrets",
+            EPAY_SECRET,
+        ] {
+            serve_args.push(arg.into());
+        }
+        serve_args.push("--key".into());
+        serve_args.push(
+            binaries::workspace_root()
+                .join("keys/dev-issuer.key")
+                .into(),
+        );
+        let cluster = Cluster {
+            database_url: database_url.to_owned(),
+            serve_args,
+            ports,
+            instances: std::sync::Mutex::new(Vec::new()),
+            _balancer: balancer,
+        };
+        let started = (0..cluster.ports.len())
+            .map(|i| cluster.start_instance(i, dir.path()))
+            .collect::<Result<Vec<Guard>>>()?;
+        *cluster.lock()? = started;
+        Ok(Self {
+            url,
+            gateway_url,
+            mailbox: Mailbox::Folder(data_dir.join("outbox")),
+            data_dir,
+            cluster: Some(cluster),
+            issuer: None,
+            gateway,
+            dir,
+        })
+    }
+
+    /// Kills instance `i` of a cluster with SIGKILL, mid-request if it is in one.
+    pub fn kill_instance(&self, i: usize) -> Result<()> {
+        let cluster = self.cluster.as_ref().context("not a cluster")?;
+        let mut instances = cluster.lock()?;
+        let guard = instances.get_mut(i).context("no such instance")?;
+        guard.child.kill()?;
+        guard.child.wait()?;
+        Ok(())
+    }
+
+    /// Starts instance `i` of a cluster again (after [`Portal::kill_instance`]).
+    pub fn restart_instance(&self, i: usize) -> Result<()> {
+        let cluster = self.cluster.as_ref().context("not a cluster")?;
+        let guard = cluster.start_instance(i, self.dir.path())?;
+        *cluster.lock()?.get_mut(i).context("no such instance")? = guard;
+        Ok(())
     }
 
     /// A scratch directory that lives as long as the portal.
@@ -210,7 +314,11 @@ impl Portal {
 
     /// Runs `issuer ARGS… --data-dir DATA` (the operator's commands that use the database).
     pub fn issuer_command(&self, args: &[&str]) -> Result<Output> {
-        binaries::command(&binaries::issuer()?)
+        let mut command = binaries::command(&binaries::issuer()?);
+        if let Some(cluster) = &self.cluster {
+            command.env("ISSUER_DATABASE_URL", &cluster.database_url);
+        }
+        command
             .current_dir(self.dir.path())
             .args(args)
             .arg("--data-dir")
@@ -226,7 +334,20 @@ impl Portal {
 
     /// The last lines of both logs, for a failure message.
     pub fn logs(&self) -> String {
-        format!("{}\n{}", self.issuer.log_tail(), self.gateway.log_tail())
+        let issuers = match (&self.issuer, &self.cluster) {
+            (Some(issuer), _) => issuer.log_tail(),
+            (None, Some(cluster)) => cluster
+                .lock()
+                .map(|all| {
+                    all.iter()
+                        .map(Guard::log_tail)
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                })
+                .unwrap_or_default(),
+            (None, None) => String::new(),
+        };
+        format!("{issuers}\n{}", self.gateway.log_tail())
     }
 }
 
@@ -250,6 +371,66 @@ pub fn succeeded(what: &str, out: &Output) -> Result<String> {
         );
     }
     Ok(stdout)
+}
+
+impl Cluster {
+    fn lock(&self) -> Result<std::sync::MutexGuard<'_, Vec<Guard>>> {
+        self.instances
+            .lock()
+            .map_err(|_| anyhow::anyhow!("the instances' lock is poisoned"))
+    }
+
+    /// Starts instance `i` on its port and waits until it serves; its log is appended to.
+    fn start_instance(&self, i: usize, dir: &Path) -> Result<Guard> {
+        let port = self.ports[i];
+        let mut command = binaries::command(&binaries::issuer()?);
+        command
+            .current_dir(dir)
+            .env("ISSUER_DATABASE_URL", &self.database_url)
+            .args(&self.serve_args)
+            .args(["--addr", &format!("127.0.0.1:{port}")]);
+        let log = dir.join(format!("issuer-{i}.log"));
+        let out = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log)
+            .with_context(|| format!("opening {}", log.display()))?;
+        let err = out.try_clone()?;
+        let mut guard = Guard {
+            name: "issuer",
+            child: command
+                .stdin(Stdio::null())
+                .stdout(out)
+                .stderr(err)
+                .spawn()
+                .context("starting an issuer instance")?,
+            log,
+        };
+        let client = reqwest::blocking::Client::builder()
+            .no_proxy()
+            .timeout(Duration::from_secs(2))
+            .build()?;
+        let probe = format!("http://127.0.0.1:{port}/services");
+        let ready = crate::wait_for(
+            &format!("issuer instance {i} to answer"),
+            Duration::from_secs(60),
+            || {
+                if let Some(status) = guard.child.try_wait()? {
+                    bail!("issuer instance {i} exited ({status})");
+                }
+                Ok(client
+                    .get(&probe)
+                    .send()
+                    .ok()
+                    .filter(|r| r.status().is_success())
+                    .map(|_| ()))
+            },
+        );
+        if let Err(error) = ready {
+            bail!("{error:#}\n{}", guard.log_tail());
+        }
+        Ok(guard)
+    }
 }
 
 impl Guard {

@@ -11,6 +11,7 @@
 //!
 //! Run with `cargo test -p tests` (needs `pdftoppm` from poppler-utils).
 
+mod instances;
 mod mail;
 mod payment;
 mod trust;

@@ -1,0 +1,203 @@
+//! Several instances (issue 16): two issuers on one PostgreSQL server (Debian's, started by
+//! `scripts/pg-test-server` as the `postgres` user) behind a load balancer, with one sandbox
+//! gateway. A storm of payments whose callbacks the balancer spreads over both instances, while
+//! one instance is killed with SIGKILL and restarted several times; then every invariant is
+//! checked in the database itself.
+
+use std::process::Command;
+
+use anyhow::{Context, Result, bail, ensure};
+use tests::applicant::{Applicant, Method};
+use tests::binaries::workspace_root;
+use tests::portal::{Person, Portal};
+
+/// Applications paid in the storm (sign-ups from one address: the per-instance throttle lets
+/// five through per instance at once).
+const APPLICANTS: usize = 8;
+/// How often instance 0 is killed and restarted during the storm.
+const KILLS: usize = 3;
+
+/// A throw-away PostgreSQL cluster, stopped and deleted when dropped.
+struct Postgres {
+    url: String,
+}
+
+impl Postgres {
+    fn start() -> Result<Self> {
+        let out = Command::new(workspace_root().join("scripts/pg-test-server"))
+            .output()
+            .context("running scripts/pg-test-server")?;
+        if !out.status.success() {
+            bail!(
+                "scripts/pg-test-server failed (is Debian's postgresql installed? scripts/install-deps):\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        Ok(Self {
+            url: String::from_utf8(out.stdout)?.trim().to_owned(),
+        })
+    }
+
+    /// One value (or rows joined by newlines) of a query, as psql prints it.
+    fn query(&self, sql: &str) -> Result<String> {
+        let out = Command::new("psql")
+            .args([self.url.as_str(), "-XAtc", sql])
+            .output()
+            .context("running psql")?;
+        ensure!(
+            out.status.success(),
+            "psql {sql}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Ok(String::from_utf8(out.stdout)?.trim().to_owned())
+    }
+
+    fn count(&self, sql: &str) -> Result<usize> {
+        let text = self.query(sql)?;
+        text.parse()
+            .with_context(|| format!("{sql} gave {text:?}, not a count"))
+    }
+}
+
+impl Drop for Postgres {
+    fn drop(&mut self) {
+        let _ = Command::new(workspace_root().join("scripts/pg-test-server"))
+            .args(["--stop", &self.url])
+            .output();
+    }
+}
+
+/// The `i`th traveller: a Latin surname and a passport number of their own.
+fn person(i: usize) -> Person {
+    let letters: String = format!("{i:03}")
+        .bytes()
+        .map(|d| char::from(b'A' + (d - b'0')))
+        .collect();
+    Person {
+        surname: Box::leak(format!("STORM{letters}").into_boxed_str()),
+        given_names: "ANNA",
+        sex: "F",
+        date_of_birth: "1980-01-01",
+        citizenship: "SWE",
+        passport: Box::leak(format!("SX{i:07}").into_boxed_str()),
+        category: "tourist",
+    }
+}
+
+#[test]
+fn two_instances_on_postgresql_lose_no_payment_and_double_no_visa_while_one_is_killed_mid_storm()
+-> Result<()> {
+    let pg = Postgres::start()?;
+    let portal = Portal::start_cluster(&pg.url, 2)?;
+    // Every application with its payment opened, through whichever instance the balancer picks.
+    let mut applicants = Vec::new();
+    for i in 0..APPLICANTS {
+        let traveller = person(i);
+        let invitation = portal.invite(&traveller)?;
+        let mut applicant = Applicant::sign_up(&portal, &format!("storm{i}@example.com"))?;
+        let id = applicant.apply(&invitation, &traveller)?;
+        applicant.confirm(&id)?;
+        let pay_url = applicant.to_pay(&id)?;
+        applicants.push((applicant, id, pay_url));
+    }
+
+    // The storm: everyone pays at once; the gateway's callbacks (and the pages after paying) go
+    // through the balancer to both instances, while instance 0 is killed and restarted.
+    std::thread::scope(|scope| -> Result<()> {
+        for (applicant, _, pay_url) in applicants.iter_mut() {
+            scope.spawn(move || {
+                // A page after the gateway may meet the killed instance; the payment itself is
+                // the gateway's, and the checks below find whether it was lost.
+                let _ = applicant.pay(pay_url, Method::Card("4000 0000 0000 0069"));
+            });
+        }
+        for _ in 0..KILLS {
+            std::thread::sleep(std::time::Duration::from_millis(400));
+            portal.kill_instance(0)?;
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            portal.restart_instance(0)?;
+        }
+        Ok(())
+    })?;
+
+    // Every applicant sees the visa approved (the gateway retries callbacks the killed instance
+    // did not answer; "Update status" asks the gateway too).
+    let mut numbers = Vec::new();
+    for (applicant, id, _) in applicants.iter_mut() {
+        let mut approved = applicant.wait_until_approved(id);
+        for _ in 0..3 {
+            if approved.is_ok() {
+                break;
+            }
+            let _ = applicant.update_status(id);
+            approved = applicant.wait_until_approved(id);
+        }
+        approved?;
+        numbers.push(applicant.download(id)?.visa_number);
+    }
+    numbers.sort();
+    numbers.dedup();
+    ensure!(
+        numbers.len() == APPLICANTS,
+        "two applicants were given the same visa number: {numbers:?}"
+    );
+
+    // The invariants, in the database.
+    let n = APPLICANTS;
+    let checks = [
+        (
+            "applications issued",
+            "SELECT count(*) FROM applications WHERE status = 'issued'",
+            n,
+        ),
+        ("visas", "SELECT count(*) FROM visas", n),
+        (
+            "applications with a visa",
+            "SELECT count(DISTINCT application_id) FROM visas",
+            n,
+        ),
+        ("signature records", "SELECT count(*) FROM signatures", n),
+        (
+            "paid payments",
+            "SELECT count(*) FROM payments WHERE status = 'paid'",
+            n,
+        ),
+        (
+            "gateway payments recorded as paid",
+            "SELECT count(DISTINCT gateway_payment_id) FROM payments WHERE status = 'paid'",
+            n,
+        ),
+        (
+            "paid applications without a visa",
+            "SELECT count(*) FROM applications a WHERE a.status = 'paid'
+             AND NOT EXISTS (SELECT 1 FROM visas v WHERE v.application_id = a.id)",
+            0,
+        ),
+        (
+            "applications with more than one paid payment",
+            "SELECT count(*) FROM (SELECT application_id FROM payments WHERE status = 'paid'
+             GROUP BY application_id HAVING count(*) > 1) t",
+            0,
+        ),
+    ];
+    for (what, sql, expected) in checks {
+        let found = pg.count(sql)?;
+        ensure!(
+            found == expected,
+            "{what}: {found}, expected {expected}\n{}",
+            portal.logs()
+        );
+    }
+    // Visa numbers are consecutive from the first: KZ0000001 … KZ00000NN, no gap, no repeat.
+    let stored = pg.query("SELECT number FROM visas ORDER BY number")?;
+    let expected: Vec<String> = (1..=n).map(|k| format!("KZ{k:07}")).collect();
+    ensure!(
+        stored.lines().collect::<Vec<_>>() == expected,
+        "visa numbers are not KZ0000001 … in order without gaps:\n{stored}"
+    );
+    ensure!(
+        numbers == expected,
+        "the applicants' PDFs carry other numbers than the database: {numbers:?}"
+    );
+    Ok(())
+}
