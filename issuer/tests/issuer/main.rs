@@ -2,6 +2,7 @@
 //! scanner sees it, the hostile-input sweep, the mail the portal sends (to the outbox folder and a real SMTP server), and the layering rule of the sources.
 
 mod accounts;
+mod bundle;
 mod check;
 mod flow;
 mod layers;
