@@ -7,6 +7,7 @@ pub mod apply;
 pub mod cabinet;
 mod cookie;
 mod error;
+pub mod health;
 pub mod inviter;
 pub mod lang;
 pub mod layout;
@@ -53,6 +54,8 @@ pub fn app(state: AppState) -> Router {
         ));
     let forms = Router::new()
         .route("/static/style.css", get(style))
+        // The load balancer's probes: no session, no cookie, no throttle.
+        .merge(health::router())
         .nest("/api/v1", api::router())
         .route("/epay/callback", axum::routing::post(payment::callback))
         .merge(office::router())

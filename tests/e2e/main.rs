@@ -9,8 +9,11 @@
 //! - `trust`: the migration officer rotates the signing key, revokes a visa, exports trust
 //!   bundles and imports kiosk ledgers; kiosks enforce all of it offline.
 //!
+//! - `shutdown`: the load balancer's probes and a graceful shutdown on SIGTERM.
+//!
 //! Run with `cargo test -p tests` (needs `pdftoppm` from poppler-utils).
 
 mod mail;
 mod payment;
+mod shutdown;
 mod trust;
