@@ -218,7 +218,11 @@ fn serve(args: ServeArgs) -> Result<ExitCode> {
         )
         .init();
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
-    runtime.block_on(crate::server::serve(args))?;
+    let served = runtime.block_on(crate::server::serve(args));
+    // Background tasks (the mailer, the purge) stop here; a mail being sent stays in the outbox
+    // and goes at the next start.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(5));
+    served?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -1,6 +1,7 @@
 //! The composition root: configuration (flags and environment), the data directory, the
 //! database, the demo data, the signer, the gateway and the HTTP server, wired together.
 
+use std::future::IntoFuture;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -103,9 +104,16 @@ pub struct ServeArgs {
         default_value = "business=80,tourist=80,treatment=80"
     )]
     pub fees: String,
+    /// After SIGTERM or Ctrl-C: how long requests already running may take to finish, in
+    /// seconds, before the process stops anyway (and exits 1 to say so).
+    #[arg(long, env = "ISSUER_SHUTDOWN_GRACE", default_value_t = 20)]
+    pub shutdown_grace: u64,
 }
 
-/// Runs the portal until Ctrl-C.
+/// Runs the portal until SIGTERM or Ctrl-C, then shuts down gracefully: stops accepting, lets the
+/// requests already running finish (for at most `--shutdown-grace` seconds), waits for the
+/// database writer to commit what it was given and checkpoints the WAL. Answers an error only
+/// when requests were still running at the end of the grace period.
 pub async fn serve(args: ServeArgs) -> Result<()> {
     std::fs::create_dir_all(&args.data_dir)
         .with_context(|| format!("creating the data directory {}", args.data_dir.display()))?;
@@ -240,15 +248,66 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
         }
     });
     tracing::info!("portal at http://{bound}/");
-    axum::serve(
+    let db = state.db.clone();
+    let (stopping, mut stopped) = tokio::sync::watch::channel(false);
+    let server = axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(async {
+    .with_graceful_shutdown(async move {
+        let signal = shutdown_signal().await;
+        tracing::info!(
+            signal,
+            "shutting down: no new connections, finishing requests"
+        );
+        let _ = stopping.send(true);
+    });
+    let grace = std::time::Duration::from_secs(args.shutdown_grace);
+    let drained = tokio::select! {
+        served = server.into_future() => {
+            served.context("serving HTTP")?;
+            true
+        }
+        () = async {
+            let _ = stopped.wait_for(|stop| *stop).await;
+            tokio::time::sleep(grace).await;
+        } => false,
+    };
+    // Every answered write is committed already; this waits for the writes still queued.
+    db.flush().await.context("flushing the database")?;
+    if !drained {
+        anyhow::bail!(
+            "requests were still running {} s after the shutdown signal; stopped anyway",
+            args.shutdown_grace
+        );
+    }
+    tracing::info!("stopped: every request finished, database flushed");
+    Ok(())
+}
+
+/// Waits for SIGTERM (what a service manager or an orchestrator sends) or Ctrl-C; names it.
+async fn shutdown_signal() -> &'static str {
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(term) => term,
+                Err(error) => {
+                    tracing::warn!(%error, "cannot listen for SIGTERM; Ctrl-C still stops");
+                    let _ = tokio::signal::ctrl_c().await;
+                    return "ctrl-c";
+                }
+            };
+        tokio::select! {
+            _ = term.recv() => "SIGTERM",
+            _ = tokio::signal::ctrl_c() => "ctrl-c",
+        }
+    }
+    #[cfg(not(unix))]
+    {
         let _ = tokio::signal::ctrl_c().await;
-    })
-    .await
-    .context("serving HTTP")
+        "ctrl-c"
+    }
 }
 
 /// Starts the sandbox gateway in this process, as its own server on its own port, and returns

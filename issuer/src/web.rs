@@ -8,6 +8,7 @@ pub mod cabinet;
 mod cookie;
 mod error;
 pub mod group;
+pub mod health;
 pub mod inviter;
 pub mod lang;
 pub mod layout;
@@ -56,6 +57,8 @@ pub fn app(state: AppState) -> Router {
     let forms = Router::new()
         .route("/static/style.css", get(style))
         .route("/static/print.js", get(print_script))
+        // The load balancer's probes: no session, no cookie, no throttle.
+        .merge(health::router())
         .nest("/api/v1", api::router())
         .route("/epay/callback", axum::routing::post(payment::callback))
         .merge(office::router())

@@ -5,11 +5,16 @@
 //! Since format version 2 the bundle also lists the registered, unrevoked kiosks with their own
 //! Ed25519 keys: the only keys whose signed ledger exports another kiosk believes.
 //!
+//! A bundle carries only what can still change a verdict: the revocations and first uses of visas
+//! whose validity ends after its [`horizon`] (its creation minus [`RETENTION`]), and the
+//! certificates that end after it. A visa it leaves out has expired for every kiosk that may use
+//! the bundle, so its size follows the visas currently valid, not the years of history.
+//!
 //! Both documents are COSE_Sign1 by the root key, told apart by a type string inside the signed
 //! payload, so a certificate can never be replayed as a bundle or the other way round. The format
 //! is specified in `docs/trust-bundle.md`.
 
-use time::{Duration, OffsetDateTime};
+use time::{Date, Duration, OffsetDateTime};
 
 use crate::cbor::{Reader, Writer};
 use crate::cose::{self, CoseError};
@@ -17,7 +22,7 @@ use crate::keys::{IssuerKey, Kid, PublicKey, TrustStore};
 pub use crate::kiosk::MAX_KIOSK_ID_BYTES;
 use crate::kiosk::{KioskId, RegisteredKiosk};
 use crate::token::{VerifiedVisa, end_of_validity};
-use crate::visa::{Port, VisaNumber};
+use crate::visa::{Port, VisaNumber, kazakhstan_date};
 
 mod wire;
 use wire::{
@@ -30,6 +35,25 @@ use wire::{
 pub const MAX_BUNDLE_BYTES: usize = 32 * 1024 * 1024;
 /// Longest revocation reason, in bytes.
 pub const MAX_REASON_BYTES: usize = 200;
+
+/// How long after a visa's validity (or a key's certificate) ended a bundle still lists it. It
+/// must exceed how far a kiosk's clock may lag the bundle's creation
+/// ([`FreshnessPolicy::clock_tolerance`], 10 minutes; a later clock only makes a visa expire
+/// sooner): a kiosk holding the bundle then sees every visa the bundle leaves out as expired.
+pub const RETENTION: Duration = Duration::days(1);
+
+/// The horizon of a bundle created at `created_at`: visas whose validity ended by then, and
+/// certificates that ended by then, are left out of it.
+pub fn horizon(created_at: OffsetDateTime) -> OffsetDateTime {
+    whole_seconds(created_at) - RETENTION
+}
+
+/// The first `valid_until` day (Kazakhstan's calendar) whose visas a bundle created at
+/// `created_at` still lists: a visa is valid to the end of its last day there, so exactly the
+/// visas valid until this day or later end after the [`horizon`].
+pub fn first_listed_day(created_at: OffsetDateTime) -> Date {
+    kazakhstan_date(horizon(created_at))
+}
 
 const CERTIFICATE_TYPE: &str = "kz-evisa-key-certificate-v1";
 /// Format version 1: no kiosk keys. Still read, so an installed bundle keeps working until the
@@ -334,6 +358,12 @@ impl BundleContents {
                 u.visa_number.as_str()
             )));
         }
+        // Kept in visa-number order (first uses by time within a visa), so a kiosk finds a visa's
+        // entries by binary search among hundreds of thousands.
+        let mut revoked_visas = revoked_visas;
+        revoked_visas.sort_by(|a, b| a.visa_number.cmp(&b.visa_number));
+        let mut used_entries = used_entries;
+        used_entries.sort_by(|a, b| (&a.visa_number, a.at).cmp(&(&b.visa_number, b.at)));
         Ok(Self {
             sequence,
             created_at: whole_seconds(created_at),
@@ -427,8 +457,9 @@ impl BundleContents {
             return Some(TrustRefusal::RevokedKey(kid));
         }
         self.revoked_visas
-            .iter()
-            .find(|r| &r.visa_number == visa.number())
+            .binary_search_by(|r| r.visa_number.cmp(visa.number()))
+            .ok()
+            .and_then(|i| self.revoked_visas.get(i))
             .map(|r| TrustRefusal::RevokedVisa {
                 reason: r.reason.clone(),
                 revoked_at: r.revoked_at,
@@ -437,10 +468,25 @@ impl BundleContents {
 
     /// The first recorded entry on a visa, from any kiosk that reported to the issuer.
     pub fn first_use(&self, visa_number: &VisaNumber) -> Option<&UsedEntry> {
+        let first = self
+            .used_entries
+            .partition_point(|u| &u.visa_number < visa_number);
         self.used_entries
-            .iter()
+            .get(first)
             .filter(|u| &u.visa_number == visa_number)
-            .min_by_key(|u| u.at)
+    }
+
+    /// This bundle's [`horizon`]: it lists the revocations and uses of the visas valid beyond it.
+    pub fn horizon(&self) -> OffsetDateTime {
+        horizon(self.created_at)
+    }
+
+    /// Whether this bundle speaks for the visa: `false` when the visa's validity ended by the
+    /// horizon, so its revocation or use may have been left out. Such a visa has expired at any
+    /// kiosk whose clock the bundle's freshness rules accept; a kiosk whose clock says otherwise
+    /// must not read the bundle's silence as "not revoked".
+    pub fn lists_visa(&self, visa: &VerifiedVisa) -> bool {
+        end_of_validity(visa) > self.horizon()
     }
 
     /// The bundle as a root-signed file.

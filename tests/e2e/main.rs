@@ -9,9 +9,12 @@
 //! - `trust`: the migration officer rotates the signing key, revokes a visa, exports trust
 //!   bundles and imports kiosk ledgers; kiosks enforce all of it offline.
 //!
+//! - `shutdown`: the load balancer's probes and a graceful shutdown on SIGTERM.
+//!
 //! Run with `cargo test -p tests` (needs `pdftoppm` from poppler-utils).
 
 mod instances;
 mod mail;
 mod payment;
+mod shutdown;
 mod trust;

@@ -272,6 +272,10 @@ fn verify(mut args: VerifyArgs) -> Result<ExitCode> {
             }
             if let Some(refused) = crate::kiosk::freshness(&policy, bundle, bundle.created_at(), at)
                 .or_else(|| crate::kiosk::bundle_refusal(bundle, d))
+                .or_else(|| {
+                    d.verified_visa()
+                        .and_then(|v| crate::kiosk::beyond_horizon(bundle, v, at))
+                })
             {
                 *d = refused;
             }

@@ -190,10 +190,13 @@ impl Kiosk {
         let Some(verified) = decision.verified_visa().cloned() else {
             return decision;
         };
-        if let Some(bundle) = &self.bundle
-            && let Some(refused) = bundle_refusal(bundle, &mut decision)
-        {
-            return refused;
+        if let Some(bundle) = &self.bundle {
+            if let Some(refused) = bundle_refusal(bundle, &mut decision) {
+                return refused;
+            }
+            if let Some(refused) = beyond_horizon(bundle, &verified, at) {
+                return refused;
+            }
         }
         let visa = verified.visa();
         let today = kazakhstan_date(at);
@@ -378,6 +381,28 @@ pub fn bundle_refusal(bundle: &TrustBundle, decision: &mut Decision) -> Option<D
             None
         }
     }
+}
+
+/// CANNOT VERIFY when the bundle may have left out this visa's revocation or use (its validity
+/// ended by the bundle's horizon, `docs/trust-bundle.md`) yet the kiosk's clock says it is still
+/// valid: only a clock far behind the bundle's creation can say so, and then the bundle's
+/// silence must not read as "not revoked, not used".
+pub fn beyond_horizon(
+    bundle: &TrustBundle,
+    visa: &shared::VerifiedVisa,
+    at: OffsetDateTime,
+) -> Option<Decision> {
+    if bundle.lists_visa(visa) || at >= shared::token::end_of_validity(visa) {
+        return None;
+    }
+    Some(Decision::refused(
+        Refusal::CannotVerify,
+        Reason::ClockSuspicious,
+        format!(
+            "the kiosk's clock is behind the trust data's horizon {}",
+            crate::ledger::rfc3339_utc(bundle.horizon())
+        ),
+    ))
 }
 
 /// The decision for a picture with no readable code.

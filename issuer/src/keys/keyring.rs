@@ -153,6 +153,18 @@ impl Keys for Keyring {
         let key = self.signing_key_for(visa)?;
         Ok((shared::sign(visa, key), key.kid()))
     }
+
+    fn ready_at(&self, now: time::OffsetDateTime) -> Result<()> {
+        let held = self.keys.iter().any(|k| {
+            k.signing.is_some()
+                && k.certificate.not_before() <= now
+                && now < k.certificate.not_after()
+        });
+        if !held {
+            bail!("no private key in the key directory is certified for now");
+        }
+        Ok(())
+    }
 }
 
 /// Certifies the public key in `public` with the root private key, writing `out` (never

@@ -3,6 +3,11 @@
 //! invitation's data under a `SEED-…` number), a paid application and payment, and a visa signed
 //! with the given key under the next visa number, all written in ONE transaction with cached
 //! statements. Not for a production database: the accounts share one password.
+//!
+//! For the trust bundle's benchmark (issue 16) it also makes history: `--expired N` of the visas
+//! were issued [`EXPIRED_AGO`] earlier (their validity is long over), and `--entered` records each
+//! visa's entry as a kiosk ledger import would (`used_entries`), so the bundle has years of
+//! revocations and uses to leave out.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -34,7 +39,18 @@ pub struct SeedArgs {
     /// The private key (PKCS#8 PEM) that signs the seeded visas.
     #[arg(long, default_value = "keys/dev-issuer.key")]
     pub key: PathBuf,
+    /// How many of these visas were issued 400 days ago, so their validity is over (the first
+    /// ones seeded).
+    #[arg(long, default_value_t = 0)]
+    pub expired: u64,
+    /// Record an entry at Astana (kiosk NQZ-01) on every seeded visa, as an imported kiosk
+    /// ledger would, a day after its validity began.
+    #[arg(long)]
+    pub entered: bool,
 }
+
+/// How long before the seeding an expired seeded visa was issued.
+pub const EXPIRED_AGO: time::Duration = time::Duration::days(400);
 
 /// The e-mail of the seeded account that holds the visa with this serial.
 pub fn seed_email(serial: u64) -> String {
@@ -61,16 +77,22 @@ pub fn seed(args: &SeedArgs) -> Result<ExitCode> {
     let started = clock.now();
     let (first, last) = db.with(|conn| {
         store::seed::bulk_mode(conn, true)?;
-        let result = insert_all(conn, args.visas, &key, &hash, &clock);
+        let result = insert_all(conn, args, &key, &hash, &clock);
         store::seed::bulk_mode(conn, false)?;
         result
     })?;
     let seconds = (clock.now() - started).as_seconds_f64();
     let rate = args.visas as f64 / seconds.max(1e-9);
     println!(
-        "seeded {} issued visas ({first} … {last}) in {seconds:.1} s ({rate:.0} visas/s); \
-         accounts {} … {}",
+        "seeded {} issued visas ({first} … {last}; {} expired{}) in {seconds:.1} s \
+         ({rate:.0} visas/s); accounts {} … {}",
         args.visas,
+        args.expired.min(args.visas),
+        if args.entered {
+            ", each entered once"
+        } else {
+            ""
+        },
         seed_email(visa_serial(&first).unwrap_or(0)),
         seed_email(visa_serial(&last).unwrap_or(0)),
     );
@@ -80,11 +102,12 @@ pub fn seed(args: &SeedArgs) -> Result<ExitCode> {
 /// Writes the visas in one transaction; gives the first and last visa numbers.
 fn insert_all(
     conn: &mut crate::store::Connection<'_>,
-    count: u64,
+    args: &SeedArgs,
     key: &shared::IssuerKey,
     hash: &str,
     clock: &Clock,
 ) -> Result<(String, String)> {
+    let count = args.visas;
     let now = clock.now();
     let (at, today) = (rfc3339(now), clock.today());
     let tx = conn.transaction_with_behavior(crate::store::TransactionBehavior::Immediate)?;
@@ -93,6 +116,13 @@ fn insert_all(
     let guest = demo::invitation_form(today)
         .parse(today)
         .map_err(|p| anyhow!("the demo invitation: {p:?}"))?;
+    // The same invitation and visa, issued EXPIRED_AGO earlier, for the expired ones.
+    let then = now - EXPIRED_AGO;
+    let then_day = shared::kazakhstan_date(then);
+    let old_guest = demo::invitation_form(then_day)
+        .parse(then_day)
+        .map_err(|p| anyhow!("the demo invitation, earlier: {p:?}"))?;
+    let (valid_from, valid_until) = (template.valid_from, template.valid_until);
     let form = ApplicationForm {
         invitation_number: demo::DEMO_INVITATION.to_owned(),
         category: "tourist".into(),
@@ -122,6 +152,19 @@ fn insert_all(
     let mut first = None;
     let mut last = String::new();
     for serial in next..next + count {
+        let expired = serial - next < args.expired;
+        let (issued, guest) = if expired {
+            (then, &old_guest)
+        } else {
+            (now, &guest)
+        };
+        let shift = if expired {
+            EXPIRED_AGO
+        } else {
+            time::Duration::ZERO
+        };
+        app.invitation.valid_from = valid_from - shift;
+        app.invitation.valid_until = valid_until - shift;
         let number = visa_number(serial).context("the visa numbers are used up")?;
         let user =
             store::account::insert_user(&tx, &seed_email(serial), "Seed Applicant", hash, &at)?
@@ -132,7 +175,7 @@ fn insert_all(
             &tx,
             app.invitation.inviter.id,
             &invitation,
-            &guest,
+            guest,
             &at,
         )? {
             return Err(anyhow!("invitation {} exists already", invitation.as_str()));
@@ -158,7 +201,7 @@ fn insert_all(
             &format!("SEED-{serial}"),
             &at,
         )?;
-        let visa = visa_for(&app, &number, now).map_err(|e| anyhow!("visa {number}: {e}"))?;
+        let visa = visa_for(&app, &number, issued).map_err(|e| anyhow!("visa {number}: {e}"))?;
         let token = shared::sign(&visa, key);
         store::visa::insert(
             &tx,
@@ -168,9 +211,14 @@ fn insert_all(
                 visa: &visa,
                 token: &token,
                 kid: &key.kid().to_string(),
-                signed_at: &at,
+                signed_at: &rfc3339(issued),
             },
         )?;
+        if args.entered {
+            let entered = visa.valid_from().with_time(time::Time::from_hms(9, 0, 0)?);
+            let entered = entered.assume_offset(shared::visa::KAZAKHSTAN_OFFSET);
+            store::seed::insert_used_entry(&tx, &number, &rfc3339(entered), "NQZ", "NQZ-01", &at)?;
+        }
         if serial % 100_000 == 0 {
             eprintln!("… {number}");
         }

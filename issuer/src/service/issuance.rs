@@ -36,6 +36,12 @@ pub trait Signer: Send + Sync + std::fmt::Debug {
 pub trait Keys {
     /// Signs the visa with the key that may sign it; gives the token and that key's id.
     fn sign(&self, visa: &Visa) -> Result<(String, Kid)>;
+
+    /// Whether a visa issued at `now` could be signed: a private key is held whose certificate
+    /// (if any) covers `now`. Readiness asks it.
+    fn ready_at(&self, _now: time::OffsetDateTime) -> Result<()> {
+        Ok(())
+    }
 }
 
 impl Keys for shared::IssuerKey {

@@ -23,7 +23,10 @@ pub async fn check_code(
     let anchors = tokio::task::spawn_blocking(move || signer.anchors())
         .await
         .context("the key task failed")??;
-    let content = db.call(|conn| store::trust::trust_content(conn)).await?;
+    let day = shared::bundle::first_listed_day(clock.now());
+    let content = db
+        .read(move |conn| store::trust::trust_content(conn, day))
+        .await?;
     let known = Known {
         revoked_visas: content.revoked_visas,
         revoked_keys: content.revoked_keys,

@@ -142,9 +142,11 @@ pub fn revoke_key(
     Ok(newly)
 }
 
-/// Makes, signs and records the next trust bundle: the `certificates` of the key directory, the
-/// revocations, the used single-entry visas and the registered kiosks, under the next sequence
-/// number, signed by `root`. The number is reserved, the file signed and the export audited in one
+/// Makes, signs and records the next trust bundle: what can still change a kiosk's verdict
+/// (`docs/trust-bundle.md`, "What a bundle carries") — the `certificates` of the key directory
+/// that end after the bundle's horizon, the revocations of those keys, the revocations and first
+/// uses of the visas valid beyond the horizon — and the registered kiosks, under the next
+/// sequence number, signed by `root`. The number is reserved, the file signed and the export audited in one
 /// immediate transaction, so two exports never share a number and every export is in the log.
 pub fn export_bundle(
     conn: &mut Connection,
@@ -156,7 +158,16 @@ pub fn export_bundle(
     let created_at = clock.now();
     let now = clock.rfc3339();
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let content = store::trust::trust_content(&tx)?;
+    let horizon = shared::bundle::horizon(created_at);
+    let mut certificates = certificates;
+    certificates.retain(|c| c.not_after() > horizon);
+    let mut content =
+        store::trust::trust_content(&tx, shared::bundle::first_listed_day(created_at))?;
+    // A key without a certificate in the bundle is unknown to the kiosk: its revocation says
+    // nothing more.
+    content
+        .revoked_keys
+        .retain(|kid| certificates.iter().any(|c| c.key().kid() == *kid));
     let kiosks = store::kiosk::active_kiosks(&tx)?;
     let sequence = store::trust::next_bundle_sequence(&tx)?;
     let exported = ExportedBundle {

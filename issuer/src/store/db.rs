@@ -284,6 +284,27 @@ impl Db {
             .map_err(|_| anyhow!("the database writer stopped"))?
     }
 
+    /// Asks the database a trivial question through the writer thread: proves the writer runs
+    /// and the file answers (a lock held elsewhere makes it wait, then fail). For readiness.
+    pub async fn ping(&self) -> Result<()> {
+        self.call(|conn| {
+            let _tables: i64 =
+                conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Waits until every write queued before it has committed, then checkpoints the WAL into
+    /// the database file: what a graceful shutdown does last.
+    pub async fn flush(&self) -> Result<()> {
+        self.call(|conn| {
+            let _busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+            Ok(())
+        })
+        .await
+    }
+
     /// Runs `f` on the writer's connection on this thread, between two groups (CLI, start-up,
     /// tests). Never call it from inside another job of this database: it would wait for itself.
     ///

@@ -294,4 +294,7 @@ pub(super) const PG_MIGRATIONS: &[&str] = &[
     );
     ALTER TABLE payments ADD COLUMN group_id TEXT REFERENCES application_groups(id);
     CREATE INDEX payments_group ON payments(group_id);",
+    // 3: trust data that stays small (SQLite's migration of the same purpose): the visas by their
+    // last valid day, so the next bundle finds the ones still valid without reading every visa.
+    "CREATE INDEX visas_valid_until ON visas(json_extract(visa, '$.valid_until'), number);",
 ];

@@ -49,6 +49,23 @@ pub fn insert_paid_payment(
     Ok(())
 }
 
+/// An entry on a visa, as an imported kiosk ledger records it (`trust::record_used_entries`).
+pub fn insert_used_entry(
+    conn: &Connection,
+    visa_number: &str,
+    at: &str,
+    port: &str,
+    kiosk_id: &str,
+    now: &str,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO used_entries (visa_number, at, port, kiosk_id, imported_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![visa_number, at, port, kiosk_id, now])?;
+    Ok(())
+}
+
 /// Switches the write connection between a rollback journal (`fast`, for one large load with
 /// nobody reading: no copy of every new page in the WAL) and WAL again, with a larger page cache
 /// meanwhile. PostgreSQL has nothing to switch.

@@ -8,7 +8,7 @@ use anyhow::{Context, Result, bail};
 use shared::bundle::{Revocation, UsedEntry};
 use shared::visa::VisaNumber;
 use shared::{Kid, Port};
-use time::OffsetDateTime;
+use time::{Date, OffsetDateTime};
 
 use crate::domain::mail::Letter;
 use time::format_description::well_known::Rfc3339;
@@ -200,29 +200,38 @@ pub fn record_used_entries(conn: &Connection, entries: &[UsedEntry], now: &str) 
     Ok(added)
 }
 
-/// Everything a bundle lists from the database.
+/// What a bundle lists from the database.
 #[derive(Debug, Clone, Default)]
 pub struct TrustContent {
-    /// Revoked visas.
+    /// Revoked visas valid until the first listed day or later.
     pub revoked_visas: Vec<Revocation>,
     /// Revoked keys.
     pub revoked_keys: Vec<Kid>,
-    /// The first entry on each used single-entry visa.
+    /// The first entry on each used single-entry visa valid until the first listed day or later.
     pub used_entries: Vec<UsedEntry>,
 }
 
-/// Reads what the next bundle lists.
-pub fn trust_content(conn: &Connection) -> Result<TrustContent> {
+/// Reads what the next bundle lists: the revocations and first uses of the visas valid until
+/// `first_listed_day` or later (`shared::bundle::first_listed_day`; a visa that ended before is
+/// refused as expired anyway; a revocation whose visa row is missing is kept, since nothing says
+/// when it ends), and every revoked key. Both lists are read through the index of
+/// the visas' last day, so the work follows the visas still valid, not the years of history.
+pub fn trust_content(conn: &Connection, first_listed_day: Date) -> Result<TrustContent> {
     let time = |text: String| {
         OffsetDateTime::parse(&text, &Rfc3339).with_context(|| format!("stored time {text}"))
     };
     let number = |text: String| {
         VisaNumber::parse(&text).map_err(|e| anyhow::anyhow!("stored visa number {text}: {e}"))
     };
+    let day = first_listed_day.to_string();
     let mut content = TrustContent::default();
-    let mut stmt = conn
-        .prepare("SELECT visa_number, reason, revoked_at FROM revocations ORDER BY visa_number")?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    let mut stmt = conn.prepare(
+        "SELECT r.visa_number, r.reason, r.revoked_at FROM revocations r
+         LEFT JOIN visas v ON v.number = r.visa_number
+         WHERE v.number IS NULL OR json_extract(v.visa, '$.valid_until') >= ?1
+         ORDER BY r.visa_number",
+    )?;
+    let rows = stmt.query_map([&day], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     for row in rows {
         let (visa_number, reason, at): (String, String, String) = row?;
         content.revoked_visas.push(Revocation {
@@ -243,12 +252,14 @@ pub fn trust_content(conn: &Connection) -> Result<TrustContent> {
     // The earliest entry per visa is the one that used it up (at the same instant, the first
     // kiosk id: one row per visa, in SQL both engines take).
     let mut stmt = conn.prepare(
-        "SELECT u.visa_number, u.at, u.port, u.kiosk_id FROM used_entries u
-         WHERE NOT EXISTS (SELECT 1 FROM used_entries e WHERE e.visa_number = u.visa_number
+        "SELECT u.visa_number, u.at, u.port, u.kiosk_id FROM visas v
+         JOIN used_entries u ON u.visa_number = v.number
+         WHERE json_extract(v.visa, '$.valid_until') >= ?1
+         AND NOT EXISTS (SELECT 1 FROM used_entries e WHERE e.visa_number = u.visa_number
              AND (e.at < u.at OR (e.at = u.at AND e.kiosk_id < u.kiosk_id)))
          ORDER BY u.visa_number",
     )?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    let rows = stmt.query_map([&day], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
     for row in rows {
         let (visa_number, at, port, kiosk_id): (String, String, String, String) = row?;
         content.used_entries.push(UsedEntry {

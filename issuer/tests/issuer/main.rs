@@ -3,6 +3,7 @@
 
 mod a11y;
 mod accounts;
+mod bundle;
 mod check;
 mod flow;
 mod group;

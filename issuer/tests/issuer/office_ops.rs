@@ -395,7 +395,12 @@ async fn an_officer_finds_a_visa_and_revokes_it_with_a_reason_logged_before_and_
     // The same effect as `issuer revoke`: the next bundle lists it.
     let content = state
         .db
-        .with(|conn| issuer::store::trust::trust_content(conn))
+        .with(|conn| {
+            issuer::store::trust::trust_content(
+                conn,
+                shared::bundle::first_listed_day(time::OffsetDateTime::now_utc()),
+            )
+        })
         .expect("content");
     assert_eq!(content.revoked_visas.len(), 1);
     assert_eq!(content.revoked_visas[0].visa_number.as_str(), "KZ0000001");

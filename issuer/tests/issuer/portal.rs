@@ -2513,7 +2513,12 @@ async fn a_revoked_visa_is_shown_as_revoked_is_not_printed_again_and_goes_into_t
     assert_eq!(added, 1, "an entry reported twice is recorded once");
     let content = state
         .db
-        .with(|conn| issuer::store::trust::trust_content(conn))
+        .with(|conn| {
+            issuer::store::trust::trust_content(
+                conn,
+                shared::bundle::first_listed_day(time::OffsetDateTime::now_utc()),
+            )
+        })
         .expect("content");
     let root = shared::IssuerKey::from_pkcs8_pem(
         &std::fs::read_to_string(repo().join("keys/root/dev-root.key")).expect("root key"),

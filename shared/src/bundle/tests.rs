@@ -291,6 +291,89 @@ fn the_first_use_of_a_single_entry_visa_is_found() {
     );
 }
 
+#[test]
+fn revocations_and_uses_given_in_any_order_are_found_and_the_earliest_use_counts() {
+    let number = |n: &str| VisaNumber::parse(n).expect("number");
+    let use_of = |n: &str, at: OffsetDateTime, kiosk: &str| UsedEntry {
+        visa_number: number(n),
+        at,
+        port: Port::Nqz,
+        kiosk_id: kiosk.into(),
+    };
+    let revoked = |n: &str| Revocation {
+        visa_number: number(n),
+        reason: format!("revoked {n}"),
+        revoked_at: datetime!(2026-11-30 08:00 UTC),
+    };
+    let signed = BundleContents::new(
+        1,
+        datetime!(2026-12-01 08:00 UTC),
+        certificates(),
+        vec![
+            revoked("KZ2600009"),
+            revoked("KZ2600001"),
+            revoked("KZ2600005"),
+        ],
+        vec![],
+        vec![
+            use_of("KZ2600007", datetime!(2026-12-01 07:00 UTC), "NQZ-02"),
+            use_of("KZ2600003", datetime!(2026-11-29 07:00 UTC), "NQZ-09"),
+            use_of("KZ2600007", datetime!(2026-11-30 07:00 UTC), "NQZ-01"),
+        ],
+    )
+    .expect("valid bundle")
+    .sign(&root());
+    let b = TrustBundle::verify(&signed, &root().public_key()).expect("verifies");
+    for n in ["KZ2600001", "KZ2600005", "KZ2600009"] {
+        assert_eq!(refusal(&b, &honest(n, 1)), "revoked", "{n}");
+    }
+    assert_eq!(refusal(&b, &honest("KZ2600004", 1)), "ok");
+    let first = b.first_use(&number("KZ2600007")).expect("used");
+    assert_eq!(first.kiosk_id, "NQZ-01");
+    assert!(b.first_use(&number("KZ2600004")).is_none());
+    assert!(b.first_use(&number("KZ2600003")).is_some());
+}
+
+#[test]
+fn a_bundle_lists_exactly_the_visas_valid_until_its_first_listed_day_or_later() {
+    // Bundles made at every hour of three days around a Kazakhstan midnight (19:00 UTC).
+    let mut created = datetime!(2026-12-01 00:00 UTC);
+    while created < datetime!(2026-12-04 00:00 UTC) {
+        let b = contents(1, vec![], vec![]);
+        let b = BundleContents::new(
+            1,
+            created,
+            b.certificates().to_vec(),
+            vec![],
+            vec![],
+            vec![],
+        )
+        .expect("valid bundle");
+        for until in [
+            "2026-11-28",
+            "2026-11-29",
+            "2026-11-30",
+            "2026-12-01",
+            "2026-12-02",
+        ] {
+            let v = visa("KZ2600001", 1, "2026-10-20T09:30:00Z", "2026-10-20", until);
+            let day = Date::parse(until, &time::format_description::well_known::Iso8601::DATE)
+                .expect("date");
+            assert_eq!(
+                b.lists_visa(&v),
+                day >= first_listed_day(created),
+                "created {created}, valid until {until}"
+            );
+            // A visa the bundle leaves out has expired for any clock the kiosk accepts.
+            if !b.lists_visa(&v) {
+                let earliest_clock = created - FreshnessPolicy::default().clock_tolerance;
+                assert!(end_of_validity(&v) <= earliest_clock, "{created} {until}");
+            }
+        }
+        created += Duration::hours(1);
+    }
+}
+
 proptest! {
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {

@@ -231,3 +231,147 @@ fn a_root_folder_without_an_installed_bundle_trusts_nothing_not_even_a_loose_iss
     assert_ne!(code, Some(0), "{line}");
     assert!(verifier_kiosk::trust::load(dir.path()).is_err());
 }
+
+/// Issue 16: bundles leave out the revocations and uses of visas whose validity ended before
+/// their horizon. A kiosk that held a bundle listing everything (as every bundle did before) and
+/// then installs a newer, smaller one refuses everything it refused before whose reason still
+/// holds: the revoked and the used visas still valid, and the expired ones as expired.
+#[test]
+fn a_kiosk_moving_to_a_smaller_bundle_forgets_no_refusal_that_still_holds() {
+    let number = |n: &str| VisaNumber::parse(n).expect("number");
+    // Two visas still valid on 5 December (DURING) and two that ended on 10 November.
+    let valid = |n: &str| token(|d| d.visa_number = n.to_owned());
+    let expired = |n: &str| {
+        token(|d| {
+            d.visa_number = n.to_owned();
+            d.issued_at = "2026-09-25T09:00:00Z".to_owned();
+            d.valid_from = "2026-10-01".to_owned();
+            d.valid_until = "2026-11-10".to_owned();
+        })
+    };
+    let visas = [
+        ("KZ2600099", valid("KZ2600099")),   // revoked, valid
+        ("KZ2600050", expired("KZ2600050")), // revoked, expired
+        ("KZ2600017", valid("KZ2600017")),   // used at Almaty, valid
+        ("KZ2600051", expired("KZ2600051")), // used at Almaty, expired
+        ("KZ2600018", valid("KZ2600018")),   // nothing against it
+    ];
+    let revocation = |n: &str| Revocation {
+        visa_number: number(n),
+        reason: "passport reported stolen".to_owned(),
+        revoked_at: datetime!(2026-10-30 12:00 UTC),
+    };
+    let used = |n: &str| UsedEntry {
+        visa_number: number(n),
+        at: datetime!(2026-10-02 06:00 UTC),
+        port: Port::Ala,
+        kiosk_id: "ALA-05".to_owned(),
+    };
+    let certificate = KeyCertificate::new(
+        issuer().public_key(),
+        datetime!(2026-01-01 00:00 UTC),
+        datetime!(2027-12-31 00:00 UTC),
+    )
+    .expect("certificate");
+    let ends = |n: &str| {
+        if ["KZ2600050", "KZ2600051"].contains(&n) {
+            "2026-11-10"
+        } else {
+            "2027-01-29"
+        }
+    };
+    // The issuer's rule (`issuer bundle export`): only visas valid until the first listed day.
+    let make = |sequence: u64, created_at: OffsetDateTime, trimmed: bool| {
+        let first = shared::bundle::first_listed_day(created_at).to_string();
+        let keep = |n: &&&str| !trimmed || ends(n) >= first.as_str();
+        BundleContents::new(
+            sequence,
+            created_at,
+            vec![certificate.clone()],
+            ["KZ2600099", "KZ2600050"]
+                .iter()
+                .filter(keep)
+                .map(|n| revocation(n))
+                .collect(),
+            vec![],
+            ["KZ2600017", "KZ2600051"]
+                .iter()
+                .filter(keep)
+                .map(|n| used(n))
+                .collect(),
+        )
+        .expect("bundle")
+        .sign(&root())
+    };
+    let dir = trust_dir();
+    // Each phase with a fresh ledger, so only the bundle speaks of other kiosks' entries.
+    let verdicts = |dir: &Path, ledger: &str| -> Vec<(String, Value)> {
+        let ledger = dir.join(ledger);
+        visas
+            .iter()
+            .map(|(n, text)| {
+                let (_, line) = kiosk(&[
+                    "record",
+                    "--ledger",
+                    path(&ledger),
+                    "--kiosk-id",
+                    "NQZ-01",
+                    "--direction",
+                    "entry",
+                    "--trust",
+                    path(dir),
+                    "--port",
+                    "NQZ",
+                    "--at",
+                    DURING,
+                    "--text",
+                    text,
+                ]);
+                (n.to_string(), line)
+            })
+            .collect()
+    };
+
+    let (code, line) = import(dir.path(), &make(1, datetime!(2026-12-04 08:00 UTC), false));
+    assert_eq!(code, Some(0), "{line}");
+    let before = verdicts(dir.path(), "before.db");
+    let newer = make(2, datetime!(2026-12-05 04:00 UTC), true);
+    let listed = shared::bundle::TrustBundle::verify(&newer, &root().public_key()).expect("reads");
+    assert_eq!(
+        (listed.revoked_visas().len(), listed.used_entries().len()),
+        (1, 1),
+        "the newer bundle leaves out the two expired visas"
+    );
+    let (code, line) = import(dir.path(), &newer);
+    assert_eq!(code, Some(0), "{line}");
+    let after = verdicts(dir.path(), "after.db");
+
+    let reason = |v: &[(String, Value)], n: &str| {
+        let line = &v.iter().find(|(m, _)| m == n).expect("checked").1;
+        (
+            line["verdict"].as_str().unwrap_or("").to_owned(),
+            line["reason"].as_str().unwrap_or("").to_owned(),
+        )
+    };
+    let pair = |v: &str, r: &str| (v.to_owned(), r.to_owned());
+    assert_eq!(reason(&before, "KZ2600099"), pair("invalid", "revoked"));
+    assert_eq!(reason(&after, "KZ2600099"), pair("invalid", "revoked"));
+    assert_eq!(
+        reason(&before, "KZ2600017"),
+        pair("invalid", "already_used")
+    );
+    assert_eq!(reason(&after, "KZ2600017"), pair("invalid", "already_used"));
+    assert_eq!(reason(&before, "KZ2600050"), pair("invalid", "revoked"));
+    assert_eq!(reason(&after, "KZ2600050"), pair("invalid", "expired"));
+    assert_eq!(reason(&after, "KZ2600051"), pair("invalid", "expired"));
+    assert_eq!(reason(&after, "KZ2600018"), pair("valid", "ok"));
+    for ((n, b), (_, a)) in before.iter().zip(&after) {
+        assert!(
+            b["verdict"] == "valid" || a["verdict"] != "valid",
+            "{n} was refused before ({b}) and is accepted now ({a})"
+        );
+    }
+    // And the older bundle cannot come back.
+    let (code, line) = import(dir.path(), &make(1, datetime!(2026-12-04 08:00 UTC), false));
+    assert_eq!(code, Some(1), "{line}");
+}
