@@ -342,31 +342,7 @@ async fn to_pay(
         callback_url: format!("{base}/epay/callback"),
         lang: Some(ctx.lang.into()),
     };
-    let created = state
-        .gateway
-        .create(&order)
-        .await
-        .map_err(AppError::Gateway)?;
-    let expected = format!("{}/", state.gateway.origin());
-    if !created.pay_url.starts_with(&expected) {
-        return Err(AppError::Gateway(anyhow::anyhow!(
-            "the gateway's pay_url is not on the gateway: {}",
-            created.pay_url
-        )));
-    }
-    let (order_id, payment_id, url) = (
-        payment.order_id,
-        created.payment_id,
-        created.pay_url.clone(),
-    );
-    let now = state.clock.rfc3339();
-    state
-        .db
-        .write(move |conn| {
-            store::payment::set_gateway_payment(conn, &order_id, &payment_id, &url, &now)
-        })
-        .await?;
-    Ok(Redirect::to(&created.pay_url).into_response())
+    super::payment::to_gateway(&state, &order).await
 }
 
 /// The group with each person's visa number and the group's newest payment.

@@ -190,9 +190,15 @@ async fn to_pay(
         callback_url: format!("{base}/epay/callback"),
         lang: Some(ctx.lang.into()),
     };
+    to_gateway(&state, &order).await
+}
+
+/// Registers `order` with the gateway, keeps the gateway's payment id and page with the payment,
+/// and sends the payer there (a single application's payment and a group's).
+pub(super) async fn to_gateway(state: &AppState, order: &PaymentOrder) -> Result<Response, AppError> {
     let created = state
         .gateway
-        .create(&order)
+        .create(order)
         .await
         .map_err(AppError::Gateway)?;
     let expected = format!("{}/", state.gateway.origin());
@@ -203,7 +209,7 @@ async fn to_pay(
         )));
     }
     let (order_id, payment_id, url) = (
-        payment.order_id,
+        order.order_id.clone(),
         created.payment_id,
         created.pay_url.clone(),
     );
