@@ -78,13 +78,11 @@ impl Keys for Borrowed<'_> {
     }
 }
 
-/// Records a payment notice and, if it completes a payment, issues the visa, then renders and
-/// stores its printout (`service::visa_pdf`). All three writes are jobs of the database writer's
-/// group commits (see [`Db::write`]): many notices arriving together share one durable commit,
-/// and each is answered only once it is durable; the render runs off the writer, between the
-/// issuing commit and the printout's. A crash between the first two leaves a paid application
-/// without a visa, which [`complete_paid`] issues at start-up; a crash before the printout is
-/// stored leaves a visa whose first download renders it.
+/// Records a payment notice and, if it completes a payment, issues the visa. Both are jobs of
+/// the database writer's group commits (see [`Db::write`]): many notices arriving together share
+/// one durable commit, and each is answered only once it is durable. A crash between the two
+/// leaves a paid application without a visa, which [`complete_paid`] issues at start-up.
+/// The callers then store the visa's printout ([`super::visa_pdf::after_notice`]).
 pub async fn settle(
     db: &Db,
     signer: &Arc<dyn Signer>,
@@ -99,21 +97,7 @@ pub async fn settle(
         .await?;
     match &outcome {
         NoticeOutcome::Paid(application) => {
-            if let IssueOutcome::Issued(number) =
-                issue_grouped(db, signer, clock, application).await?
-            {
-                // The visa is durable now; its printout is made and stored before the notice is
-                // answered, so the first download reads it from storage. If that fails (or the
-                // process dies first), the first download renders and stores it instead.
-                if let Err(error) = super::visa_pdf::after_issue(db, clock, application).await {
-                    tracing::warn!(
-                        visa = %number,
-                        application,
-                        error = format!("{error:#}"),
-                        "the printout was not stored at issuance; the first download makes it"
-                    );
-                }
-            }
+            issue_grouped(db, signer, clock, application).await?;
         }
         NoticeOutcome::PaidAgain(application) => {
             tracing::warn!(order = %order, application, "a second payment for a paid application: refund due");

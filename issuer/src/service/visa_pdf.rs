@@ -19,9 +19,18 @@ use tokio::sync::Semaphore;
 
 use crate::clock::Clock;
 use crate::domain::application::Application;
+use crate::domain::payment::NoticeOutcome;
 use crate::domain::taxid::PartyKind;
 use crate::store::visa::{IssuedVisa, StoredPdf};
 use crate::store::{self, Db};
+
+/// What draws a visa's printout (the PDF adapter, `pdf::Printout`): computation only, the same
+/// inputs always giving the same bytes.
+pub trait Printer: Send + Sync + std::fmt::Debug {
+    /// The printout of `visa`, whose signed QR text is `token`, with the inviting party as
+    /// printed (name and BIN/IIN).
+    fn print(&self, visa: &shared::Visa, token: &str, inviter: &str) -> Result<Vec<u8>>;
+}
 
 /// The inviting party as printed on the visa.
 pub fn inviter_line(app: &Application) -> String {
@@ -34,9 +43,10 @@ pub fn inviter_line(app: &Application) -> String {
 }
 
 /// Renders a visa's printout and its SHA-256 (CPU only; call it off the runtime's workers).
-pub fn render(issued: &IssuedVisa, inviter: &str) -> Result<StoredPdf> {
-    let bytes = crate::pdf::render(&issued.visa, &issued.token, Some(inviter))
-        .map_err(|e| anyhow!("rendering the printout of {}: {e}", issued.number))?;
+pub fn render(printer: &dyn Printer, issued: &IssuedVisa, inviter: &str) -> Result<StoredPdf> {
+    let bytes = printer
+        .print(&issued.visa, &issued.token, inviter)
+        .with_context(|| format!("rendering the printout of {}", issued.number))?;
     Ok(StoredPdf {
         sha256: hex::encode(Sha256::digest(&bytes)),
         bytes,
@@ -52,12 +62,16 @@ fn renders() -> &'static Semaphore {
 }
 
 /// Renders on a blocking thread, waiting (without holding a thread) for a free core first.
-async fn render_off_thread(issued: IssuedVisa, inviter: String) -> Result<StoredPdf> {
+async fn render_off_thread(
+    printer: &'static dyn Printer,
+    issued: IssuedVisa,
+    inviter: String,
+) -> Result<StoredPdf> {
     let _permit = renders()
         .acquire()
         .await
         .map_err(|_| anyhow!("the render pool is closed"))?;
-    tokio::task::spawn_blocking(move || render(&issued, &inviter))
+    tokio::task::spawn_blocking(move || render(printer, &issued, &inviter))
         .await
         .map_err(|e| anyhow!("the printout task failed: {e}"))?
 }
@@ -67,21 +81,28 @@ async fn render_off_thread(issued: IssuedVisa, inviter: String) -> Result<Stored
 pub async fn make(
     db: &Db,
     clock: &Clock,
+    printer: &'static dyn Printer,
     app: &Application,
     issued: IssuedVisa,
 ) -> Result<StoredPdf> {
     let number = issued.number.clone();
-    let pdf = render_off_thread(issued, inviter_line(app)).await?;
+    let pdf = render_off_thread(printer, issued, inviter_line(app)).await?;
     let now = clock.rfc3339();
     db.write(move |conn| store::visa::store_pdf(conn, &number, &pdf, &now))
         .await
 }
 
 /// Right after an application's visa was issued: makes and stores its printout, so that the
-/// first download is read from storage. Gives the visa number and whether it was stored.
-pub async fn after_issue(db: &Db, clock: &Clock, application_id: &str) -> Result<String> {
+/// first download is read from storage. Gives the visa number, or `None` if the application has
+/// no visa (held for an officer, refused).
+pub async fn after_issue(
+    db: &Db,
+    clock: &Clock,
+    printer: &'static dyn Printer,
+    application_id: &str,
+) -> Result<Option<String>> {
     let id = application_id.to_owned();
-    let (app, issued) = db
+    let found = db
         .read(move |conn| {
             let Some(user) = store::application::owner_of(conn, &id)? else {
                 return Ok(None);
@@ -90,9 +111,32 @@ pub async fn after_issue(db: &Db, clock: &Clock, application_id: &str) -> Result
             let issued = store::visa::visa_of(conn, &id, user)?;
             Ok(app.zip(issued))
         })
-        .await?
-        .with_context(|| format!("the issued visa of application {application_id}"))?;
+        .await?;
+    let Some((app, issued)) = found else {
+        return Ok(None);
+    };
     let number = issued.number.clone();
-    make(db, clock, &app, issued).await?;
-    Ok(number)
+    make(db, clock, printer, &app, issued).await?;
+    Ok(Some(number))
+}
+
+/// After a payment notice was settled ([`super::issuance::settle`]): if it paid an application,
+/// makes and stores its visa's printout before the notice is answered. Never fails: the visa is
+/// durable already, and a printout that could not be stored is made on its first download.
+pub async fn after_notice(
+    db: &Db,
+    clock: &Clock,
+    printer: &'static dyn Printer,
+    outcome: &NoticeOutcome,
+) {
+    let NoticeOutcome::Paid(application) = outcome else {
+        return;
+    };
+    if let Err(error) = after_issue(db, clock, printer, application).await {
+        tracing::warn!(
+            application,
+            error = format!("{error:#}"),
+            "the printout was not stored at issuance; the first download makes it"
+        );
+    }
 }

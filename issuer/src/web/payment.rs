@@ -23,8 +23,10 @@ use crate::domain::fees::{Fees, format_minor};
 use crate::domain::payment::{NoticeOutcome, Payment, PaymentMethod, PaymentNotice, PaymentStatus};
 use crate::epay::PaymentOrder;
 use crate::i18n::msg::{Duty, Frame, Screening};
+use crate::pdf::Printout;
 use crate::service::issuance::{issue_logged, settle};
 use crate::service::signup::is_confirmed;
+use crate::service::visa_pdf::after_notice;
 pub use crate::service::visa_pdf::inviter_line;
 use crate::store;
 use crate::store::trust::RevocationNote;
@@ -378,7 +380,8 @@ async fn update_status(
         tracing::warn!(payment = %payment_id, "the gateway's status names another order");
         return Ok(Redirect::to(&target).into_response());
     }
-    settle(&state.db, &state.key, &state.clock, notice, "status").await?;
+    let outcome = settle(&state.db, &state.key, &state.clock, notice, "status").await?;
+    after_notice(&state.db, &state.clock, &Printout, &outcome).await;
     state.mail_bell.notify_one();
     Ok(Redirect::to(&target).into_response())
 }
@@ -404,6 +407,10 @@ pub async fn callback(State(state): State<AppState>, headers: HeaderMap, body: B
         }
     };
     let settled = settle(&state.db, &state.key, &state.clock, notice, "callback").await;
+    if let Ok(outcome) = &settled {
+        // Answered once the visa's printout is stored too (it is made off the writer thread).
+        after_notice(&state.db, &state.clock, &Printout, outcome).await;
+    }
     state.mail_bell.notify_one();
     match settled {
         Ok(NoticeOutcome::UnknownOrder) => (
@@ -586,5 +593,5 @@ async fn printout(state: &AppState, app: &Application, user: i64) -> Result<Stor
         .read(move |conn| store::visa::visa_of(conn, &app_id, user))
         .await?
         .ok_or(AppError::NotFound)?;
-    Ok(crate::service::visa_pdf::make(&state.db, &state.clock, app, issued).await?)
+    Ok(crate::service::visa_pdf::make(&state.db, &state.clock, &Printout, app, issued).await?)
 }
