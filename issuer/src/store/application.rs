@@ -139,7 +139,7 @@ pub fn owner_of(conn: &Connection, id: &str) -> Result<Option<i64>> {
 
 /// A user's applications, newest first.
 pub fn applications_of(conn: &Connection, user_id: i64) -> Result<Vec<Application>> {
-    let mut stmt = conn.prepare(&format!(
+    let mut stmt = conn.prepare_cached(&format!(
         "{APPLICATION_SELECT} WHERE a.user_id = ?1 ORDER BY a.created_at DESC, a.rowid DESC"
     ))?;
     let rows = stmt
