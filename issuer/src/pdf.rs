@@ -53,6 +53,16 @@ pub fn render(visa: &Visa, token: &str, inviter: Option<&str>) -> Result<Vec<u8>
         .map_err(|e| RenderError::Font(e.to_string()))
 }
 
+/// The printout as the service layer asks for it (`service::visa_pdf::Printer`).
+#[derive(Debug, Clone, Copy)]
+pub struct Printout;
+
+impl crate::service::visa_pdf::Printer for Printout {
+    fn print(&self, visa: &Visa, token: &str, inviter: &str) -> anyhow::Result<Vec<u8>> {
+        Ok(render(visa, token, Some(inviter))?)
+    }
+}
+
 /// Whether the printout's fonts can show every character of `text` (in the regular face the
 /// native-script names are printed in, with its fallbacks).
 pub fn can_show(text: &str) -> bool {

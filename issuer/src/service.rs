@@ -17,3 +17,4 @@ pub mod screening;
 pub mod signup;
 pub mod throttle;
 pub mod trust;
+pub mod visa_pdf;

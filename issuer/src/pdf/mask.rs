@@ -76,32 +76,38 @@ fn penalty(modules: &[Color], width: usize) -> u32 {
 
 /// The penalties of one row or column: runs of one colour (five or more score their length less
 /// two) and dark-light-dark-dark-dark-light-dark without four light modules on one side (40).
+/// One pass: the last seven modules are kept as the low bits of a byte, so the finder-like
+/// pattern is one comparison per position rather than a slice comparison (that took most of
+/// the mask choice's time).
 fn line_penalty(line: &[bool]) -> u32 {
-    const FINDER: [bool; 7] = [true, false, true, true, true, false, true];
+    /// Dark-light-dark-dark-dark-light-dark, the first module in the highest of seven bits.
+    const FINDER: u8 = 0b101_1101;
     let mut score = 0;
-    let mut run = 1;
-    for pair in line.windows(2) {
-        if pair[0] == pair[1] {
+    let mut run = 0;
+    let mut previous = None;
+    let mut window = 0_u8;
+    for (i, &dark) in line.iter().enumerate() {
+        if previous == Some(dark) {
             run += 1;
         } else {
             if run >= 5 {
                 score += run - 2;
             }
             run = 1;
+            previous = Some(dark);
+        }
+        window = ((window << 1) | u8::from(dark)) & 0x7f;
+        if i >= 6 && window == FINDER {
+            let j = i - 6;
+            let before = line[j.saturating_sub(4)..j].contains(&true);
+            let after = line[j + 7..(j + 11).min(line.len())].contains(&true);
+            if !before || !after {
+                score += 40;
+            }
         }
     }
     if run >= 5 {
         score += run - 2;
-    }
-    for (j, window) in line.windows(7).enumerate() {
-        if window != FINDER {
-            continue;
-        }
-        let before = line[j.saturating_sub(4)..j].contains(&true);
-        let after = line[j + 7..(j + 11).min(line.len())].contains(&true);
-        if !before || !after {
-            score += 40;
-        }
     }
     score
 }

@@ -88,6 +88,7 @@ impl Keys for Borrowed<'_> {
 /// the database writer's group commits (see [`Db::write`]): many notices arriving together share
 /// one durable commit, and each is answered only once it is durable. A crash between the two
 /// leaves a paid application without a visa, which [`complete_paid`] issues at start-up.
+/// The callers then store the visa's printout ([`super::visa_pdf::after_notice`]).
 pub async fn settle(
     db: &Db,
     signer: &Arc<dyn Signer>,

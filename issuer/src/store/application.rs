@@ -144,9 +144,17 @@ pub fn application_of(conn: &Connection, id: &str, user_id: i64) -> Result<Optio
     row.map(|r| r.into_application(conn)).transpose()
 }
 
+/// The account that owns an application, if it exists.
+pub fn owner_of(conn: &Connection, id: &str) -> Result<Option<i64>> {
+    conn.prepare_cached("SELECT user_id FROM applications WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()
+        .map_err(Into::into)
+}
+
 /// A user's applications, newest first.
 pub fn applications_of(conn: &Connection, user_id: i64) -> Result<Vec<Application>> {
-    let mut stmt = conn.prepare(&format!(
+    let mut stmt = conn.prepare_cached(&format!(
         "{APPLICATION_SELECT} WHERE a.user_id = ?1 ORDER BY a.created_at DESC, a.rowid DESC"
     ))?;
     let rows = stmt

@@ -133,7 +133,7 @@ pub fn revocations_of_user(
     conn: &Connection,
     user_id: i64,
 ) -> Result<HashMap<String, RevocationNote>> {
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT a.id, r.visa_number, r.reason, r.revoked_at
          FROM revocations r JOIN visas v ON v.number = r.visa_number
          JOIN applications a ON a.id = v.application_id

@@ -10,7 +10,6 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use maud::html;
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 use shared::labels::Field;
 
 use super::apply::{applicant_table, own_application};
@@ -22,12 +21,14 @@ use super::{AppError, AppState};
 use crate::domain::application::{Application, ApplicationStatus};
 use crate::domain::fees::{Fees, format_minor};
 use crate::domain::payment::{NoticeOutcome, Payment, PaymentMethod, PaymentNotice, PaymentStatus};
-use crate::domain::taxid::PartyKind;
 use crate::epay::PaymentOrder;
 use crate::i18n::msg::{A11y, Duty, Frame, Screening, Screens};
 use crate::i18n::when::astana_time_of;
+use crate::pdf::Printout;
 use crate::service::issuance::{issue_logged, settle};
 use crate::service::signup::is_confirmed;
+use crate::service::visa_pdf::after_notice;
+pub use crate::service::visa_pdf::inviter_line;
 use crate::store;
 use crate::store::trust::RevocationNote;
 use crate::store::visa::StoredPdf;
@@ -195,7 +196,10 @@ async fn to_pay(
 
 /// Registers `order` with the gateway, keeps the gateway's payment id and page with the payment,
 /// and sends the payer there (a single application's payment and a group's).
-pub(super) async fn to_gateway(state: &AppState, order: &PaymentOrder) -> Result<Response, AppError> {
+pub(super) async fn to_gateway(
+    state: &AppState,
+    order: &PaymentOrder,
+) -> Result<Response, AppError> {
     let created = state
         .gateway
         .create(order)
@@ -396,7 +400,8 @@ async fn update_status(
         tracing::warn!(payment = %payment_id, "the gateway's status names another order");
         return Ok(Redirect::to(&target).into_response());
     }
-    settle(&state.db, &state.key, &state.clock, notice, "status").await?;
+    let outcome = settle(&state.db, &state.key, &state.clock, notice, "status").await?;
+    after_notice(&state.db, &state.clock, &Printout, &outcome).await;
     state.mail_bell.notify_one();
     Ok(Redirect::to(&target).into_response())
 }
@@ -422,6 +427,10 @@ pub async fn callback(State(state): State<AppState>, headers: HeaderMap, body: B
         }
     };
     let settled = settle(&state.db, &state.key, &state.clock, notice, "callback").await;
+    if let Ok(outcome) = &settled {
+        // Answered once the visa's printout is stored too (it is made off the writer thread).
+        after_notice(&state.db, &state.clock, &Printout, outcome).await;
+    }
     state.mail_bell.notify_one();
     match settled {
         Ok(NoticeOutcome::UnknownOrder) => (
@@ -544,16 +553,6 @@ async fn group_of(state: &AppState, app: &Application) -> Result<Option<String>,
         .await?)
 }
 
-/// The inviting party as printed on the visa.
-pub fn inviter_line(app: &Application) -> String {
-    let inviter = &app.invitation.inviter;
-    let kind = match inviter.kind {
-        PartyKind::Organisation => "BIN",
-        PartyKind::Individual => "IIN",
-    };
-    format!("{}, {kind} {}", inviter.shown_name(), inviter.tax_id)
-}
-
 async fn visa_pdf(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -628,9 +627,10 @@ async fn visa_pdf(
         .into_response())
 }
 
-/// The visa's printout on its first download: rendered, then kept for every later one. Rendering
-/// runs on a blocking thread outside the database lock; two first downloads at once both get the
-/// copy stored first (the same visa renders to the same bytes anyway).
+/// The visa's printout on its first download when it was not stored at issuance (a crash in
+/// between, or a visa issued by an officer or at start-up): rendered off the runtime's threads,
+/// then kept for every later one; two first downloads at once both get the copy stored first
+/// (the same visa renders to the same bytes anyway).
 async fn printout(state: &AppState, app: &Application, user: i64) -> Result<StoredPdf, AppError> {
     let app_id = app.id.clone();
     let issued = state
@@ -638,20 +638,5 @@ async fn printout(state: &AppState, app: &Application, user: i64) -> Result<Stor
         .read(move |conn| store::visa::visa_of(conn, &app_id, user))
         .await?
         .ok_or(AppError::NotFound)?;
-    let inviter = inviter_line(app);
-    let number = issued.number.clone();
-    let pdf = tokio::task::spawn_blocking(move || {
-        crate::pdf::render(&issued.visa, &issued.token, Some(&inviter)).map(|bytes| StoredPdf {
-            sha256: hex::encode(Sha256::digest(&bytes)),
-            bytes,
-        })
-    })
-    .await
-    .map_err(|e| anyhow::anyhow!("the PDF task failed: {e}"))?
-    .map_err(|e| anyhow::anyhow!("rendering the visa PDF: {e}"))?;
-    let now = state.clock.rfc3339();
-    Ok(state
-        .db
-        .write(move |conn| store::visa::store_pdf(conn, &number, &pdf, &now))
-        .await?)
+    Ok(crate::service::visa_pdf::make(&state.db, &state.clock, &Printout, app, issued).await?)
 }

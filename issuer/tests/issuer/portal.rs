@@ -2078,6 +2078,62 @@ async fn the_printout_is_made_once_stored_and_served_again_with_its_sha256_as_et
 }
 
 #[tokio::test]
+async fn a_paid_callback_stores_the_printout_and_a_lost_one_is_rendered_again_to_the_same_bytes() {
+    let (app, state) = portal();
+    let (anna, id, order) = submitted_with_order(&app, &state).await;
+    callback(&app, &notice(&order, "paid", 8000, "USD"), SECRET, now()).await;
+    // Answered: the visa and its printout are both stored, before anyone downloads it.
+    let stored = |state: &issuer::web::AppState| {
+        state
+            .db
+            .with(|conn| {
+                let mut stmt = conn.prepare("SELECT pdf, sha256 FROM visa_pdfs")?;
+                let rows = stmt.query_map([], |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get(1)?)))?;
+                Ok(rows.collect::<anyhow::Result<Vec<(Vec<u8>, String)>>>()?)
+            })
+            .expect("read")
+    };
+    let at_issuance = stored(&state);
+    assert_eq!(at_issuance.len(), 1, "the printout is stored at issuance");
+    let (pdf, sha256) = at_issuance[0].clone();
+    assert!(pdf.starts_with(b"%PDF-"));
+    let download = || {
+        app.clone().oneshot(
+            Request::get(format!("/applications/{id}/visa.pdf"))
+                .header(header::COOKIE, anna.cookie_header())
+                .body(Body::empty())
+                .expect("request"),
+        )
+    };
+    let served = download().await.expect("infallible");
+    assert_eq!(served.status(), StatusCode::OK);
+    assert_eq!(
+        served.headers()[header::ETAG],
+        format!("\"{sha256}\"").as_str()
+    );
+    let served = axum::body::to_bytes(served.into_body(), usize::MAX)
+        .await
+        .expect("body");
+    assert!(
+        served == pdf,
+        "the download is the printout stored at issuance"
+    );
+
+    // A crash after the issuing commit but before the printout's: the visa has no printout yet.
+    state
+        .db
+        .with(|conn| Ok(conn.execute("DELETE FROM visa_pdfs", [])?))
+        .expect("forget the printout");
+    let again = download().await.expect("infallible");
+    assert_eq!(again.status(), StatusCode::OK);
+    let again = axum::body::to_bytes(again.into_body(), usize::MAX)
+        .await
+        .expect("body");
+    assert!(again == pdf, "rendered on download, to the same bytes");
+    assert_eq!(stored(&state), vec![(pdf, sha256)], "and stored again");
+}
+
+#[tokio::test]
 async fn the_visa_after_kz9999999_is_kza000000_and_its_printout_verifies_with_its_mrz() {
     let dir = tempfile::tempdir().expect("dir");
     let db = Db::open(&dir.path().join("issuer.sqlite3")).expect("db");
