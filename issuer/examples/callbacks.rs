@@ -66,7 +66,7 @@ fn prepare(dir: &std::path::Path, count: usize) -> Result<()> {
     let expires = clock.unix() + 12 * 3600;
     let orders = db.with(|conn| {
         // Preparing is not what is measured: no fsync per row.
-        conn.pragma_update(None, "synchronous", "OFF")?;
+        conn.execute_batch("PRAGMA synchronous = OFF")?;
         let inviter = store::invitation::inviter_by_tax_id(
             conn,
             &issuer::domain::taxid::TaxId::parse(issuer::service::demo::DEMO_BIN)?,
@@ -129,7 +129,7 @@ fn prepare(dir: &std::path::Path, count: usize) -> Result<()> {
                 payment.order_id, payment.amount_minor, payment.currency
             ));
         }
-        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.execute_batch("PRAGMA synchronous = FULL")?;
         Ok(orders)
     })?;
     let file = dir.join("../orders.tsv");

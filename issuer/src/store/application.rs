@@ -149,7 +149,6 @@ pub fn owner_of(conn: &Connection, id: &str) -> Result<Option<i64>> {
     conn.prepare_cached("SELECT user_id FROM applications WHERE id = ?1")?
         .query_row([id], |r| r.get(0))
         .optional()
-        .map_err(Into::into)
 }
 
 /// A user's applications, newest first.

@@ -125,7 +125,6 @@ pub fn group_id_of(conn: &Connection, application_id: &str) -> Result<Option<Str
     conn.prepare_cached("SELECT group_id FROM group_members WHERE application_id = ?1")?
         .query_row([application_id], |r| r.get(0))
         .optional()
-        .map_err(Into::into)
 }
 
 /// The applications one payment settles when it names `application_id`: every person of its

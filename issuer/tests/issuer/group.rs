@@ -469,7 +469,7 @@ async fn an_eleventh_person_is_refused_with_a_clear_message_and_every_persons_da
     );
     let stored: i64 = state
         .db
-        .with(|conn| Ok(conn.query_row("SELECT COUNT(*) FROM applications", [], |r| r.get(0))?))
+        .with(|conn| conn.query_row("SELECT COUNT(*) FROM applications", [], |r| r.get(0)))
         .expect("count");
     assert_eq!(stored, 0);
     // The same in Russian.
@@ -553,7 +553,7 @@ async fn a_child_and_a_mismatch_are_shown_beside_those_persons_and_the_others_da
     assert!(reply.body.contains("value=\"E99999999\""));
     let stored: i64 = state
         .db
-        .with(|conn| Ok(conn.query_row("SELECT COUNT(*) FROM applications", [], |r| r.get(0))?))
+        .with(|conn| conn.query_row("SELECT COUNT(*) FROM applications", [], |r| r.get(0)))
         .expect("count");
     assert_eq!(stored, 0, "all persons or none");
     // "Add a person" keeps everything typed and adds an empty block.
@@ -816,12 +816,12 @@ async fn going_back_from_the_confirmation_edits_the_same_group() {
     let counts: (i64, i64, i64) = state
         .db
         .with(|conn| {
-            Ok(conn.query_row(
+            conn.query_row(
                 "SELECT (SELECT COUNT(*) FROM application_groups), (SELECT COUNT(*) FROM group_members),
                         (SELECT COUNT(*) FROM applications)",
                 [],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )?)
+            )
         })
         .expect("counts");
     assert_eq!(counts, (1, 3, 3));
