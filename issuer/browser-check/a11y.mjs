@@ -17,54 +17,15 @@
 // Usage (from the repository root, after `cargo build -p issuer`):
 //   ISSUER_BIN=target/debug/issuer node issuer/browser-check/a11y.mjs
 // SHOTS_DIR (default docs/screenshots) receives a11y-*.png at 1280 and 390 px.
-import { chromium } from 'playwright-core';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Axe } from './axe.mjs';
+import { fail, launchBrowser, mailedLink, shots, startIssuer, watch } from './harness.mjs';
 
-const root = resolve(new URL('../..', import.meta.url).pathname);
-const bin = resolve(process.env.ISSUER_BIN ?? join(root, 'target/debug/issuer'));
-const port = process.env.PORT ?? '18094';
-const sandboxPort = process.env.SANDBOX_PORT ?? '18095';
-const base = `http://127.0.0.1:${port}`;
+const issuer = await startIssuer('a11y', { port: '18094', sandboxPort: '18095' });
+const { base, data, sandboxPort } = issuer;
 const gateway = `http://127.0.0.1:${sandboxPort}`;
-const shots = resolve(process.env.SHOTS_DIR ?? join(root, 'docs/screenshots'));
-mkdirSync(shots, { recursive: true });
-const data = mkdtempSync(join(tmpdir(), 'issuer-a11y-'));
 const LANGS = ['en', 'ru', 'kk'];
-const fail = (message) => { throw new Error(message); };
-
-const issuer = spawn(bin, ['--addr', `127.0.0.1:${port}`, '--data-dir', data, '--sandbox-addr', `127.0.0.1:${sandboxPort}`], {
-  cwd: root,
-  stdio: ['ignore', 'inherit', 'inherit'],
-});
-
-async function waitForIssuer() {
-  for (let i = 0; i < 100; i++) {
-    try { if ((await fetch(`${base}/services`)).ok) return; } catch { /* not yet */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  fail('the issuer did not start');
-}
-
-// The newest link starting with `prefix` in a mail of `kind` in the issuer's outbox folder.
-async function mailedLink(kind, prefix) {
-  const outbox = join(data, 'outbox');
-  for (let i = 0; i < 100; i++) {
-    const files = readdirSync(outbox, { withFileTypes: true })
-      .map((f) => f.name).filter((f) => f.endsWith(`-${kind}.eml`)).sort();
-    if (files.length) {
-      const eml = readFileSync(join(outbox, files.at(-1)), 'utf8')
-        .replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
-      const found = eml.match(new RegExp(`${base}${prefix}[0-9a-f]{64}`));
-      if (found) return found[0];
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  fail(`no ${kind} mail in ${outbox}`);
-}
 
 const withLang = (url, lang) => `${url}${url.includes('?') ? '&' : '?'}lang=${lang}`;
 
@@ -183,22 +144,15 @@ const mastheadContrast = (page) => page.evaluate(() => {
   return { lowest };
 });
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-first-run',
-    // The date inputs' segment order follows the browser's own language: month, day, year.
-    '--lang=en-US'],
-});
+// The date inputs' segment order follows the browser's own language: month, day, year.
+const browser = await launchBrowser(['--lang=en-US']);
 const axe = new Axe();
 const measured = [];
 try {
-  await waitForIssuer();
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
   const page = await context.newPage();
   const problems = [];
-  page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(m.text()); });
-  page.on('pageerror', (e) => problems.push(String(e)));
+  watch(page, problems);
   const shot = async (name) => {
     await page.screenshot({ path: join(shots, `a11y-${name}.png`), fullPage: true });
     const width = page.viewportSize().width;
@@ -261,7 +215,7 @@ try {
   await typeInto(page, 'f-password_again', 'only keys, never a mouse');
   await pressAndWait(page);
   if (!(await page.content()).includes('Check your e-mail')) fail('sign-up by keyboard did not ask to check the e-mail');
-  await page.goto(await mailedLink('verify_address', '/account/confirm/'));
+  await page.goto(await mailedLink(issuer, 'verify_address', '/account/confirm/'));
   await tabTo(page, 'the confirm button', (a) => a.tag === 'button' && a.cls.includes('primary'));
   await pressAndWait(page);
   if (!(await page.content()).includes('Your address is confirmed')) fail('the address was not confirmed by keyboard');
@@ -432,6 +386,5 @@ try {
   console.log(`a11y check passed: the keyboard walk from sign-up to the PDF, ${axe.pages.length} pages under axe-core; screenshots in ${shots}`);
 } finally {
   await browser.close();
-  issuer.kill();
-  rmSync(data, { recursive: true, force: true });
+  issuer.stop();
 }

@@ -7,73 +7,20 @@
 //
 // Usage (from the repository root, after `cargo build -p issuer`):
 //   ISSUER_BIN=target/debug/issuer node issuer/browser-check/check.mjs
-import { chromium } from 'playwright-core';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { confirmAddress, fail, launchBrowser, logIn as logInAt, payByCard, shots, signUp, startIssuer, watch } from './harness.mjs';
 
-const root = resolve(new URL('../..', import.meta.url).pathname);
-const bin = resolve(process.env.ISSUER_BIN ?? join(root, 'target/debug/issuer'));
-const port = process.env.PORT ?? '18090';
-const base = `http://127.0.0.1:${port}`;
-const shots = resolve(process.env.SHOTS_DIR ?? join(root, 'docs/screenshots'));
-mkdirSync(shots, { recursive: true });
-const data = mkdtempSync(join(tmpdir(), 'issuer-browser-'));
+const issuer = await startIssuer('browser', { port: '18090', sandboxPort: '18091' });
+const { base, data, sandboxPort } = issuer;
+const logIn = (page, email, password) => logInAt(page, base, email, password);
 
-const sandboxPort = process.env.SANDBOX_PORT ?? '18091';
-const issuer = spawn(bin, ['--addr', `127.0.0.1:${port}`, '--data-dir', data, '--sandbox-addr', `127.0.0.1:${sandboxPort}`], {
-  cwd: root,
-  stdio: ['ignore', 'inherit', 'inherit'],
-});
-const fail = (message) => { throw new Error(message); };
-
-// The newest link starting with `prefix` in a mail of `kind` the issuer wrote to its outbox folder
-// (no --smtp-url): the plain-text part, quoted-printable, holds it.
-async function mailedLink(kind, prefix) {
-  const outbox = join(data, 'outbox');
-  for (let i = 0; i < 100; i++) {
-    const files = readdirSync(outbox, { withFileTypes: true })
-      .map((f) => f.name).filter((f) => f.endsWith(`-${kind}.eml`)).sort();
-    if (files.length) {
-      const eml = readFileSync(join(outbox, files.at(-1)), 'utf8')
-        .replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
-      const found = eml.match(new RegExp(`${base}${prefix}[0-9a-f]{64}`));
-      if (found) return found[0];
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  fail(`no ${kind} mail in ${outbox}`);
-}
-
-async function logIn(page, email, password) {
-  await page.goto(`${base}/login`);
-  await page.fill('#f-identifier', email);
-  await page.fill('#f-password', password);
-  await page.click('button[type=submit].primary');
-  await page.waitForURL(`${base}/services`);
-}
-
-async function waitForIssuer() {
-  for (let i = 0; i < 100; i++) {
-    try { if ((await fetch(`${base}/services`)).ok) return; } catch { /* not yet */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  fail('the issuer did not start');
-}
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
+const browser = await launchBrowser();
 try {
-  await waitForIssuer();
   const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, locale: 'en-GB' });
   const page = await context.newPage();
   const problems = [];
-  page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(m.text()); });
-  page.on('pageerror', (e) => problems.push(String(e)));
+  watch(page, problems);
   const shot = (name) => page.screenshot({ path: join(shots, `portal-${name}.png`), fullPage: true });
 
   await page.goto(`${base}/login`);
@@ -90,14 +37,9 @@ try {
   if (anonymous.some((c) => c.name === '__Host-session')) fail('a visitor got a session before logging in');
 
   await page.click('text=Sign Up');
-  await page.fill('#f-email', 'anna.eriksson@example.com');
-  await page.fill('#f-full_name', 'Anna Maria Eriksson');
-  await page.fill('#f-password', 'a long test password');
-  await page.fill('#f-password_again', 'a long test password');
-  await page.click('button[type=submit].primary');
+  await signUp(page, 'anna.eriksson@example.com', 'Anna Maria Eriksson', 'a long test password');
   if (!(await page.content()).includes('Check your e-mail')) fail('sign-up did not ask to check the e-mail');
   await shot('check-mail');
-  const confirmLink = await mailedLink('verify_address', '/account/confirm/');
   await logIn(page, 'anna.eriksson@example.com', 'a long test password');
   await hostCookie('__Host-session');
   await shot('services');
@@ -144,8 +86,7 @@ try {
   const paymentUrl = page.url();
   if (!(await page.content()).includes('Send the link again')) fail('an unconfirmed address could pay');
   await shot('step2-unconfirmed');
-  await page.goto(confirmLink);
-  await page.click('button[type=submit].primary');
+  await confirmAddress(page, issuer);
   if (!(await page.content()).includes('Your address is confirmed')) fail('the mailed link did not confirm the address');
   await page.goto(paymentUrl);
   await shot('step2');
@@ -158,22 +99,8 @@ try {
   await page.goto(confirmUrl.replace(/confirm$/, 'payment'));
   await page.click('button[type=submit].primary');
   await page.waitForURL(new RegExp(`^http://127\\.0\\.0\\.1:${sandboxPort}/pay/`));
-  const payUrl = page.url();
   await shot('epay-methods');
-  await page.goto(`${payUrl}/card`);
-  await page.fill('input[name=number]', '4111 1111 1111 1111');
-  await page.fill('input[name=expiry]', '12/30');
-  await page.fill('input[name=cvv]', '123');
-  await page.fill('input[name=holder]', 'ANNA ERIKSSON');
-  await page.click('button[type=submit]');
-  // The gateway's waiting page announces the answer without reloading; reload it (as its
-  // "Check for the answer" link does) until the electronic check is there.
-  for (let i = 0; i < 60; i++) {
-    const html = await page.content().catch(() => '');
-    if (html.includes('**** 1111') && !html.includes('data-waiting')) break;
-    await page.waitForTimeout(500);
-    await page.reload().catch(() => {});
-  }
+  await payByCard(page, 'ANNA ERIKSSON');
   await shot('epay-receipt');
   await page.goto(confirmUrl.replace(/confirm$/, 'result'));
   for (let i = 0; i < 30 && !(await page.content()).includes('Approved. Payment completed'); i++) {
@@ -203,11 +130,7 @@ try {
   const other = await browser.newContext();
   const otherPage = await other.newPage();
   await otherPage.goto(`${base}/signup`);
-  await otherPage.fill('#f-email', 'other@example.com');
-  await otherPage.fill('#f-full_name', 'Other');
-  await otherPage.fill('#f-password', 'another long password');
-  await otherPage.fill('#f-password_again', 'another long password');
-  await otherPage.click('button[type=submit].primary');
+  await signUp(otherPage, 'other@example.com', 'Other', 'another long password');
   await logIn(otherPage, 'other@example.com', 'another long password');
   const response = await otherPage.goto(confirmUrl);
   if (response.status() !== 404) fail(`another account got ${response.status()} for the application`);
@@ -216,6 +139,5 @@ try {
   console.log(`browser check passed; screenshots in ${shots}`);
 } finally {
   await browser.close();
-  issuer.kill();
-  rmSync(data, { recursive: true, force: true });
+  issuer.stop();
 }

@@ -9,27 +9,13 @@
 //
 // Usage (from the repository root, after `cargo build -p issuer`):
 //   ISSUER_BIN=target/debug/issuer node issuer/browser-check/group.mjs
-import { chromium } from 'playwright-core';
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { confirmAddress, day, fail, launchBrowser, logIn, payByCard, shots, signUp, startIssuer, watch } from './harness.mjs';
 
-const root = resolve(new URL('../..', import.meta.url).pathname);
-const bin = resolve(process.env.ISSUER_BIN ?? join(root, 'target/debug/issuer'));
-const port = process.env.PORT ?? '18094';
-const base = `http://127.0.0.1:${port}`;
-const shots = resolve(process.env.SHOTS_DIR ?? join(root, 'docs/screenshots'));
-mkdirSync(shots, { recursive: true });
-const data = mkdtempSync(join(tmpdir(), 'issuer-group-'));
-const sandboxPort = process.env.SANDBOX_PORT ?? '18095';
-const issuer = spawn(bin, ['--addr', `127.0.0.1:${port}`, '--data-dir', data, '--sandbox-addr', `127.0.0.1:${sandboxPort}`], {
-  cwd: root,
-  stdio: ['ignore', 'inherit', 'inherit'],
-});
-const fail = (message) => { throw new Error(message); };
-// Dates as the issuer counts them: in Kazakhstan (UTC+5 all year).
-const day = (offset) => new Date(Date.now() + 5 * 3600000 + offset * 86400000).toISOString().slice(0, 10);
+const issuer = await startIssuer('group', { port: '18094', sandboxPort: '18095' });
+const { bin, base, data, sandboxPort } = issuer;
 
 const DEMO_BIN = '180240012342';
 const travellers = [
@@ -49,37 +35,8 @@ function invite(t) {
   return number;
 }
 
-async function mailedLink(kind, prefix) {
-  const outbox = join(data, 'outbox');
-  for (let i = 0; i < 100; i++) {
-    const files = readdirSync(outbox, { withFileTypes: true })
-      .map((f) => f.name).filter((f) => f.endsWith(`-${kind}.eml`)).sort();
-    if (files.length) {
-      const eml = readFileSync(join(outbox, files.at(-1)), 'utf8')
-        .replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
-      const found = eml.match(new RegExp(`${base}${prefix}[0-9a-f]{64}`));
-      if (found) return found[0];
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  fail(`no ${kind} mail in ${outbox}`);
-}
-
-async function waitForIssuer() {
-  for (let i = 0; i < 100; i++) {
-    try { if ((await fetch(`${base}/services`)).ok) return; } catch { /* not yet */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  fail('the issuer did not start');
-}
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
+const browser = await launchBrowser();
 try {
-  await waitForIssuer();
   const invitations = [
     'INV-DEMO-0001',
     invite(travellers[1]),
@@ -88,8 +45,7 @@ try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB', acceptDownloads: true });
   const page = await context.newPage();
   const problems = [];
-  page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(m.text()); });
-  page.on('pageerror', (e) => problems.push(String(e)));
+  watch(page, problems);
   // Each page at 1280 px and at 390 px, which must not scroll sideways.
   const shot = async (name) => {
     await page.setViewportSize({ width: 1280, height: 900 });
@@ -103,19 +59,9 @@ try {
   };
 
   await page.goto(`${base}/signup`);
-  await page.fill('#f-email', 'group.lead@example.com');
-  await page.fill('#f-full_name', 'Anna Maria Eriksson');
-  await page.fill('#f-password', 'a long test password');
-  await page.fill('#f-password_again', 'a long test password');
-  await page.click('button[type=submit].primary');
-  const confirmLink = await mailedLink('verify_address', '/account/confirm/');
-  await page.goto(`${base}/login`);
-  await page.fill('#f-identifier', 'group.lead@example.com');
-  await page.fill('#f-password', 'a long test password');
-  await page.click('button[type=submit].primary');
-  await page.waitForURL(`${base}/services`);
-  await page.goto(confirmLink);
-  await page.click('button[type=submit].primary');
+  await signUp(page, 'group.lead@example.com', 'Anna Maria Eriksson', 'a long test password');
+  await logIn(page, base, 'group.lead@example.com', 'a long test password');
+  await confirmAddress(page, issuer);
 
   await page.goto(`${base}/services/e-visa`);
   await page.click('text=Apply as a group');
@@ -161,21 +107,8 @@ try {
 
   await page.click('form.pay button[type=submit]');
   await page.waitForURL(new RegExp(`^http://127\\.0\\.0\\.1:${sandboxPort}/pay/`));
-  const payUrl = page.url();
   if (!(await page.content()).includes('240')) fail('the gateway does not ask for 240');
-  await page.goto(`${payUrl}/card`);
-  await page.fill('input[name=number]', '4111 1111 1111 1111');
-  await page.fill('input[name=expiry]', '12/30');
-  await page.fill('input[name=cvv]', '123');
-  await page.fill('input[name=holder]', 'ANNA ERIKSSON');
-  await page.click('button[type=submit]');
-  // The waiting page announces the answer without reloading itself: reload it until the check.
-  for (let i = 0; i < 60; i++) {
-    const html = await page.content().catch(() => '');
-    if (html.includes('**** 1111') && !html.includes('data-waiting')) break;
-    await page.waitForTimeout(500);
-    await page.reload().catch(() => {});
-  }
+  await payByCard(page, 'ANNA ERIKSSON');
   await page.goto(`${groupUrl}/result`);
   for (let i = 0; i < 30 && (await page.locator('text=Copy the visa in PDF format').count()) < 3; i++) {
     await page.waitForTimeout(500);
@@ -209,6 +142,5 @@ try {
   console.log(`group browser check passed; screenshots in ${shots}`);
 } finally {
   await browser.close();
-  issuer.kill();
-  rmSync(data, { recursive: true, force: true });
+  issuer.stop();
 }

@@ -12,6 +12,9 @@ export const fail = (message) => { throw new Error(message); };
 /** The repository's root folder. */
 export const root = resolve(new URL('../..', import.meta.url).pathname);
 
+/** The issuer binary: `ISSUER_BIN`, else target/debug/issuer. */
+export const issuerBin = resolve(process.env.ISSUER_BIN ?? join(root, 'target/debug/issuer'));
+
 /** Where screenshots go: `SHOTS_DIR`, else docs/screenshots. */
 export const shots = resolve(process.env.SHOTS_DIR ?? join(root, 'docs/screenshots'));
 mkdirSync(shots, { recursive: true });
@@ -21,10 +24,12 @@ export const day = (offset) => new Date(Date.now() + 5 * 3_600_000 + offset * 86
 
 /**
  * Starts the issuer (`ISSUER_BIN`, else target/debug/issuer) on `PORT`/`SANDBOX_PORT` (else the
- * defaults given) with a fresh data directory, and waits until it answers.
+ * defaults given) with a fresh data directory, and waits until it answers on `defaults.ready`
+ * (else /services).
  */
 export async function startIssuer(name, defaults) {
-  const bin = resolve(process.env.ISSUER_BIN ?? join(root, 'target/debug/issuer'));
+  const ready = defaults.ready ?? '/services';
+  const bin = issuerBin;
   const port = process.env.PORT ?? defaults.port;
   const sandboxPort = process.env.SANDBOX_PORT ?? defaults.sandboxPort;
   const base = `http://127.0.0.1:${port}`;
@@ -35,19 +40,19 @@ export async function startIssuer(name, defaults) {
   });
   const stop = () => { child.kill(); rmSync(data, { recursive: true, force: true }); };
   for (let i = 0; i < 100; i++) {
-    try { if ((await fetch(`${base}/services`)).ok) return { bin, base, data, port, sandboxPort, stop }; } catch { /* not yet */ }
+    try { if ((await fetch(`${base}${ready}`)).ok) return { bin, base, data, port, sandboxPort, stop }; } catch { /* not yet */ }
     await new Promise((r) => setTimeout(r, 100));
   }
   stop();
   return fail('the issuer did not start');
 }
 
-/** Headless Debian Chromium (`CHROMIUM` to use another); nothing is downloaded. */
-export function launchBrowser() {
+/** Headless Debian Chromium (`CHROMIUM` to use another) with `extraArgs`; nothing is downloaded. */
+export function launchBrowser(extraArgs = []) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
+      '--disable-component-update', '--disable-sync', '--no-first-run', ...extraArgs],
   });
 }
 
@@ -77,13 +82,24 @@ export async function mailedLink({ data, base }, kind, prefix) {
  */
 export async function payByCard(page, holder) {
   await page.goto(`${page.url()}/card`);
+  await submitCard(page, holder);
+  await awaitElectronicCheck(page);
+}
+
+/** On the gateway's card form `page` is at: submits the approved test card for `holder`. */
+export async function submitCard(page, holder) {
   await page.fill('input[name=number]', '4111 1111 1111 1111');
   await page.fill('input[name=expiry]', '12/30');
   await page.fill('input[name=cvv]', '123');
   await page.fill('input[name=holder]', holder);
   await page.click('button[type=submit]');
-  // The waiting page announces the answer without reloading itself; reload it (as its "Check
-  // for the answer" link does) until the electronic check is there.
+}
+
+/**
+ * The waiting page announces the answer without reloading itself; reload it (as its "Check for
+ * the answer" link does) until the electronic check is there.
+ */
+export async function awaitElectronicCheck(page) {
   for (let i = 0; i < 60; i++) {
     const html = await page.content().catch(() => '');
     if (html.includes('**** 1111') && !html.includes('data-waiting')) return;
@@ -91,6 +107,30 @@ export async function payByCard(page, holder) {
     await page.reload().catch(() => {});
   }
   fail('the gateway gave no electronic check');
+}
+
+/** On the sign-up page `page` is at: fills the form and sends it. */
+export async function signUp(page, email, fullName, password) {
+  await page.fill('#f-email', email);
+  await page.fill('#f-full_name', fullName);
+  await page.fill('#f-password', password);
+  await page.fill('#f-password_again', password);
+  await page.click('button[type=submit].primary');
+}
+
+/** Opens the newest mailed confirmation link and confirms the address. */
+export async function confirmAddress(page, env) {
+  await page.goto(await mailedLink(env, 'verify_address', '/account/confirm/'));
+  await page.click('button[type=submit].primary');
+}
+
+/** Logs in on `base`/login (`lang` if given) and waits for Portal Services. */
+export async function logIn(page, base, email, password, lang) {
+  await page.goto(`${base}/login${lang ? `?lang=${lang}` : ''}`);
+  await page.fill('#f-identifier', email);
+  await page.fill('#f-password', password);
+  await page.click('button[type=submit].primary');
+  await page.waitForURL(`${base}/services`);
 }
 
 /** Collects console errors (a CSP violation shows there) and page errors of `page`. */

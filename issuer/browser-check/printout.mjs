@@ -5,20 +5,14 @@
 //
 // Usage (from the repository root, after `cargo build -p issuer`):
 //   ISSUER_BIN=target/debug/issuer node issuer/browser-check/printout.mjs
-import { chromium } from 'playwright-core';
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { fail, issuerBin, launchBrowser, root, shots, startIssuer, watch } from './harness.mjs';
 
-const root = resolve(new URL('../..', import.meta.url).pathname);
-const bin = resolve(process.env.ISSUER_BIN ?? join(root, 'target/debug/issuer'));
-const port = process.env.PORT ?? '18092';
-const base = `http://127.0.0.1:${port}`;
-const shots = resolve(process.env.SHOTS_DIR ?? join(root, 'docs/screenshots'));
-mkdirSync(shots, { recursive: true });
+const bin = issuerBin;
 const work = mkdtempSync(join(tmpdir(), 'issuer-check-'));
-const fail = (message) => { throw new Error(message); };
 
 // A visa valid from today, issued this morning (UTC), signed by the development key.
 const today = new Date().toISOString().slice(0, 10);
@@ -29,32 +23,15 @@ writeFileSync(join(work, 'visa.json'), JSON.stringify(visa));
 execFileSync(bin, ['render', '--key', join(root, 'keys/dev-issuer.key'), join(work, 'visa.json'), '--out', join(work, 'visa.pdf')], { cwd: root });
 execFileSync('pdftoppm', ['-r', '150', '-gray', '-png', '-singlefile', join(work, 'visa.pdf'), join(work, 'scan')]);
 
-const sandboxPort = process.env.SANDBOX_PORT ?? '18093';
-const issuer = spawn(bin, ['--addr', `127.0.0.1:${port}`, '--data-dir', join(work, 'data'), '--sandbox-addr', `127.0.0.1:${sandboxPort}`], {
-  cwd: root,
-  stdio: ['ignore', 'inherit', 'inherit'],
-});
-
-async function waitForIssuer() {
-  for (let i = 0; i < 100; i++) {
-    try { if ((await fetch(`${base}/check`)).ok) return; } catch { /* not yet */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  fail('the issuer did not start');
-}
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
+const issuer = await startIssuer('printout', { port: '18092', sandboxPort: '18093', ready: '/check' });
+const { base } = issuer;
+const browser = await launchBrowser();
 try {
-  await waitForIssuer();
   for (const [name, width, lang] of [['desktop', 1280, 'en'], ['390', 390, 'en'], ['390-kk', 390, 'kk']]) {
     const context = await browser.newContext({ viewport: { width, height: 900 } });
     const page = await context.newPage();
     const problems = [];
-    page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(m.text()); });
+    watch(page, problems);
     await page.goto(`${base}/check?lang=${lang}`);
     await page.setInputFiles('#f-file', join(work, 'scan.png'));
     await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
@@ -68,5 +45,5 @@ try {
   }
 } finally {
   await browser.close();
-  issuer.kill();
+  issuer.stop();
 }

@@ -8,59 +8,16 @@
 //
 // Usage (from the repository root, after `cargo build -p issuer`):
 //   ISSUER_BIN=target/debug/issuer node issuer/browser-check/screens.mjs
-import { chromium } from 'playwright-core';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { awaitElectronicCheck, confirmAddress, fail, launchBrowser, logIn, shots, signUp, startIssuer, submitCard } from './harness.mjs';
 
-const root = resolve(new URL('../..', import.meta.url).pathname);
-const bin = resolve(process.env.ISSUER_BIN ?? join(root, 'target/debug/issuer'));
-const port = process.env.PORT ?? '18094';
-const sandboxPort = process.env.SANDBOX_PORT ?? '18095';
-const base = `http://127.0.0.1:${port}`;
-const shots = resolve(process.env.SHOTS_DIR ?? join(root, 'docs/screenshots'));
-mkdirSync(shots, { recursive: true });
-const data = mkdtempSync(join(tmpdir(), 'issuer-screens-'));
-const issuer = spawn(bin, ['--addr', `127.0.0.1:${port}`, '--data-dir', data, '--sandbox-addr', `127.0.0.1:${sandboxPort}`], {
-  cwd: root,
-  stdio: ['ignore', 'inherit', 'inherit'],
-});
-const fail = (message) => { throw new Error(message); };
+const issuer = await startIssuer('screens', { port: '18094', sandboxPort: '18095' });
+const { base, sandboxPort } = issuer;
 const PHONE = 390;
 
-async function waitForIssuer() {
-  for (let i = 0; i < 100; i++) {
-    try { if ((await fetch(`${base}/services`)).ok) return; } catch { /* not yet */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  fail('the issuer did not start');
-}
-
-async function mailedLink(kind, prefix) {
-  const outbox = join(data, 'outbox');
-  for (let i = 0; i < 100; i++) {
-    const files = readdirSync(outbox, { withFileTypes: true })
-      .map((f) => f.name).filter((f) => f.endsWith(`-${kind}.eml`)).sort();
-    if (files.length) {
-      const eml = readFileSync(join(outbox, files.at(-1)), 'utf8')
-        .replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
-      const found = eml.match(new RegExp(`${base}${prefix}[0-9a-f]{64}`));
-      if (found) return found[0];
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  fail(`no ${kind} mail in ${outbox}`);
-}
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
+const browser = await launchBrowser();
 const measured = [];
 try {
-  await waitForIssuer();
   const context = await browser.newContext({ viewport: { width: PHONE, height: 844 }, locale: 'en-GB' });
   const page = await context.newPage();
   const wide = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
@@ -116,23 +73,11 @@ try {
 
   // An account, confirmed and logged in.
   await page.goto(`${base}/signup?lang=en`);
-  await page.fill('#f-email', 'sven.larsson@example.com');
-  await page.fill('#f-full_name', 'Sven Larsson');
-  await page.fill('#f-password', 'a long test password');
-  await page.fill('#f-password_again', 'a long test password');
   if ((await page.getAttribute('#f-password', 'autocomplete')) !== 'new-password') fail('sign-up password autocomplete');
-  await page.click('button[type=submit].primary');
+  await signUp(page, 'sven.larsson@example.com', 'Sven Larsson', 'a long test password');
   await fits('check-mail');
-  await page.goto(await mailedLink('verify_address', '/account/confirm/'));
-  await page.click('button[type=submit].primary');
-  const logIn = async () => {
-    await page.goto(`${base}/login?lang=en`);
-    await page.fill('#f-identifier', 'sven.larsson@example.com');
-    await page.fill('#f-password', 'a long test password');
-    await page.click('button[type=submit].primary');
-    await page.waitForURL(`${base}/services`);
-  };
-  await logIn();
+  await confirmAddress(page, issuer);
+  await logIn(page, base, 'sven.larsson@example.com', 'a long test password', 'en');
 
   // Step 1: type, switch the language, everything is still there.
   const typed = {
@@ -218,17 +163,9 @@ try {
   await page.goto(`${payUrl}/card?lang=kk`);
   await fits('epay-card');
   await shot('epay-card');
-  await page.fill('input[name=number]', '4111 1111 1111 1111');
-  await page.fill('input[name=expiry]', '12/30');
-  await page.fill('input[name=cvv]', '123');
-  await page.fill('input[name=holder]', 'SVEN LARSSON');
-  await page.click('button[type=submit]');
+  await submitCard(page, 'SVEN LARSSON');
   await fits('epay-waiting');
-  for (let i = 0; i < 60; i++) {
-    const html = await page.content().catch(() => '');
-    if (html.includes('**** 1111') && !html.includes('http-equiv="refresh"')) break;
-    await page.waitForTimeout(500);
-  }
+  await awaitElectronicCheck(page);
   await fits('epay-receipt');
   await shot('epay-receipt');
 
@@ -272,6 +209,5 @@ try {
   console.log(`screens check passed; widths at ${PHONE} px: ${measured.join(', ')}`);
 } finally {
   await browser.close();
-  issuer.kill();
-  rmSync(data, { recursive: true, force: true });
+  issuer.stop();
 }
