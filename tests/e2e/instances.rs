@@ -199,5 +199,31 @@ fn two_instances_on_postgresql_lose_no_payment_and_double_no_visa_while_one_is_k
         numbers == expected,
         "the applicants' PDFs carry other numbers than the database: {numbers:?}"
     );
+    // Both instances tell the load balancer they are ready: the database answers through their
+    // pools and a certified signing key is loaded (the balancer takes turns, so two asks reach
+    // both).
+    for _ in 0..2 {
+        let ready = probe(&portal.url, "/readyz")?;
+        ensure!(
+            ready.starts_with("HTTP/1.1 200")
+                && ready.contains(r#"{"status":"ready","database":"ok","signing_key":"ok"}"#),
+            "an instance on PostgreSQL is not ready: {ready}"
+        );
+    }
     Ok(())
+}
+
+/// A plain HTTP/1.1 GET of `path` at `base` (`http://127.0.0.1:PORT`): the whole answer.
+fn probe(base: &str, path: &str) -> Result<String> {
+    use std::io::{Read, Write};
+    let host = base.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(host)?;
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(10)))?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer)?;
+    Ok(answer)
 }

@@ -288,8 +288,9 @@ impl Db {
     /// and the file answers (a lock held elsewhere makes it wait, then fail). For readiness.
     pub async fn ping(&self) -> Result<()> {
         self.call(|conn| {
-            let _tables: i64 =
-                conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
+            // A statement every engine answers: on SQLite through the writer (so a stuck writer
+            // shows), on PostgreSQL through a pooled connection (so an unreachable server shows).
+            let _one: i64 = conn.query_row("SELECT 1", [], |r| r.get(0))?;
             Ok(())
         })
         .await
@@ -299,7 +300,12 @@ impl Db {
     /// the database file: what a graceful shutdown does last.
     pub async fn flush(&self) -> Result<()> {
         self.call(|conn| {
-            let _busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+            // PostgreSQL made each write durable at its commit; only SQLite has a WAL of its own
+            // to fold into the database file.
+            if conn.backend() == super::Backend::Sqlite {
+                let _busy: i64 =
+                    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+            }
             Ok(())
         })
         .await

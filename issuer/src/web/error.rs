@@ -129,7 +129,12 @@ fn message_of(status: StatusCode) -> Msg {
 /// `Retry-After`) are kept.
 pub async fn frame_errors(req: Request, next: Next) -> Response {
     let path = req.uri().path().to_owned();
-    if path.starts_with("/api/") || path.starts_with("/static/") || path == "/epay/callback" {
+    // The JSON API, static files, the gateway's callback and the load balancer's probes answer
+    // for machines: their bodies stay as they are.
+    let for_machines = path.starts_with("/api/")
+        || path.starts_with("/static/")
+        || matches!(path.as_str(), "/epay/callback" | "/healthz" | "/readyz");
+    if for_machines {
         return next.run(req).await;
     }
     let lang = super::lang::of_request(req.uri().query(), req.headers());
