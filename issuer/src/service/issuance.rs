@@ -103,13 +103,20 @@ pub async fn settle(
         .await?;
     match &outcome {
         NoticeOutcome::Paid(application) => {
-            // One payment may pay for a group: each person gets their own visa, once.
-            let id = application.clone();
-            let together = db
-                .read(move |conn| store::group::settled_together(conn, &id))
-                .await?;
-            for member in &together {
-                issue_grouped(db, signer, clock, member).await?;
+            issue_paid(db, signer, clock, application).await?;
+        }
+        NoticeOutcome::Unchanged => {
+            // A notice sent again (the gateway retries until it is answered 2xx) for a payment
+            // already recorded as paid: if the issuance after the first one did not finish (it
+            // failed, or on PostgreSQL gave up after too many conflicts with other instances),
+            // this is where it finishes. Issuing is idempotent: a visa that exists stays the one.
+            let order = order.clone();
+            let paid = db
+                .read(move |conn| store::payment::payment(conn, &order))
+                .await?
+                .filter(|p| p.status == crate::domain::payment::PaymentStatus::Paid);
+            if let Some(payment) = paid {
+                issue_paid(db, signer, clock, &payment.application_id).await?;
             }
         }
         NoticeOutcome::PaidAgain(application) => {
@@ -118,9 +125,27 @@ pub async fn settle(
         NoticeOutcome::Refused(reason) => {
             tracing::warn!(order = %order, source, reason, "a payment notice was refused");
         }
-        NoticeOutcome::UnknownOrder | NoticeOutcome::Declined | NoticeOutcome::Unchanged => {}
+        NoticeOutcome::UnknownOrder | NoticeOutcome::Declined => {}
     }
     Ok(outcome)
+}
+
+/// Issues the visa of each application one payment paid for (every person of a group), each
+/// once: an application that has its visa already keeps it.
+async fn issue_paid(
+    db: &Db,
+    signer: &Arc<dyn Signer>,
+    clock: &Clock,
+    application: &str,
+) -> Result<()> {
+    let id = application.to_owned();
+    let together = db
+        .read(move |conn| store::group::settled_together(conn, &id))
+        .await?;
+    for member in &together {
+        issue_grouped(db, signer, clock, member).await?;
+    }
+    Ok(())
 }
 
 /// Issues the visa of a paid application if it has none, in the writer's next group commit,

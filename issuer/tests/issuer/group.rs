@@ -843,3 +843,32 @@ async fn going_back_from_the_confirmation_edits_the_same_group() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn the_gateways_retried_callback_finishes_an_issuance_that_did_not_finish() {
+    let (app, state) = portal();
+    let (_anna, id) = confirmed_group_of(&app, &state, "anna@example.com", &[ANNA, JONAS]).await;
+    let order = open_group_order(&state, "anna@example.com", &id, 16000);
+    // The payment was recorded, then the issuance failed (on PostgreSQL: too many conflicts with
+    // another instance), so the callback was answered with an error and the gateway sends it again.
+    let body = notice(&order, "paid", 16000, "USD");
+    let paid: PaymentNotice = serde_json::from_value(body.clone()).expect("notice");
+    let now_text = state.clock.rfc3339();
+    state
+        .db
+        .with(move |conn| issuer::store::payment::record_notice(conn, &paid, "callback", &now_text))
+        .expect("recorded");
+    assert!(visas(&state).is_empty());
+    assert!(callback(&app, &body, SECRET, now()).await.is_success());
+    assert_eq!(
+        visas(&state).len(),
+        2,
+        "the retry issued each person's visa"
+    );
+    assert!(callback(&app, &body, SECRET, now()).await.is_success());
+    assert_eq!(
+        visas(&state).len(),
+        2,
+        "and a further retry issues nothing more"
+    );
+}
