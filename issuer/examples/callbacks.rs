@@ -2,10 +2,14 @@
 //! callbacks of the payment gateway sent over HTTP to a running issuer, each payment once.
 //!
 //! ```text
-//! callbacks prepare DATA_DIR COUNT      # COUNT confirmed applications with open payment orders,
+//! callbacks prepare DATA_DIR COUNT [DATABASE_URL]
+//!                                       # COUNT confirmed applications with open payment orders,
 //!                                       # each owner logged in; writes DATA_DIR/../orders.tsv
-//! callbacks fire BASE ORDERS CONCURRENCY [download]
+//!                                       # (on PostgreSQL when DATABASE_URL is given)
+//! callbacks fire BASE[,BASE…] ORDERS CONCURRENCY [download]
 //! ```
+//! With several comma-separated BASE addresses (instances on one PostgreSQL database), worker
+//! `i` of the CONCURRENCY sends to instance `i mod n`: the callbacks are split round-robin.
 //! `prepare` runs before the issuer starts, on its database: the demo data, then per application
 //! an account, its own invitation, the confirmed application, its payment order as "To pay"
 //! makes it, and a session row for its owner (the token goes to the orders file only).
@@ -33,7 +37,10 @@ fn main() -> Result<()> {
         .collect::<Vec<_>>()
         .as_slice()
     {
-        ["prepare", dir, count] => prepare(std::path::Path::new(dir), count.parse()?),
+        ["prepare", dir, count] => prepare(std::path::Path::new(dir), count.parse()?, None),
+        ["prepare", dir, count, url] => {
+            prepare(std::path::Path::new(dir), count.parse()?, Some(url))
+        }
         ["fire", base, orders, concurrency, rest @ ..] => {
             let download = rest.first() == Some(&"download");
             tokio::runtime::Builder::new_current_thread()
@@ -42,7 +49,7 @@ fn main() -> Result<()> {
                 .block_on(fire(base, orders, concurrency.parse()?, download))
         }
         _ => bail!(
-            "usage: callbacks prepare DATA_DIR COUNT | fire BASE ORDERS CONCURRENCY [download]"
+            "usage: callbacks prepare DATA_DIR COUNT [DATABASE_URL] | fire BASE[,BASE…] ORDERS CONCURRENCY [download]"
         ),
     }
 }
@@ -56,9 +63,10 @@ struct Order {
     session: String,
 }
 
-fn prepare(dir: &std::path::Path, count: usize) -> Result<()> {
+fn prepare(dir: &std::path::Path, count: usize, url: Option<&str>) -> Result<()> {
     std::fs::create_dir_all(dir)?;
-    let db = Db::open(&dir.join("issuer.sqlite3"))?;
+    let db = Db::open_configured(url, dir)?;
+    let sqlite = db.backend() == store::Backend::Sqlite;
     let clock = Clock::system();
     issuer::service::demo::seed(&db, &clock)?;
     let today = clock.today();
@@ -66,7 +74,11 @@ fn prepare(dir: &std::path::Path, count: usize) -> Result<()> {
     let expires = clock.unix() + 12 * 3600;
     let orders = db.with(|conn| {
         // Preparing is not what is measured: no fsync per row.
-        conn.execute_batch("PRAGMA synchronous = OFF")?;
+        if sqlite {
+            conn.execute_batch("PRAGMA synchronous = OFF")?;
+        } else {
+            conn.execute_batch("SET synchronous_commit = off")?;
+        }
         let inviter = store::invitation::inviter_by_tax_id(
             conn,
             &issuer::domain::taxid::TaxId::parse(issuer::service::demo::DEMO_BIN)?,
@@ -129,7 +141,11 @@ fn prepare(dir: &std::path::Path, count: usize) -> Result<()> {
                 payment.order_id, payment.amount_minor, payment.currency
             ));
         }
-        conn.execute_batch("PRAGMA synchronous = FULL")?;
+        if sqlite {
+            conn.execute_batch("PRAGMA synchronous = FULL")?;
+        } else {
+            conn.execute_batch("SET synchronous_commit = on")?;
+        }
         Ok(orders)
     })?;
     let file = dir.join("../orders.tsv");
@@ -167,13 +183,14 @@ async fn fire(base: &str, orders: &str, concurrency: usize, download: bool) -> R
         .build()?;
     let queue = Arc::new(Mutex::new(orders));
     let started = Instant::now();
+    let bases: Vec<&str> = base.split(',').filter(|b| !b.is_empty()).collect();
     let mut workers = tokio::task::JoinSet::new();
-    for _ in 0..concurrency {
+    for worker in 0..concurrency {
         let (client, queue, secrets, base) = (
             client.clone(),
             queue.clone(),
             secrets.clone(),
-            base.to_owned(),
+            bases[worker % bases.len()].to_owned(),
         );
         workers.spawn(async move {
             let mut times = Vec::new();
@@ -197,9 +214,10 @@ async fn fire(base: &str, orders: &str, concurrency: usize, download: bool) -> R
     let seconds = started.elapsed().as_secs_f64();
     println!(
         "RESULT visas={count} seconds={seconds:.3} visas_per_s={:.1} concurrency={concurrency} \
-         download={download} callback_p50_ms={:.2} callback_p99_ms={:.2} callback_max_ms={:.2} \
+         instances={} download={download} callback_p50_ms={:.2} callback_p99_ms={:.2} callback_max_ms={:.2} \
          whole_p50_ms={:.2} whole_p99_ms={:.2}",
         count as f64 / seconds,
+        bases.len(),
         percentile(&mut callbacks, 0.50),
         percentile(&mut callbacks, 0.99),
         percentile(&mut callbacks, 1.0),
