@@ -15,6 +15,7 @@
 #   BASELINE=main BASELINE_BIN=/path/to/main/issuer scripts/login-storm.sh   # already built
 #   CONNECTIONS=50 DURATION=20 scripts/login-storm.sh
 #   BACKOFF_MS=1000 scripts/login-storm.sh   # clients wait 1 s after a 503/429, as Retry-After asks
+#   WRK_CPUS=2,3 scripts/login-storm.sh      # pin the storm's wrk with taskset (spare cores)
 #
 # Installs what it needs on a fresh Debian machine (wrk, curl, jq, sqlite3) with apt-get.
 set -euo pipefail
@@ -70,6 +71,16 @@ wrk_p99() {
 
 rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$PID/status"; }
 hwm_kb() { awk '/^VmHWM/ { print $2 }' "/proc/$PID/status"; }
+# CPU ticks (user + system) of a /proc stat file; the comm field may hold spaces, so count from ')'.
+ticks() { sed -E 's/.*\) //' "$1" 2>/dev/null | awk '{ print $12 + $13 }'; }
+# cpu_ticks: "<argon2 threads' ticks> <whole issuer's ticks>".
+cpu_ticks() {
+  local a=0 t
+  for task in /proc/$PID/task/*; do
+    grep -q '^argon2' "$task/comm" 2>/dev/null && { t=$(ticks "$task/stat"); a=$((a + ${t:-0})); }
+  done
+  echo "$a $(ticks "/proc/$PID/stat")"
+}
 
 # storm LABEL BINARY: one full measurement; appends a line to $WORK/rows.
 storm() {
@@ -112,9 +123,16 @@ storm() {
   local rss_before
   rss_before=$(rss_kb)
 
-  REQUESTS=$WORK/logins.req BACKOFF_MS=${BACKOFF_MS:-0} wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s -s "$LUA" "$base" >"$WORK/storm-$label.out" &
+  local cpu_start wall_start
+  cpu_start=$(cpu_ticks)
+  wall_start=$(date +%s.%N)
+  REQUESTS=$WORK/logins.req BACKOFF_MS=${BACKOFF_MS:-0} ${WRK_CPUS:+taskset -c "$WRK_CPUS"} wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s -s "$LUA" "$base" >"$WORK/storm-$label.out" &
   local storm_pid=$!
-  (while kill -0 "$storm_pid" 2>/dev/null; do rss_kb >>"$WORK/rss-$label"; sleep 0.2; done) &
+  (while kill -0 "$storm_pid" 2>/dev/null; do
+     rss_kb >>"$WORK/rss-$label"
+     ticks "/proc/$storm_pid/stat" >>"$WORK/wrkcpu-$label" || true
+     sleep 0.2
+   done) &
   local sampler=$!
   sleep 3
   local side=$((DURATION - 6))
@@ -123,6 +141,9 @@ storm() {
   wrk_p99 storm-page "$side" 1 /account/visas "$cookie" >"$WORK/page-$label"
   wait "$css_job" "$storm_pid"
   wait "$sampler" 2>/dev/null || true
+  local cpu_end wall
+  cpu_end=$(cpu_ticks)
+  wall=$(awk -v a="$wall_start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
   local peak sampled_peak
   peak=$(hwm_kb)
   sampled_peak=$(sort -n "$WORK/rss-$label" | tail -1)
@@ -145,6 +166,18 @@ storm() {
     "$ok" "$s5" "$s4" "$errors" "$((rss_before / 1024))" "$((peak / 1024)) (sampled $((sampled_peak / 1024)))" \
     "$((after / 1024))" >>"$WORK/rows"
   echo "$label: $(tail -1 "$WORK/rows")"
+  # Where the CPU went: the hashing threads' share of a core, the issuer's, the storm's wrk's,
+  # and what the hashing threads' CPU time buys (log-ins per CPU-second of hashing).
+  local hz wrk_ticks
+  hz=$(getconf CLK_TCK)
+  wrk_ticks=$(sort -n "$WORK/wrkcpu-$label" 2>/dev/null | tail -1)
+  awk -v s="$cpu_start" -v e="$cpu_end" -v w="$wall" -v hz="$hz" -v ok="$ok" -v wt="${wrk_ticks:-0}" -v r="$rate" -v l="$label" 'BEGIN {
+    split(s, a, " "); split(e, b, " ")
+    argon = (b[1] - a[1]) / hz; issuer = (b[2] - a[2]) / hz; wrk = wt / hz
+    printf "%s|%.1f|%.2f|%.2f|%.2f|%.1f|%.1f|%.1f\n", l, w, argon / w, (issuer - argon) / w, wrk / w,
+      ok / argon, r * argon / w, ok / w
+  }' >>"$WORK/cpu"
+  echo "$label CPU: $(tail -1 "$WORK/cpu")"
   stop
 }
 
@@ -155,6 +188,7 @@ rate=$(cd "$ROOT" && cargo bench -q -p issuer --bench argon2 2>/dev/null | sed -
 cores=$(nproc)
 echo "Argon2id single-core rate: $rate/s"
 : >"$WORK/rows"
+: >"$WORK/cpu"
 if [ -n "$BASELINE" ] && [ -n "$BASELINE_BIN" ]; then
   storm "$BASELINE" "$BASELINE_BIN"
 elif [ -n "$BASELINE" ]; then
@@ -172,5 +206,10 @@ echo "$CONNECTIONS concurrent log-ins for ${DURATION}s, $ACCOUNTS accounts; p99 
 echo "| build | css p99 idle | page p99 idle | css p99 storm | page p99 storm | log-ins/s | 201 | 503 | 4xx | socket errors | RSS before | peak RSS | RSS 10 s after |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 awk -F'|' '{ line = "|"; for (i = 1; i <= NF; i++) line = line " " $i " |"; print line }' "$WORK/rows"
+echo
+echo "Where the CPU went during the storm (cores' worth, i.e. CPU-seconds per second of wall time):"
+echo "| build | wall s | hashing threads | rest of the issuer | storm's wrk | log-ins per hashing CPU-s | single-core rate × hashing cores got | log-ins/s (wall) |"
+echo "|---|---|---|---|---|---|---|---|"
+awk -F'|' '{ line = "|"; for (i = 1; i <= NF; i++) line = line " " $i " |"; print line }' "$WORK/cpu"
 echo
 echo "machine: $cores cores, $(uname -sr); wrk and the issuer on the same host"
