@@ -108,15 +108,28 @@ pub async fn settle(
         NoticeOutcome::Unchanged => {
             // A notice sent again (the gateway retries until it is answered 2xx) for a payment
             // already recorded as paid: if the issuance after the first one did not finish (it
-            // failed, or on PostgreSQL gave up after too many conflicts with other instances),
-            // this is where it finishes. Issuing is idempotent: a visa that exists stays the one.
-            let order = order.clone();
-            let paid = db
-                .read(move |conn| store::payment::payment(conn, &order))
-                .await?
-                .filter(|p| p.status == crate::domain::payment::PaymentStatus::Paid);
-            if let Some(payment) = paid {
-                issue_paid(db, signer, clock, &payment.application_id).await?;
+            // failed, or on PostgreSQL gave up after too many conflicts with another instance),
+            // this is where it finishes. Only applications still waiting for their visa are
+            // issued, so an ordinary duplicate costs one read, no key loading and no write.
+            let unfinished = db
+                .read(move |conn| {
+                    let Some(payment) = store::payment::payment(conn, &order)? else {
+                        return Ok(Vec::new());
+                    };
+                    if payment.status != crate::domain::payment::PaymentStatus::Paid {
+                        return Ok(Vec::new());
+                    }
+                    let mut waiting = Vec::new();
+                    for id in store::group::settled_together(conn, &payment.application_id)? {
+                        if matches!(store::visa::issuable(conn, &id)?, Issuable::Ready(_)) {
+                            waiting.push(id);
+                        }
+                    }
+                    Ok(waiting)
+                })
+                .await?;
+            for application in &unfinished {
+                issue_grouped(db, signer, clock, application).await?;
             }
         }
         NoticeOutcome::PaidAgain(application) => {

@@ -495,6 +495,7 @@ async fn an_invitation_form_with_an_expired_token_comes_back_with_the_guest_kept
 async fn enter_in_a_form_with_the_language_switch_sends_the_form_not_a_language() {
     let (app, _) = portal();
     let mut visitor = Client::new(&app);
+    let mut checked = 0;
     for path in ["/signup", "/login"] {
         let page = visitor.get(path).await;
         assert_eq!(page.status, StatusCode::OK);
@@ -502,6 +503,7 @@ async fn enter_in_a_form_with_the_language_switch_sends_the_form_not_a_language(
         let Some(switch) = body.find("name=\"switch_lang\"") else {
             continue;
         };
+        checked += 1;
         let first_submit = body.find("type=\"submit\"").expect("a submit button");
         assert!(first_submit < switch, "{path}");
         let start = body[..first_submit].rfind('<').expect("its tag");
@@ -511,4 +513,5 @@ async fn enter_in_a_form_with_the_language_switch_sends_the_form_not_a_language(
             "{path}: {tag}"
         );
     }
+    assert!(checked > 0, "no page had a form-posting language switch");
 }
