@@ -5,6 +5,9 @@
 -- done() as one line "RESULT key=value ..." that scripts/load.sh parses.
 -- With BACKOFF_MS set, a thread waits that long before its next request after a 429 or 503, as a
 -- client honouring Retry-After would (scripts/login-storm.sh).
+-- With PACE_MS set, a thread waits that long after every response: a latency probe that sends a
+-- steady trickle of requests instead of taking as much CPU as the server will give it. wrk measures
+-- latency from the request's sending, so the wait is not counted in it.
 
 local lines = {}
 local position = 1
@@ -13,6 +16,7 @@ local counter = 0
 
 c2, c3, c4, c5, cx = 0, 0, 0, 0, 0
 local backoff = tonumber(os.getenv("BACKOFF_MS") or "0") or 0
+local pace = tonumber(os.getenv("PACE_MS") or "0") or 0
 local wait = 0
 
 local function split(text, sep)
@@ -66,6 +70,7 @@ end
 
 function response(status, headers, body)
   if backoff > 0 and (status == 429 or status == 503) then wait = backoff end
+  if pace > wait then wait = pace end
   if status >= 200 and status < 300 then c2 = c2 + 1
   elseif status < 400 then c3 = c3 + 1
   elseif status < 500 then c4 = c4 + 1
