@@ -25,6 +25,8 @@ pub mod screening;
 pub mod seed;
 mod sql;
 pub mod statistics;
+#[cfg(test)]
+mod tests_pg;
 pub mod token;
 pub mod trust;
 mod value;
