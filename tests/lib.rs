@@ -21,6 +21,7 @@ pub mod kiosk;
 pub mod mail;
 pub mod passport;
 pub mod portal;
+pub mod postgres;
 pub mod printout;
 
 use std::time::{Duration, Instant};

@@ -4,12 +4,10 @@
 //! one instance is killed with SIGKILL and restarted several times; then every invariant is
 //! checked in the database itself.
 
-use std::process::Command;
-
-use anyhow::{Context, Result, bail, ensure};
+use anyhow::{Result, ensure};
 use tests::applicant::{Applicant, Method};
-use tests::binaries::workspace_root;
 use tests::portal::{Person, Portal};
+use tests::postgres::Postgres;
 
 /// Applications paid in the storm (sign-ups from one address: the per-instance throttle lets
 /// five through per instance at once).
@@ -17,58 +15,8 @@ const APPLICANTS: usize = 8;
 /// How often instance 0 is killed and restarted during the storm.
 const KILLS: usize = 3;
 
-/// A throw-away PostgreSQL cluster, stopped and deleted when dropped.
-struct Postgres {
-    url: String,
-}
-
-impl Postgres {
-    fn start() -> Result<Self> {
-        let out = Command::new(workspace_root().join("scripts/pg-test-server"))
-            .output()
-            .context("running scripts/pg-test-server")?;
-        if !out.status.success() {
-            bail!(
-                "scripts/pg-test-server failed (is Debian's postgresql installed? scripts/install-deps):\n{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-        }
-        Ok(Self {
-            url: String::from_utf8(out.stdout)?.trim().to_owned(),
-        })
-    }
-
-    /// One value (or rows joined by newlines) of a query, as psql prints it.
-    fn query(&self, sql: &str) -> Result<String> {
-        let out = Command::new("psql")
-            .args([self.url.as_str(), "-XAtc", sql])
-            .output()
-            .context("running psql")?;
-        ensure!(
-            out.status.success(),
-            "psql {sql}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        Ok(String::from_utf8(out.stdout)?.trim().to_owned())
-    }
-
-    fn count(&self, sql: &str) -> Result<usize> {
-        let text = self.query(sql)?;
-        text.parse()
-            .with_context(|| format!("{sql} gave {text:?}, not a count"))
-    }
-}
-
-impl Drop for Postgres {
-    fn drop(&mut self) {
-        let _ = Command::new(workspace_root().join("scripts/pg-test-server"))
-            .args(["--stop", &self.url])
-            .output();
-    }
-}
-
 /// The `i`th traveller: a Latin surname and a passport number of their own.
-fn person(i: usize) -> Person {
+pub(crate) fn person(i: usize) -> Person {
     let letters: String = format!("{i:03}")
         .bytes()
         .map(|d| char::from(b'A' + (d - b'0')))
@@ -188,16 +136,32 @@ fn two_instances_on_postgresql_lose_no_payment_and_double_no_visa_while_one_is_k
             portal.logs()
         );
     }
-    // Visa numbers are consecutive from the first: KZ0000001 … KZ00000NN, no gap, no repeat.
-    let stored = pg.query("SELECT number FROM visas ORDER BY number")?;
-    let expected: Vec<String> = (1..=n).map(|k| format!("KZ{k:07}")).collect();
+    // Visa numbers come from PostgreSQL's sequence: well-formed, none twice (the count above),
+    // the PDFs' numbers are the stored ones. A number taken by an issuance that was killed or run
+    // again after a conflict is skipped (docs/visa-token.md, "Gaps"); the gaps are counted.
+    let stored: Vec<String> = pg
+        .query("SELECT number FROM visas ORDER BY number")?
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    let malformed: Vec<&String> = stored
+        .iter()
+        .filter(|n| {
+            !(n.len() == 9 && n.starts_with("KZ") && n[2..].bytes().all(|b| b.is_ascii_digit()))
+        })
+        .collect();
     ensure!(
-        stored.lines().collect::<Vec<_>>() == expected,
-        "visa numbers are not KZ0000001 … in order without gaps:\n{stored}"
+        malformed.is_empty(),
+        "visa numbers not of the issuer's form: {malformed:?}"
     );
     ensure!(
-        numbers == expected,
-        "the applicants' PDFs carry other numbers than the database: {numbers:?}"
+        numbers == stored,
+        "the applicants' PDFs carry other numbers than the database: {numbers:?} vs {stored:?}"
+    );
+    let highest: usize = stored.last().map_or(0, |n| n[2..].parse().unwrap_or(0));
+    eprintln!(
+        "{n} visas numbered up to KZ{highest:07}: {} numbers skipped (issuances killed or run again)",
+        highest.saturating_sub(n)
     );
     // Both instances tell the load balancer they are ready: the database answers through their
     // pools and a certified signing key is loaded (the balancer takes turns, so two asks reach
@@ -214,7 +178,7 @@ fn two_instances_on_postgresql_lose_no_payment_and_double_no_visa_while_one_is_k
 }
 
 /// A plain HTTP/1.1 GET of `path` at `base` (`http://127.0.0.1:PORT`): the whole answer.
-fn probe(base: &str, path: &str) -> Result<String> {
+pub(crate) fn probe(base: &str, path: &str) -> Result<String> {
     use std::io::{Read, Write};
     let host = base.trim_start_matches("http://");
     let mut stream = std::net::TcpStream::connect(host)?;

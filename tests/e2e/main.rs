@@ -9,12 +9,15 @@
 //! - `trust`: the migration officer rotates the signing key, revokes a visa, exports trust
 //!   bundles and imports kiosk ledgers; kiosks enforce all of it offline.
 //!
-//! - `shutdown`: the load balancer's probes and a graceful shutdown on SIGTERM.
+//! - `shutdown`: the load balancer's probes and a graceful shutdown on SIGTERM;
+//! - `instances`: two issuers on one PostgreSQL, one killed and restarted mid-storm;
+//! - `outage`: the PostgreSQL server stopped and started again under a paying applicant.
 //!
 //! Run with `cargo test -p tests` (needs `pdftoppm` from poppler-utils).
 
 mod instances;
 mod mail;
+mod outage;
 mod payment;
 mod shutdown;
 mod trust;
