@@ -97,6 +97,34 @@ pub async fn settle(
     source: &'static str,
 ) -> Result<NoticeOutcome> {
     let order = notice.order_id.clone();
+    let settled = settle_notice(db, signer, clock, notice, source).await;
+    if let Err(error) = &settled {
+        warn_if_gave_up(error, &order);
+    }
+    settled
+}
+
+/// Logs a write that PostgreSQL aborted too often (see `store::RetriesExhausted`), with the
+/// SQLSTATE: the notice is not acknowledged and the gateway sends it again.
+fn warn_if_gave_up(error: &anyhow::Error, order: &str) {
+    if let Some(gave_up) = store::retries_exhausted(error) {
+        tracing::warn!(
+            order,
+            sqlstate = %gave_up.sqlstate,
+            attempts = gave_up.attempts,
+            "the database aborted a payment's write too many times (conflicts); the notice is left unanswered for the gateway to send again"
+        );
+    }
+}
+
+async fn settle_notice(
+    db: &Db,
+    signer: &Arc<dyn Signer>,
+    clock: &Clock,
+    notice: PaymentNotice,
+    source: &'static str,
+) -> Result<NoticeOutcome> {
+    let order = notice.order_id.clone();
     let now = clock.rfc3339();
     let outcome = db
         .write(move |conn| store::payment::apply_notice(conn, &notice, source, &now))
@@ -338,3 +366,6 @@ pub fn complete_paid(db: &Db, signer: &dyn Signer, clock: &Clock) -> Result<usiz
         Ok(issued)
     })
 }
+
+#[cfg(test)]
+mod tests;

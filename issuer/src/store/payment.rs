@@ -209,15 +209,30 @@ pub fn apply_notice(
                             now,
                             notice.order_id
                         ])?;
-                    // A group's payment pays for every person of the group at once.
-                    let advanced = tx
-                        .prepare_cached(
-                            "UPDATE applications SET status = 'paid', updated_at = ?1
-                         WHERE status = 'submitted' AND (id = ?2 OR id IN
-                         (SELECT m.application_id FROM group_members m
-                          JOIN payments p ON p.group_id = m.group_id WHERE p.order_id = ?3))",
+                    // A group's payment pays for every person of the group at once. Each
+                    // application is moved by its primary key: one statement matching
+                    // `status = 'submitted'` would read every submitted application, and on
+                    // PostgreSQL every concurrent notice would then conflict with every other.
+                    let mut paid_for = vec![row.application_id.clone()];
+                    paid_for.extend(
+                        tx.prepare_cached(
+                            "SELECT m.application_id FROM group_members m
+                             JOIN payments p ON p.group_id = m.group_id WHERE p.order_id = ?1",
                         )?
-                        .execute(params![now, row.application_id, row.order_id])?;
+                        .query_map([&row.order_id], |r| r.get::<_, String>(0))?
+                        .collect::<Result<Vec<String>>>()?
+                        .into_iter()
+                        .filter(|id| *id != row.application_id),
+                    );
+                    let mut advanced = 0;
+                    for id in &paid_for {
+                        advanced += tx
+                            .prepare_cached(
+                                "UPDATE applications SET status = 'paid', updated_at = ?1
+                                 WHERE id = ?2 AND status = 'submitted'",
+                            )?
+                            .execute(params![now, id])?;
+                    }
                     if changed == 1 && advanced == 0 {
                         // Money arrived for an application that was paid already (two orders
                         // paid); it is recorded for a refund and issues nothing more.

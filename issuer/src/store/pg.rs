@@ -9,9 +9,10 @@
 
 use std::time::Duration;
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, anyhow};
 use postgres::{Client, Config, IsolationLevel, NoTls};
 use r2d2_postgres::PostgresConnectionManager;
+use rand_core::RngCore;
 
 use super::conn::{Connection, is_retryable};
 
@@ -20,6 +21,25 @@ use super::conn::{Connection, is_retryable};
 const MAX_CONNECTIONS: u32 = 24;
 /// How often a transaction the server aborted (40001, 40P01) is run again before giving up.
 const MAX_ATTEMPTS: u32 = 20;
+
+/// The first pause between two runs of an aborted transaction, in microseconds.
+const BACKOFF_START_US: u64 = 1_000;
+/// The longest pause between two runs, in microseconds.
+const BACKOFF_CAP_US: u64 = 50_000;
+
+/// PostgreSQL aborted a transaction as a serialization failure or a deadlock
+/// [`MAX_ATTEMPTS`] times in a row: the write did not happen. The caller answers 500 (a
+/// gateway's callback is sent again later) and logs it with the SQLSTATE.
+#[derive(Debug, thiserror::Error)]
+#[error("the database aborted a transaction {attempts} times (SQLSTATE {sqlstate}): {last}")]
+pub struct RetriesExhausted {
+    /// How many times it ran.
+    pub attempts: u32,
+    /// The SQLSTATE of the last abort: 40001 (serialization failure) or 40P01 (deadlock).
+    pub sqlstate: String,
+    /// The last abort's message.
+    last: String,
+}
 
 /// The database is unreachable (no connection could be had from the pool): the caller answers
 /// 503 and the payment gateway sends its callback again later.
@@ -140,17 +160,41 @@ impl PgPool {
             let mut client = self.get()?;
             match run(&mut client) {
                 Err(error) if is_retryable(&error) && attempt < MAX_ATTEMPTS => {
-                    // The other transaction has committed or is about to; no wait is needed
-                    // for correctness, a short growing pause only spares the server a spin.
-                    std::thread::sleep(Duration::from_millis(u64::from(attempt)));
+                    // The connection goes back to the pool while this one waits.
+                    drop(client);
+                    std::thread::sleep(backoff(attempt, rand_core::OsRng.next_u64()));
                 }
                 Err(error) if is_retryable(&error) => {
-                    bail!("the database aborted a transaction {attempt} times: {error:#}")
+                    return Err(anyhow::Error::new(RetriesExhausted {
+                        attempts: attempt,
+                        sqlstate: sqlstate(&error).unwrap_or_default(),
+                        last: format!("{error:#}"),
+                    }));
                 }
                 result => return result,
             }
         }
     }
+}
+
+/// The pause before running an aborted transaction again, after `attempt` tries: exponential
+/// from 1 ms, at most 50 ms, the upper half of it at random (`random` spreads it), so
+/// transactions that conflicted do not meet again in step. Correctness never depends on it: the
+/// server decides which transaction stands; the pause only spares it a spin of doomed retries.
+fn backoff(attempt: u32, random: u64) -> Duration {
+    let ceiling = (BACKOFF_START_US << attempt.saturating_sub(1).min(16)).min(BACKOFF_CAP_US);
+    let half = ceiling / 2;
+    Duration::from_micros(half + random % (half + 1))
+}
+
+/// The SQLSTATE of the database error in an error's chain.
+fn sqlstate(error: &anyhow::Error) -> Option<String> {
+    error.chain().find_map(|cause| {
+        cause
+            .downcast_ref::<postgres::Error>()
+            .and_then(postgres::Error::code)
+            .map(|code| code.code().to_owned())
+    })
 }
 
 fn parse(url: &str) -> Result<Config> {
@@ -167,4 +211,31 @@ pub fn is_unavailable(error: &anyhow::Error) -> bool {
                 .downcast_ref::<postgres::Error>()
                 .is_some_and(postgres::Error::is_closed)
     })
+}
+
+/// The [`RetriesExhausted`] in an error's chain, if the write gave up after too many aborts.
+pub fn retries_exhausted(error: &anyhow::Error) -> Option<&RetriesExhausted> {
+    error
+        .chain()
+        .find_map(|cause| cause.downcast_ref::<RetriesExhausted>())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pause_between_retries_grows_from_about_1_ms_to_at_most_50_ms_and_varies() {
+        let ms = |attempt, random| backoff(attempt, random).as_secs_f64() * 1000.0;
+        assert!((0.5..=1.0).contains(&ms(1, 0)) && (0.5..=1.0).contains(&ms(1, u64::MAX)));
+        assert!((1.0..=2.0).contains(&ms(2, 7)));
+        assert!((8.0..=16.0).contains(&ms(5, 12_345)));
+        for attempt in [7, 19, 40, u32::MAX] {
+            assert!(
+                (25.0..=50.0).contains(&ms(attempt, 987_654_321)),
+                "{attempt}"
+            );
+        }
+        assert_ne!(backoff(6, 1), backoff(6, 2_000_000), "jitter");
+    }
 }

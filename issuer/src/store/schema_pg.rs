@@ -297,4 +297,28 @@ pub(super) const PG_MIGRATIONS: &[&str] = &[
     // 3: trust data that stays small (SQLite's migration of the same purpose): the visas by their
     // last valid day, so the next bundle finds the ones still valid without reading every visa.
     "CREATE INDEX visas_valid_until ON visas(json_extract(visa, '$.valid_until'), number);",
+    // 4: visa numbers from a sequence (issue 16): concurrent issuances no longer read the
+    // highest number, which made every two of them conflict. `visa_serial` is
+    // `domain::issuance::visa_serial` in SQL (KZ0000001 → 1, KZA000000 → 10 000 000); the
+    // sequence continues after the highest number a database already holds.
+    r"CREATE FUNCTION visa_serial(number TEXT) RETURNS BIGINT
+        LANGUAGE plpgsql IMMUTABLE STRICT AS $$
+        DECLARE
+            tail TEXT := substr(number, 3);
+            value BIGINT := 0;
+            digit INT;
+        BEGIN
+            IF left(number, 2) <> 'KZ' OR length(tail) <> 7 THEN RETURN NULL; END IF;
+            IF tail ~ '^[0-9]{7}$' THEN RETURN tail::BIGINT; END IF;
+            IF left(tail, 1) !~ '^[A-Z]$' THEN RETURN NULL; END IF;
+            FOR i IN 1..7 LOOP
+                digit := strpos('0123456789ACDEFGHJKLMNPRTUVWXY', substr(tail, i, 1)) - 1;
+                IF digit < 0 THEN RETURN NULL; END IF;
+                value := value * 30 + digit;
+            END LOOP;
+            RETURN value - 7290000000 + 10000000;
+        END $$;
+    CREATE SEQUENCE visa_serials AS BIGINT MINVALUE 1 START 1;
+    SELECT setval('visa_serials', max(visa_serial(number))) FROM visas
+        HAVING max(visa_serial(number)) IS NOT NULL;",
 ];
