@@ -105,10 +105,13 @@ fn resource(key: FontKey) -> u64 {
     (key.source as u64) * 2 + key.part as u64
 }
 
+/// The fixed layer's streams seen, deflated, by their bytes.
+type Layouts = HashMap<Vec<u8>, Arc<[u8]>>;
+
 /// The fixed layer's stream deflated, from the process's store of the layouts seen (keyed by
 /// the stream's bytes, so a layout never meets another's stream).
 fn deflate_fixed(bytes: &[u8]) -> Arc<[u8]> {
-    static STORE: OnceLock<Mutex<HashMap<Vec<u8>, Arc<[u8]>>>> = OnceLock::new();
+    static STORE: OnceLock<Mutex<Layouts>> = OnceLock::new();
     let store = STORE.get_or_init(|| Mutex::new(HashMap::new()));
     // A poisoned lock only means another render panicked; the store itself is always whole.
     let lock = || {
@@ -389,7 +392,7 @@ fn num(out: &mut Vec<u8>, value: f32) {
         out.push(b'.');
         // Both digits are below 10.
         out.push(b'0' + (fraction / 10) as u8);
-        if fraction % 10 != 0 {
+        if !fraction.is_multiple_of(10) {
             out.push(b'0' + (fraction % 10) as u8);
         }
     }
