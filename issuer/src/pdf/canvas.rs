@@ -1,7 +1,9 @@
 //! A small drawing surface: millimetres measured from the top-left corner of an A4 page, text
 //! measured with the embedded fonts' advance widths, so the page layout can centre, right-align,
-//! shrink to fit and wrap without a layout engine. What is drawn is kept as a list of marks; the
-//! document writer turns them into the content stream once it knows each font's subset.
+//! shrink to fit and wrap without a layout engine. What is drawn is kept as two lists of marks:
+//! the page's fixed text (labels, headings, notes: the same on every printout laid out alike,
+//! compressed once per process) and the rest (the visa's data); the document writer turns each
+//! into a content stream once it knows each font's subset.
 
 use super::font::{self, Face, FontError, Run};
 
@@ -41,7 +43,21 @@ pub(crate) enum Mark {
 #[derive(Debug, Default)]
 pub(crate) struct Canvas {
     marks: Vec<Mark>,
+    /// The other list: the fixed marks while the data is drawn, and the reverse.
+    other: Vec<Mark>,
+    /// Whether `marks` is the fixed list now.
+    in_fixed: bool,
     error: Option<FontError>,
+}
+
+/// What a page drew, in two layers: the data's marks, then the fixed marks drawn over them (the
+/// two never overlap).
+#[derive(Debug, Default)]
+pub(crate) struct Marks {
+    /// What depends on the visa: its data, the QR code, the rules whose length follows it.
+    pub(crate) data: Vec<Mark>,
+    /// What every printout draws alike, given the same layout.
+    pub(crate) fixed: Vec<Mark>,
 }
 
 /// Measures text in the page's faces (with the fonts each falls back on).
@@ -132,8 +148,25 @@ impl Canvas {
     /// An empty page.
     pub(crate) fn new() -> Self {
         Self {
-            marks: Vec::with_capacity(256),
+            marks: Vec::with_capacity(128),
+            other: Vec::with_capacity(160),
+            in_fixed: false,
             error: None,
+        }
+    }
+
+    /// Draws what `draw` draws into the fixed layer: text and shapes that are the same on every
+    /// printout, whose compressed stream is kept once per process.
+    pub(crate) fn fixed(&mut self, draw: impl FnOnce(&mut Canvas)) {
+        let was = self.in_fixed;
+        if !was {
+            std::mem::swap(&mut self.marks, &mut self.other);
+            self.in_fixed = true;
+        }
+        draw(self);
+        if !was {
+            std::mem::swap(&mut self.marks, &mut self.other);
+            self.in_fixed = false;
         }
     }
 
@@ -143,11 +176,16 @@ impl Canvas {
     }
 
     /// The marks drawn so far, or the first font that failed to load.
-    pub(crate) fn into_marks(self) -> Result<Vec<Mark>, FontError> {
-        match self.error {
-            Some(e) => Err(e),
-            None => Ok(self.marks),
+    pub(crate) fn into_marks(self) -> Result<Marks, FontError> {
+        if let Some(e) = self.error {
+            return Err(e);
         }
+        let (data, fixed) = if self.in_fixed {
+            (self.other, self.marks)
+        } else {
+            (self.marks, self.other)
+        };
+        Ok(Marks { data, fixed })
     }
 
     /// Text with its baseline's left end at (`x`, `y`) millimetres from the top-left corner.

@@ -42,12 +42,21 @@ pub(crate) enum EmbedError {
     Subset(&'static str, subsetter::Error),
 }
 
-/// The deflate level: 6 is within a few per cent of 9 on these streams, at a fraction of the time.
+/// The deflate level of what is compressed per document: 6 is within a few per cent of 9 on
+/// these streams, at a fraction of the time.
 pub(crate) const DEFLATE_LEVEL: u8 = 6;
+/// The deflate level of what is compressed once per process (the shared font parts and the
+/// page's fixed text): miniz's highest, since its time is paid once.
+pub(crate) const SHARED_LEVEL: u8 = 10;
 
 impl Embedded {
-    /// Embeds the glyphs `glyphs` (original id and the character each shows) of `source`.
-    pub(crate) fn new(source: Source, glyphs: &BTreeMap<u16, char>) -> Result<Self, EmbedError> {
+    /// Embeds the glyphs `glyphs` (original id and the character each shows) of `source`, its
+    /// streams deflated at `level`.
+    pub(crate) fn new(
+        source: Source,
+        glyphs: &BTreeMap<u16, char>,
+        level: u8,
+    ) -> Result<Self, EmbedError> {
         let font = source.loaded()?;
         let mut remapper = GlyphRemapper::new();
         let mut cids = BTreeMap::new();
@@ -60,8 +69,8 @@ impl Embedded {
         Ok(Self {
             base_font: format!("{tag}+{}", font.name),
             cff: font.cff,
-            program: deflate(&program),
-            to_unicode: deflate(to_unicode(glyphs, &cids).as_bytes()),
+            program: deflate_at(&program, level),
+            to_unicode: deflate_at(to_unicode(glyphs, &cids).as_bytes(), level),
             widths: widths(font, &cids),
             descriptor: descriptor(font),
             cids,
@@ -83,7 +92,8 @@ impl Embedded {
             if glyphs.is_empty() {
                 return Ok(None);
             }
-            Embedded::new(source, &glyphs)
+            // Built once per process, so compressed at the highest level.
+            Embedded::new(source, &glyphs, SHARED_LEVEL)
                 .map(Some)
                 .map_err(|e| e.to_string())
         });
@@ -99,9 +109,61 @@ impl Embedded {
     }
 }
 
-/// Deflates a stream (zlib format, as `/FlateDecode` expects).
+/// Deflates a stream (zlib format, as `/FlateDecode` expects) with this thread's compressor:
+/// a new one per stream (as `compress_to_vec_zlib` makes) is a few hundred kilobytes of tables
+/// mapped, faulted in and zeroed each time, which cost more than compressing the page's data.
 pub(crate) fn deflate(bytes: &[u8]) -> Vec<u8> {
-    miniz_oxide::deflate::compress_to_vec_zlib(bytes, DEFLATE_LEVEL)
+    deflate_at(bytes, DEFLATE_LEVEL)
+}
+
+/// Deflates a stream at `level` (0 to 10), like [`deflate`].
+pub(crate) fn deflate_at(bytes: &[u8], level: u8) -> Vec<u8> {
+    use miniz_oxide::DataFormat;
+    use miniz_oxide::deflate::core::{
+        CompressorOxide, TDEFLFlush, TDEFLStatus, compress, create_comp_flags_from_zip_params,
+    };
+    use std::cell::RefCell;
+
+    thread_local! {
+        static COMPRESSOR: RefCell<Option<Box<CompressorOxide>>> = const { RefCell::new(None) };
+    }
+    COMPRESSOR.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        let compressor = match slot.as_mut() {
+            Some(compressor) => {
+                compressor.reset();
+                compressor.set_format_and_level(DataFormat::Zlib, level);
+                compressor
+            }
+            // Window bits > 0: the zlib wrapper; strategy 0: the default.
+            None => slot.insert(Box::new(CompressorOxide::new(
+                create_comp_flags_from_zip_params(level.into(), 1, 0),
+            ))),
+        };
+        let mut out = vec![0; bytes.len() / 2 + 64];
+        let mut input = bytes;
+        let mut written = 0;
+        loop {
+            let (status, read, wrote) =
+                compress(compressor, input, &mut out[written..], TDEFLFlush::Finish);
+            written += wrote;
+            input = &input[read.min(input.len())..];
+            match status {
+                TDEFLStatus::Done => break,
+                TDEFLStatus::Okay => {
+                    // The output is full: give it more room.
+                    if out.len() - written < 64 {
+                        out.resize(out.len() * 2, 0);
+                    }
+                }
+                // Only a bad parameter or a bug gives another status; fall back to the
+                // one-shot compressor, which reports its own.
+                _ => return miniz_oxide::deflate::compress_to_vec_zlib(bytes, level),
+            }
+        }
+        out.truncate(written);
+        out
+    })
 }
 
 /// The subset tag: six capital letters derived from the glyphs, so the same glyphs always give

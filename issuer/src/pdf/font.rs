@@ -183,12 +183,13 @@ impl Loaded {
 pub(crate) fn runs(face: Face, text: &str) -> Result<Vec<Run>, FontError> {
     let mut runs: Vec<Run> = Vec::new();
     for c in text.chars() {
-        let (source, gid) = place(face, c)?;
-        let part = if shared_chars(source)?.contains(&c) {
-            Part::Shared
-        } else {
-            Part::Own
-        };
+        let Placed {
+            source,
+            gid,
+            shared,
+            ..
+        } = placed(face, c)?;
+        let part = if shared { Part::Shared } else { Part::Own };
         let font = FontKey { source, part };
         match runs.last_mut() {
             Some(run) if run.font == font => run.glyphs.push((gid, c)),
@@ -215,12 +216,57 @@ pub(crate) fn covers(face: Face, text: &str) -> bool {
 pub(crate) fn width(face: Face, size: f32, text: &str) -> f32 {
     let thousandths: f32 = text
         .chars()
-        .map(|c| match place(face, c) {
-            Ok((source, gid)) => source.loaded().map_or(0.0, |l| l.advance_1000(gid)),
-            Err(_) => 0.0,
-        })
+        .map(|c| placed(face, c).map_or(0.0, |p| p.advance))
         .sum();
     thousandths / 1000.0 * size / PT_PER_MM
+}
+
+/// A character as a face sets it.
+#[derive(Debug, Clone, Copy)]
+struct Placed {
+    source: Source,
+    gid: u16,
+    /// The advance in thousandths of an em.
+    advance: f32,
+    /// Whether the font's shared part has the glyph.
+    shared: bool,
+}
+
+/// The characters below this are placed once per process and looked up in a table (Latin,
+/// Greek, Cyrillic with Kazakh's letters: nearly all the page sets); the others each time.
+const TABLED: u32 = 0x0530;
+
+/// How `face` sets `c`: from the face's table, or [`place`] for the characters past it. The
+/// page measures and sets some ten thousand characters (wrapping measures a line again for each
+/// word), and each look-up searched the font's character map, its widths and the shared set.
+fn placed(face: Face, c: char) -> Result<Placed, FontError> {
+    static TABLES: [OnceLock<Result<Vec<Placed>, FontError>>; 3] = [const { OnceLock::new() }; 3];
+    let code = u32::from(c);
+    if code >= TABLED {
+        return place_fully(face, c);
+    }
+    let table = TABLES[face as usize].get_or_init(|| {
+        (0..TABLED)
+            // Every code below TABLED is a character (surrogates start at U+D800).
+            .map(|u| place_fully(face, char::from_u32(u).unwrap_or('\u{FFFD}')))
+            .collect()
+    });
+    match table {
+        // The table has an entry for every code below TABLED.
+        Ok(table) => Ok(table[code as usize]),
+        Err(e) => Err(*e),
+    }
+}
+
+/// How `face` sets `c`, looked up in the fonts.
+fn place_fully(face: Face, c: char) -> Result<Placed, FontError> {
+    let (source, gid) = place(face, c)?;
+    Ok(Placed {
+        source,
+        gid,
+        advance: source.loaded()?.advance_1000(gid),
+        shared: shared_chars(source)?.contains(&c),
+    })
 }
 
 /// The font and glyph a character is set with.

@@ -5,7 +5,7 @@ use shared::labels::{self, DAY, Field, Language, Words};
 use shared::{Category, Entries, Port, Sex, Visa, VisaMrz};
 use time::Date;
 
-use super::canvas::{Canvas, Fonts, Mark, PAGE_WIDTH, Rgb8};
+use super::canvas::{Canvas, Fonts, Marks, PAGE_WIDTH, Rgb8};
 use super::font::{Face, FontError};
 use super::qr::{QUIET_ZONE, Qr};
 
@@ -151,19 +151,16 @@ pub(crate) fn fixed_texts() -> Vec<(Face, String)> {
 }
 
 /// Draws the whole page.
-pub(crate) fn draw(
-    visa: &Visa,
-    code: &mut Qr,
-    inviter: Option<&str>,
-) -> Result<Vec<Mark>, FontError> {
+pub(crate) fn draw(visa: &Visa, code: &mut Qr, inviter: Option<&str>) -> Result<Marks, FontError> {
     let mut canvas = Canvas::new();
-    heading(&mut canvas);
+    canvas.fixed(heading);
     code.fit_to(QR_RIGHT_LIMIT - TABLE_RIGHT_MIN);
     let quiet = QUIET_ZONE as f32 * code.module_mm();
     let table_right = (QR_RIGHT_LIMIT - (code.size_mm() - quiet)).min(TABLE_RIGHT_MAX);
     let bottom = table(&mut canvas, visa, inviter, table_right);
     let qr_bottom = qr_block(&mut canvas, code, table_right);
-    let notes_bottom = notes(&mut canvas, bottom.max(qr_bottom) + 6.0);
+    let mut notes_bottom = 0.0;
+    canvas.fixed(|c| notes_bottom = notes(c, bottom.max(qr_bottom) + 6.0));
     mrz(&mut canvas, visa, notes_bottom);
     canvas.into_marks()
 }
@@ -274,14 +271,16 @@ fn row(c: &mut Canvas, top: f32, label: Label, lines: &[Line]) -> f32 {
     let caps = lines.last().map_or(0.0, |l| l.size * pt * 0.73);
     let block: f32 = heights.iter().skip(1).sum::<f32>() + caps;
     let height = ROW_HEIGHT.max(block + 3.0);
-    c.fill_rect(TINT, LEFT, top + 0.15, LABEL_WIDTH, height - 0.3);
-    for (i, text) in label.iter().enumerate() {
-        let face = if i == 2 { Face::Bold } else { Face::Regular };
-        // i < 3, so the conversion is exact.
-        let y = top + 2.85 + 2.35 * i as f32;
-        let size = c.fonts().fit(face, 6.0, 4.5, LABEL_WIDTH - 3.0, text);
-        c.text(face, size, LABEL, LEFT + 1.5, y, text);
-    }
+    c.fixed(|c| {
+        c.fill_rect(TINT, LEFT, top + 0.15, LABEL_WIDTH, height - 0.3);
+        for (i, text) in label.iter().enumerate() {
+            let face = if i == 2 { Face::Bold } else { Face::Regular };
+            // i < 3, so the conversion is exact.
+            let y = top + 2.85 + 2.35 * i as f32;
+            let size = c.fonts().fit(face, 6.0, 4.5, LABEL_WIDTH - 3.0, text);
+            c.text(face, size, LABEL, LEFT + 1.5, y, text);
+        }
+    });
     let mut baseline =
         top + (height - block) / 2.0 + lines.first().map_or(0.0, |l| l.size * pt * 0.73);
     for (i, line) in lines.iter().enumerate() {
@@ -428,16 +427,20 @@ fn qr_block(c: &mut Canvas, code: &Qr, table_right: f32) -> f32 {
     code.draw(c, x, y);
     let centre = x + size / 2.0;
     let mut line_y = y + size + 2.0;
-    for text in SCAN {
-        c.text_centred(Face::Bold, 7.5, BLUE, centre, line_y, text);
-        line_y += 3.2;
-    }
-    line_y += 1.5;
-    for text in QR_NOTE {
-        c.text_centred(Face::Regular, 6.3, LABEL, centre, line_y, text);
-        line_y += 2.7;
-    }
-    issued_through(c, x + quiet, x + size - quiet, line_y + 3.0)
+    let mut bottom = 0.0;
+    c.fixed(|c| {
+        for text in SCAN {
+            c.text_centred(Face::Bold, 7.5, BLUE, centre, line_y, text);
+            line_y += 3.2;
+        }
+        line_y += 1.5;
+        for text in QR_NOTE {
+            c.text_centred(Face::Regular, 6.3, LABEL, centre, line_y, text);
+            line_y += 2.7;
+        }
+        bottom = issued_through(c, x + quiet, x + size - quiet, line_y + 3.0);
+    });
+    bottom
 }
 
 /// A box under the QR code naming the portal the visa was issued through; returns its bottom.
@@ -517,7 +520,7 @@ fn mrz(c: &mut Canvas, visa: &Visa, top: f32) {
         &zone.line2,
     );
     c.hrule(RULE, 0.25, LEFT, RIGHT, zone_top + 21.0);
-    c.text_centred(Face::Regular, 6.0, LABEL, CENTRE, zone_top + 25.0, FOOTER);
+    c.fixed(|c| c.text_centred(Face::Regular, 6.0, LABEL, CENTRE, zone_top + 25.0, FOOTER));
 }
 
 /// Words as the printout writes a value: Kazakh, Russian and English, split by slashes.
