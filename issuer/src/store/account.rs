@@ -1,7 +1,7 @@
 //! Accounts and sessions: users with their password hashes, and server-side sessions kept under
 //! the hash of their token.
 
-use crate::store::{Connection, OptionalExtension, params};
+use crate::store::{Connection, params};
 use anyhow::Result;
 
 use crate::domain::account::{LoginId, User};
@@ -27,8 +27,7 @@ pub fn insert_user(
         "INSERT INTO users (email, full_name, password_hash, created_at) VALUES
              (?1, ?2, ?3, ?4) ON CONFLICT (email) DO NOTHING RETURNING id",
     )?
-    .query_row(params![email, full_name, password_hash, now], |r| r.get(0))
-    .optional()
+    .query_opt(params![email, full_name, password_hash, now], |r| r.get(0))
 }
 
 /// The user id and password hash for a login identifier: an e-mail, or the BIN/IIN of an inviting
@@ -40,21 +39,17 @@ pub fn find_login(conn: &Connection, identifier: &str) -> Result<Option<(i64, St
 /// The user id and password hash of the account a parsed identifier names.
 pub fn find_login_id(conn: &Connection, id: &LoginId) -> Result<Option<(i64, String)>> {
     let row = match id {
-        LoginId::TaxId(tax_id) => conn
-            .query_row(
-                "SELECT u.id, u.password_hash FROM users u JOIN inviters i ON i.user_id = u.id
+        LoginId::TaxId(tax_id) => conn.query_opt(
+            "SELECT u.id, u.password_hash FROM users u JOIN inviters i ON i.user_id = u.id
                  WHERE i.tax_id = ?1",
-                [tax_id.as_str()],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?,
-        LoginId::Email(email) => conn
-            .query_row(
-                "SELECT id, password_hash FROM users WHERE email = ?1",
-                [email],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?,
+            [tax_id.as_str()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?,
+        LoginId::Email(email) => conn.query_opt(
+            "SELECT id, password_hash FROM users WHERE email = ?1",
+            [email],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?,
     };
     Ok(row)
 }
@@ -88,7 +83,7 @@ pub fn find_session(
              users u ON u.id = s.user_id WHERE s.token_hash = ?1 AND s.kind = ?2
              AND s.expires_at > ?3",
     )?
-    .query_row(params![token_hash, kind, now], |r| {
+    .query_opt(params![token_hash, kind, now], |r| {
         let user = match r.get::<_, Option<i64>>(1)? {
             Some(id) => Some(User {
                 id,
@@ -102,7 +97,6 @@ pub fn find_session(
             csrf: r.get(0)?,
         })
     })
-    .optional()
 }
 
 /// Ends a session.

@@ -1,7 +1,7 @@
 //! Applications: Step 1 drafts saved under the invitation rules, confirmation, and reading them
 //! back for their owner.
 
-use crate::store::{Connection, OptionalExtension, Row, TransactionBehavior, params};
+use crate::store::{Connection, Row, TransactionBehavior, params};
 use anyhow::{Context, Result, anyhow};
 use time::Date;
 
@@ -99,8 +99,7 @@ pub fn save_draft_in(
     };
     let holder: Option<(String, i64, ApplicationStatus)> = tx
         .prepare_cached("SELECT id, user_id, status FROM applications WHERE invitation_id = ?1")?
-        .query_row([invitation.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .optional()?;
+        .query_opt([invitation.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     let own_draft = holder
         .as_ref()
         .filter(|(_, owner, status)| *owner == user_id && *status == ApplicationStatus::Draft)
@@ -139,16 +138,14 @@ pub fn application_of(conn: &Connection, id: &str, user_id: i64) -> Result<Optio
         .prepare_cached(&format!(
             "{APPLICATION_SELECT} WHERE a.id = ?1 AND a.user_id = ?2"
         ))?
-        .query_row(params![id, user_id], ApplicationRow::read)
-        .optional()?;
+        .query_opt(params![id, user_id], ApplicationRow::read)?;
     row.map(|r| r.into_application(conn)).transpose()
 }
 
 /// The account that owns an application, if it exists.
 pub fn owner_of(conn: &Connection, id: &str) -> Result<Option<i64>> {
     conn.prepare_cached("SELECT user_id FROM applications WHERE id = ?1")?
-        .query_row([id], |r| r.get(0))
-        .optional()
+        .query_opt([id], |r| r.get(0))
 }
 
 /// A user's applications, newest first.

@@ -1,7 +1,7 @@
 //! The audit log: appended to in the same transaction as the action it records, never updated or
 //! deleted (triggers refuse both), each entry chained to the one before by hash.
 
-use crate::store::{Connection, OptionalExtension, params};
+use crate::store::{Connection, params};
 use anyhow::Result;
 
 use crate::domain::audit::{Entry, GENESIS, link};
@@ -31,8 +31,7 @@ pub enum ChainCheck {
 pub fn append(conn: &Connection, entry: &Entry) -> Result<i64> {
     let last: Option<(i64, Vec<u8>)> = conn
         .prepare_cached("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")?
-        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
+        .query_opt([], |r| Ok((r.get(0)?, r.get(1)?)))?;
     let (seq, previous) = match last {
         Some((seq, hash)) => (seq + 1, to_hash(&hash)),
         None => (1, GENESIS),

@@ -220,23 +220,28 @@ impl Statement<'_, '_> {
         params: impl Params,
         f: impl FnOnce(&Row<'_>) -> Result<T>,
     ) -> Result<T> {
+        self.query_opt(params, f)?.ok_or_else(|| anyhow!(NoRow))
+    }
+
+    /// The first row through `f`, or `None` if there is none: what `query_row(..).optional()`
+    /// gives, without making an error for "no row". (An `anyhow::Error` captures a backtrace when
+    /// `RUST_BACKTRACE` is set, and a look-up that finds nothing is an ordinary answer on a page.)
+    pub fn query_opt<T>(
+        &mut self,
+        params: impl Params,
+        f: impl FnOnce(&Row<'_>) -> Result<T>,
+    ) -> Result<Option<T>> {
         let values = params.values();
         match &mut self.inner {
             StatementKind::Lite(stmt) => {
                 let mut rows =
                     stmt.query(rusqlite::params_from_iter(values.iter().map(LiteParam)))?;
-                match rows.next()? {
-                    Some(row) => f(&Row::Lite(row)),
-                    None => Err(anyhow!(NoRow)),
-                }
+                rows.next()?.map(|row| f(&Row::Lite(row))).transpose()
             }
             StatementKind::Pg { conn, sql } => {
                 let rows =
                     conn.pg(|client| client.query(sql.as_str(), &refs(&pg_params(&values))))?;
-                match rows.first() {
-                    Some(row) => f(&Row::Pg(row)),
-                    None => Err(anyhow!(NoRow)),
-                }
+                rows.first().map(|row| f(&Row::Pg(row))).transpose()
             }
         }
     }
@@ -268,9 +273,7 @@ impl Statement<'_, '_> {
 
     /// Whether the query returns at least one row.
     pub fn exists(&mut self, params: impl Params) -> Result<bool> {
-        self.query_row(params, |_| Ok(()))
-            .optional()
-            .map(|found| found.is_some())
+        Ok(self.query_opt(params, |_| Ok(()))?.is_some())
     }
 }
 
@@ -348,6 +351,16 @@ impl<'c> Connection<'c> {
         f: impl FnOnce(&Row<'_>) -> Result<T>,
     ) -> Result<T> {
         self.prepare_cached(sql)?.query_row(params, f)
+    }
+
+    /// The first row of a query through `f`, or `None` if there is none.
+    pub fn query_opt<T>(
+        &self,
+        sql: &str,
+        params: impl Params,
+        f: impl FnOnce(&Row<'_>) -> Result<T>,
+    ) -> Result<Option<T>> {
+        self.prepare_cached(sql)?.query_opt(params, f)
     }
 
     /// Runs several statements without parameters (schema scripts).

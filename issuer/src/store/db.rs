@@ -187,7 +187,7 @@ impl Db {
         // crash or power loss once the transaction that holds it has committed.
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        keep_plans(&conn)?;
         // Migrations run with foreign keys off (a table rebuild needs it); on for everything else.
         super::migrate(&mut conn)?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -439,9 +439,28 @@ impl Readers {
         conn.busy_timeout(Duration::from_secs(5))?;
         // A reader must never write: what it runs cannot bypass the writer's group commit.
         conn.pragma_update(None, "query_only", "ON")?;
-        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        keep_plans(&conn)?;
         Ok(conn)
     }
+}
+
+/// Makes the statements a connection caches (`prepare_cached`) really stay compiled: a cache of
+/// `STATEMENT_CACHE` statements, and the query planner's stability guarantee (QPSG).
+///
+/// Why the guarantee: since SQLite 3.4x the planner marks every `column = ?N` term as "re-plan
+/// when this parameter is rebound to or from 0 or 1", and `sqlite3_clear_bindings`, which rusqlite
+/// calls on each statement it puts back in its cache, expires any statement so marked. So every
+/// cached look-up with such a term was parsed and planned again on its next run: on the session
+/// pages that was about 40 % of the portal's CPU time (profile in `docs/performance.md`, goal 4).
+/// With QPSG a plan never depends on the values bound; the store's look-ups are answered by
+/// indexes whatever the values (`schema.rs` checks each plan), so no plan gets worse.
+fn keep_plans(conn: &Connection) -> Result<()> {
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    conn.set_db_config(
+        rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+        true,
+    )?;
+    Ok(())
 }
 
 /// The writer thread: takes jobs in order; a job that runs alone runs alone, and grouped jobs

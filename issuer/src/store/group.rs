@@ -2,7 +2,7 @@
 //! each person's refusal kept beside that person), the confirmation of all at once, the one
 //! payment order of the group, and reading a group back for its owner.
 
-use crate::store::{Connection, OptionalExtension, TransactionBehavior, params};
+use crate::store::{Connection, TransactionBehavior, params};
 use anyhow::{Result, anyhow};
 use time::Date;
 
@@ -84,8 +84,7 @@ pub fn save_group(
 pub fn group_of(conn: &Connection, id: &str, user_id: i64) -> Result<Option<Group>> {
     let created_at: Option<String> = conn
         .prepare_cached("SELECT created_at FROM application_groups WHERE id = ?1 AND user_id = ?2")?
-        .query_row(params![id, user_id], |r| r.get(0))
-        .optional()?;
+        .query_opt(params![id, user_id], |r| r.get(0))?;
     let Some(created_at) = created_at else {
         return Ok(None);
     };
@@ -123,8 +122,7 @@ pub fn groups_of(conn: &Connection, user_id: i64) -> Result<Vec<Group>> {
 /// The group an application belongs to, if any.
 pub fn group_id_of(conn: &Connection, application_id: &str) -> Result<Option<String>> {
     conn.prepare_cached("SELECT group_id FROM group_members WHERE application_id = ?1")?
-        .query_row([application_id], |r| r.get(0))
-        .optional()
+        .query_opt([application_id], |r| r.get(0))
 }
 
 /// The applications one payment settles when it names `application_id`: every person of its
@@ -191,8 +189,7 @@ pub fn open_group_payment(
              AND status IN ('created', 'pending') AND amount_minor = ?2 AND currency = ?3
              ORDER BY created_at DESC, rowid DESC LIMIT 1",
         )?
-        .query_row(params![id, amount_minor, currency], |r| r.get(0))
-        .optional()?;
+        .query_opt(params![id, amount_minor, currency], |r| r.get(0))?;
     let order_id = match open {
         Some(order_id) => order_id,
         None => {
@@ -226,8 +223,7 @@ pub fn latest_group_payment(conn: &Connection, id: &str) -> Result<Option<Paymen
             "SELECT order_id FROM payments WHERE group_id = ?1
              ORDER BY (status = 'paid') DESC, created_at DESC, rowid DESC LIMIT 1",
         )?
-        .query_row([id], |r| r.get(0))
-        .optional()?;
+        .query_opt([id], |r| r.get(0))?;
     match order {
         Some(order) => super::payment::payment(conn, &order),
         None => Ok(None),

@@ -1,6 +1,6 @@
 //! Inviting parties and their invitations.
 
-use crate::store::{Connection, OptionalExtension, Row, params};
+use crate::store::{Connection, Row, params};
 use anyhow::{Result, anyhow, bail};
 use shared::visa::{InvitationNumber, MrzName, PassportNumber, parse_date};
 use shared::{Category, Country};
@@ -99,8 +99,7 @@ pub fn inviter_of_user(conn: &Connection, user_id: i64) -> Result<Option<Inviter
     conn.prepare_cached(&format!(
         "SELECT {INVITER_COLUMNS} FROM inviters WHERE user_id = ?1"
     ))?
-    .query_row([user_id], |r| InviterRow::read(r, 0))
-    .optional()?
+    .query_opt([user_id], |r| InviterRow::read(r, 0))?
     .map(Inviter::try_from)
     .transpose()
 }
@@ -110,8 +109,7 @@ pub fn inviter_by_tax_id(conn: &Connection, tax_id: &TaxId) -> Result<Option<Inv
     conn.prepare_cached(&format!(
         "SELECT {INVITER_COLUMNS} FROM inviters WHERE tax_id = ?1"
     ))?
-    .query_row([tax_id.as_str()], |r| InviterRow::read(r, 0))
-    .optional()?
+    .query_opt([tax_id.as_str()], |r| InviterRow::read(r, 0))?
     .map(Inviter::try_from)
     .transpose()
 }
@@ -248,8 +246,7 @@ pub fn invitation_by_number(conn: &Connection, number: &str) -> Result<Option<In
     conn.prepare_cached(&format!(
         "SELECT {INVITATION_COLUMNS} {INVITATION_FROM} WHERE v.number = ?1"
     ))?
-    .query_row([number], InvitationRow::read)
-    .optional()?
+    .query_opt([number], InvitationRow::read)?
     .map(Invitation::try_from)
     .transpose()
 }

@@ -71,13 +71,11 @@ pub fn set_state(
 
 /// The id of the party with this BIN/IIN if it is pending and no one has ever decided about it.
 pub fn never_reviewed(conn: &Connection, tax_id: &str) -> Result<Option<i64>> {
-    use crate::store::OptionalExtension;
-    conn.query_row(
+    conn.query_opt(
         "SELECT id FROM inviters WHERE tax_id = ?1 AND state = 'pending' AND decided_at IS NULL",
         [tax_id],
         |r| r.get(0),
     )
-    .optional()
 }
 
 /// The reason of a party's last rejection or suspension, if it has one.

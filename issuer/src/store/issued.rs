@@ -1,7 +1,7 @@
 //! Issued visas as the back office sees them: one by its number, or the latest, paged by number,
 //! each with its holder and whether it was revoked.
 
-use crate::store::{Connection, OptionalExtension, Row, params};
+use crate::store::{Connection, Row, params};
 use anyhow::Result;
 
 /// An issued visa's row for the back office.
@@ -42,8 +42,7 @@ const SELECT: &str = "SELECT v.number,
 /// The visa with this number, if this issuer signed it.
 pub fn by_number(conn: &Connection, number: &str) -> Result<Option<IssuedRow>> {
     conn.prepare_cached(&format!("{SELECT} WHERE v.number = ?1"))?
-        .query_row([number], read)
-        .optional()
+        .query_opt([number], read)
 }
 
 /// Up to `limit` visas, the highest numbers (the latest) first, below `before` when given.

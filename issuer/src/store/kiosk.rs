@@ -2,7 +2,7 @@
 //! the issuer knows of each kiosk's ledger chain: the hash at every position imported so far, so
 //! that a second history of a kiosk (a fork) is recognised as tampering.
 
-use crate::store::{Connection, OptionalExtension, TransactionBehavior, params};
+use crate::store::{Connection, TransactionBehavior, params};
 use anyhow::{Context, Result, bail};
 use shared::bundle::UsedEntry;
 use shared::kiosk::{KioskId, RegisteredKiosk};
@@ -44,13 +44,11 @@ pub enum KioskRevoked {
 pub fn add_kiosk(conn: &mut Connection, kiosk: &RegisteredKiosk, now: &str) -> Result<Added> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let key_hex = hex::encode(kiosk.key.as_bytes());
-    let by_id: Option<(String, String, Option<String>)> = tx
-        .query_row(
-            "SELECT port, public_key, revoked_at FROM kiosks WHERE id = ?1",
-            [kiosk.id.as_str()],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .optional()?;
+    let by_id: Option<(String, String, Option<String>)> = tx.query_opt(
+        "SELECT port, public_key, revoked_at FROM kiosks WHERE id = ?1",
+        [kiosk.id.as_str()],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
     if let Some((port, key, revoked_at)) = by_id {
         if let Some(at) = revoked_at {
             bail!(
@@ -67,13 +65,11 @@ pub fn add_kiosk(conn: &mut Connection, kiosk: &RegisteredKiosk, now: &str) -> R
             kid_of_hex(&key)
         );
     }
-    let by_key: Option<String> = tx
-        .query_row(
-            "SELECT id FROM kiosks WHERE public_key = ?1",
-            [&key_hex],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let by_key: Option<String> = tx.query_opt(
+        "SELECT id FROM kiosks WHERE public_key = ?1",
+        [&key_hex],
+        |r| r.get(0),
+    )?;
     if let Some(other) = by_key {
         bail!(
             "this key is already registered for kiosk {other}; every kiosk makes its own key with `verifier-kiosk identity`"
@@ -102,13 +98,11 @@ pub fn revoke_kiosk(
 ) -> Result<KioskRevoked> {
     let reason = super::trust::revocation_reason(reason)?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let existing: Option<Option<String>> = tx
-        .query_row(
-            "SELECT revoke_reason FROM kiosks WHERE id = ?1",
-            [id.as_str()],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let existing: Option<Option<String>> = tx.query_opt(
+        "SELECT revoke_reason FROM kiosks WHERE id = ?1",
+        [id.as_str()],
+        |r| r.get(0),
+    )?;
     match existing {
         None => bail!("no kiosk {id} is registered"),
         Some(Some(reason)) => return Ok(KioskRevoked::Already(reason)),
@@ -179,12 +173,11 @@ pub fn import_chain(
     now: &str,
 ) -> Result<Checked<ChainImport, ImportRefusal>> {
     let held = |seq: i64, kiosk_id: &str| -> anyhow::Result<Option<String>> {
-        tx.query_row(
+        tx.query_opt(
             "SELECT hash FROM kiosk_records WHERE kiosk_id = ?1 AND seq = ?2",
             params![kiosk_id, seq],
             |r| r.get(0),
         )
-        .optional()
     };
     let mut result = ChainImport::default();
     for record in records {

@@ -1,7 +1,7 @@
 //! The back office's officers and their sessions (a separate table from the applicants', behind
 //! a separate cookie).
 
-use crate::store::{Connection, OptionalExtension, params};
+use crate::store::{Connection, params};
 use anyhow::Result;
 
 use crate::domain::office::{Officer, Role};
@@ -18,7 +18,7 @@ pub fn insert_officer(
     setup_expires_at: i64,
     now: &str,
 ) -> Result<Option<i64>> {
-    conn.query_row(
+    conn.query_opt(
         "INSERT INTO officers (email, role, setup_token_hash, setup_expires_at, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (email) DO NOTHING RETURNING id",
         params![
@@ -30,7 +30,6 @@ pub fn insert_officer(
         ],
         |r| r.get(0),
     )
-    .optional()
 }
 
 /// Stores a back-office session under the hash of its token.
@@ -62,10 +61,9 @@ pub fn find_session(
              JOIN officers o ON o.id = s.officer_id
              WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND o.disabled_at IS NULL",
         )?
-        .query_row(params![token_hash, now], |r| {
+        .query_opt(params![token_hash, now], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })
-        .optional()?;
+        })?;
     Ok(row.and_then(|(id, email, role, csrf)| {
         Role::parse(&role).map(|role| (Officer { id, email, role }, csrf))
     }))
@@ -112,14 +110,13 @@ pub fn find_setup(conn: &Connection, token_hash: &[u8], now: i64) -> Result<Opti
         "SELECT id, email, totp_secret FROM officers
              WHERE setup_token_hash = ?1 AND setup_expires_at > ?2 AND disabled_at IS NULL",
     )?
-    .query_row(params![token_hash, now], |r| {
+    .query_opt(params![token_hash, now], |r| {
         Ok(SetupRow {
             id: r.get(0)?,
             email: r.get(1)?,
             pending_secret: r.get(2)?,
         })
     })
-    .optional()
 }
 
 /// Keeps the secret the set-up page shows until the officer confirms a code of it; only when no
@@ -167,7 +164,7 @@ pub fn find_login(conn: &Connection, email: &str) -> Result<Option<LoginRow>> {
              WHERE email = ?1 AND disabled_at IS NULL AND setup_token_hash IS NULL
                AND password_hash IS NOT NULL AND totp_secret IS NOT NULL",
         )?
-        .query_row([email], |r| {
+        .query_opt([email], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, String>(1)?,
@@ -177,8 +174,7 @@ pub fn find_login(conn: &Connection, email: &str) -> Result<Option<LoginRow>> {
                 r.get::<_, u32>(5)?,
                 r.get::<_, Option<i64>>(6)?,
             ))
-        })
-        .optional()?;
+        })?;
     Ok(row.and_then(
         |(id, email, role, password_hash, secret, failures, last_step)| {
             Role::parse(&role).map(|role| LoginRow {
@@ -222,8 +218,7 @@ pub fn disable(conn: &Connection, email: &str, now: &str) -> Result<Option<Role>
             "UPDATE officers SET disabled_at = ?2 WHERE email = ?1 AND disabled_at IS NULL
              RETURNING id, role",
         )?
-        .query_row(params![email, now], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
+        .query_opt(params![email, now], |r| Ok((r.get(0)?, r.get(1)?)))?;
     let Some((id, role)) = row else {
         return Ok(None);
     };
@@ -246,8 +241,7 @@ pub fn reset_factor(
                     setup_token_hash = ?2, setup_expires_at = ?3
              WHERE id = ?1 AND disabled_at IS NULL RETURNING email",
         )?
-        .query_row(params![id, token_hash, expires_at], |r| r.get(0))
-        .optional()?;
+        .query_opt(params![id, token_hash, expires_at], |r| r.get(0))?;
     if email.is_some() {
         delete_sessions_of(conn, id)?;
     }

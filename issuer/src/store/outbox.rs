@@ -4,7 +4,7 @@
 //! delivers it and marks it sent or schedules a retry. A delivered row keeps its kind, recipient
 //! and times but forgets the letter, which may hold a single-use link.
 
-use crate::store::{Connection, OptionalExtension, params};
+use crate::store::{Connection, params};
 use anyhow::{Result, anyhow};
 
 use crate::domain::mail::Letter;
@@ -32,13 +32,12 @@ pub struct Pending {
 /// Returns the outbox row's id.
 pub fn enqueue(conn: &Connection, user_id: i64, letter: &Letter, now: i64) -> Result<i64> {
     let json = serde_json::to_string(letter)?;
-    conn.query_row(
+    conn.query_opt(
         "INSERT INTO outbox (user_id, recipient, lang, kind, letter, created_at, next_attempt_at)
          SELECT id, email, lang, ?2, ?3, ?4, ?4 FROM users WHERE id = ?1 RETURNING id",
         params![user_id, letter.kind(), json, now],
         |r| r.get(0),
-    )
-    .optional()?
+    )?
     .ok_or_else(|| anyhow!("no account {user_id} to write to"))
 }
 
@@ -50,13 +49,11 @@ pub fn enqueue_to_applicant(
     letter: &Letter,
     now: i64,
 ) -> Result<Option<i64>> {
-    let user: Option<i64> = conn
-        .query_row(
-            "SELECT user_id FROM applications WHERE id = ?1",
-            [application_id],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let user: Option<i64> = conn.query_opt(
+        "SELECT user_id FROM applications WHERE id = ?1",
+        [application_id],
+        |r| r.get(0),
+    )?;
     user.map(|user| enqueue(conn, user, letter, now))
         .transpose()
 }

@@ -1,7 +1,7 @@
 //! Payments of the state duty: orders, the gateway's notices applied under guarded state changes,
 //! and the log of payment events worth keeping.
 
-use crate::store::{Connection, OptionalExtension, Row, TransactionBehavior, params};
+use crate::store::{Connection, Row, TransactionBehavior, params};
 use anyhow::{Result, anyhow};
 
 use crate::domain::application::ApplicationStatus;
@@ -55,8 +55,7 @@ pub fn latest_payment(conn: &Connection, application_id: &str) -> Result<Option<
         "SELECT {PAYMENT_COLUMNS} FROM payments WHERE application_id = ?1
              ORDER BY (status = 'paid') DESC, created_at DESC, rowid DESC LIMIT 1"
     ))?
-    .query_row([application_id], payment_row)
-    .optional()
+    .query_opt([application_id], payment_row)
 }
 
 /// The payment with this order id.
@@ -64,8 +63,7 @@ pub fn payment(conn: &Connection, order_id: &str) -> Result<Option<Payment>> {
     conn.prepare_cached(&format!(
         "SELECT {PAYMENT_COLUMNS} FROM payments WHERE order_id = ?1"
     ))?
-    .query_row([order_id], payment_row)
-    .optional()
+    .query_opt([order_id], payment_row)
 }
 
 /// The open (created or pending) payment of a submitted application, or a new one for the fee.
@@ -86,8 +84,7 @@ pub fn open_payment(
             "SELECT status FROM applications WHERE id = ?1 AND user_id = ?2
              AND NOT EXISTS (SELECT 1 FROM group_members m WHERE m.application_id = ?1)",
         )?
-        .query_row(params![application_id, user_id], |r| r.get(0))
-        .optional()?;
+        .query_opt(params![application_id, user_id], |r| r.get(0))?;
     if status != Some(ApplicationStatus::Submitted) {
         return Ok(None);
     }
@@ -97,8 +94,7 @@ pub fn open_payment(
                  AND status IN ('created', 'pending') AND amount_minor = ?2 AND currency = ?3
                  ORDER BY created_at DESC, rowid DESC LIMIT 1"
         ))?
-        .query_row(params![application_id, amount_minor, currency], payment_row)
-        .optional()?;
+        .query_opt(params![application_id, amount_minor, currency], payment_row)?;
     let row = match open {
         Some(row) => row,
         None => {

@@ -2,7 +2,7 @@
 //! so a held application still shows what it matched), the hold the issuance transaction places,
 //! the officer's queue, and the guarded decision on a held application.
 
-use crate::store::{Connection, OptionalExtension, Row, params};
+use crate::store::{Connection, Row, params};
 use anyhow::{Result, anyhow};
 use shared::Country;
 use shared::visa::parse_date;
@@ -127,14 +127,13 @@ pub fn remove_entry(conn: &Connection, id: i64, by: &str, now: &str) -> Result<O
 }
 
 fn entry_in_force(conn: &Connection, id: i64) -> Result<Option<StopEntry>> {
-    conn.query_row(
+    conn.query_opt(
         &format!(
             "SELECT {ENTRY_COLUMNS} FROM stop_list s WHERE s.id = ?1 AND s.removed_at IS NULL"
         ),
         [id],
         |r| EntryRow::read(r, 0),
-    )
-    .optional()?
+    )?
     .map(StopEntry::try_from)
     .transpose()
 }

@@ -2,7 +2,7 @@
 //! SHA-256; and what they change on the account: its confirmed address, its password, its
 //! sessions, its language.
 
-use crate::store::{Connection, OptionalExtension, params};
+use crate::store::{Connection, params};
 use anyhow::Result;
 
 use crate::domain::mail::TokenPurpose;
@@ -31,13 +31,12 @@ pub fn peek(
     purpose: TokenPurpose,
     now: i64,
 ) -> Result<Option<i64>> {
-    conn.query_row(
+    conn.query_opt(
         "SELECT user_id FROM account_tokens WHERE token_hash = ?1 AND purpose = ?2
              AND used_at IS NULL AND expires_at > ?3",
         params![token_hash, purpose.as_str(), now],
         |r| r.get(0),
     )
-    .optional()
 }
 
 /// Uses a token: the account it was for if it was unused and unexpired, and it is used from
@@ -48,13 +47,12 @@ pub fn consume(
     purpose: TokenPurpose,
     now: i64,
 ) -> Result<Option<i64>> {
-    conn.query_row(
+    conn.query_opt(
         "UPDATE account_tokens SET used_at = ?3 WHERE token_hash = ?1 AND purpose = ?2
              AND used_at IS NULL AND expires_at > ?3 RETURNING user_id",
         params![token_hash, purpose.as_str(), now],
         |r| r.get(0),
     )
-    .optional()
 }
 
 /// Marks every unused token of an account for `purpose` as used (a reset link is good once,
@@ -70,21 +68,19 @@ pub fn retire(conn: &Connection, user_id: i64, purpose: TokenPurpose, now: i64) 
 
 /// The account with this e-mail address (already lower-cased).
 pub fn user_by_email(conn: &Connection, email: &str) -> Result<Option<i64>> {
-    conn.query_row("SELECT id FROM users WHERE email = ?1", [email], |r| {
+    conn.query_opt("SELECT id FROM users WHERE email = ?1", [email], |r| {
         r.get(0)
     })
-    .optional()
 }
 
 /// Whether the account's address is confirmed.
 pub fn is_verified(conn: &Connection, user_id: i64) -> Result<bool> {
     Ok(conn
-        .query_row(
+        .query_opt(
             "SELECT email_verified_at IS NOT NULL FROM users WHERE id = ?1",
             [user_id],
             |r| r.get(0),
-        )
-        .optional()?
+        )?
         .unwrap_or(false))
 }
 

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use crate::store::{Connection, OptionalExtension, params};
+use crate::store::{Connection, params};
 use anyhow::{Context, Result, bail};
 use shared::bundle::{Revocation, UsedEntry};
 use shared::visa::VisaNumber;
@@ -45,23 +45,20 @@ pub fn revoke_visa(
 ) -> Result<Revoked> {
     let reason = revocation_reason(reason)?;
     let known: bool = conn
-        .query_row(
+        .query_opt(
             "SELECT 1 FROM visas WHERE number = ?1",
             [number.as_str()],
             |_| Ok(true),
-        )
-        .optional()?
+        )?
         .unwrap_or(false);
     if !known {
         return Ok(Revoked::Unknown);
     }
-    let existing: Option<String> = conn
-        .query_row(
-            "SELECT reason FROM revocations WHERE visa_number = ?1",
-            [number.as_str()],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let existing: Option<String> = conn.query_opt(
+        "SELECT reason FROM revocations WHERE visa_number = ?1",
+        [number.as_str()],
+        |r| r.get(0),
+    )?;
     if let Some(reason) = existing {
         return Ok(Revoked::Already(reason));
     }
@@ -161,14 +158,13 @@ pub fn revocation_of_application(
         "SELECT r.visa_number, r.reason, r.revoked_at FROM revocations r JOIN
              visas v ON v.number = r.visa_number WHERE v.application_id = ?1",
     )?
-    .query_row([application_id], |r| {
+    .query_opt([application_id], |r| {
         Ok(RevocationNote {
             visa_number: r.get(0)?,
             reason: r.get(1)?,
             revoked_at: r.get(2)?,
         })
     })
-    .optional()
 }
 
 /// Records entries reported by a kiosk ledger export, inside the caller's transaction; only
@@ -179,8 +175,7 @@ pub fn record_used_entries(conn: &Connection, entries: &[UsedEntry], now: &str) 
     for e in entries {
         let single: Option<String> = conn
             .prepare_cached("SELECT json_extract(visa, '$.entries') FROM visas WHERE number = ?1")?
-            .query_row([e.visa_number.as_str()], |r| r.get(0))
-            .optional()?;
+            .query_opt([e.visa_number.as_str()], |r| r.get(0))?;
         if single.as_deref() != Some("single") {
             continue;
         }
@@ -301,13 +296,11 @@ pub fn record_bundle_export(
 
 /// The last exported bundle: its number, time (RFC 3339) and SHA-256, if any was exported.
 pub fn last_bundle_export(conn: &Connection) -> Result<Option<(u64, String, String)>> {
-    let row: Option<(i64, String, String)> = conn
-        .query_row(
-            "SELECT sequence, created_at, sha256 FROM bundle_exports ORDER BY sequence DESC LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .optional()?;
+    let row: Option<(i64, String, String)> = conn.query_opt(
+        "SELECT sequence, created_at, sha256 FROM bundle_exports ORDER BY sequence DESC LIMIT 1",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
     row.map(|(sequence, at, sha)| Ok((u64::try_from(sequence)?, at, sha)))
         .transpose()
 }

@@ -1,7 +1,7 @@
 //! Issued visas and the log of every signature: what the issuance service reads and writes inside
 //! its one transaction, and what the portal shows of a visa afterwards.
 
-use crate::store::{Backend, Connection, OptionalExtension, params};
+use crate::store::{Backend, Connection, params};
 use anyhow::{Result, anyhow};
 
 use super::application::{APPLICATION_SELECT, ApplicationRow};
@@ -54,8 +54,7 @@ pub struct NewVisa<'a> {
 pub fn issuable(conn: &Connection, application_id: &str) -> Result<Issuable> {
     let row: Option<ApplicationRow> = conn
         .prepare_cached(&format!("{APPLICATION_SELECT} WHERE a.id = ?1"))?
-        .query_row([application_id], ApplicationRow::read)
-        .optional()?;
+        .query_opt([application_id], ApplicationRow::read)?;
     let Some(row) = row else {
         return Ok(Issuable::Missing);
     };
@@ -126,13 +125,12 @@ pub fn next_number(conn: &Connection) -> Result<String> {
 /// The stored printout of a visa, if it was rendered already.
 pub fn pdf_of(conn: &Connection, number: &str) -> Result<Option<StoredPdf>> {
     conn.prepare_cached("SELECT pdf, sha256 FROM visa_pdfs WHERE visa_number = ?1")?
-        .query_row([number], |r| {
+        .query_opt([number], |r| {
             Ok(StoredPdf {
                 bytes: r.get(0)?,
                 sha256: r.get(1)?,
             })
         })
-        .optional()
 }
 
 /// Keeps a visa's printout; if two downloads rendered it at once, the first one stored wins and
@@ -210,10 +208,9 @@ pub fn visa_of(
             "SELECT v.number, v.visa, v.token FROM visas v JOIN applications a ON
              a.id = v.application_id WHERE v.application_id = ?1 AND a.user_id = ?2",
         )?
-        .query_row(params![application_id, user_id], |r| {
+        .query_opt(params![application_id, user_id], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })
-        .optional()?;
+        })?;
     let Some((number, json, token)) = row else {
         return Ok(None);
     };
@@ -231,8 +228,7 @@ pub fn visa_of(
 /// The number of the visa issued for an application, if any.
 pub fn visa_number_of(conn: &Connection, application_id: &str) -> Result<Option<String>> {
     conn.prepare_cached("SELECT number FROM visas WHERE application_id = ?1")?
-        .query_row([application_id], |r| r.get(0))
-        .optional()
+        .query_opt([application_id], |r| r.get(0))
 }
 
 /// How many visas and signature records there are (for tests and the operator).
