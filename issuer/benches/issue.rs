@@ -22,11 +22,10 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, anyhow};
 use issuer::clock::Clock;
-use issuer::domain::application::ApplicationForm;
 use issuer::domain::issuance::IssueOutcome;
 use issuer::domain::payment::{NoticeOutcome, PaymentMethod, PaymentNotice, PaymentStatus};
 use issuer::service::issuance::{Signer, issue_logged, settle};
-use issuer::store::{self, Checked, Db};
+use issuer::store::{self, Db};
 use sha2::Digest;
 
 fn main() -> Result<()> {
@@ -153,53 +152,11 @@ fn make_applications(
 ) -> Result<Vec<(String, i64, PaymentNotice)>> {
     let now = Clock::system().rfc3339();
     let run = issuer::ids::random_id();
-    let inviter = store::invitation::inviter_by_tax_id(
-        conn,
-        &issuer::domain::taxid::TaxId::parse(issuer::service::demo::DEMO_BIN)?,
-    )?
-    .context("the demo inviter")?;
-    let invitation = issuer::service::demo::invitation_form(today)
-        .parse(today)
-        .map_err(|p| anyhow!("{p:?}"))?;
+    let demo = issuer::service::demo::DemoOrders::new(conn, today)?;
     let mut out = Vec::with_capacity(count);
     for i in 0..count {
-        let user = store::account::insert_user(
-            conn,
-            &format!("bench{i}.{run}@example.com"),
-            "Bench",
-            "x",
-            &now,
-        )?
-        .context("a user")?;
-        let number = store::invitation::create_invitation(
-            conn,
-            inviter.id,
-            &invitation,
-            today.year(),
-            &now,
-        )?;
-        let form = ApplicationForm {
-            invitation_number: number.as_str().to_owned(),
-            category: "tourist".into(),
-            surname: "ERIKSSON".into(),
-            given_names: "ANNA MARIA".into(),
-            surname_native: "Эрикссон".into(),
-            given_names_native: "Анна Мария".into(),
-            sex: "F".into(),
-            date_of_birth: "1974-08-12".into(),
-            citizenship: "SWE".into(),
-            passport_number: "L898902C3".into(),
-            passport_expiry: "2031-06-30".into(),
-            with_children: "no".into(),
-        };
-        let applicant = form.parse(today).map_err(|p| anyhow!("{p:?}"))?;
-        let id = match store::application::save_draft(conn, user, &applicant, today, &now)? {
-            Checked::Stored(id) => id,
-            Checked::Refused(p) => return Err(anyhow!("{p:?}")),
-        };
-        store::application::confirm(conn, &id, user, &now)?;
-        let payment = store::payment::open_payment(conn, &id, user, 8000, "USD", &now)?
-            .context("a payment")?;
+        let (user, payment) = demo.open(conn, &format!("bench{i}.{run}@example.com"), &now)?;
+        let id = payment.application_id.clone();
         let notice = PaymentNotice {
             payment_id: format!("pay-{i}-{run}"),
             order_id: payment.order_id,

@@ -21,10 +21,9 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Result, anyhow, bail};
 use issuer::clock::Clock;
-use issuer::domain::application::ApplicationForm;
-use issuer::store::{self, Checked, Db};
+use issuer::store::{self, Db};
 
 const SECRET: &str = "dev-epay-secret-not-for-production";
 const MERCHANT: &str = "evisa-dev";
@@ -79,54 +78,12 @@ fn prepare(dir: &std::path::Path, count: usize, url: Option<&str>) -> Result<()>
         } else {
             conn.execute_batch("SET synchronous_commit = off")?;
         }
-        let inviter = store::invitation::inviter_by_tax_id(
-            conn,
-            &issuer::domain::taxid::TaxId::parse(issuer::service::demo::DEMO_BIN)?,
-        )?
-        .context("the demo inviter")?;
-        let invitation = issuer::service::demo::invitation_form(today)
-            .parse(today)
-            .map_err(|p| anyhow!("{p:?}"))?;
+        let demo = issuer::service::demo::DemoOrders::new(conn, today)?;
         let run = issuer::ids::random_id();
         let mut orders = Vec::with_capacity(count);
         for i in 0..count {
-            let user = store::account::insert_user(
-                conn,
-                &format!("load{i}.{run}@load.example"),
-                "Load Applicant",
-                "not a password hash: these accounts only hold a session",
-                &now,
-            )?
-            .context("a user")?;
-            let number = store::invitation::create_invitation(
-                conn,
-                inviter.id,
-                &invitation,
-                today.year(),
-                &now,
-            )?;
-            let form = ApplicationForm {
-                invitation_number: number.as_str().to_owned(),
-                category: "tourist".into(),
-                surname: "ERIKSSON".into(),
-                given_names: "ANNA MARIA".into(),
-                surname_native: "Эрикссон".into(),
-                given_names_native: "Анна Мария".into(),
-                sex: "F".into(),
-                date_of_birth: "1974-08-12".into(),
-                citizenship: "SWE".into(),
-                passport_number: "L898902C3".into(),
-                passport_expiry: (today + time::Duration::days(3 * 365)).to_string(),
-                with_children: "no".into(),
-            };
-            let applicant = form.parse(today).map_err(|p| anyhow!("{p:?}"))?;
-            let id = match store::application::save_draft(conn, user, &applicant, today, &now)? {
-                Checked::Stored(id) => id,
-                Checked::Refused(p) => bail!("{p:?}"),
-            };
-            store::application::confirm(conn, &id, user, &now)?;
-            let payment = store::payment::open_payment(conn, &id, user, 8000, "USD", &now)?
-                .context("a payment order")?;
+            let (user, payment) = demo.open(conn, &format!("load{i}.{run}@load.example"), &now)?;
+            let id = &payment.application_id;
             let session = issuer::ids::new_token();
             store::account::insert_session(
                 conn,

@@ -103,3 +103,75 @@ fn verify_demo_party(conn: &mut crate::store::Connection<'_>, now: &str) -> Resu
     tracing::info!(inviter = DEMO_BIN, "the demo inviting party was verified");
     Ok(())
 }
+
+/// Open payment orders for confirmed applications of one demo traveller (Anna Maria Eriksson,
+/// Swedish passport), each on a new invitation of the demo organisation and for an account of its
+/// own: where the load client, the issuance bench and the concurrency tests start. Needs
+/// [`seed`] run first.
+#[derive(Debug)]
+pub struct DemoOrders {
+    inviter: i64,
+    invitation: crate::domain::invitation::NewInvitation,
+    today: Date,
+}
+
+impl DemoOrders {
+    /// Reads the demo organisation once.
+    pub fn new(conn: &store::Connection, today: Date) -> Result<Self> {
+        let inviter = store::invitation::inviter_by_tax_id(conn, &TaxId::parse(DEMO_BIN)?)?
+            .ok_or_else(|| anyhow::anyhow!("the demo organisation is not in the database"))?;
+        let invitation = invitation_form(today)
+            .parse(today)
+            .map_err(|p| anyhow::anyhow!("the demo invitation: {p:?}"))?;
+        Ok(Self {
+            inviter: inviter.id,
+            invitation,
+            today,
+        })
+    }
+
+    /// A new account `email` with a confirmed application and its payment order (8000 USD):
+    /// the account's id and the order.
+    pub fn open(
+        &self,
+        conn: &mut store::Connection,
+        email: &str,
+        now: &str,
+    ) -> Result<(i64, crate::domain::payment::Payment)> {
+        let today = self.today;
+        let user = store::account::insert_user(conn, email, "Demo Applicant", "no password", now)?
+            .ok_or_else(|| anyhow::anyhow!("{email} exists already"))?;
+        let number = store::invitation::create_invitation(
+            conn,
+            self.inviter,
+            &self.invitation,
+            today.year(),
+            now,
+        )?;
+        let form = crate::domain::application::ApplicationForm {
+            invitation_number: number.as_str().to_owned(),
+            category: "tourist".into(),
+            surname: "ERIKSSON".into(),
+            given_names: "ANNA MARIA".into(),
+            surname_native: "Эрикссон".into(),
+            given_names_native: "Анна Мария".into(),
+            sex: "F".into(),
+            date_of_birth: "1974-08-12".into(),
+            citizenship: "SWE".into(),
+            passport_number: "L898902C3".into(),
+            passport_expiry: (today + Duration::days(3 * 365)).to_string(),
+            with_children: "no".into(),
+        };
+        let applicant = form
+            .parse(today)
+            .map_err(|p| anyhow::anyhow!("the demo applicant: {p:?}"))?;
+        let id = match store::application::save_draft(conn, user, &applicant, today, now)? {
+            Checked::Stored(id) => id,
+            Checked::Refused(p) => anyhow::bail!("the demo application: {p:?}"),
+        };
+        store::application::confirm(conn, &id, user, now)?;
+        let payment = store::payment::open_payment(conn, &id, user, 8000, "USD", now)?
+            .ok_or_else(|| anyhow::anyhow!("no payment order for {id}"))?;
+        Ok((user, payment))
+    }
+}

@@ -3,12 +3,8 @@
 
 use std::sync::Arc;
 
-use anyhow::{Context, anyhow};
-
 use super::*;
-use crate::domain::application::ApplicationForm;
 use crate::domain::issuance::visa_serial;
-use crate::store::Checked;
 
 /// Paid callbacks arriving at once: as many as the load test sends at a time.
 const AT_ONCE: usize = 32;
@@ -17,59 +13,15 @@ const AT_ONCE: usize = 32;
 /// order: the orders' ids, amounts and currencies.
 fn payable(db: &Db, clock: &Clock, count: usize) -> Result<Vec<(String, i64, String)>> {
     crate::service::demo::seed(db, clock)?;
-    let today = clock.today();
     let now = clock.rfc3339();
     db.with(|conn| {
-        let inviter = store::invitation::inviter_by_tax_id(
-            conn,
-            &crate::domain::taxid::TaxId::parse(crate::service::demo::DEMO_BIN)?,
-        )?
-        .context("the demo inviter")?;
-        let invitation = crate::service::demo::invitation_form(today)
-            .parse(today)
-            .map_err(|p| anyhow!("{p:?}"))?;
-        let mut orders = Vec::with_capacity(count);
-        for i in 0..count {
-            let user = store::account::insert_user(
-                conn,
-                &format!("storm{i}@example.com"),
-                "Storm Applicant",
-                "not a password hash",
-                &now,
-            )?
-            .context("a user")?;
-            let number = store::invitation::create_invitation(
-                conn,
-                inviter.id,
-                &invitation,
-                today.year(),
-                &now,
-            )?;
-            let form = ApplicationForm {
-                invitation_number: number.as_str().to_owned(),
-                category: "tourist".into(),
-                surname: "ERIKSSON".into(),
-                given_names: "ANNA MARIA".into(),
-                surname_native: "Эрикссон".into(),
-                given_names_native: "Анна Мария".into(),
-                sex: "F".into(),
-                date_of_birth: "1974-08-12".into(),
-                citizenship: "SWE".into(),
-                passport_number: "L898902C3".into(),
-                passport_expiry: (today + time::Duration::days(3 * 365)).to_string(),
-                with_children: "no".into(),
-            };
-            let applicant = form.parse(today).map_err(|p| anyhow!("{p:?}"))?;
-            let id = match store::application::save_draft(conn, user, &applicant, today, &now)? {
-                Checked::Stored(id) => id,
-                Checked::Refused(p) => anyhow::bail!("{p:?}"),
-            };
-            store::application::confirm(conn, &id, user, &now)?;
-            let payment = store::payment::open_payment(conn, &id, user, 8000, "USD", &now)?
-                .context("a payment order")?;
-            orders.push((payment.order_id, payment.amount_minor, payment.currency));
-        }
-        Ok(orders)
+        let demo = crate::service::demo::DemoOrders::new(conn, clock.today())?;
+        (0..count)
+            .map(|i| {
+                let (_, payment) = demo.open(conn, &format!("storm{i}@example.com"), &now)?;
+                Ok((payment.order_id, payment.amount_minor, payment.currency))
+            })
+            .collect()
     })
 }
 
