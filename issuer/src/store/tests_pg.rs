@@ -62,12 +62,7 @@ fn both_engines_have_the_same_tables_and_columns() -> Result<()> {
         Some(table) => !lite.iter().any(|c| c.starts_with(&format!("{table}."))),
         None => true,
     });
-    let only_lite: Vec<_> = lite.difference(&pg).collect();
-    let only_pg: Vec<_> = pg.difference(&lite).collect();
-    assert!(
-        only_lite.is_empty() && only_pg.is_empty(),
-        "only on SQLite: {only_lite:?}; only on PostgreSQL: {only_pg:?}"
-    );
+    assert_same(&lite, &pg);
     Ok(())
 }
 
@@ -84,11 +79,16 @@ fn both_engines_have_the_same_named_indexes() -> Result<()> {
         return Ok(());
     };
     let lite = sqlite_indexes()?;
-    let only_lite: Vec<_> = lite.difference(&pg).collect();
-    let only_pg: Vec<_> = pg.difference(&lite).collect();
+    assert_same(&lite, &pg);
+    Ok(())
+}
+
+/// Fails with what each engine has that the other lacks.
+fn assert_same(lite: &BTreeSet<String>, pg: &BTreeSet<String>) {
+    let only_lite: Vec<_> = lite.difference(pg).collect();
+    let only_pg: Vec<_> = pg.difference(lite).collect();
     assert!(
         only_lite.is_empty() && only_pg.is_empty(),
         "only on SQLite: {only_lite:?}; only on PostgreSQL: {only_pg:?}"
     );
-    Ok(())
 }
