@@ -74,14 +74,14 @@ pub fn seed(args: &SeedArgs) -> Result<ExitCode> {
     let password =
         Password::parse(&password).map_err(|p| anyhow!("ISSUER_SEED_PASSWORD: {}", p.code()))?;
     let hash = crate::service::account::hash_password(&password)?;
-    let started = std::time::Instant::now();
+    let started = crate::clock::Stopwatch::start();
     let (first, last) = db.with(|conn| {
         store::seed::bulk_mode(conn, true)?;
         let result = insert_all(conn, args, &key, &hash, &clock);
         store::seed::bulk_mode(conn, false)?;
         result
     })?;
-    let seconds = started.elapsed().as_secs_f64();
+    let seconds = started.seconds();
     let rate = args.visas as f64 / seconds.max(1e-9);
     println!(
         "seeded {} issued visas ({first} … {last}; {} expired{}) in {seconds:.1} s \
