@@ -10,6 +10,7 @@
 //! functions read as before and take `&Connection`.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 
 use anyhow::{Context, Result, anyhow, bail};
 use postgres::types::ToSql;
@@ -44,10 +45,67 @@ pub enum Connection<'c> {
     LiteOwned(&'c mut rusqlite::Connection),
     /// An SQLite transaction, committed by [`Connection::commit`], rolled back if dropped.
     LiteTx(rusqlite::Transaction<'c>),
-    /// A PostgreSQL client in autocommit mode, which may open transactions.
-    Pg(RefCell<&'c mut postgres::Client>),
-    /// A PostgreSQL transaction, committed by [`Connection::commit`], rolled back if dropped.
-    PgTx(RefCell<postgres::Transaction<'c>>),
+    /// A PostgreSQL client in autocommit mode, which may open transactions, and the statements
+    /// prepared on it.
+    Pg(RefCell<&'c mut postgres::Client>, &'c RefCell<Statements>),
+    /// A PostgreSQL transaction, committed by [`Connection::commit`], rolled back if dropped,
+    /// and the statements prepared on its connection.
+    PgTx(RefCell<postgres::Transaction<'c>>, &'c RefCell<Statements>),
+}
+
+/// The statements prepared on one PostgreSQL connection, by the store's SQL. A statement the
+/// store runs twice is parsed and planned once per connection, and running it is one round trip
+/// (bind and execute) instead of two (parse, then bind and execute). Prepared statements belong
+/// to the server's session, not to a transaction, so one prepared in a transaction that rolls
+/// back stays usable.
+#[derive(Default)]
+pub struct Statements {
+    prepared: HashMap<String, postgres::Statement>,
+    /// Statements handed out since [`Statements::count_from_zero`]: how a one-statement read
+    /// proves it ran one.
+    handed_out: u32,
+}
+
+impl std::fmt::Debug for Statements {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Statements")
+            .field("prepared", &self.prepared.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Statements {
+    /// More than the store has: statements built at run time cannot grow a connection without
+    /// bound (past it the cache starts again).
+    const MAX: usize = 512;
+
+    /// The statement for the store's `sql`, prepared on `client` the first time.
+    fn get(
+        &mut self,
+        client: &mut dyn PgQuery,
+        sql: &str,
+    ) -> Result<postgres::Statement, postgres::Error> {
+        self.handed_out = self.handed_out.saturating_add(1);
+        if let Some(statement) = self.prepared.get(sql) {
+            return Ok(statement.clone());
+        }
+        let statement = client.prepare(&postgres_sql(sql))?;
+        if self.prepared.len() >= Self::MAX {
+            self.prepared.clear();
+        }
+        self.prepared.insert(sql.to_owned(), statement.clone());
+        Ok(statement)
+    }
+
+    /// Starts counting the statements handed out from zero.
+    pub fn count_from_zero(&mut self) {
+        self.handed_out = 0;
+    }
+
+    /// How many statements were handed out since [`Statements::count_from_zero`].
+    pub fn handed_out(&self) -> u32 {
+        self.handed_out
+    }
 }
 
 impl std::fmt::Debug for Connection<'_> {
@@ -188,7 +246,7 @@ enum StatementKind<'s, 'c> {
     Lite(rusqlite::CachedStatement<'s>),
     Pg {
         conn: &'s Connection<'c>,
-        sql: String,
+        statement: postgres::Statement,
     },
 }
 
@@ -206,9 +264,9 @@ impl Statement<'_, '_> {
             StatementKind::Lite(stmt) => {
                 Ok(stmt.execute(rusqlite::params_from_iter(values.iter().map(LiteParam)))?)
             }
-            StatementKind::Pg { conn, sql } => {
+            StatementKind::Pg { conn, statement } => {
                 let changed =
-                    conn.pg(|client| client.execute(sql.as_str(), &refs(&pg_params(&values))))?;
+                    conn.pg(|client| client.execute(statement, &refs(&pg_params(&values))))?;
                 Ok(usize::try_from(changed)?)
             }
         }
@@ -238,9 +296,8 @@ impl Statement<'_, '_> {
                     stmt.query(rusqlite::params_from_iter(values.iter().map(LiteParam)))?;
                 rows.next()?.map(|row| f(&Row::Lite(row))).transpose()
             }
-            StatementKind::Pg { conn, sql } => {
-                let rows =
-                    conn.pg(|client| client.query(sql.as_str(), &refs(&pg_params(&values))))?;
+            StatementKind::Pg { conn, statement } => {
+                let rows = conn.pg(|client| client.query(statement, &refs(&pg_params(&values))))?;
                 rows.first().map(|row| f(&Row::Pg(row))).transpose()
             }
         }
@@ -262,9 +319,8 @@ impl Statement<'_, '_> {
                     out.push(f(&Row::Lite(row)));
                 }
             }
-            StatementKind::Pg { conn, sql } => {
-                let rows =
-                    conn.pg(|client| client.query(sql.as_str(), &refs(&pg_params(&values))))?;
+            StatementKind::Pg { conn, statement } => {
+                let rows = conn.pg(|client| client.query(statement, &refs(&pg_params(&values))))?;
                 out.extend(rows.iter().map(|row| f(&Row::Pg(row))));
             }
         }
@@ -288,7 +344,7 @@ impl<'c> Connection<'c> {
     pub fn backend(&self) -> Backend {
         match self {
             Self::Lite(_) | Self::LiteOwned(_) | Self::LiteTx(_) => Backend::Sqlite,
-            Self::Pg(_) | Self::PgTx(_) => Backend::Postgres,
+            Self::Pg(..) | Self::PgTx(..) => Backend::Postgres,
         }
     }
 
@@ -297,18 +353,18 @@ impl<'c> Connection<'c> {
             Self::Lite(conn) => Some(conn),
             Self::LiteOwned(conn) => Some(conn),
             Self::LiteTx(tx) => Some(tx),
-            Self::Pg(_) | Self::PgTx(_) => None,
+            Self::Pg(..) | Self::PgTx(..) => None,
         }
     }
 
     /// Runs `f` on the PostgreSQL client or transaction.
     fn pg<T>(&self, f: impl FnOnce(&mut dyn PgQuery) -> Result<T, postgres::Error>) -> Result<T> {
         let mut handle = match self {
-            Self::Pg(cell) => PgRef::Client(
+            Self::Pg(cell, _) => PgRef::Client(
                 cell.try_borrow_mut()
                     .map_err(|_| anyhow!("a PostgreSQL connection used re-entrantly"))?,
             ),
-            Self::PgTx(cell) => PgRef::Tx(
+            Self::PgTx(cell, _) => PgRef::Tx(
                 cell.try_borrow_mut()
                     .map_err(|_| anyhow!("a PostgreSQL transaction used re-entrantly"))?,
             ),
@@ -321,14 +377,23 @@ impl<'c> Connection<'c> {
         Ok(result?)
     }
 
-    /// A statement to run (cached per connection on SQLite).
+    /// A statement to run, prepared once per connection and kept.
     pub fn prepare_cached<'s>(&'s self, sql: &str) -> Result<Statement<'s, 'c>> {
-        let inner = match self.lite() {
-            Some(conn) => StatementKind::Lite(conn.prepare_cached(sql)?),
-            None => StatementKind::Pg {
-                conn: self,
-                sql: postgres_sql(sql),
-            },
+        let inner = match self {
+            Self::Lite(_) | Self::LiteOwned(_) | Self::LiteTx(_) => StatementKind::Lite(
+                self.lite()
+                    .context("an SQLite connection")?
+                    .prepare_cached(sql)?,
+            ),
+            Self::Pg(_, statements) | Self::PgTx(_, statements) => {
+                let mut statements = statements
+                    .try_borrow_mut()
+                    .map_err(|_| anyhow!("a PostgreSQL connection used re-entrantly"))?;
+                StatementKind::Pg {
+                    conn: self,
+                    statement: self.pg(|client| statements.get(client, sql))?,
+                }
+            }
         };
         Ok(Statement { inner })
     }
@@ -383,15 +448,16 @@ impl<'c> Connection<'c> {
                     TransactionBehavior::Immediate => rusqlite::TransactionBehavior::Immediate,
                 },
             )?)),
-            Self::Pg(cell) => {
+            Self::Pg(cell, statements) => {
+                let statements: &RefCell<Statements> = statements;
                 let client: &mut postgres::Client = cell.get_mut();
                 let tx = client
                     .build_transaction()
                     .isolation_level(postgres::IsolationLevel::Serializable)
                     .start()?;
-                Ok(Connection::PgTx(RefCell::new(tx)))
+                Ok(Connection::PgTx(RefCell::new(tx), statements))
             }
-            Self::Lite(_) | Self::LiteTx(_) | Self::PgTx(_) => {
+            Self::Lite(_) | Self::LiteTx(_) | Self::PgTx(..) => {
                 bail!("a transaction cannot be opened here: one is open already")
             }
         }
@@ -406,8 +472,8 @@ impl<'c> Connection<'c> {
     pub fn commit(self) -> Result<()> {
         match self {
             Self::LiteTx(tx) => Ok(tx.commit()?),
-            Self::PgTx(tx) => Ok(tx.into_inner().commit()?),
-            Self::Lite(_) | Self::LiteOwned(_) | Self::Pg(_) => Ok(()),
+            Self::PgTx(tx, _) => Ok(tx.into_inner().commit()?),
+            Self::Lite(_) | Self::LiteOwned(_) | Self::Pg(..) => Ok(()),
         }
     }
 
@@ -427,33 +493,37 @@ impl<'c> Connection<'c> {
 
 /// What the store sends to PostgreSQL, on a client or a transaction alike.
 trait PgQuery {
+    fn prepare(&mut self, sql: &str) -> Result<postgres::Statement, postgres::Error>;
     fn execute(
         &mut self,
-        sql: &str,
+        statement: &postgres::Statement,
         params: &[&(dyn ToSql + Sync)],
     ) -> Result<u64, postgres::Error>;
     fn query(
         &mut self,
-        sql: &str,
+        statement: &postgres::Statement,
         params: &[&(dyn ToSql + Sync)],
     ) -> Result<Vec<postgres::Row>, postgres::Error>;
     fn batch(&mut self, sql: &str) -> Result<(), postgres::Error>;
 }
 
 impl PgQuery for postgres::Client {
+    fn prepare(&mut self, sql: &str) -> Result<postgres::Statement, postgres::Error> {
+        postgres::Client::prepare(self, sql)
+    }
     fn execute(
         &mut self,
-        sql: &str,
+        statement: &postgres::Statement,
         params: &[&(dyn ToSql + Sync)],
     ) -> Result<u64, postgres::Error> {
-        postgres::Client::execute(self, sql, params)
+        postgres::Client::execute(self, statement, params)
     }
     fn query(
         &mut self,
-        sql: &str,
+        statement: &postgres::Statement,
         params: &[&(dyn ToSql + Sync)],
     ) -> Result<Vec<postgres::Row>, postgres::Error> {
-        postgres::Client::query(self, sql, params)
+        postgres::Client::query(self, statement, params)
     }
     fn batch(&mut self, sql: &str) -> Result<(), postgres::Error> {
         self.batch_execute(sql)
@@ -461,19 +531,22 @@ impl PgQuery for postgres::Client {
 }
 
 impl PgQuery for postgres::Transaction<'_> {
+    fn prepare(&mut self, sql: &str) -> Result<postgres::Statement, postgres::Error> {
+        postgres::Transaction::prepare(self, sql)
+    }
     fn execute(
         &mut self,
-        sql: &str,
+        statement: &postgres::Statement,
         params: &[&(dyn ToSql + Sync)],
     ) -> Result<u64, postgres::Error> {
-        postgres::Transaction::execute(self, sql, params)
+        postgres::Transaction::execute(self, statement, params)
     }
     fn query(
         &mut self,
-        sql: &str,
+        statement: &postgres::Statement,
         params: &[&(dyn ToSql + Sync)],
     ) -> Result<Vec<postgres::Row>, postgres::Error> {
-        postgres::Transaction::query(self, sql, params)
+        postgres::Transaction::query(self, statement, params)
     }
     fn batch(&mut self, sql: &str) -> Result<(), postgres::Error> {
         self.batch_execute(sql)

@@ -226,10 +226,7 @@ impl Db {
                 .submit(move |conn| f(&Conn::Lite(conn)))?
                 .await
                 .map_err(|_| anyhow!("the database writer stopped"))?,
-            Engine::Pg(pool) => {
-                let pool = pool.clone();
-                blocking(move || pool.transaction(f)).await
-            }
+            Engine::Pg(pool) => on_pool(pool, move |pool| pool.transaction(f)).await,
         }
     }
 
@@ -270,8 +267,7 @@ impl Db {
         F: FnMut(&mut Conn<'_>) -> Result<T> + Send + 'static,
     {
         if let Engine::Pg(pool) = &*self.0 {
-            let pool = pool.clone();
-            return blocking(move || pool.client(f)).await;
+            return on_pool(pool, move |pool| pool.client(f)).await;
         }
         let (reply, answer) = tokio::sync::oneshot::channel();
         self.send_lite(Job::Alone(Box::new(move |conn| {
@@ -341,10 +337,7 @@ impl Db {
     {
         let inner = match &*self.0 {
             Engine::Lite(inner) => inner,
-            Engine::Pg(pool) => {
-                let pool = pool.clone();
-                return blocking(move || pool.read(f)).await;
-            }
+            Engine::Pg(pool) => return on_pool(pool, move |pool| pool.read(f)).await,
         };
         match &inner.readers {
             None => {
@@ -366,6 +359,21 @@ impl Db {
                 }
                 result
             }
+        }
+    }
+
+    /// Runs `f`, a look-up of exactly one statement (a session by its token), as [`Db::read`]
+    /// does, but on PostgreSQL outside a transaction: one statement is its own snapshot, and
+    /// the look-up that every signed-in page makes costs one round trip instead of three. An
+    /// `f` that runs a second statement gets an error on PostgreSQL.
+    pub async fn read_one<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Conn<'_>) -> Result<T> + Send + 'static,
+    {
+        match &*self.0 {
+            Engine::Lite(_) => self.read(f).await,
+            Engine::Pg(pool) => on_pool(pool, move |pool| pool.read_one(f)).await,
         }
     }
 
@@ -393,6 +401,22 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'sta
     tokio::task::spawn_blocking(f)
         .await
         .map_err(|e| anyhow!("a database task failed: {e}"))?
+}
+
+/// Runs `f` on a blocking thread with one of the pool's connections: it first waits as a task
+/// for a free one, so at most as many PostgreSQL jobs hold a thread as the pool has connections
+/// (hundreds of waiting requests would otherwise each park a thread on the pool's lock).
+async fn on_pool<T: Send + 'static>(
+    pool: &Arc<PgPool>,
+    f: impl FnOnce(&PgPool) -> Result<T> + Send + 'static,
+) -> Result<T> {
+    let slot = pool.slot().await?;
+    let pool = pool.clone();
+    blocking(move || {
+        let _slot = slot;
+        f(&pool)
+    })
+    .await
 }
 
 /// Runs `f` here, or on a scoped thread of its own when this thread is in the async runtime
@@ -617,6 +641,51 @@ mod tests {
             .query_row("SELECT COUNT(*) FROM t", [], |r| r.get(0))
             .expect("count");
         assert_eq!(count, 3);
+    }
+
+    #[tokio::test]
+    async fn a_one_statement_read_answers_and_on_postgresql_refuses_a_second_statement() {
+        let db = Db::in_memory().expect("db");
+        db.with(|conn| {
+            conn.execute_batch("CREATE TABLE t (n BIGINT PRIMARY KEY); INSERT INTO t VALUES (7)")
+        })
+        .expect("table");
+        let seen: i64 = db
+            .read_one(|conn| conn.query_row("SELECT n FROM t", [], |r| r.get(0)))
+            .await
+            .expect("read");
+        assert_eq!(seen, 7);
+        let twice = db
+            .read_one(|conn| {
+                conn.query_row("SELECT n FROM t", [], |r| r.get::<_, i64>(0))?;
+                conn.query_row("SELECT n + 1 FROM t", [], |r| r.get::<_, i64>(0))
+            })
+            .await;
+        match db.backend() {
+            Backend::Postgres => {
+                let error = format!("{:#}", twice.expect_err("refused"));
+                assert!(error.contains("ran 2 statements"), "{error}");
+            }
+            Backend::Sqlite => assert_eq!(twice.expect("one read transaction on SQLite"), 8),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_statement_first_prepared_in_a_transaction_that_rolled_back_runs_again() {
+        let db = Db::in_memory().expect("db");
+        db.with(|conn| conn.execute_batch("CREATE TABLE t (n BIGINT PRIMARY KEY)"))
+            .expect("table");
+        db.with(|conn| {
+            let tx = conn.transaction()?;
+            tx.execute("INSERT INTO t VALUES (?1)", [1])?;
+            drop(tx);
+            conn.execute("INSERT INTO t VALUES (?1)", [2])?;
+            let tx = conn.transaction()?;
+            tx.execute("INSERT INTO t VALUES (?1)", [3])?;
+            tx.commit()
+        })
+        .expect("the statement runs after the rollback, in and out of a transaction");
+        assert_eq!(numbers(&db), vec![2, 3]);
     }
 
     #[tokio::test]

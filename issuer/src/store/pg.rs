@@ -7,14 +7,13 @@
 //! The `postgres` client drives its connection on a runtime of its own, so everything here runs
 //! on threads outside the async runtime (the database handle moves it to blocking threads).
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow};
 use postgres::{Client, Config, IsolationLevel, NoTls};
-use r2d2_postgres::PostgresConnectionManager;
 use rand_core::RngCore;
 
-use super::conn::{Connection, is_retryable};
+use super::conn::{Connection, Statements, is_retryable};
 
 /// Connections kept open per instance; PostgreSQL's default `max_connections` is 100, so a few
 /// instances fit.
@@ -47,29 +46,59 @@ pub struct RetriesExhausted {
 #[error("the database is unreachable")]
 pub struct Unavailable;
 
+/// How long a job waits for a connection before the database counts as unreachable.
+const CONNECTION_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// A pool of connections to one PostgreSQL database.
 pub struct PgPool {
     /// Always `Some` but while dropped.
-    pool: Option<r2d2::Pool<PostgresConnectionManager<NoTls>>>,
+    pool: Option<r2d2::Pool<Manager>>,
+    /// One permit per connection: a job takes one before it takes a blocking thread, so
+    /// requests beyond the pool's size wait as tasks, not as threads parked on the pool.
+    slots: std::sync::Arc<tokio::sync::Semaphore>,
 }
 
-impl Drop for PgPool {
-    /// The blocking client closes its connection on a runtime of its own, which cannot run
-    /// inside the async runtime: a pool dropped there is dropped on a thread of its own.
-    fn drop(&mut self) {
-        if let Some(pool) = self.pool.take()
-            && tokio::runtime::Handle::try_current().is_ok()
-        {
-            let _ = std::thread::Builder::new()
-                .name("db-pool-close".to_owned())
-                .spawn(move || drop(pool));
-        }
+/// One pooled connection: the client and the statements prepared on it, which live and die
+/// with it.
+pub struct PgClient {
+    client: Client,
+    statements: std::cell::RefCell<Statements>,
+    /// When it last went back to the pool.
+    returned: Instant,
+}
+
+/// A connection back in the pool for less than this is handed out again without a test: under
+/// load every connection comes back within milliseconds, and testing each one cost a round trip
+/// per transaction. One idle for longer (when a server restart or a failover may have closed it
+/// unseen) is tested first, so the request after a quiet spell never meets a dead connection.
+const TRUSTED_IDLE: Duration = Duration::from_secs(1);
+
+/// Opens the pool's connections and tests the ones idle long enough to have been closed.
+struct Manager(Config);
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = PgClient;
+    type Error = postgres::Error;
+
+    fn connect(&self) -> Result<PgClient, postgres::Error> {
+        Ok(PgClient {
+            client: self.0.connect(NoTls)?,
+            statements: std::cell::RefCell::default(),
+            returned: Instant::now(),
+        })
     }
-}
 
-impl std::fmt::Debug for PgPool {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PgPool").finish_non_exhaustive()
+    fn is_valid(&self, conn: &mut PgClient) -> Result<(), postgres::Error> {
+        if conn.returned.elapsed() < TRUSTED_IDLE {
+            return Ok(());
+        }
+        conn.client.simple_query("").map(|_| ())
+    }
+
+    /// Asked of every connection coming back: one whose socket closed is dropped.
+    fn has_broken(&self, conn: &mut PgClient) -> bool {
+        conn.returned = Instant::now();
+        conn.client.is_closed()
     }
 }
 
@@ -93,19 +122,32 @@ impl PgPool {
     }
 
     fn with_config(config: Config) -> Result<Self> {
-        let manager = PostgresConnectionManager::new(config, NoTls);
         let pool = r2d2::Pool::builder()
             .max_size(MAX_CONNECTIONS)
             .min_idle(Some(0))
-            .connection_timeout(Duration::from_secs(5))
-            .build_unchecked(manager);
-        let this = Self { pool: Some(pool) };
-        let mut client = this.get()?;
-        super::migrate_pg(&mut client)?;
+            .connection_timeout(CONNECTION_TIMEOUT)
+            .build_unchecked(Manager(config));
+        let this = Self {
+            pool: Some(pool),
+            slots: std::sync::Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS as usize)),
+        };
+        let mut conn = this.get()?;
+        super::migrate_pg(&mut conn.client)?;
         Ok(this)
     }
 
-    fn get(&self) -> Result<r2d2::PooledConnection<PostgresConnectionManager<NoTls>>> {
+    /// Waits (as a task) until one of the pool's connections is free, at most as long as the
+    /// pool waits for one; [`Unavailable`] after that.
+    pub async fn slot(&self) -> Result<tokio::sync::OwnedSemaphorePermit> {
+        match tokio::time::timeout(CONNECTION_TIMEOUT, self.slots.clone().acquire_owned()).await {
+            Ok(Ok(permit)) => Ok(permit),
+            Ok(Err(_)) => Err(anyhow!("the database pool is closed")),
+            Err(_) => Err(anyhow::Error::new(Unavailable)
+                .context("no database connection was free within the timeout")),
+        }
+    }
+
+    fn get(&self) -> Result<r2d2::PooledConnection<Manager>> {
         self.pool
             .as_ref()
             .ok_or_else(|| anyhow!("the database pool is closed"))?
@@ -117,43 +159,72 @@ impl PgPool {
     /// start, in a new transaction) when the server aborts it as a serialization failure or a
     /// deadlock.
     pub fn transaction<T>(&self, mut f: impl FnMut(&Connection) -> Result<T>) -> Result<T> {
-        self.retrying(|client| {
-            let tx = client
-                .build_transaction()
-                .isolation_level(IsolationLevel::Serializable)
-                .start()?;
-            let conn = Connection::PgTx(std::cell::RefCell::new(tx));
-            let value = f(&conn)?;
-            conn.commit()?;
-            Ok(value)
-        })
+        self.retrying(
+            |PgClient {
+                 client, statements, ..
+             }| {
+                let tx = client
+                    .build_transaction()
+                    .isolation_level(IsolationLevel::Serializable)
+                    .start()?;
+                let conn = Connection::PgTx(std::cell::RefCell::new(tx), statements);
+                let value = f(&conn)?;
+                conn.commit()?;
+                Ok(value)
+            },
+        )
     }
 
     /// Runs `f` on a client in autocommit mode (it may open its own transactions), again when
     /// a transaction it ran was aborted as a serialization failure or a deadlock.
     pub fn client<T>(&self, mut f: impl FnMut(&mut Connection) -> Result<T>) -> Result<T> {
-        self.retrying(|client| {
-            let mut conn = Connection::Pg(std::cell::RefCell::new(client));
-            f(&mut conn)
-        })
+        self.retrying(
+            |PgClient {
+                 client, statements, ..
+             }| {
+                let mut conn = Connection::Pg(std::cell::RefCell::new(client), statements);
+                f(&mut conn)
+            },
+        )
     }
 
     /// Runs `f` in a read-only snapshot (repeatable read: every query of `f` sees the same
     /// committed state; a read-only transaction is never aborted for serialization).
     pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
-        let mut client = self.get()?;
+        let mut pooled = self.get()?;
+        let PgClient {
+            client, statements, ..
+        } = &mut *pooled;
         let tx = client
             .build_transaction()
             .isolation_level(IsolationLevel::RepeatableRead)
             .read_only(true)
             .start()?;
-        let conn = Connection::PgTx(std::cell::RefCell::new(tx));
+        let conn = Connection::PgTx(std::cell::RefCell::new(tx), statements);
         let value = f(&conn)?;
         conn.commit()?;
         Ok(value)
     }
 
-    fn retrying<T>(&self, mut run: impl FnMut(&mut Client) -> Result<T>) -> Result<T> {
+    /// Runs `f`, which runs one statement, outside a transaction: the statement is its own
+    /// snapshot, and the look-up costs one round trip instead of three (begin, statement,
+    /// commit). An `f` that ran more than one statement gets an error instead of its answer (its
+    /// statements would not have seen one snapshot): it must use [`PgPool::read`].
+    pub fn read_one<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let mut pooled = self.get()?;
+        let PgClient {
+            client, statements, ..
+        } = &mut *pooled;
+        statements.borrow_mut().count_from_zero();
+        let conn = Connection::Pg(std::cell::RefCell::new(client), statements);
+        let value = f(&conn)?;
+        match statements.borrow().handed_out() {
+            0 | 1 => Ok(value),
+            n => Err(anyhow!("a one-statement read ran {n} statements")),
+        }
+    }
+
+    fn retrying<T>(&self, mut run: impl FnMut(&mut PgClient) -> Result<T>) -> Result<T> {
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -202,14 +273,20 @@ fn parse(url: &str) -> Result<Config> {
         .map_err(|e| anyhow!("the database URL is not a PostgreSQL URL: {e}"))
 }
 
-/// Whether an error is the database being unreachable (the answer is then 503, not 500).
+/// Whether an error is the database being unreachable (the answer is then 503, not 500): no
+/// connection to be had, a connection that closed, or the server ending its sessions (a
+/// shutdown, a crash, a restart: SQLSTATE 57P01–57P03, or a connection exception, class 08).
 pub fn is_unavailable(error: &anyhow::Error) -> bool {
     error.chain().any(|cause| {
         cause.downcast_ref::<Unavailable>().is_some()
             || cause.downcast_ref::<std::io::Error>().is_some()
-            || cause
-                .downcast_ref::<postgres::Error>()
-                .is_some_and(postgres::Error::is_closed)
+            || cause.downcast_ref::<postgres::Error>().is_some_and(|e| {
+                e.is_closed()
+                    || e.code().is_some_and(|code| {
+                        let code = code.code();
+                        code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03")
+                    })
+            })
     })
 }
 

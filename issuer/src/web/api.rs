@@ -210,7 +210,7 @@ impl FromRequestParts<AppState> for ApiUser {
         let now = state.clock.unix();
         let row = state
             .db
-            .read(move |conn| store::account::find_session(conn, &lookup, "api", now))
+            .read_one(move |conn| store::account::find_session(conn, &lookup, "api", now))
             .await?;
         match row.and_then(|r| r.user) {
             Some(user) => Ok(ApiUser {

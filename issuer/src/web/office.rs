@@ -176,7 +176,7 @@ impl FromRequestParts<AppState> for OfficeCtx {
         let now = state.clock.unix();
         let (officer, csrf) = state
             .db
-            .call(move |conn| store::office::find_session(conn, &lookup, now))
+            .read_one(move |conn| store::office::find_session(conn, &lookup, now))
             .await?
             .ok_or(AppError::OfficeLoginRequired)?;
         Ok(OfficeCtx {

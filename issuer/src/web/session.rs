@@ -192,7 +192,7 @@ pub async fn sessions(
             let now = state.clock.unix();
             state
                 .db
-                .read(move |conn| store::account::find_session(conn, &lookup, "web", now))
+                .read_one(move |conn| store::account::find_session(conn, &lookup, "web", now))
                 .await?
                 .map(|row| (hash, row))
         }
@@ -284,7 +284,7 @@ impl AppState {
         let now = self.clock.unix();
         let row = self
             .db
-            .read(move |conn| store::account::find_session(conn, &lookup, "web", now))
+            .read_one(move |conn| store::account::find_session(conn, &lookup, "web", now))
             .await?
             .ok_or_else(|| anyhow::anyhow!("a session just started is not found"))?;
         tracing::info!(user_id, "a user logged in again to send a form");
