@@ -58,9 +58,29 @@ pub struct PgPool {
     slots: std::sync::Arc<tokio::sync::Semaphore>,
 }
 
+impl Drop for PgPool {
+    /// The blocking client closes its connection on a runtime of its own, which cannot run
+    /// inside the async runtime: a pool dropped there is dropped on a thread of its own.
+    fn drop(&mut self) {
+        if let Some(pool) = self.pool.take()
+            && tokio::runtime::Handle::try_current().is_ok()
+        {
+            let _ = std::thread::Builder::new()
+                .name("db-pool-close".to_owned())
+                .spawn(move || drop(pool));
+        }
+    }
+}
+
+impl std::fmt::Debug for PgPool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgPool").finish_non_exhaustive()
+    }
+}
+
 /// One pooled connection: the client and the statements prepared on it, which live and die
 /// with it.
-pub struct PgClient {
+struct PgClient {
     client: Client,
     statements: std::cell::RefCell<Statements>,
     /// When it last went back to the pool.
