@@ -148,6 +148,22 @@ pub fn store_pdf(conn: &Connection, number: &str, pdf: &StoredPdf, now: &str) ->
 /// caller's transaction rolls back) if the application changed meanwhile.
 pub fn insert(conn: &Connection, new: &NewVisa<'_>) -> Result<()> {
     let json = serde_json::to_string(&new.visa.to_draft())?;
+    // The application's row first: on PostgreSQL two transactions issuing the same application
+    // meet on this row's lock, and the later one is aborted as a serialization failure (run
+    // again, it finds the application issued). Inserting the visa first, they would meet on the
+    // unique index instead, as a duplicate key error, which is not retried.
+    let changed = conn
+        .prepare_cached(
+            "UPDATE applications SET status = 'issued', updated_at = ?1 WHERE id =
+             ?2 AND status = 'paid'",
+        )?
+        .execute(params![new.signed_at, new.application_id])?;
+    if changed != 1 {
+        return Err(anyhow!(
+            "application {} changed while its visa was issued",
+            new.application_id
+        ));
+    }
     conn.prepare_cached(
         "INSERT INTO visas (number, application_id, visa, token, kid,
              signed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -170,18 +186,6 @@ pub fn insert(conn: &Connection, new: &NewVisa<'_>) -> Result<()> {
         new.kid,
         new.signed_at
     ])?;
-    let changed = conn
-        .prepare_cached(
-            "UPDATE applications SET status = 'issued', updated_at = ?1 WHERE id =
-             ?2 AND status = 'paid'",
-        )?
-        .execute(params![new.signed_at, new.application_id])?;
-    if changed != 1 {
-        return Err(anyhow!(
-            "application {} changed while its visa was issued",
-            new.application_id
-        ));
-    }
     Ok(())
 }
 

@@ -1759,7 +1759,15 @@ async fn concurrent_callbacks_and_status_updates_issue_exactly_one_visa() {
             )
         })
         .expect("one visa");
-    assert_eq!(number, "KZ0000001");
+    match state.db.backend() {
+        issuer::store::Backend::Sqlite => assert_eq!(number, "KZ0000001"),
+        // A number taken by an issuing transaction that was aborted and run again is skipped
+        // (docs/visa-token.md, "Gaps"): the one visa has a well-formed number of its own.
+        issuer::store::Backend::Postgres => assert!(
+            issuer::domain::issuance::visa_serial(&number).is_some_and(|n| n >= 1),
+            "{number}"
+        ),
+    }
 }
 
 #[tokio::test]
