@@ -30,6 +30,11 @@ pub struct ServeArgs {
     /// it). Without it, the SQLite file in the data directory.
     #[arg(long, env = "ISSUER_DATABASE_URL", hide_env_values = true)]
     pub database_url: Option<String>,
+    /// With `--database-url`: at most this many connections to PostgreSQL from this instance.
+    /// About twice the server's cores over all instances together; more only queue inside it.
+    #[arg(long, env = "ISSUER_DATABASE_POOL", default_value_t = crate::store::DEFAULT_POOL_SIZE,
+          value_parser = clap::value_parser!(u32).range(1..=500))]
+    pub database_pool: u32,
     /// Sign with this one key file (PKCS#8 PEM) instead of the key directory, without checking a
     /// certificate: for development and tests only.
     #[arg(long, env = "ISSUER_KEY")]
@@ -117,7 +122,11 @@ pub struct ServeArgs {
 pub async fn serve(args: ServeArgs) -> Result<()> {
     std::fs::create_dir_all(&args.data_dir)
         .with_context(|| format!("creating the data directory {}", args.data_dir.display()))?;
-    let db = Db::open_configured(args.database_url.as_deref(), &args.data_dir)?;
+    let db = Db::open_with_pool(
+        args.database_url.as_deref(),
+        &args.data_dir,
+        args.database_pool,
+    )?;
     let clock = Clock::system();
     let now = clock.unix();
     let purged = db.with(|conn| store::account::purge_sessions(conn, now))?;

@@ -40,7 +40,7 @@ pub use conn::{
     TransactionBehavior, Value,
 };
 pub use db::Db;
-pub use pg::{RetriesExhausted, Unavailable, is_unavailable, retries_exhausted};
+pub use pg::{DEFAULT_POOL_SIZE, RetriesExhausted, Unavailable, is_unavailable, retries_exhausted};
 
 use crate::domain::problem::Problems;
 

@@ -151,17 +151,26 @@ impl Db {
         }
     }
 
-    /// Connects to a PostgreSQL database (`postgres://user@host:port/db`) and brings its schema
-    /// up to date. Blocks: call it before the async runtime starts, or on a blocking thread.
-    pub fn connect(url: &str) -> Result<Self> {
-        Ok(Self(Arc::new(Engine::Pg(Arc::new(PgPool::connect(url)?)))))
+    /// Connects to a PostgreSQL database (`postgres://user@host:port/db`) with a pool of at most
+    /// `pool_size` connections and brings its schema up to date. Blocks: call it before the
+    /// async runtime starts, or on a blocking thread.
+    pub fn connect(url: &str, pool_size: u32) -> Result<Self> {
+        Ok(Self(Arc::new(Engine::Pg(Arc::new(PgPool::connect(
+            url, pool_size,
+        )?)))))
     }
 
-    /// The database named by `--database-url` when given (PostgreSQL), else the SQLite file
-    /// `issuer.sqlite3` in the data directory.
+    /// The database named by `--database-url` when given (PostgreSQL, with the default pool),
+    /// else the SQLite file `issuer.sqlite3` in the data directory.
     pub fn open_configured(url: Option<&str>, data_dir: &Path) -> Result<Self> {
+        Self::open_with_pool(url, data_dir, super::pg::DEFAULT_POOL_SIZE)
+    }
+
+    /// [`Db::open_configured`] with at most `pool_size` PostgreSQL connections
+    /// (`--database-pool`).
+    pub fn open_with_pool(url: Option<&str>, data_dir: &Path, pool_size: u32) -> Result<Self> {
         match url.map(str::trim).filter(|u| !u.is_empty()) {
-            Some(url) => on_plain_thread(|| Self::connect(url)),
+            Some(url) => on_plain_thread(|| Self::connect(url, pool_size)),
             None => Self::open(&data_dir.join("issuer.sqlite3")),
         }
     }

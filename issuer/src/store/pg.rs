@@ -15,9 +15,12 @@ use rand_core::RngCore;
 
 use super::conn::{Connection, Statements, is_retryable};
 
-/// Connections kept open per instance; PostgreSQL's default `max_connections` is 100, so a few
-/// instances fit.
-const MAX_CONNECTIONS: u32 = 24;
+/// Connections an instance keeps open unless told otherwise (`--database-pool`). More
+/// connections than the server has cores to run them only queue inside the server: on this
+/// project's 2-core test machine 4 or 8 connections gave more visas per second and a third of
+/// the callback's p99 of 24 (docs/performance.md). The sum over all instances should stay well
+/// under the server's `max_connections` (100 by default).
+pub const DEFAULT_POOL_SIZE: u32 = 8;
 /// How often a transaction the server aborted (40001, 40P01) is run again before giving up.
 const MAX_ATTEMPTS: u32 = 20;
 
@@ -123,9 +126,10 @@ impl r2d2::ManageConnection for Manager {
 }
 
 impl PgPool {
-    /// Connects to `url` (`postgres://user@host:port/db`) and brings the schema up to date.
-    pub fn connect(url: &str) -> Result<Self> {
-        Self::with_config(parse(url)?)
+    /// Connects to `url` (`postgres://user@host:port/db`) with at most `size` connections and
+    /// brings the schema up to date.
+    pub fn connect(url: &str, size: u32) -> Result<Self> {
+        Self::with_config(parse(url)?, size)
     }
 
     /// A new, empty database on the server `url` names (for tests): created with a fresh name,
@@ -138,18 +142,19 @@ impl PgPool {
             .context("connecting to the test server")?;
         admin.batch_execute(&format!("CREATE DATABASE \"{name}\""))?;
         config.dbname(&name);
-        Self::with_config(config)
+        Self::with_config(config, DEFAULT_POOL_SIZE)
     }
 
-    fn with_config(config: Config) -> Result<Self> {
+    fn with_config(config: Config, size: u32) -> Result<Self> {
+        let size = size.max(1);
         let pool = r2d2::Pool::builder()
-            .max_size(MAX_CONNECTIONS)
+            .max_size(size)
             .min_idle(Some(0))
             .connection_timeout(CONNECTION_TIMEOUT)
             .build_unchecked(Manager(config));
         let this = Self {
             pool: Some(pool),
-            slots: std::sync::Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS as usize)),
+            slots: std::sync::Arc::new(tokio::sync::Semaphore::new(usize::try_from(size)?)),
         };
         let mut conn = this.get()?;
         super::migrate_pg(&mut conn.client)?;
