@@ -16,7 +16,7 @@ use anyhow::{Context, Result, anyhow};
 
 use crate::clock::{Clock, rfc3339};
 use crate::domain::account::Password;
-use crate::domain::application::{Application, ApplicationForm, ApplicationStatus};
+use crate::domain::application::{Application, ApplicationStatus};
 use crate::domain::fees::Fees;
 use crate::domain::issuance::{visa_for, visa_serial};
 use crate::service::demo;
@@ -123,21 +123,7 @@ fn insert_all(
         .parse(then_day)
         .map_err(|p| anyhow!("the demo invitation, earlier: {p:?}"))?;
     let (valid_from, valid_until) = (template.valid_from, template.valid_until);
-    let form = ApplicationForm {
-        invitation_number: demo::DEMO_INVITATION.to_owned(),
-        category: "tourist".into(),
-        surname: "ERIKSSON".into(),
-        given_names: "ANNA MARIA".into(),
-        surname_native: "Эрикссон".into(),
-        given_names_native: "Анна Мария".into(),
-        sex: "F".into(),
-        date_of_birth: "1974-08-12".into(),
-        citizenship: "SWE".into(),
-        passport_number: "L898902C3".into(),
-        passport_expiry: (today + time::Duration::days(3 * 365)).to_string(),
-        with_children: "no".into(),
-    };
-    let applicant = form
+    let applicant = demo::applicant_form(demo::DEMO_INVITATION, today)
         .parse(today)
         .map_err(|p| anyhow!("the seeded applicant: {p:?}"))?;
     let mut app = Application {

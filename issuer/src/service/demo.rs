@@ -6,6 +6,7 @@ use shared::visa::InvitationNumber;
 use time::{Date, Duration};
 
 use crate::clock::Clock;
+use crate::domain::application::ApplicationForm;
 use crate::domain::audit::Actor;
 use crate::domain::invitation::{InvitationForm, InviterForm};
 use crate::domain::inviter::InviterState;
@@ -43,6 +44,25 @@ pub fn invitation_form(today: Date) -> InvitationForm {
         valid_from: today.to_string(),
         valid_until: (today + Duration::days(89)).to_string(),
         stay_days: "30".into(),
+    }
+}
+
+/// The demo applicant's Step 1 on the invitation `invitation_number`, the passport valid three
+/// years from `today`.
+pub fn applicant_form(invitation_number: &str, today: Date) -> ApplicationForm {
+    ApplicationForm {
+        invitation_number: invitation_number.to_owned(),
+        category: "tourist".into(),
+        surname: "ERIKSSON".into(),
+        given_names: "ANNA MARIA".into(),
+        surname_native: "Эрикссон".into(),
+        given_names_native: "Анна Мария".into(),
+        sex: "F".into(),
+        date_of_birth: "1974-08-12".into(),
+        citizenship: "SWE".into(),
+        passport_number: "L898902C3".into(),
+        passport_expiry: (today + Duration::days(3 * 365)).to_string(),
+        with_children: "no".into(),
     }
 }
 
@@ -148,21 +168,7 @@ impl DemoOrders {
             today.year(),
             now,
         )?;
-        let form = crate::domain::application::ApplicationForm {
-            invitation_number: number.as_str().to_owned(),
-            category: "tourist".into(),
-            surname: "ERIKSSON".into(),
-            given_names: "ANNA MARIA".into(),
-            surname_native: "Эрикссон".into(),
-            given_names_native: "Анна Мария".into(),
-            sex: "F".into(),
-            date_of_birth: "1974-08-12".into(),
-            citizenship: "SWE".into(),
-            passport_number: "L898902C3".into(),
-            passport_expiry: (today + Duration::days(3 * 365)).to_string(),
-            with_children: "no".into(),
-        };
-        let applicant = form
+        let applicant = applicant_form(number.as_str(), today)
             .parse(today)
             .map_err(|p| anyhow::anyhow!("the demo applicant: {p:?}"))?;
         let id = match store::application::save_draft(conn, user, &applicant, today, now)? {

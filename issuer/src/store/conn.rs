@@ -380,11 +380,6 @@ impl<'c> Connection<'c> {
     /// A statement to run, prepared once per connection and kept.
     pub fn prepare_cached<'s>(&'s self, sql: &str) -> Result<Statement<'s, 'c>> {
         let inner = match self {
-            Self::Lite(_) | Self::LiteOwned(_) | Self::LiteTx(_) => StatementKind::Lite(
-                self.lite()
-                    .context("an SQLite connection")?
-                    .prepare_cached(sql)?,
-            ),
             Self::Pg(_, statements) | Self::PgTx(_, statements) => {
                 let mut statements = statements
                     .try_borrow_mut()
@@ -394,6 +389,9 @@ impl<'c> Connection<'c> {
                     statement: self.pg(|client| statements.get(client, sql))?,
                 }
             }
+            Self::Lite(conn) => StatementKind::Lite(conn.prepare_cached(sql)?),
+            Self::LiteOwned(conn) => StatementKind::Lite(conn.prepare_cached(sql)?),
+            Self::LiteTx(tx) => StatementKind::Lite(tx.prepare_cached(sql)?),
         };
         Ok(Statement { inner })
     }
